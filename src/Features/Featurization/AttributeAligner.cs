@@ -1,0 +1,132 @@
+using System.Globalization;
+using LeadML.Features.History;
+
+namespace LeadML.Features.Featurization;
+
+/// <summary>Turns attribute values from a lead table or from named text values (an Api request) into
+/// <see cref="AttributeValues"/> aligned with a spec, with the same parsing rules either way.</summary>
+public sealed class AttributeAligner
+{
+    private readonly FeatureSpec _spec;
+
+    public AttributeAligner(FeatureSpec spec) => _spec = spec;
+
+    /// <summary>Aligns every lead of a table; a spec attribute missing from the table is missing for every lead.</summary>
+    public AttributeValues[] Align(LeadTable table)
+    {
+        var map = new int[_spec.Attributes.Count];
+        for (var a = 0; a < map.Length; a++)
+        {
+            map[a] = -1;
+            for (var c = 0; c < table.Columns.Count; c++)
+            {
+                if (table.Columns[c].Name == _spec.Attributes[a].Column) map[a] = c;
+            }
+        }
+        var result = new AttributeValues[table.Leads.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            var lead = table.Leads[i];
+            var cats = new string?[map.Length];
+            var nums = new double[map.Length];
+            for (var a = 0; a < map.Length; a++)
+            {
+                nums[a] = double.NaN;
+                var c = map[a];
+                if (c < 0) continue;
+                switch (_spec.Attributes[a].Type)
+                {
+                    case ColumnType.Category:
+                    case ColumnType.Flag:
+                        cats[a] = lead.Categories[c];
+                        break;
+                    case ColumnType.Number:
+                    case ColumnType.Date:
+                        nums[a] = lead.Numbers[c];
+                        break;
+                }
+            }
+            result[i] = new AttributeValues(cats, nums);
+        }
+        return result;
+    }
+
+    /// <summary>Aligns named text values (e.g. from JSON). Names not in the spec are reported in
+    /// <paramref name="unknownNames"/>; values that do not parse as their column's type are reported in
+    /// <paramref name="invalid"/> and treated as missing; nothing throws.</summary>
+    public AttributeValues FromText(IReadOnlyDictionary<string, string?> values, List<string>? unknownNames = null, List<string>? invalid = null)
+    {
+        var cats = new string?[_spec.Attributes.Count];
+        var nums = new double[_spec.Attributes.Count];
+        Array.Fill(nums, double.NaN);
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        for (var a = 0; a < _spec.Attributes.Count; a++)
+        {
+            var enc = _spec.Attributes[a];
+            known.Add(enc.Column);
+            if (!values.TryGetValue(enc.Column, out var text) || AttributeText.IsMissing(text)) continue;
+            var t = text!.Trim();
+            switch (enc.Type)
+            {
+                case ColumnType.Category:
+                    cats[a] = t;
+                    break;
+                case ColumnType.Flag:
+                    if (AttributeText.TryParseFlag(t, out var flag)) cats[a] = flag ? "true" : "false";
+                    else invalid?.Add($"{enc.Column}: '{t}' is not yes/no");
+                    break;
+                case ColumnType.Number:
+                    if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var n)) nums[a] = n;
+                    else invalid?.Add($"{enc.Column}: '{t}' is not a number");
+                    break;
+                case ColumnType.Date:
+                    if (AttributeText.TryParseDate(t, out var d)) nums[a] = Featurizer.DayNumber(d);
+                    else invalid?.Add($"{enc.Column}: '{t}' is not a date");
+                    break;
+            }
+        }
+        if (unknownNames is not null)
+        {
+            unknownNames.AddRange(values.Keys.Where(k => !known.Contains(k)).Order(StringComparer.Ordinal));
+        }
+        return new AttributeValues(cats, nums);
+    }
+}
+
+/// <summary>The parsing rules for attribute text shared by readers and the Api.</summary>
+public static class AttributeText
+{
+    /// <summary>Empty, NA, N/A, NULL and null mean missing.</summary>
+    public static bool IsMissing(string? text) =>
+        string.IsNullOrWhiteSpace(text) || text.Trim() is "NA" or "N/A" or "NULL" or "null";
+
+    /// <summary>true/false, yes/no, y/n, 1/0, any case.</summary>
+    public static bool TryParseFlag(string text, out bool value)
+    {
+        switch (text.Trim().ToLowerInvariant())
+        {
+            case "true" or "yes" or "y" or "1":
+                value = true;
+                return true;
+            case "false" or "no" or "n" or "0":
+                value = false;
+                return true;
+            default:
+                value = false;
+                return false;
+        }
+    }
+
+    /// <summary>ISO 8601 dates and date-times (an offset or Z converts to UTC; none means UTC).</summary>
+    public static bool TryParseDate(string text, out DateTime utc)
+    {
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var dto))
+        {
+            utc = dto.UtcDateTime;
+            return true;
+        }
+        utc = default;
+        return false;
+    }
+}

@@ -1,0 +1,94 @@
+using LeadML.Features.History;
+
+namespace LeadML.Features.Featurization;
+
+/// <summary>Settings for choosing which categories and event details become features.</summary>
+public sealed record FeatureSpecOptions
+{
+    /// <summary>A category level needs at least this many leads to be its own feature (default 20)…</summary>
+    public int MinLevelCount { get; init; } = 20;
+    /// <summary>…and at least this share of leads (default 0.002).</summary>
+    public double MinLevelShare { get; init; } = 0.002;
+    /// <summary>At most this many levels per column (the most frequent; default 40).</summary>
+    public int MaxLevels { get; init; } = 40;
+    /// <summary>An event type needs this many events to be a channel (default 20).</summary>
+    public int MinTypeEvents { get; init; } = 20;
+    /// <summary>A detail needs this many events (default 50)…</summary>
+    public int MinDetailEvents { get; init; } = 50;
+    /// <summary>…and this share of its type's events (default 0.01).</summary>
+    public double MinDetailShare { get; init; } = 0.01;
+    /// <summary>At most this many details per type (default 12).</summary>
+    public int MaxDetailsPerType { get; init; } = 12;
+}
+
+/// <summary>Chooses the features of a model from its training history: frequent category levels, event types and
+/// frequent details. Uses attribute values and event counts only, never outcomes.</summary>
+public static class FeatureSpecBuilder
+{
+    public static FeatureSpec Build(LeadHistory history, EventCatalog? events, FeatureSpecOptions? options = null)
+    {
+        options ??= new FeatureSpecOptions();
+        var leads = history.Leads;
+        var attributes = new List<AttributeEncoding>();
+        for (var c = 0; c < leads.Columns.Count; c++)
+        {
+            var col = leads.Columns[c];
+            if (col.Type != ColumnType.Category)
+            {
+                attributes.Add(new AttributeEncoding(col.Name, col.Type, [], false, false, col.Type == ColumnType.Flag ? col.NegativeCategories : []));
+                continue;
+            }
+            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+            var missing = 0;
+            foreach (var lead in leads.Leads)
+            {
+                var v = lead.Categories[c];
+                if (v is null) missing++;
+                else counts[v] = counts.GetValueOrDefault(v) + 1;
+            }
+            var min = Math.Max(options.MinLevelCount, (int)Math.Ceiling(options.MinLevelShare * leads.Leads.Count));
+            var kept = counts.Where(kv => kv.Value >= min)
+                .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
+                .Take(options.MaxLevels).Select(kv => kv.Key).ToList();
+            var keptSet = kept.ToHashSet(StringComparer.Ordinal);
+            // Negative levels stay their own feature even when rare, so the schema's negative criteria can fire.
+            foreach (var neg in col.NegativeCategories)
+            {
+                if (counts.ContainsKey(neg) && keptSet.Add(neg)) kept.Add(neg);
+            }
+            // "(other)" always exists so that values unseen in training still encode to something.
+            attributes.Add(new AttributeEncoding(col.Name, ColumnType.Category, kept, HasOther: true, HasMissing: missing > 0,
+                col.NegativeCategories.Where(keptSet.Contains).ToList()));
+        }
+
+        var channels = new List<EventChannel>();
+        if (history.Kind == HistoryKind.Events && events is not null)
+        {
+            foreach (var (type, count) in events.Types.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                if (count < options.MinTypeEvents) continue;
+                channels.Add(new EventChannel(type, null));
+                var minDetail = Math.Max(options.MinDetailEvents, (long)Math.Ceiling(options.MinDetailShare * count));
+                var details = events.Details
+                    .Where(kv => kv.Key.Type == type && kv.Value >= minDetail)
+                    .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key.Detail, StringComparer.Ordinal)
+                    .Take(options.MaxDetailsPerType);
+                // A detail that is the only one of its type says nothing the type does not.
+                var detailList = details.ToList();
+                if (detailList.Count == 1 && detailList[0].Value == count) continue;
+                channels.AddRange(detailList.Select(kv => new EventChannel(type, kv.Key.Detail)));
+            }
+        }
+        var negativeTypes = history.Schema.NegativeEventTypes
+            .Where(t => channels.Any(c => c.Detail is null && c.Type == t)).ToList();
+        var (defs, _) = FeatureLayout.Build(history.Kind, attributes, channels, negativeTypes);
+        return new FeatureSpec
+        {
+            Kind = history.Kind,
+            Attributes = attributes,
+            Channels = channels,
+            NegativeEventTypes = negativeTypes,
+            Features = defs,
+        };
+    }
+}
