@@ -1,0 +1,40 @@
+using System.Text.Json.Serialization;
+
+namespace LeadML.Features.Bundles;
+
+/// <summary>Which kind of model a bundle holds.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ModelKind>))]
+public enum ModelKind
+{
+    /// <summary>Gradient-boosted trees (XGBoost, <c>model.ubj</c>).</summary>
+    Trees,
+    /// <summary>L2-regularised logistic regression (<c>linear.json</c>).</summary>
+    Linear,
+}
+
+/// <summary>The rows and time span of one period of training data.</summary>
+public sealed record PeriodSummary(DateTime From, DateTime To, int Rows, int Positives);
+
+/// <summary>The data a bundle was trained and evaluated on.</summary>
+/// <param name="Cutoffs">Snapshot cut-offs (event histories; empty for single tables).</param>
+public sealed record TrainingWindow(IReadOnlyList<DateTime> Cutoffs, int HorizonDays, PeriodSummary Train, PeriodSummary Validation, PeriodSummary Test);
+
+/// <summary><c>manifest.json</c>: what a bundle is and how to read it.</summary>
+public sealed record BundleManifest
+{
+    /// <summary>Bundle format version; a reader refuses versions it does not know.</summary>
+    public required int FormatVersion { get; init; }
+    public required string Name { get; init; }
+    /// <summary>Unique version of this model, e.g. <c>sample-20261123T101500Z-3fa2c1</c>.</summary>
+    public required string ModelVersion { get; init; }
+    public required DateTime CreatedAt { get; init; }
+    public required ModelKind ModelKind { get; init; }
+    /// <summary>SHA-256 of the history files the model was trained on (hex, first 16 bytes).</summary>
+    public required string DataFingerprint { get; init; }
+    public required TrainingWindow Window { get; init; }
+    public required int FeatureCount { get; init; }
+    /// <summary>The engine that trained it, e.g. <c>xgboost 1.7.4</c>.</summary>
+    public required string Engine { get; init; }
+    /// <summary>Settings the trainer chose (model kind, depth, learning rate, rounds, L2, calibration).</summary>
+    public required IReadOnlyDictionary<string, string> Settings { get; init; }
+}

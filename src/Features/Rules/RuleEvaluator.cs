@@ -1,0 +1,121 @@
+using LeadML.Features.Featurization;
+
+namespace LeadML.Features.Rules;
+
+/// <summary>A criterion that fired for a lead, with the points it counted for after caps.</summary>
+public sealed record FiredCriterion(string Id, string Label, CriterionGroup Group, int Points, int CountedPoints, float Value);
+
+/// <summary>The rule part of a score.</summary>
+/// <param name="Score">Base points plus counted points, clamped to 0–100.</param>
+/// <param name="Fit">Fit (explicit) points scaled to 0–100 between the lowest and highest reachable fit totals.</param>
+/// <param name="Engagement">Engagement (implicit) points scaled the same way.</param>
+/// <param name="Fired">Criteria that fired.</param>
+public sealed record RuleScore(double Score, double Fit, double Engagement, IReadOnlyList<FiredCriterion> Fired);
+
+/// <summary>
+/// Evaluates a rule set over feature vectors of a spec. Compiled once (criteria resolved to feature positions);
+/// thread-safe. Criteria over features the spec lacks never fire and are listed in <see cref="UnknownFeatures"/>.
+/// </summary>
+public sealed class RuleEvaluator
+{
+    private readonly (Criterion Criterion, int Index)[] _criteria;
+    private readonly Dictionary<string, CapGroup> _caps;
+    private readonly (double Min, double Max) _fitRange;
+    private readonly (double Min, double Max) _engagementRange;
+
+    public RuleEvaluator(RuleSet rules, FeatureSpec spec)
+    {
+        Rules = rules;
+        _caps = rules.CapGroups.ToDictionary(g => g.Name, StringComparer.Ordinal);
+        var unknown = new List<string>();
+        var list = new List<(Criterion, int)>();
+        foreach (var c in rules.Criteria.Where(c => c.Enabled))
+        {
+            var i = spec.IndexOf(c.Condition.Feature);
+            if (i < 0)
+            {
+                unknown.Add(c.Condition.Feature);
+                continue;
+            }
+            list.Add((c, i));
+        }
+        _criteria = [.. list];
+        UnknownFeatures = unknown;
+        _fitRange = Reachable(CriterionGroup.Fit);
+        _engagementRange = Reachable(CriterionGroup.Engagement);
+    }
+
+    public RuleSet Rules { get; }
+
+    /// <summary>Features named by criteria that the model's spec does not have.</summary>
+    public IReadOnlyList<string> UnknownFeatures { get; }
+
+    /// <summary>Scores one feature vector. <paramref name="explain"/> false skips building the fired list.</summary>
+    public RuleScore Evaluate(ReadOnlySpan<float> vector, bool explain = true)
+    {
+        var fired = explain ? new List<FiredCriterion>() : null;
+        Dictionary<string, (int Pos, int Neg)>? groupTotals = null;
+        double fit = 0, engagement = 0;
+        foreach (var (c, i) in _criteria)
+        {
+            var v = vector[i];
+            if (!c.Condition.Matches(v)) continue;
+            var counted = c.Points;
+            if (c.CapGroup is { } g && _caps.TryGetValue(g, out var cap))
+            {
+                groupTotals ??= new Dictionary<string, (int, int)>(StringComparer.Ordinal);
+                var (pos, neg) = groupTotals.GetValueOrDefault(g);
+                if (counted > 0)
+                {
+                    counted = Math.Min(counted, Math.Max(0, cap.Max - pos));
+                    pos += counted;
+                }
+                else
+                {
+                    counted = Math.Max(counted, Math.Min(0, cap.Min - neg));
+                    neg += counted;
+                }
+                groupTotals[g] = (pos, neg);
+            }
+            if (c.Group == CriterionGroup.Fit) fit += counted;
+            else engagement += counted;
+            fired?.Add(new FiredCriterion(c.Id, c.Label, c.Group, c.Points, counted, v));
+        }
+        var score = Math.Clamp(Rules.BasePoints + fit + engagement, 0, 100);
+        return new RuleScore(score, Scale(fit, _fitRange), Scale(engagement, _engagementRange), (IReadOnlyList<FiredCriterion>?)fired ?? []);
+    }
+
+    /// <summary>The grade for a score (the first band whose minimum it reaches; the last band otherwise).</summary>
+    public string Grade(double score)
+    {
+        foreach (var g in Rules.Grades)
+        {
+            if (score >= g.MinScore) return g.Grade;
+        }
+        return Rules.Grades.Count > 0 ? Rules.Grades[^1].Grade : "";
+    }
+
+    private static double Scale(double points, (double Min, double Max) range) =>
+        range.Max <= range.Min ? 0 : Math.Clamp(100 * (points - range.Min) / (range.Max - range.Min), 0, 100);
+
+    /// <summary>The lowest and highest totals a group of criteria can reach, honouring caps. Criteria over one
+    /// feature are bands that exclude each other, so each feature adds at most its best (or worst) band.</summary>
+    private (double Min, double Max) Reachable(CriterionGroup group)
+    {
+        double min = 0, max = 0;
+        foreach (var byCap in _criteria.Where(c => c.Criterion.Group == group).GroupBy(c => c.Criterion.CapGroup ?? "\0" + c.Criterion.Id))
+        {
+            var byFeature = byCap.GroupBy(c => c.Criterion.Condition.Feature, StringComparer.Ordinal).ToList();
+            var pos = byFeature.Sum(f => Math.Max(0, f.Max(c => c.Criterion.Points)));
+            var neg = byFeature.Sum(f => Math.Min(0, f.Min(c => c.Criterion.Points)));
+            if (byCap.First().Criterion.CapGroup is { } g && _caps.TryGetValue(g, out var cap))
+            {
+                pos = Math.Min(pos, cap.Max);
+                neg = Math.Max(neg, cap.Min);
+            }
+            max += pos;
+            min += neg;
+        }
+        return (min, max);
+    }
+}

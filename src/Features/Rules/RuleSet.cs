@@ -1,0 +1,132 @@
+using System.Text.Json.Serialization;
+using LeadML.Features.Featurization;
+
+namespace LeadML.Features.Rules;
+
+/// <summary>Where a rule set stands in its life: suggested by the trainer, a draft being edited, or approved.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<RuleSetStatus>))]
+public enum RuleSetStatus
+{
+    Suggested,
+    Draft,
+    Approved,
+}
+
+/// <summary>How a condition compares a feature value.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ConditionOp>))]
+public enum ConditionOp
+{
+    /// <summary>value == <see cref="Condition.Value"/> (flags and category levels: 1).</summary>
+    Eq,
+    /// <summary>value ≥ <see cref="Condition.Value"/>.</summary>
+    Gte,
+    /// <summary>value &lt; <see cref="Condition.Value"/>.</summary>
+    Lt,
+    /// <summary><see cref="Condition.Value"/> ≤ value &lt; <see cref="Condition.Upper"/>.</summary>
+    Between,
+    /// <summary>The value is missing (e.g. no activity ever, for a recency feature).</summary>
+    Missing,
+}
+
+/// <summary>A machine-checkable condition over one feature of the shared definitions (<see cref="FeatureNames"/>).</summary>
+/// <param name="Feature">Feature name, e.g. <c>evt.page_view[/pricing].count_30d</c>.</param>
+/// <param name="Op">Comparison.</param>
+/// <param name="Value">Threshold or value compared with.</param>
+/// <param name="Upper">Upper bound (exclusive) for <see cref="ConditionOp.Between"/>.</param>
+/// <param name="OrMissing">Also true when the value is missing (e.g. "no activity for 60+ days" includes "never").</param>
+public sealed record Condition(string Feature, ConditionOp Op, double Value = 0, double? Upper = null, bool OrMissing = false)
+{
+    /// <summary>Whether a feature value satisfies the condition (NaN = missing).</summary>
+    public bool Matches(float value)
+    {
+        if (float.IsNaN(value)) return Op == ConditionOp.Missing || OrMissing;
+        return Op switch
+        {
+            ConditionOp.Eq => value == Value,
+            ConditionOp.Gte => value >= Value,
+            ConditionOp.Lt => value < Value,
+            ConditionOp.Between => value >= Value && value < (Upper ?? double.PositiveInfinity),
+            ConditionOp.Missing => false,
+            _ => false,
+        };
+    }
+}
+
+/// <summary>How many leads a criterion applies to, and how many of them converted (on the evaluation data).</summary>
+public sealed record Support(int Leads, int Conversions, double ConversionRate);
+
+/// <summary>An uncertainty interval for a criterion's points (e.g. a bootstrap 90 % interval).</summary>
+public sealed record PointsInterval(double Low, double High);
+
+/// <summary>One scoring criterion: a condition, its points, and what a marketer needs to judge it.</summary>
+public sealed record Criterion
+{
+    /// <summary>Stable id within the rule set, e.g. <c>industry-software</c>.</summary>
+    public required string Id { get; init; }
+    /// <summary>Short readable label, e.g. "pricing-page visits in the last 30 days: 3 or more".</summary>
+    public required string Label { get; init; }
+    /// <summary>Plain-language explanation (the procedures guide): what it means and why it has these points.</summary>
+    public string Description { get; init; } = "";
+    /// <summary>Fit (explicit: who the lead is) or engagement (implicit: what the lead does).</summary>
+    public required CriterionGroup Group { get; init; }
+    /// <summary>Optional cap group: criteria sharing it count together up to the group's cap.</summary>
+    public string? CapGroup { get; init; }
+    public required Condition Condition { get; init; }
+    /// <summary>Points, from -100 to 100.</summary>
+    public required int Points { get; init; }
+    public bool Enabled { get; init; } = true;
+    public Support? Support { get; init; }
+    public PointsInterval? Interval { get; init; }
+    /// <summary>True when too few leads support it for its points to be trusted.</summary>
+    public bool LowSupport { get; init; }
+}
+
+/// <summary>A cap on the points that a group of criteria can add (positive) or remove (negative) together.</summary>
+/// <param name="Name">Group name referenced by <see cref="Criterion.CapGroup"/>.</param>
+/// <param name="Max">Most points the group adds (≥ 0).</param>
+/// <param name="Min">Most points the group removes (≤ 0).</param>
+public sealed record CapGroup(string Name, int Max, int Min = -100);
+
+/// <summary>A grade band: leads scoring at least <paramref name="MinScore"/> (and below the next band) get it.</summary>
+public sealed record GradeBand(string Grade, double MinScore, string Label = "");
+
+/// <summary>When a lead is sales-ready, and how far it must fall before it counts as going cold.</summary>
+/// <param name="SalesReady">Score at or above which a lead is sales-ready (0–100).</param>
+/// <param name="Hysteresis">A sales-ready lead goes cold when it falls below <c>SalesReady - Hysteresis</c>.</param>
+public sealed record Thresholds(double SalesReady, double Hysteresis);
+
+/// <summary>How log-odds contributions map to points (scorecard convention): <c>points = factor × log-odds</c>,
+/// <c>factor = PDO / ln 2</c>, so <see cref="Pdo"/> points double the odds.</summary>
+/// <param name="Pdo">Points that double the odds.</param>
+/// <param name="Factor">Points per unit of log-odds.</param>
+public sealed record PointsScale(double Pdo, double Factor);
+
+/// <summary>
+/// A versioned rule set (design §6): criteria with points, base points, caps, thresholds and grades, and who
+/// approved it when. Scores are <c>BasePoints + Σ points of the criteria that fire</c>, with group caps, clamped to
+/// 0–100.
+/// </summary>
+public sealed record RuleSet
+{
+    public const int CurrentFormatVersion = 1;
+
+    public int FormatVersion { get; init; } = CurrentFormatVersion;
+    /// <summary>Version number (1, 2, …) once stored; 0 for the bundle's suggestion.</summary>
+    public int Version { get; init; }
+    public RuleSetStatus Status { get; init; } = RuleSetStatus.Suggested;
+    /// <summary>The model version the suggestion came from.</summary>
+    public required string ModelVersion { get; init; }
+    public DateTime CreatedAt { get; init; }
+    public string? ApprovedBy { get; init; }
+    public DateTime? ApprovedAt { get; init; }
+    public string? Comment { get; init; }
+    /// <summary>The version a draft or restore was based on.</summary>
+    public int? BasedOn { get; init; }
+    public required PointsScale Scale { get; init; }
+    public required double BasePoints { get; init; }
+    public required IReadOnlyList<Criterion> Criteria { get; init; }
+    public IReadOnlyList<CapGroup> CapGroups { get; init; } = [];
+    public required Thresholds Thresholds { get; init; }
+    /// <summary>Grade bands, best first (e.g. A ≥ 75, B ≥ 55, C ≥ 35, D ≥ 0).</summary>
+    public required IReadOnlyList<GradeBand> Grades { get; init; }
+}

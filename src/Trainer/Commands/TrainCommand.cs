@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LeadML.Features.Bundles;
+using LeadML.Trainer.Modeling;
+using LeadML.Trainer.Training;
+using Spectre.Console;
+
+namespace LeadML.Trainer.Commands;
+
+/// <summary><c>leadml train --history PATH [--schema FILE] --out models/NAME [--json]</c>.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var history = new Option<string>("--history") { Description = "History folder or leads file", Required = true };
+        var schema = new Option<string?>("--schema") { Description = "Schema file (JSON); default: leadml.json in the history folder, else default names" };
+        var output = new Option<string>("--out") { Description = "Bundle folder to write, e.g. models/sample", Required = true };
+        var json = new Option<bool>("--json") { Description = "Print the summary as JSON on standard output (progress goes to standard error)" };
+        var linearOnly = new Option<bool>("--linear-only") { Description = "Only try the logistic regression" };
+        var treesOnly = new Option<bool>("--trees-only") { Description = "Only try gradient-boosted trees" };
+        var threads = new Option<int>("--threads") { Description = "Training threads", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
+        var command = new Command("train", "Train a model on history, evaluate it out of time, and write a bundle")
+        {
+            history, schema, output, json, linearOnly, treesOnly, threads,
+        };
+        command.SetAction(r => CommandErrors.Run(() =>
+        {
+            var asJson = r.GetValue(json);
+            var console = CommandErrors.Human(asJson);
+            var options = new TrainOptions
+            {
+                History = r.GetValue(history)!,
+                Schema = r.GetValue(schema),
+                Out = r.GetValue(output)!,
+                Search = new SearchOptions { LinearOnly = r.GetValue(linearOnly), TreesOnly = r.GetValue(treesOnly), Threads = r.GetValue(threads) },
+            };
+            TrainingSummary? summary = null;
+            var started = DateTime.UtcNow;
+            console.Status().Spinner(Spinner.Known.Dots).Start("Training", ctx =>
+            {
+                summary = TrainingRun.Run(options, step =>
+                {
+                    ctx.Status(Markup.Escape(step));
+                    console.MarkupLine($"[grey]{DateTime.UtcNow - started:mm\\:ss}[/] {Markup.Escape(step)}");
+                });
+            });
+            if (asJson)
+            {
+                Console.WriteLine(SummaryJson(summary!).ToJsonString(ModelBundle.Json));
+            }
+            else
+            {
+                WriteSummary(console, summary!);
+            }
+            return CommandErrors.Ok;
+        }));
+        return command;
+    }
+
+    private static JsonObject SummaryJson(TrainingSummary s) => new()
+    {
+        ["bundle"] = s.BundleDirectory,
+        ["modelVersion"] = s.Manifest.ModelVersion,
+        ["modelKind"] = s.Manifest.ModelKind.ToString(),
+        ["metrics"] = s.Metrics.DeepClone(),
+    };
+
+    internal static void WriteSummary(IAnsiConsole console, TrainingSummary s)
+    {
+        var m = s.Metrics;
+        var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(s.Manifest.ModelVersion)}[/]");
+        table.AddColumn("");
+        table.AddColumn(new TableColumn("validation").RightAligned());
+        table.AddColumn(new TableColumn("test (out of time)").RightAligned());
+        void Row(string label, string key) => table.AddRow(label, Value(m["validation"], key), Value(m["test"], key));
+        Row("ROC-AUC", "rocAuc");
+        Row("PR-AUC", "prAuc");
+        Row("log-loss", "logLoss");
+        Row("Brier", "brier");
+        Row("calibration error (ECE)", "ece");
+        Row("rows", "rows");
+        Row("conversions", "positives");
+        console.Write(table);
+        console.MarkupLine($"Model: [bold]{Markup.Escape(m["chosen"]?["description"]?.ToString() ?? "")}[/] — {Markup.Escape(m["chosen"]?["why"]?.ToString() ?? "")}");
+        console.MarkupLine($"Calibration: {Markup.Escape(m["chosen"]?["calibration"]?.ToString() ?? "")}");
+        foreach (var w in s.Warnings)
+        {
+            console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}");
+        }
+        console.MarkupLine($"Bundle written to [bold]{Markup.Escape(s.BundleDirectory)}[/]");
+    }
+
+    private static string Value(JsonNode? node, string key)
+    {
+        var v = node?[key];
+        if (v is null) return "–";
+        return v.GetValueKind() == JsonValueKind.Number && v.GetValue<double>() is var d && d != Math.Floor(d)
+            ? d.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)
+            : v.ToString();
+    }
+}

@@ -1,0 +1,192 @@
+using System.Globalization;
+using LeadML.Features.Bundles;
+using LeadML.Features.Engine;
+using LeadML.Trainer.Evaluation;
+
+namespace LeadML.Trainer.Modeling;
+
+/// <summary>One candidate's result on the validation period.</summary>
+internal sealed record CandidateResult(string Description, ModelKind Kind, IReadOnlyDictionary<string, string> Settings, double ValidationRocAuc, double ValidationLogLoss, int Complexity);
+
+/// <summary>The chosen model, refit on training + validation, with its calibration and the search that led to it.</summary>
+internal sealed record SearchOutcome(TrainedModel Model, Calibration Calibration, IReadOnlyList<CandidateResult> Candidates, CandidateResult Chosen, string Why);
+
+/// <summary>Settings of the candidate search.</summary>
+internal sealed record SearchOptions
+{
+    /// <summary>Tree depths tried. Kept shallow: exact TreeSHAP at serving grows with depth squared.</summary>
+    public int[] Depths { get; init; } = [2, 3, 4];
+    public double[] LearningRates { get; init; } = [0.1];
+    public double[] MinChildWeights { get; init; } = [1, 10];
+    public double[] L2 { get; init; } = [1e-3, 1e-2, 1e-1, 1, 10];
+    public int MaxRounds { get; init; } = 600;
+    public int EarlyStoppingRounds { get; init; } = 40;
+    public int Threads { get; init; } = 2;
+    public ulong Seed { get; init; } = 42;
+    /// <summary>Skip tree candidates (logistic regression only).</summary>
+    public bool LinearOnly { get; init; }
+    /// <summary>Skip the logistic regression.</summary>
+    public bool TreesOnly { get; init; }
+}
+
+/// <summary>
+/// Chooses between gradient-boosted trees and a regularised logistic regression on the validation period (design
+/// §4), calibrates on validation, and refits the choice on training + validation because the newest months matter
+/// most. When validation cannot tell the best candidates apart (their AUCs differ by less than the AUC's standard
+/// error), the simpler one wins: logistic regression before trees, shallower trees before deeper.
+/// </summary>
+internal static class ModelSearch
+{
+    public static SearchOutcome Run(
+        float[] trainX, float[] trainY, float[] validX, float[] validY, int width, SearchOptions options, Action<string>? progress = null)
+    {
+        var nTrain = trainY.Length;
+        var nValid = validY.Length;
+        var results = new List<(CandidateResult Result, TrainedModel Model, double[] ValidMargins)>();
+
+        if (!options.TreesOnly)
+        {
+            progress?.Invoke("logistic regression");
+            var (linear, l2) = FitLinear(trainX, trainY, validX, validY, width, options.L2);
+            var model = new TrainedModel
+            {
+                Kind = ModelKind.Linear, Linear = linear,
+                Settings = new Dictionary<string, string> { ["model"] = "logistic regression", ["l2"] = Fmt(l2) },
+                Description = $"logistic regression, L2 {Fmt(l2)}", Complexity = 0,
+            };
+            results.Add(Score(model, validX, validY, width));
+        }
+
+        if (!options.LinearOnly)
+        {
+            using var dtrain = DMatrix.FromDense(trainX, nTrain, width, trainY);
+            using var dvalid = DMatrix.FromDense(validX, nValid, width, validY);
+            foreach (var depth in options.Depths)
+            {
+                foreach (var eta in options.LearningRates)
+                {
+                    foreach (var mcw in options.MinChildWeights)
+                    {
+                        var p = TreeParameters(depth, eta, mcw, options);
+                        progress?.Invoke($"trees depth {depth}, eta {Fmt(eta)}, min child weight {Fmt(mcw)}");
+                        var trained = Booster.Train(p, dtrain, dvalid, options.MaxRounds, options.EarlyStoppingRounds);
+                        var settings = TreeSettings(depth, eta, mcw, trained.BestIteration + 1);
+                        var model = new TrainedModel
+                        {
+                            Kind = ModelKind.Trees, Booster = trained.Booster, Settings = settings,
+                            Description = $"trees depth {depth}, eta {Fmt(eta)}, min child weight {Fmt(mcw)}, {trained.BestIteration + 1} rounds",
+                            Complexity = depth,
+                        };
+                        results.Add(Score(model, validX, validY, width));
+                    }
+                }
+            }
+        }
+
+        var best = results.MaxBy(r => r.Result.ValidationRocAuc);
+        var tolerance = Math.Max(0.001, Metrics.RocAucStandardError(best.Result.ValidationRocAuc, validY));
+        var chosen = results
+            .Where(r => best.Result.ValidationRocAuc - r.Result.ValidationRocAuc <= tolerance)
+            .OrderBy(r => r.Result.Complexity).ThenByDescending(r => r.Result.ValidationRocAuc).First();
+        var why = ReferenceEquals(chosen.Model, best.Model)
+            ? $"best validation ROC-AUC ({chosen.Result.ValidationRocAuc:F4})"
+            : $"simplest candidate within {tolerance:F4} (one standard error) of the best validation ROC-AUC {best.Result.ValidationRocAuc:F4} ({best.Result.Description})";
+
+        // Calibrate on validation with the train-only model (out of sample), then refit on training + validation.
+        var calibration = CalibrationFitter.Choose(chosen.ValidMargins, validY);
+
+        var allX = new float[trainX.Length + validX.Length];
+        trainX.CopyTo(allX, 0);
+        validX.CopyTo(allX, trainX.Length);
+        var allY = new float[nTrain + nValid];
+        trainY.CopyTo(allY, 0);
+        validY.CopyTo(allY, nTrain);
+        progress?.Invoke($"refit on training + validation: {chosen.Result.Description}");
+        var refit = Refit(chosen.Model, allX, allY, width, nTrain, options);
+        foreach (var r in results) r.Model.Dispose();
+        return new SearchOutcome(refit, calibration, [.. results.Select(r => r.Result)], chosen.Result, why);
+    }
+
+    private static (LinearModel Model, double L2) FitLinear(float[] trainX, float[] trainY, float[] validX, float[] validY, int width, double[] grid)
+    {
+        LinearModel? best = null;
+        var bestL2 = grid[0];
+        var bestLoss = double.PositiveInfinity;
+        foreach (var l2 in grid)
+        {
+            var m = LogisticRegressionTrainer.Fit(trainX, trainY.Length, width, trainY, l2);
+            var p = new double[validY.Length];
+            for (var i = 0; i < p.Length; i++) p[i] = Sigmoid(m.Margin(validX.AsSpan(i * width, width)));
+            var loss = Metrics.LogLoss(p, validY);
+            if (loss < bestLoss)
+            {
+                bestLoss = loss;
+                best = m;
+                bestL2 = l2;
+            }
+        }
+        return (best!, bestL2);
+    }
+
+    private static TrainedModel Refit(TrainedModel chosen, float[] x, float[] y, int width, int nTrain, SearchOptions options)
+    {
+        if (chosen.Kind == ModelKind.Linear)
+        {
+            var l2 = double.Parse(chosen.Settings["l2"], CultureInfo.InvariantCulture);
+            return new TrainedModel
+            {
+                Kind = ModelKind.Linear, Linear = LogisticRegressionTrainer.Fit(x, y.Length, width, y, l2),
+                Settings = chosen.Settings, Description = chosen.Description, Complexity = chosen.Complexity,
+            };
+        }
+        var depth = int.Parse(chosen.Settings["maxDepth"], CultureInfo.InvariantCulture);
+        var eta = double.Parse(chosen.Settings["eta"], CultureInfo.InvariantCulture);
+        var mcw = double.Parse(chosen.Settings["minChildWeight"], CultureInfo.InvariantCulture);
+        var rounds = int.Parse(chosen.Settings["rounds"], CultureInfo.InvariantCulture);
+        // More rows support proportionally more rounds at the same learning rate.
+        var refitRounds = Math.Min(options.MaxRounds, (int)Math.Round(rounds * (double)y.Length / nTrain));
+        using var all = DMatrix.FromDense(x, y.Length, width, y);
+        var trained = Booster.Train(TreeParameters(depth, eta, mcw, options), all, null, refitRounds);
+        return new TrainedModel
+        {
+            Kind = ModelKind.Trees, Booster = trained.Booster, Settings = TreeSettings(depth, eta, mcw, refitRounds),
+            Description = $"trees depth {depth}, eta {Fmt(eta)}, min child weight {Fmt(mcw)}, {refitRounds} rounds",
+            Complexity = chosen.Complexity,
+        };
+    }
+
+    private static (CandidateResult, TrainedModel, double[]) Score(TrainedModel model, float[] validX, float[] validY, int width)
+    {
+        var margins = model.Margins(validX, validY.Length, width);
+        var p = margins.Select(Sigmoid).ToArray();
+        var result = new CandidateResult(model.Description, model.Kind, model.Settings, Metrics.RocAuc(p, validY), Metrics.LogLoss(p, validY), model.Complexity);
+        return (result, model, margins);
+    }
+
+    internal static BoosterParameters TreeParameters(int depth, double eta, double minChildWeight, SearchOptions options) => new()
+    {
+        MaxDepth = depth,
+        Eta = eta,
+        MinChildWeight = minChildWeight,
+        Subsample = 0.8,
+        ColsampleByTree = 0.8,
+        Threads = options.Threads,
+        Seed = (int)(options.Seed % int.MaxValue),
+        EvalMetric = "logloss",
+    };
+
+    private static Dictionary<string, string> TreeSettings(int depth, double eta, double mcw, int rounds) => new()
+    {
+        ["model"] = "gradient-boosted trees",
+        ["maxDepth"] = depth.ToString(CultureInfo.InvariantCulture),
+        ["eta"] = Fmt(eta),
+        ["minChildWeight"] = Fmt(mcw),
+        ["subsample"] = "0.8",
+        ["colsampleByTree"] = "0.8",
+        ["rounds"] = rounds.ToString(CultureInfo.InvariantCulture),
+    };
+
+    internal static double Sigmoid(double m) => 1.0 / (1.0 + Math.Exp(-m));
+
+    private static string Fmt(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,232 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LeadML.Features.Bundles;
+using LeadML.Features.Engine;
+using LeadML.Features.History;
+using LeadML.Trainer.Evaluation;
+using LeadML.Trainer.Modeling;
+using LeadML.Trainer.Snapshots;
+
+namespace LeadML.Trainer.Training;
+
+/// <summary>What <c>leadml train</c> was asked to do.</summary>
+internal sealed record TrainOptions
+{
+    public required string History { get; init; }
+    public string? Schema { get; init; }
+    public required string Out { get; init; }
+    public SearchOptions Search { get; init; } = new();
+}
+
+/// <summary>The result of a training run: the bundle written and the figures a user sees first.</summary>
+internal sealed record TrainingSummary(string BundleDirectory, BundleManifest Manifest, JsonObject Metrics, IReadOnlyList<string> Warnings);
+
+/// <summary>
+/// The training pipeline: read the history, build point-in-time snapshots, choose and calibrate a model on the
+/// validation period, refit on training + validation, evaluate once on the test period, and write the bundle.
+/// </summary>
+internal static class TrainingRun
+{
+    /// <summary>Below these the model trains but the user is warned that its figures are unreliable.</summary>
+    public const int FewLeads = 1000;
+    public const int FewConversions = 100;
+
+    public static TrainingSummary Run(TrainOptions options, Action<string>? progress = null, TimeProvider? clock = null)
+    {
+        clock ??= TimeProvider.System;
+        var warnings = new List<string>();
+        progress?.Invoke("Reading history");
+        var history = HistoryReader.Read(options.History, options.Schema);
+        var snapshots = SnapshotBuilder.Build(history, new Progress<string>(s => progress?.Invoke(s)));
+        CheckVolume(history, snapshots, warnings);
+
+        var width = snapshots.Width;
+        var (trainX, trainY, _) = snapshots.Select(Period.Train);
+        var (validX, validY, _) = snapshots.Select(Period.Validation);
+        var (testX, testY, testRows) = snapshots.Select(Period.Test);
+        RequireBothClasses(trainY, "training");
+        RequireBothClasses(validY, "validation");
+
+        progress?.Invoke("Choosing a model on the validation period");
+        var search = ModelSearch.Run(trainX, trainY, validX, validY, width, options.Search, s => progress?.Invoke($"Candidate: {s}"));
+        using var model = search.Model;
+
+        progress?.Invoke("Evaluating on the test period");
+        var testMargins = model.Margins(testX, testY.Length, width);
+        var testP = testMargins.Select(search.Calibration.Apply).ToArray();
+        var metrics = new JsonObject
+        {
+            ["test"] = MetricsJson(testP, testY),
+            ["validation"] = MetricsJson(search.Candidates.Count > 0 ? ValidationProbabilities(model, search, validX, validY.Length, width) : [], validY),
+            ["chosen"] = new JsonObject
+            {
+                ["description"] = search.Chosen.Description,
+                ["why"] = search.Why,
+                ["settings"] = ToJson(model.Settings),
+                ["calibration"] = search.Calibration.Kind.ToString(),
+            },
+            ["candidates"] = ToJson(search.Candidates),
+            ["positiveRateByPeriod"] = PositiveRates(snapshots),
+        };
+        if (testY.All(y => y < 0.5f) || testY.All(y => y > 0.5f))
+        {
+            warnings.Add("the test period has only one class, so its ROC-AUC cannot be measured");
+        }
+
+        var trainVal = snapshots.Select(Period.Train, Period.Validation);
+        metrics["drift"] = DriftJson(snapshots, trainX, testX, width);
+        foreach (var w in Leakage.Find(snapshots.Spec.Features.Select(f => f.Name).ToArray(), trainVal.X, trainVal.Y, width))
+        {
+            warnings.Add(w.Message);
+        }
+        metrics["warnings"] = ToJson(warnings);
+
+        var manifest = new BundleManifest
+        {
+            FormatVersion = ModelBundle.CurrentFormatVersion,
+            Name = Path.GetFileName(Path.GetFullPath(options.Out)),
+            ModelVersion = $"{Path.GetFileName(Path.GetFullPath(options.Out))}-{clock.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}",
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+            ModelKind = model.Kind,
+            DataFingerprint = Fingerprint(history),
+            Window = Window(snapshots),
+            FeatureCount = width,
+            Engine = model.Kind == ModelKind.Trees ? $"xgboost {Booster.Version.Major}.{Booster.Version.Minor}.{Booster.Version.Patch}" : "leadml logistic regression",
+            Settings = model.Settings,
+        };
+        var bundle = new ModelBundle
+        {
+            Manifest = manifest,
+            Spec = snapshots.Spec,
+            Trees = model.Booster?.SaveUbj(),
+            Linear = model.Linear,
+            Calibration = search.Calibration,
+            Metrics = metrics,
+        };
+        progress?.Invoke("Writing the bundle");
+        bundle.Save(options.Out);
+        _ = testRows;
+        return new TrainingSummary(bundle.Directory!, manifest, metrics, warnings);
+    }
+
+    private static double[] ValidationProbabilities(TrainedModel refit, SearchOutcome search, float[] validX, int rows, int width)
+    {
+        // The refit model has seen validation; these figures describe its fit there, not an out-of-time estimate.
+        return refit.Margins(validX, rows, width).Select(search.Calibration.Apply).ToArray();
+    }
+
+    private static void CheckVolume(LeadHistory history, SnapshotSet snapshots, List<string> warnings)
+    {
+        var leads = history.Leads.Leads.Count;
+        var positives = snapshots.Y.Count(y => y > 0.5f);
+        if (positives == 0)
+        {
+            throw new InvalidDataException(
+                "no lead converted within the horizon in any snapshot: there is nothing to learn. Check the converted-at/outcome column mapping in the schema");
+        }
+        var converted = history.Kind == HistoryKind.SingleTable
+            ? history.Leads.Leads.Count(l => l.Outcome == true)
+            : history.Leads.Leads.Count(l => l.ConvertedAt is not null);
+        if (leads < FewLeads || converted < FewConversions)
+        {
+            warnings.Add($"little history: {leads:N0} leads and {converted:N0} conversions (about {FewLeads:N0} leads and {FewConversions} conversions are needed for reliable figures); the model was trained anyway");
+        }
+    }
+
+    private static void RequireBothClasses(float[] y, string period)
+    {
+        if (y.Length == 0)
+        {
+            throw new InvalidDataException($"the {period} period has no rows; adjust the split in the schema");
+        }
+        if (!y.Any(v => v > 0.5f))
+        {
+            throw new InvalidDataException($"the {period} period has no conversions, so candidates cannot be compared there; adjust the split or the window in the schema");
+        }
+    }
+
+    private static JsonObject MetricsJson(double[] p, float[] y)
+    {
+        if (p.Length == 0 || y.All(v => v < 0.5f) || y.All(v => v > 0.5f))
+        {
+            return new JsonObject { ["rows"] = y.Length, ["positives"] = y.Count(v => v > 0.5f) };
+        }
+        var set = Metrics.Compute(p, y);
+        var node = JsonSerializer.SerializeToNode(set, ModelBundle.Json)!.AsObject();
+        node["rows"] = y.Length;
+        node["positives"] = y.Count(v => v > 0.5f);
+        return node;
+    }
+
+    private static JsonArray PositiveRates(SnapshotSet s)
+    {
+        var result = new JsonArray();
+        foreach (var g in Enumerable.Range(0, s.Rows).GroupBy(i => (s.Cutoff[i], s.Period[i])).OrderBy(g => g.Key.Item1))
+        {
+            var rows = g.Count();
+            var pos = g.Count(i => s.Y[i] > 0.5f);
+            result.Add(new JsonObject
+            {
+                ["cutoff"] = g.Key.Item1.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                ["period"] = g.Key.Item2.ToString().ToLowerInvariant(),
+                ["rows"] = rows,
+                ["positives"] = pos,
+                ["rate"] = rows == 0 ? 0 : Math.Round((double)pos / rows, 6),
+            });
+        }
+        return result;
+    }
+
+    private static JsonArray DriftJson(SnapshotSet s, float[] trainX, float[] testX, int width)
+    {
+        var result = new JsonArray();
+        var nTrain = trainX.Length / width;
+        var nTest = testX.Length / width;
+        if (nTest == 0) return result;
+        var reference = new float[nTrain];
+        var current = new float[nTest];
+        for (var j = 0; j < width; j++)
+        {
+            for (var i = 0; i < nTrain; i++) reference[i] = trainX[i * width + j];
+            for (var i = 0; i < nTest; i++) current[i] = testX[i * width + j];
+            var psi = Drift.Psi(reference, current);
+            result.Add(new JsonObject
+            {
+                ["feature"] = s.Spec.Features[j].Name,
+                ["psi"] = Math.Round(psi, 6),
+                ["band"] = Drift.Band(psi),
+            });
+        }
+        return result;
+    }
+
+    private static TrainingWindow Window(SnapshotSet s)
+    {
+        PeriodSummary Summary(Period p)
+        {
+            var rows = Enumerable.Range(0, s.Rows).Where(i => s.Period[i] == p).ToList();
+            return rows.Count == 0
+                ? new PeriodSummary(default, default, 0, 0)
+                : new PeriodSummary(rows.Min(i => s.Cutoff[i]), rows.Max(i => s.Cutoff[i]), rows.Count, rows.Count(i => s.Y[i] > 0.5f));
+        }
+        return new TrainingWindow(s.Cutoffs, s.HorizonDays, Summary(Period.Train), Summary(Period.Validation), Summary(Period.Test));
+    }
+
+    /// <summary>SHA-256 over the history files' bytes (leads, events, schema), first 16 bytes in hex.</summary>
+    private static string Fingerprint(LeadHistory history)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in history.Files)
+        {
+            using var stream = File.OpenRead(file);
+            var buffer = new byte[1 << 16];
+            int read;
+            while ((read = stream.Read(buffer)) > 0) sha.AppendData(buffer, 0, read);
+        }
+        return Convert.ToHexStringLower(sha.GetHashAndReset())[..32];
+    }
+
+    private static JsonNode ToJson<T>(T value) => JsonSerializer.SerializeToNode(value, ModelBundle.Json)!;
+}
