@@ -103,7 +103,7 @@ public sealed class RuleEvaluator
     private (double Min, double Max) Reachable(CriterionGroup group)
     {
         double min = 0, max = 0;
-        foreach (var byCap in _criteria.Where(c => c.Criterion.Group == group).GroupBy(c => c.Criterion.CapGroup ?? "\0" + c.Criterion.Id))
+        foreach (var byCap in _criteria.Where(c => c.Criterion.Group == group).GroupBy(c => c.Criterion.CapGroup ?? "\0" + c.Criterion.Condition.Feature, StringComparer.Ordinal))
         {
             var byFeature = byCap.GroupBy(c => c.Criterion.Condition.Feature, StringComparer.Ordinal).ToList();
             var pos = byFeature.Sum(f => Math.Max(0, f.Max(c => c.Criterion.Points)));
