@@ -1,0 +1,55 @@
+using LeadML.Features.Featurization;
+
+namespace LeadML.Trainer.Points;
+
+/// <summary>
+/// A criterion family: the features that describe one thing a marketer recognises — one attribute column (all its
+/// level columns), one event channel (its counts over every window, recency, trend and "ever"), or one activity
+/// measure. Correlated features of a family share the model's credit between them, so points are built from the
+/// family's summed contribution and expressed as bands of one representative feature.
+/// </summary>
+internal sealed record Family(string Name, string Label, CriterionGroup Group, bool IsCategory, int[] Features);
+
+internal static class Families
+{
+    public static IReadOnlyList<Family> Of(FeatureSpec spec)
+    {
+        var byName = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var order = new List<string>();
+        var labels = new Dictionary<string, (string Label, bool IsCategory)>(StringComparer.Ordinal);
+        for (var j = 0; j < spec.Features.Count; j++)
+        {
+            var (family, label, isCategory) = FamilyOf(spec, spec.Features[j]);
+            if (!byName.TryGetValue(family, out var list))
+            {
+                byName[family] = list = [];
+                order.Add(family);
+                labels[family] = (label, isCategory);
+            }
+            list.Add(j);
+        }
+        return [.. order.Select(n => new Family(n, labels[n].Label, spec.Features[byName[n][0]].Group, labels[n].IsCategory, [.. byName[n]]))];
+    }
+
+    private static (string Family, string Label, bool IsCategory) FamilyOf(FeatureSpec spec, FeatureDefinition f)
+    {
+        foreach (var a in spec.Attributes)
+        {
+            var name = FeatureNames.Attribute(a.Column);
+            if (f.Name == name) return (name, a.Column, false);
+            if (f.Name.StartsWith(name + "=", StringComparison.Ordinal)) return (name, a.Column, true);
+        }
+        foreach (var ch in spec.Channels)
+        {
+            var name = FeatureNames.Channel(ch.Type, ch.Detail);
+            if (f.Name.StartsWith(name + ".", StringComparison.Ordinal))
+            {
+                return (name, ch.Detail is null ? Humanize(ch.Type) : $"{Humanize(ch.Type)} {ch.Detail}", false);
+            }
+        }
+        if (f.Name.StartsWith("act.active_days_", StringComparison.Ordinal)) return ("act.active_days", "active days", false);
+        return (f.Name, f.Label, false);
+    }
+
+    internal static string Humanize(string type) => type.Replace('_', ' ');
+}

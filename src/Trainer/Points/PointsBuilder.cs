@@ -1,0 +1,278 @@
+using System.Globalization;
+using System.Text;
+using LeadML.Features.Featurization;
+using LeadML.Features.Randomness;
+using LeadML.Features.Rules;
+
+namespace LeadML.Trainer.Points;
+
+/// <summary>Settings of the suggestion of points.</summary>
+internal sealed record PointsOptions
+{
+    /// <summary>Most criterion families kept (each becomes one to four criteria).</summary>
+    public int MaxFamilies { get; init; } = 16;
+    /// <summary>Families are kept, most important first, until they cover this share of the total importance.</summary>
+    public double Coverage { get; init; } = 0.97;
+    /// <summary>Fewest rows a band needs to stand alone; smaller bands merge into a neighbour.</summary>
+    public int MinSupport { get; init; } = 40;
+    /// <summary>Fewest conversions for a criterion's points to be trusted (else it is marked low support).</summary>
+    public int MinConversions { get; init; } = 5;
+    /// <summary>Neighbouring bands whose mean contributions differ by less than this (log-odds) merge.</summary>
+    public double MergeBelow { get; init; } = 0.08;
+    public int BootstrapSamples { get; init; } = 200;
+    public ulong Seed { get; init; } = 42;
+}
+
+/// <summary>How much of the model's variation a family carries.</summary>
+internal sealed record FamilyImportance(string Family, string Label, CriterionGroup Group, double MeanAbsContribution, double Share, bool Kept, string? Representative);
+
+/// <summary>The suggested criteria and scale, before thresholds and grades are added.</summary>
+internal sealed record SuggestedCriteria(
+    IReadOnlyList<Criterion> Criteria, PointsScale Scale, double BasePoints, IReadOnlyList<FamilyImportance> Importance);
+
+/// <summary>
+/// Turns the model's contributions (log-odds, one column per feature plus the bias; TreeSHAP for trees, exact for
+/// the logistic regression) into criteria with points (design §5). For every criterion family the summed
+/// contribution is cut into bands of its most telling feature; a band's points are its mean contribution minus that
+/// of the family's most common band (which scores 0), so that the sum over families approximates the model's
+/// margin. Log-odds become points in the scorecard convention, <c>points = factor × log-odds</c> with
+/// <c>factor = PDO / ln 2</c>; the factor is chosen so that the 2nd to 98th percentile of evaluation leads span 5 to
+/// 95 points and no criterion exceeds ±100.
+/// </summary>
+internal static class PointsBuilder
+{
+    public static SuggestedCriteria Build(FeatureSpec spec, float[] x, float[] y, double[] contributions, PointsOptions? options = null)
+    {
+        options ??= new PointsOptions();
+        var width = spec.Features.Count;
+        var rows = y.Length;
+        if (contributions.Length != rows * (width + 1))
+        {
+            throw new ArgumentException($"expected {rows} × {width + 1} contributions, got {contributions.Length}", nameof(contributions));
+        }
+        var families = Families.Of(spec);
+        var phi = new double[families.Count][];
+        var importance = new double[families.Count];
+        for (var f = 0; f < families.Count; f++)
+        {
+            var p = phi[f] = new double[rows];
+            foreach (var j in families[f].Features)
+            {
+                for (var i = 0; i < rows; i++) p[i] += contributions[i * (width + 1) + j];
+            }
+            var mean = rows == 0 ? 0 : p.Average();
+            importance[f] = rows == 0 ? 0 : p.Average(v => Math.Abs(v - mean));
+        }
+        var total = importance.Sum();
+        var order = Enumerable.Range(0, families.Count).OrderByDescending(f => importance[f]).ToList();
+        var kept = new List<int>();
+        var covered = 0.0;
+        foreach (var f in order)
+        {
+            if (kept.Count >= options.MaxFamilies || (total > 0 && covered / total >= options.Coverage) || importance[f] <= 0) break;
+            kept.Add(f);
+            covered += importance[f];
+        }
+
+        var rng = new Xoshiro256(options.Seed);
+        var drafts = new List<Draft>();
+        var representative = new Dictionary<int, string>();
+        var relative = new double[rows];
+        foreach (var f in kept)
+        {
+            var fam = families[f];
+            var (bands, assign, mean, feature) = fam.IsCategory ? CategoryBands(spec, fam, x, width, phi[f]) : NumericBands(spec, fam, x, width, rows, phi[f], options);
+            representative[f] = feature is null ? fam.Name : spec.Features[feature.Value].Name;
+            var counts = new int[bands.Count];
+            foreach (var b in assign) counts[b]++;
+            var reference = Enumerable.Range(0, bands.Count).MaxBy(b => counts[b]);
+            for (var i = 0; i < rows; i++) relative[i] += mean[assign[i]] - mean[reference];
+            for (var b = 0; b < bands.Count; b++)
+            {
+                if (b == reference || counts[b] == 0) continue;
+                var (low, high) = Bootstrap(phi[f], assign, b, reference, options.BootstrapSamples, rng);
+                var conversions = 0;
+                for (var i = 0; i < rows; i++)
+                {
+                    if (assign[i] == b && y[i] > 0.5f) conversions++;
+                }
+                drafts.Add(new Draft(spec, fam, feature ?? -1, bands[b], bands[reference], mean[b] - mean[reference], low, high, counts[b], conversions));
+            }
+        }
+
+        // Scale: spread the 2nd–98th percentile of leads over 5–95 points, no criterion beyond ±100.
+        var sorted = relative.Order().ToArray();
+        var lo = rows == 0 ? 0 : Quantile(sorted, 0.02);
+        var hi = rows == 0 ? 0 : Quantile(sorted, 0.98);
+        var factor = hi - lo > 1e-6 ? 90 / (hi - lo) : 20 / Math.Log(2);
+        var largest = drafts.Count == 0 ? 0 : drafts.Max(d => Math.Abs(d.LogOdds));
+        if (largest * factor > 100) factor = 100 / largest;
+        var basePoints = Math.Round(5 - factor * lo);
+        var overallRate = rows == 0 ? 0 : y.Count(v => v > 0.5f) / (double)rows;
+
+        var criteria = new List<Criterion>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var d in drafts)
+        {
+            var points = (int)Math.Round(d.LogOdds * factor);
+            if (points == 0) continue;
+            var rate = d.Rows == 0 ? 0 : (double)d.Conversions / d.Rows;
+            var label = d.Label;
+            criteria.Add(new Criterion
+            {
+                Id = UniqueId(label, ids),
+                Label = label,
+                Description = Describe(d, points, factor, rate, overallRate),
+                Group = d.Family.Group,
+                Condition = d.Condition,
+                Points = Math.Clamp(points, -100, 100),
+                Support = new Support(d.Rows, d.Conversions, Math.Round(rate, 6)),
+                Interval = new PointsInterval(Math.Round(d.Low * factor, 1), Math.Round(d.High * factor, 1)),
+                LowSupport = d.Rows < options.MinSupport || d.Conversions < options.MinConversions,
+            });
+        }
+        var importanceList = order.Select(f => new FamilyImportance(
+            families[f].Name, families[f].Label, families[f].Group, Math.Round(importance[f], 6),
+            total > 0 ? Math.Round(importance[f] / total, 6) : 0, kept.Contains(f), representative.GetValueOrDefault(f))).ToList();
+        return new SuggestedCriteria(criteria, new PointsScale(Math.Round(factor * Math.Log(2), 3), Math.Round(factor, 4)), basePoints, importanceList);
+    }
+
+    private static (IReadOnlyList<Band> Bands, int[] Assign, double[] Mean, int? Feature) NumericBands(
+        FeatureSpec spec, Family fam, float[] x, int width, int rows, double[] phi, PointsOptions options)
+    {
+        Banded? best = null;
+        var values = new float[rows];
+        foreach (var j in fam.Features)
+        {
+            for (var i = 0; i < rows; i++) values[i] = x[i * width + j];
+            var banded = Banding.Cut(j, spec.Features[j].Kind, values, phi, options.MinSupport, options.MergeBelow);
+            // Prefer the earlier (shorter-window, simpler) feature unless another explains clearly more.
+            if (best is null || banded.R2 > best.R2 + 0.01) best = banded;
+        }
+        return (best!.Bands, best.BandOfRow, best.Mean, best.Feature);
+    }
+
+    /// <summary>One band per level column; rows with no level set (none pooled) join the most common level.</summary>
+    private static (IReadOnlyList<Band> Bands, int[] Assign, double[] Mean, int? Feature) CategoryBands(
+        FeatureSpec spec, Family fam, float[] x, int width, double[] phi)
+    {
+        var rows = phi.Length;
+        var levels = fam.Features;
+        var assign = new int[rows];
+        var counts = new int[levels.Length];
+        for (var i = 0; i < rows; i++)
+        {
+            assign[i] = -1;
+            for (var k = 0; k < levels.Length; k++)
+            {
+                if (x[i * width + levels[k]] > 0.5f)
+                {
+                    assign[i] = k;
+                    counts[k]++;
+                    break;
+                }
+            }
+        }
+        var common = counts.Length == 0 ? 0 : Array.IndexOf(counts, counts.Max());
+        var sums = new double[levels.Length];
+        var n = new int[levels.Length];
+        for (var i = 0; i < rows; i++)
+        {
+            if (assign[i] < 0) assign[i] = common;
+            sums[assign[i]] += phi[i];
+            n[assign[i]]++;
+        }
+        var mean = sums.Select((s, k) => n[k] == 0 ? 0 : s / n[k]).ToArray();
+        // A category band is "level column = 1"; the feature index rides in Lower so the condition can name it.
+        var bands = levels.Select(j => new Band(j, j, false)).ToList();
+        return (bands, assign, mean, null);
+    }
+
+    private static (double Low, double High) Bootstrap(double[] phi, int[] assign, int band, int reference, int samples, Xoshiro256 rng)
+    {
+        var inBand = new List<double>();
+        var inRef = new List<double>();
+        for (var i = 0; i < phi.Length; i++)
+        {
+            if (assign[i] == band) inBand.Add(phi[i]);
+            else if (assign[i] == reference) inRef.Add(phi[i]);
+        }
+        if (inBand.Count == 0 || inRef.Count == 0 || samples <= 0) return (0, 0);
+        var diffs = new double[samples];
+        for (var s = 0; s < samples; s++)
+        {
+            diffs[s] = ResampledMean(inBand, rng) - ResampledMean(inRef, rng);
+        }
+        Array.Sort(diffs);
+        return (Quantile(diffs, 0.05), Quantile(diffs, 0.95));
+    }
+
+    private static double ResampledMean(List<double> values, Xoshiro256 rng)
+    {
+        // Up to 2,000 draws: enough for a 90 % interval, bounded cost on big samples.
+        var draws = Math.Min(values.Count, 2000);
+        double sum = 0;
+        for (var k = 0; k < draws; k++) sum += values[rng.NextInt(values.Count)];
+        return sum / draws;
+    }
+
+    internal static double Quantile(double[] sorted, double q)
+    {
+        if (sorted.Length == 0) return 0;
+        var pos = q * (sorted.Length - 1);
+        var i = (int)Math.Floor(pos);
+        var frac = pos - i;
+        return i + 1 < sorted.Length ? sorted[i] + frac * (sorted[i + 1] - sorted[i]) : sorted[i];
+    }
+
+    private static string UniqueId(string label, HashSet<string> taken)
+    {
+        var sb = new StringBuilder();
+        foreach (var ch in label.ToLowerInvariant())
+        {
+            if (char.IsAsciiLetterOrDigit(ch)) sb.Append(ch);
+            else if (sb.Length > 0 && sb[^1] != '-') sb.Append('-');
+        }
+        var id = sb.ToString().Trim('-');
+        if (id.Length > 60) id = id[..60].Trim('-');
+        if (id.Length == 0) id = "criterion";
+        var unique = id;
+        for (var k = 2; !taken.Add(unique); k++) unique = $"{id}-{k}";
+        return unique;
+    }
+
+    private static string Describe(Draft d, int points, double factor, double rate, double overallRate)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var direction = points > 0 ? "more" : "less";
+        var odds = Math.Exp(d.LogOdds);
+        return string.Create(c,
+            $"Applies to leads where {d.Label}. In the evaluation period {d.Rows:N0} leads matched and {rate:P1} of them converted " +
+            $"(all leads: {overallRate:P1}). Compared with the most common case ({d.ReferenceText}), the model finds these leads " +
+            $"{direction} likely to convert: odds ×{odds:0.00} ({d.LogOdds:+0.00;-0.00} log-odds), which is {points:+0;-0} points at " +
+            $"{factor * Math.Log(2):0.#} points per doubling of the odds. 90 % interval: {d.Low * factor:+0;-0} to {d.High * factor:+0;-0} points.");
+    }
+
+    private sealed record Draft(FeatureSpec Spec, Family Family, int Feature, Band Band, Band Reference, double LogOdds, double Low, double High, int Rows, int Conversions)
+    {
+        public Condition Condition => Family.IsCategory ? new Condition(Spec.Features[(int)Band.Lower].Name, ConditionOp.Eq, 1) : ConditionFor(Band);
+
+        public string Label => Family.IsCategory ? Spec.Features[(int)Band.Lower].Label : $"{FeatureLabel}: {Banding.Describe(Band, Kind)}";
+
+        public string ReferenceText => Family.IsCategory ? Spec.Features[(int)Reference.Lower].Label : $"{FeatureLabel}: {Banding.Describe(Reference, Kind)}";
+
+        private FeatureKind Kind => Spec.Features[Feature].Kind;
+
+        private string FeatureLabel => Spec.Features[Feature].Label;
+
+        private Condition ConditionFor(Band b)
+        {
+            var name = Spec.Features[Feature].Name;
+            if (b.Missing) return new Condition(name, ConditionOp.Missing);
+            if (Kind == FeatureKind.Flag) return new Condition(name, ConditionOp.Eq, b.Lower >= 1 ? 1 : 0);
+            if (double.IsNegativeInfinity(b.Lower)) return new Condition(name, ConditionOp.Lt, b.Upper);
+            if (double.IsPositiveInfinity(b.Upper)) return new Condition(name, ConditionOp.Gte, b.Lower);
+            return new Condition(name, ConditionOp.Between, b.Lower, b.Upper);
+        }
+    }
+}
