@@ -1,0 +1,158 @@
+using LeadML.Features.Featurization;
+using LeadML.Features.History;
+using LeadML.Features.Randomness;
+using LeadML.Features.Rules;
+using LeadML.Trainer.Points;
+
+namespace LeadML.Trainer.Tests.Points;
+
+/// <summary>
+/// Contributions with a known additive structure: industry Software +0.8, Retail −0.6 (log-odds, against Other);
+/// pricing views in 30 days +0.35 each up to 4; unsubscribed −1.2. The builder must find these criteria with the
+/// right signs and order, and its points-only score must rank leads as the margin does.
+/// </summary>
+public sealed class PointsBuilderTests
+{
+    private static readonly FeatureSpec Spec = BuildSpec();
+
+    private static FeatureSpec BuildSpec()
+    {
+        var attributes = new List<AttributeEncoding> { new("industry", ColumnType.Category, ["Software", "Retail", "Other"], false, false, []) };
+        var channels = new List<EventChannel> { new("page_view", "/pricing"), new("unsubscribe", null) };
+        var negative = new List<string> { "unsubscribe" };
+        var (defs, _) = FeatureLayout.Build(HistoryKind.Events, attributes, channels, negative);
+        return new FeatureSpec { Kind = HistoryKind.Events, Attributes = attributes, Channels = channels, NegativeEventTypes = negative, Features = defs };
+    }
+
+    private sealed record Data(float[] X, float[] Y, double[] Phi, double[] Margin);
+
+    private static Data Generate(int rows, ulong seed)
+    {
+        var w = Spec.Features.Count;
+        var rng = new Xoshiro256(seed);
+        var x = new float[rows * w];
+        var phi = new double[rows * (w + 1)];
+        var y = new float[rows];
+        var margin = new double[rows];
+        int I(string n) => Spec.IndexOf(n);
+        for (var i = 0; i < rows; i++)
+        {
+            var r = x.AsSpan(i * w, w);
+            var p = phi.AsSpan(i * (w + 1), w + 1);
+            for (var j = 0; j < w; j++) r[j] = Spec.Features[j].Kind == FeatureKind.Recency ? float.NaN : 0;
+            var industry = rng.NextDouble() switch { < 0.3 => "Software", < 0.5 => "Retail", _ => "Other" };
+            r[I($"attr.industry={industry}")] = 1;
+            p[I("attr.industry=Software")] = industry == "Software" ? 0.8 : 0;
+            p[I("attr.industry=Retail")] = industry == "Retail" ? -0.6 : 0;
+            var views = rng.NextDouble() < 0.5 ? 0 : rng.NextInt(8);
+            r[I("evt.page_view[/pricing].count_30d")] = views;
+            r[I("evt.page_view[/pricing].count_90d")] = views + rng.NextInt(3);
+            // The model splits the pricing credit between two windows: the family sum is what counts.
+            p[I("evt.page_view[/pricing].count_30d")] = 0.25 * Math.Min(views, 4);
+            p[I("evt.page_view[/pricing].count_90d")] = 0.10 * Math.Min(views, 4);
+            var unsubscribed = rng.NextDouble() < 0.1;
+            r[I("evt.unsubscribe.ever")] = unsubscribed ? 1 : 0;
+            r[I("evt.unsubscribe.count_365d")] = unsubscribed ? 1 : 0;
+            p[I("evt.unsubscribe.ever")] = unsubscribed ? -1.2 : 0;
+            p[w] = -2.5;
+            double m = 0;
+            foreach (var v in p) m += v;
+            margin[i] = m;
+            y[i] = rng.NextDouble() < 1 / (1 + Math.Exp(-m)) ? 1 : 0;
+        }
+        return new Data(x, y, phi, margin);
+    }
+
+    [Fact]
+    public void Build_RecoversSignsOrderAndBands()
+    {
+        var d = Generate(6000, 1);
+        var s = PointsBuilder.Build(Spec, d.X, d.Y, d.Phi);
+
+        var byFeature = s.Criteria.GroupBy(c => c.Condition.Feature).ToDictionary(g => g.Key, g => g.ToList());
+        // Other is the most common industry: it scores 0 and the others are relative to it.
+        var software = Assert.Single(byFeature["attr.industry=Software"]);
+        var retail = Assert.Single(byFeature["attr.industry=Retail"]);
+        Assert.True(software.Points > 0 && retail.Points < 0, $"software {software.Points}, retail {retail.Points}");
+        Assert.Equal(0.8 / 0.6, software.Points / (double)-retail.Points, 1);
+        Assert.DoesNotContain("attr.industry=Other", byFeature.Keys);
+
+        var unsubscribed = s.Criteria.Single(c => c.Condition.Feature.StartsWith("evt.unsubscribe", StringComparison.Ordinal));
+        Assert.True(unsubscribed.Points < -software.Points, "unsubscribe is the strongest, negative criterion");
+        Assert.Equal(CriterionGroup.Engagement, unsubscribed.Group);
+
+        var pricing = s.Criteria.Where(c => c.Condition.Feature.StartsWith("evt.page_view[/pricing]", StringComparison.Ordinal))
+            .OrderBy(c => c.Condition.Value).ToList();
+        Assert.True(pricing.Count >= 2, "pricing views come in several bands");
+        Assert.Single(pricing.Select(c => c.Condition.Feature).Distinct());
+        Assert.True(pricing.Zip(pricing.Skip(1)).All(p => p.First.Points < p.Second.Points), "more pricing views, more points");
+        Assert.All(s.Criteria, c => Assert.InRange(c.Points, -100, 100));
+        Assert.All(s.Criteria, c => Assert.True(c.Interval!.Low <= c.Points + 1 && c.Points - 1 <= c.Interval.High, $"{c.Id}: {c.Points} outside {c.Interval}"));
+    }
+
+    [Fact]
+    public void Build_PointsOnlyScoreRanksLikeTheMargin()
+    {
+        var train = Generate(6000, 2);
+        var s = PointsBuilder.Build(Spec, train.X, train.Y, train.Phi);
+        var rules = new RuleSet
+        {
+            ModelVersion = "test", Scale = s.Scale, BasePoints = s.BasePoints, Criteria = s.Criteria,
+            Thresholds = new Thresholds(70, 5), Grades = [new GradeBand("A", 70), new GradeBand("D", 0)],
+        };
+        var evaluator = new RuleEvaluator(rules, Spec);
+        var test = Generate(4000, 3);
+        var w = Spec.Features.Count;
+        var points = Enumerable.Range(0, test.Y.Length).Select(i => evaluator.Evaluate(test.X.AsSpan(i * w, w), explain: false).Score).ToArray();
+
+        Assert.True(Spearman(points, test.Margin) > 0.97, $"Spearman {Spearman(points, test.Margin):F3}");
+        // Most leads land inside 0–100 rather than on its edges.
+        Assert.True(points.Count(p => p is > 0 and < 100) > 0.9 * points.Length);
+    }
+
+    [Fact]
+    public void Build_SupportCountsRowsAndConversions()
+    {
+        var d = Generate(3000, 4);
+        var s = PointsBuilder.Build(Spec, d.X, d.Y, d.Phi);
+        var software = s.Criteria.Single(c => c.Condition.Feature == "attr.industry=Software");
+        var w = Spec.Features.Count;
+        var j = Spec.IndexOf("attr.industry=Software");
+        var rows = Enumerable.Range(0, d.Y.Length).Where(i => d.X[i * w + j] == 1).ToList();
+        Assert.Equal(rows.Count, software.Support!.Leads);
+        Assert.Equal(rows.Count(i => d.Y[i] == 1), software.Support.Conversions);
+        Assert.Contains("converted", software.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_WrongContributionShape_Throws() =>
+        Assert.Throws<ArgumentException>(() => PointsBuilder.Build(Spec, new float[Spec.Features.Count], [0], new double[3]));
+
+    internal static double Spearman(double[] a, double[] b)
+    {
+        var ra = Ranks(a);
+        var rb = Ranks(b);
+        double ma = ra.Average(), mb = rb.Average(), sab = 0, saa = 0, sbb = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            sab += (ra[i] - ma) * (rb[i] - mb);
+            saa += (ra[i] - ma) * (ra[i] - ma);
+            sbb += (rb[i] - mb) * (rb[i] - mb);
+        }
+        return sab / Math.Sqrt(saa * sbb);
+    }
+
+    private static double[] Ranks(double[] v)
+    {
+        var order = Enumerable.Range(0, v.Length).OrderBy(i => v[i]).ToArray();
+        var ranks = new double[v.Length];
+        for (var k = 0; k < order.Length;)
+        {
+            var e = k;
+            while (e + 1 < order.Length && v[order[e + 1]] == v[order[k]]) e++;
+            for (var t = k; t <= e; t++) ranks[order[t]] = (k + e) / 2.0;
+            k = e + 1;
+        }
+        return ranks;
+    }
+}
