@@ -17,6 +17,10 @@ public sealed record PeriodSummary(DateTime From, DateTime To, int Rows, int Pos
 
 /// <summary>The data a bundle was trained and evaluated on.</summary>
 /// <param name="Cutoffs">Snapshot cut-offs (event histories; empty for single tables).</param>
+/// <param name="HorizonDays">A lead counts as converted when it converts within this many days of a cut-off.</param>
+/// <param name="Train">Training period.</param>
+/// <param name="Validation">Validation period (model choice, calibration).</param>
+/// <param name="Test">Test period (used once, for the report).</param>
 public sealed record TrainingWindow(IReadOnlyList<DateTime> Cutoffs, int HorizonDays, PeriodSummary Train, PeriodSummary Validation, PeriodSummary Test);
 
 /// <summary><c>manifest.json</c>: what a bundle is and how to read it.</summary>

@@ -1,0 +1,273 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LeadML.Features.Assets;
+using LeadML.Features.Bundles;
+using LeadML.Features.Rules;
+
+namespace LeadML.Trainer.Reporting;
+
+/// <summary>
+/// Renders <c>report.html</c>: one self-contained page a marketer can open offline (Chart.js inlined) with the data
+/// window, the model's out-of-time figures, the suggested points with their uncertainty, grades, the ideal-prospect
+/// profile, calibration and lift charts, drift and warnings. Everything comes from the bundle's files, so
+/// <c>leadml report</c> can re-render it.
+/// </summary>
+internal static class ReportWriter
+{
+    public const string FileName = "report.html";
+
+    public static string Render(BundleManifest manifest, JsonObject metrics, RuleSet? rules)
+    {
+        var h = new StringBuilder();
+        var title = $"LeadML report — {manifest.Name}";
+        h.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+        h.Append("<title>").Append(E(title)).Append("</title><style>").Append(Css).Append("</style></head><body>");
+        h.Append("<header><h1>").Append(E(title)).Append("</h1><p class=\"sub\">Model version <code>").Append(E(manifest.ModelVersion))
+            .Append("</code>, trained ").Append(E(manifest.CreatedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)))
+            .Append(" · ").Append(E(manifest.Engine)).Append("</p></header><main>");
+
+        Summary(h, manifest, metrics);
+        Warnings(h, metrics);
+        Criteria(h, rules);
+        Grades(h, metrics, rules);
+        Profile(h, metrics);
+        ModelQuality(h, metrics);
+        Window(h, manifest, metrics);
+        Drift(h, metrics);
+        Candidates(h, metrics);
+
+        h.Append("</main><footer>LeadML · figures measured out of time on the test period unless noted.</footer>");
+        h.Append("<script>").Append(VendoredAssets.ChartJs).Append("</script>");
+        h.Append("<script id=\"report-data\" type=\"application/json\">")
+            .Append(ScriptSafe(new JsonObject
+            {
+                ["metrics"] = metrics.DeepClone(),
+                ["criteria"] = rules is null ? new JsonArray() : JsonSerializer.SerializeToNode(rules.Criteria, BundleJson.Options),
+            }.ToJsonString()))
+            .Append("</script><script>").Append(Script).Append("</script></body></html>");
+        return h.ToString();
+    }
+
+    private static void Summary(StringBuilder h, BundleManifest manifest, JsonObject m)
+    {
+        var test = m["test"] as JsonObject;
+        var points = m["pointsOnly"]?["test"] as JsonObject;
+        h.Append("<section id=\"summary\"><h2>At a glance</h2><div class=\"cards\">");
+        Card(h, "metric-test-rocauc", "Model ROC-AUC (test)", F(test?["rocAuc"], "0.000"), "1.0 = perfect ranking, 0.5 = coin toss");
+        Card(h, "metric-points-rocauc", "Points-only ROC-AUC (test)", F(points?["rocAuc"], "0.000"),
+            points?["ratio"] is { } r ? $"{F(r, "0.0%")} of the model's" : "rule points alone");
+        Card(h, "metric-test-prauc", "PR-AUC (test)", F(test?["prAuc"], "0.000"), $"base rate {F(test?["positiveRate"], "0.0%")}");
+        Card(h, "metric-test-ece", "Calibration error (test)", F(test?["expectedCalibrationError"], "0.000"), "mean gap between predicted and observed");
+        h.Append("</div><p>").Append(E(m["chosen"]?["description"]?.ToString() ?? manifest.ModelKind.ToString())).Append(", chosen because ")
+            .Append(E(m["chosen"]?["why"]?.ToString() ?? "")).Append("; calibration: ").Append(E(m["chosen"]?["calibration"]?.ToString() ?? "")).Append(".</p></section>");
+    }
+
+    private static void Warnings(StringBuilder h, JsonObject m)
+    {
+        var warnings = (m["warnings"] as JsonArray)?.Select(w => w?.ToString() ?? "").Where(w => w.Length > 0).ToList() ?? [];
+        if (warnings.Count == 0) return;
+        h.Append("<section id=\"warnings\" class=\"warn\"><h2>Warnings</h2><ul>");
+        foreach (var w in warnings) h.Append("<li>").Append(E(w)).Append("</li>");
+        h.Append("</ul></section>");
+    }
+
+    private static void Criteria(StringBuilder h, RuleSet? rules)
+    {
+        h.Append("<section id=\"criteria\"><h2>Suggested points</h2>");
+        if (rules is null)
+        {
+            h.Append("<p>No suggested rule set in this bundle.</p></section>");
+            return;
+        }
+        h.Append("<p>Every lead starts with <strong>").Append(F(rules.BasePoints, "0")).Append("</strong> base points; each criterion that applies adds its points; the score is kept within 0–100. ")
+            .Append(F(rules.Scale.Pdo, "0.#")).Append(" points double the odds of converting. Criteria are relative to the most common case, which scores 0. ")
+            .Append("Intervals are 90 % bootstrap intervals; <span class=\"low\">low support</span> marks criteria with too few leads or conversions to trust.</p>");
+        h.Append("<div class=\"chart tall\"><canvas id=\"chart-points\" aria-label=\"Points per criterion\"></canvas></div>");
+        h.Append("<table id=\"criteria-table\"><thead><tr><th>Criterion</th><th>Kind</th><th class=\"n\">Points</th><th class=\"n\">90 % interval</th><th class=\"n\">Leads</th><th class=\"n\">Conversions</th><th class=\"n\">Conversion rate</th></tr></thead><tbody>");
+        foreach (var c in rules.Criteria.OrderByDescending(c => c.Points))
+        {
+            h.Append("<tr data-id=\"").Append(E(c.Id)).Append("\"").Append(c.LowSupport ? " class=\"low\"" : "").Append("><td><details><summary>")
+                .Append(E(c.Label)).Append("</summary><p>").Append(E(c.Description)).Append("</p></details></td><td>")
+                .Append(c.Group == Features.Featurization.CriterionGroup.Fit ? "fit" : "engagement").Append("</td><td class=\"n pts\">")
+                .Append(c.Points.ToString("+0;-0;0", CultureInfo.InvariantCulture)).Append("</td><td class=\"n\">")
+                .Append(c.Interval is { } i ? $"{F(i.Low, "0")} to {F(i.High, "0")}" : "").Append("</td><td class=\"n\">")
+                .Append(F(c.Support?.Leads, "N0")).Append("</td><td class=\"n\">").Append(F(c.Support?.Conversions, "N0"))
+                .Append("</td><td class=\"n\">").Append(F(c.Support?.ConversionRate, "0.0%")).Append("</td></tr>");
+        }
+        h.Append("</tbody></table></section>");
+    }
+
+    private static void Grades(StringBuilder h, JsonObject m, RuleSet? rules)
+    {
+        if (rules is null) return;
+        h.Append("<section id=\"grades\"><h2>Thresholds and grades</h2><p>Sales-ready at <strong>")
+            .Append(F(rules.Thresholds.SalesReady, "0")).Append("</strong> points (").Append(E(m["thresholds"]?["why"]?.ToString() ?? ""))
+            .Append("). A sales-ready lead counts as going cold below ").Append(F(rules.Thresholds.SalesReady - rules.Thresholds.Hysteresis, "0"))
+            .Append(" (hysteresis ").Append(F(rules.Thresholds.Hysteresis, "0")).Append(" points), so that scores hovering at the line do not alert.</p>");
+        h.Append("<table id=\"grades-table\"><thead><tr><th>Grade</th><th>Meaning</th><th class=\"n\">From score</th><th class=\"n\">Share of leads (test)</th><th class=\"n\">Conversion rate (test)</th><th class=\"n\">Leads per month</th></tr></thead><tbody>");
+        var stats = m["grades"]?["test"] as JsonArray;
+        foreach (var g in rules.Grades)
+        {
+            var s = stats?.FirstOrDefault(x => x?["grade"]?.ToString() == g.Grade);
+            h.Append("<tr data-grade=\"").Append(E(g.Grade)).Append("\"><td><strong>").Append(E(g.Grade)).Append("</strong></td><td>").Append(E(g.Label))
+                .Append("</td><td class=\"n\">").Append(F(g.MinScore, "0")).Append("</td><td class=\"n\">").Append(F(s?["share"], "0.0%"))
+                .Append("</td><td class=\"n\">").Append(F(s?["conversionRate"], "0.0%")).Append("</td><td class=\"n\">").Append(F(s?["leadsPerMonth"], "N1")).Append("</td></tr>");
+        }
+        h.Append("</tbody></table></section>");
+    }
+
+    private static void Profile(StringBuilder h, JsonObject m)
+    {
+        if (m["profile"] is not JsonArray traits) return;
+        h.Append("<section id=\"profile\"><h2>Ideal prospect</h2>");
+        if (traits.Count == 0)
+        {
+            h.Append("<p>No trait is clearly over-represented among converters.</p></section>");
+            return;
+        }
+        h.Append("<p>What converters have much more often than leads in general:</p><table id=\"profile-table\"><thead><tr><th>Trait</th><th class=\"n\">Lift</th><th class=\"n\">Share of converters</th><th class=\"n\">Share of all leads</th></tr></thead><tbody>");
+        foreach (var t in traits)
+        {
+            h.Append("<tr><td>").Append(E(t?["label"]?.ToString() ?? "")).Append("</td><td class=\"n\">×").Append(F(t?["lift"], "0.0"))
+                .Append("</td><td class=\"n\">").Append(F(t?["shareOfConverters"], "0%")).Append("</td><td class=\"n\">").Append(F(t?["shareOfLeads"], "0%")).Append("</td></tr>");
+        }
+        h.Append("</tbody></table></section>");
+    }
+
+    private static void ModelQuality(StringBuilder h, JsonObject m)
+    {
+        h.Append("<section id=\"quality\"><h2>How good the model is (test period)</h2><div class=\"pair\">")
+            .Append("<div><h3>Lift and cumulative gain</h3><div class=\"chart\"><canvas id=\"chart-gain\" aria-label=\"Cumulative gain by decile\"></canvas></div></div>")
+            .Append("<div><h3>Calibration</h3><div class=\"chart\"><canvas id=\"chart-calibration\" aria-label=\"Predicted against observed conversion\"></canvas></div></div>")
+            .Append("</div>");
+        var test = m["test"] as JsonObject;
+        h.Append("<table id=\"metrics-table\"><thead><tr><th>Metric</th><th class=\"n\">Test</th><th class=\"n\">Validation</th></tr></thead><tbody>");
+        foreach (var (key, label) in new[] { ("rocAuc", "ROC-AUC"), ("prAuc", "PR-AUC"), ("logLoss", "Log-loss"), ("brier", "Brier score"), ("expectedCalibrationError", "Expected calibration error"), ("positiveRate", "Conversion rate"), ("rows", "Rows") })
+        {
+            h.Append("<tr data-metric=\"").Append(key).Append("\"><td>").Append(label).Append("</td><td class=\"n\">").Append(F(test?[key], key == "rows" ? "N0" : "0.0000"))
+                .Append("</td><td class=\"n\">").Append(F(m["validation"]?[key], key == "rows" ? "N0" : "0.0000")).Append("</td></tr>");
+        }
+        h.Append("</tbody></table><p class=\"note\">Validation figures are for the final model, which was refit on training + validation.</p></section>");
+    }
+
+    private static void Window(StringBuilder h, BundleManifest manifest, JsonObject m)
+    {
+        var w = manifest.Window;
+        h.Append("<section id=\"window\"><h2>Data</h2><table><thead><tr><th>Period</th><th>Cut-offs</th><th class=\"n\">Rows</th><th class=\"n\">Conversions</th></tr></thead><tbody>");
+        foreach (var (name, p) in new[] { ("Training", w.Train), ("Validation", w.Validation), ("Test", w.Test) })
+        {
+            h.Append("<tr><td>").Append(name).Append("</td><td>").Append(D(p.From)).Append(" – ").Append(D(p.To)).Append("</td><td class=\"n\">")
+                .Append(F(p.Rows, "N0")).Append("</td><td class=\"n\">").Append(F(p.Positives, "N0")).Append("</td></tr>");
+        }
+        h.Append("</tbody></table><p>Horizon: conversion within ").Append(w.HorizonDays).Append(" days of a cut-off. Data fingerprint <code>")
+            .Append(E(manifest.DataFingerprint)).Append("</code>.</p>");
+        h.Append("<div class=\"chart\"><canvas id=\"chart-periods\" aria-label=\"Conversion rate per period\"></canvas></div></section>");
+    }
+
+    private static void Drift(StringBuilder h, JsonObject m)
+    {
+        var rows = (m["drift"] as JsonArray)?.Where(d => (d?["psi"]?.GetValue<double>() ?? 0) >= 0.1)
+            .OrderByDescending(d => d?["psi"]?.GetValue<double>() ?? 0).Take(25).ToList() ?? [];
+        h.Append("<section id=\"drift\"><h2>Drift between training and test</h2><p>Population stability index per feature: below 0.1 stable, 0.1–0.25 moderate, above 0.25 significant.</p>");
+        if (rows.Count == 0)
+        {
+            h.Append("<p>Every feature is stable (PSI below 0.1).</p></section>");
+            return;
+        }
+        h.Append("<table id=\"drift-table\"><thead><tr><th>Feature</th><th class=\"n\">PSI</th><th>Band</th></tr></thead><tbody>");
+        foreach (var d in rows)
+        {
+            h.Append("<tr><td><code>").Append(E(d?["feature"]?.ToString() ?? "")).Append("</code></td><td class=\"n\">").Append(F(d?["psi"], "0.000"))
+                .Append("</td><td>").Append(E(d?["band"]?.ToString() ?? "")).Append("</td></tr>");
+        }
+        h.Append("</tbody></table></section>");
+    }
+
+    private static void Candidates(StringBuilder h, JsonObject m)
+    {
+        if (m["candidates"] is not JsonArray list) return;
+        h.Append("<section id=\"candidates\"><h2>Candidates compared on the validation period</h2><table><thead><tr><th>Model</th><th class=\"n\">ROC-AUC</th><th class=\"n\">Log-loss</th></tr></thead><tbody>");
+        foreach (var c in list)
+        {
+            h.Append("<tr><td>").Append(E(c?["description"]?.ToString() ?? "")).Append("</td><td class=\"n\">").Append(F(c?["validationRocAuc"], "0.0000"))
+                .Append("</td><td class=\"n\">").Append(F(c?["validationLogLoss"], "0.0000")).Append("</td></tr>");
+        }
+        h.Append("</tbody></table></section>");
+    }
+
+    private static void Card(StringBuilder h, string id, string label, string value, string note) =>
+        h.Append("<div class=\"card\"><div class=\"label\">").Append(E(label)).Append("</div><div class=\"value\" id=\"").Append(id).Append("\">")
+            .Append(E(value)).Append("</div><div class=\"note\">").Append(E(note)).Append("</div></div>");
+
+    internal static string F(JsonNode? node, string format) =>
+        node is JsonValue v && v.TryGetValue<double>(out var d) ? F(d, format) : "–";
+
+    internal static string F(double? value, string format) =>
+        value is { } v && double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "–";
+
+    private static string D(DateTime d) => d == default ? "–" : d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string E(string s) => WebUtility.HtmlEncode(s);
+
+    private static string ScriptSafe(string json) => json.Replace("</", "<\\/", StringComparison.Ordinal);
+
+    private const string Css = """
+        body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2433;background:#f6f7fb}
+        header{background:#1f3b73;color:#fff;padding:18px 32px}header h1{margin:0;font-size:24px}.sub{margin:4px 0 0;opacity:.85}
+        main{max-width:1180px;margin:0 auto;padding:8px 24px 32px}section{background:#fff;border-radius:8px;padding:16px 20px;margin:16px 0;box-shadow:0 1px 3px #0001}
+        h2{margin:0 0 10px;font-size:19px;color:#1f3b73}h3{font-size:15px;margin:6px 0}
+        .cards{display:grid;grid-template-columns:repeat(4,1fr);gap:12px;margin-bottom:8px}.card{border:1px solid #dfe3ec;border-radius:8px;padding:10px 12px}
+        .card .label{font-size:13px;color:#56607a}.card .value{font-size:28px;font-weight:600}.card .note{font-size:12px;color:#6b7490}
+        table{border-collapse:collapse;width:100%;font-size:14px}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #e8ebf2;vertical-align:top}
+        th{background:#f0f2f8;font-weight:600}.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+        tr.low td{color:#8a6d00;background:#fffbea}span.low{background:#fffbea;color:#8a6d00;padding:0 4px}
+        td.pts{font-weight:600}details summary{cursor:pointer}details p{margin:6px 0;color:#3c455c;font-size:13px}
+        .warn{border-left:5px solid #d9822b}.chart{position:relative;height:280px}.chart.tall{height:auto;min-height:300px}
+        .pair{display:grid;grid-template-columns:1fr 1fr;gap:16px}.note{color:#6b7490;font-size:13px}footer{text-align:center;color:#6b7490;padding:16px;font-size:13px}
+        """;
+
+    private const string Script = """
+        (function(){
+          const data = JSON.parse(document.getElementById('report-data').textContent);
+          const m = data.metrics, crit = data.criteria.slice().sort((a,b)=>b.points-a.points);
+          if (typeof Chart === 'undefined') return;
+          Chart.defaults.animation = false;
+          const pc = document.getElementById('chart-points');
+          if (pc && crit.length) {
+            pc.parentElement.style.height = Math.max(300, 24 * crit.length + 60) + 'px';
+            new Chart(pc, {type:'bar', data:{labels:crit.map(c=>c.label), datasets:[
+              {label:'Points', data:crit.map(c=>c.points), backgroundColor:crit.map(c=>c.points>=0?'#2f7ed8':'#d9534f')},
+              {label:'90 % interval', data:crit.map(c=>c.interval?[c.interval.low,c.interval.high]:null), backgroundColor:'#0000', borderColor:'#555', borderWidth:1, borderSkipped:false, barPercentage:0.35}]},
+              options:{indexAxis:'y', maintainAspectRatio:false, plugins:{legend:{position:'bottom'}}, scales:{y:{stacked:true, ticks:{autoSkip:false}}, x:{title:{display:true,text:'points'}}}}});
+          }
+          const lift = (m.test && m.test.lift) || [];
+          const gc = document.getElementById('chart-gain');
+          if (gc && lift.length) {
+            new Chart(gc, {type:'bar', data:{labels:lift.map(r=>'D'+r.decile), datasets:[
+              {type:'line', label:'Cumulative gain', data:lift.map(r=>r.cumulativeGain), yAxisID:'gain', borderColor:'#1f3b73'},
+              {type:'line', label:'Random', data:lift.map((r,i)=>(i+1)/lift.length), yAxisID:'gain', borderColor:'#aaa', borderDash:[4,4], pointRadius:0},
+              {label:'Lift', data:lift.map(r=>r.lift), yAxisID:'lift', backgroundColor:'#8fb9ea'}]},
+              options:{maintainAspectRatio:false, scales:{gain:{position:'left', min:0, max:1}, lift:{position:'right', grid:{drawOnChartArea:false}}}}});
+          }
+          const cal = ((m.test && m.test.calibration) || []).filter(b=>b.count>0);
+          const cc = document.getElementById('chart-calibration');
+          if (cc && cal.length) {
+            new Chart(cc, {type:'scatter', data:{datasets:[
+              {label:'Observed', data:cal.map(b=>({x:b.meanPredicted, y:b.observedRate})), showLine:true, borderColor:'#2f7ed8', backgroundColor:'#2f7ed8'},
+              {label:'Perfect', data:[{x:0,y:0},{x:1,y:1}], showLine:true, borderColor:'#aaa', borderDash:[4,4], pointRadius:0}]},
+              options:{maintainAspectRatio:false, scales:{x:{min:0,max:1,title:{display:true,text:'predicted'}}, y:{min:0,max:1,title:{display:true,text:'observed'}}}}});
+          }
+          const per = m.positiveRateByPeriod || [];
+          const rc = document.getElementById('chart-periods');
+          if (rc && per.length) {
+            const colour = {train:'#8fb9ea', validation:'#f0ad4e', test:'#1f3b73'};
+            new Chart(rc, {type:'bar', data:{labels:per.map(p=>p.cutoff), datasets:[{label:'Conversion rate', data:per.map(p=>p.rate), backgroundColor:per.map(p=>colour[p.period]||'#999')}]},
+              options:{maintainAspectRatio:false, plugins:{legend:{display:false}}}});
+          }
+          document.body.dataset.chartsReady = 'true';
+        })();
+        """;
+}
