@@ -14,6 +14,8 @@ namespace LeadML.Features.Engine;
 /// </remarks>
 public sealed class Booster : IDisposable
 {
+    private const string ValidationName = "valid";
+
     private static readonly Lazy<Version> LibraryVersion = new(Native.XGBoostVersion);
 
     private readonly BoosterHandle _handle;
@@ -123,8 +125,6 @@ public sealed class Booster : IDisposable
         }
     }
 
-    private const string ValidationName = "valid";
-
     /// <summary>Reads <c>valid-{metric}:{value}</c> from an evaluation line such as
     /// <c>[3]\tvalid-logloss:0.51234</c>.</summary>
     internal static double ParseMetric(string line, string metric)
@@ -180,16 +180,16 @@ public sealed class Booster : IDisposable
     }
 
     /// <summary>The prediction per row: a probability in [0, 1] for <c>binary:logistic</c>.</summary>
-    /// <exception cref="XGBoostException">The matrix has a different number of columns than <see cref="FeatureCount"/>.</exception>
+    /// <exception cref="ArgumentException">The matrix does not have <see cref="FeatureCount"/> columns.</exception>
     public float[] PredictValue(DMatrix m) => Native.XGBoosterPredict(Handle, Matrix(m), 0);
 
     /// <summary>The untransformed prediction per row: log-odds for <c>binary:logistic</c>.</summary>
-    /// <exception cref="XGBoostException">The matrix has a different number of columns than <see cref="FeatureCount"/>.</exception>
+    /// <exception cref="ArgumentException">The matrix does not have <see cref="FeatureCount"/> columns.</exception>
     public float[] PredictMargin(DMatrix m) => Native.XGBoosterPredict(Handle, Matrix(m), 1);
 
     /// <summary>Exact TreeSHAP contributions on the margin scale: row-major, <see cref="FeatureCount"/> + 1 values per
     /// row, the last being the bias (expected margin). Each row sums to that row's margin. Costly for deep trees.</summary>
-    /// <exception cref="XGBoostException">The matrix has a different number of columns than <see cref="FeatureCount"/>.</exception>
+    /// <exception cref="ArgumentException">The matrix does not have <see cref="FeatureCount"/> columns.</exception>
     public float[] PredictContributions(DMatrix m) => Native.XGBoosterPredict(Handle, Matrix(m), 4);
 
     /// <summary><see cref="PredictValue(DMatrix)"/> for <paramref name="rows"/> rows of <see cref="FeatureCount"/>
@@ -233,9 +233,16 @@ public sealed class Booster : IDisposable
     /// <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose() => _handle.Dispose();
 
-    private static DMatrixHandle Matrix(DMatrix m)
+    private DMatrixHandle Matrix(DMatrix m)
     {
         ArgumentNullException.ThrowIfNull(m);
+        // XGBoost 1.7 rejects extra columns but silently predicts on a narrower matrix, treating the absent trailing
+        // features as missing: a misaligned feature vector would score without any error.
+        var features = FeatureCount;
+        if (m.Columns != features)
+        {
+            throw new ArgumentException($"the model expects {features} features per row, the matrix has {m.Columns} columns", nameof(m));
+        }
         return m.Handle;
     }
 
