@@ -212,6 +212,18 @@ public sealed class BoosterTests
     }
 
     [Fact]
+    public void PredictFromDMatrix_AgreesWithPredictForEveryKind()
+    {
+        using var model = EngineFixtures.SmallModel();
+        using var m = EngineFixtures.Matrix(EngineFixtures.Leads(22, 30));
+
+        Assert.Equal(model.PredictValue(m), model.Predict(m, PredictionKind.Value));
+        Assert.Equal(model.PredictMargin(m), model.Predict(m, PredictionKind.Margin));
+        Assert.Equal(model.PredictContributions(m), model.Predict(m, PredictionKind.Contributions));
+        Assert.NotEqual(model.PredictMargin(m), model.Predict(m, PredictionKind.Margin, iterationEnd: 5));
+    }
+
+    [Fact]
     public void PredictValue_IsSigmoidOfMargin()
     {
         using var model = EngineFixtures.SmallModel();
