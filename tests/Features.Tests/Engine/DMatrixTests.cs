@@ -1,0 +1,71 @@
+using LeadML.Features.Engine;
+
+namespace LeadML.Features.Tests.Engine;
+
+public sealed class DMatrixTests
+{
+    [Fact]
+    public void FromDense_RecordsShape()
+    {
+        using var m = DMatrix.FromDense(new float[6], 2, 3, [0f, 1f]);
+
+        Assert.Equal(2, m.Rows);
+        Assert.Equal(3, m.Columns);
+    }
+
+    [Fact]
+    public void FromDense_ValuesNotRowsTimesColumns_ThrowsArgumentException()
+    {
+        var e = Assert.Throws<ArgumentException>(() => DMatrix.FromDense(new float[5], 2, 3));
+
+        Assert.Equal("values", e.ParamName);
+        Assert.Contains("6", e.Message);
+    }
+
+    [Fact]
+    public void FromDense_LabelsNotOnePerRow_ThrowsArgumentException()
+    {
+        var e = Assert.Throws<ArgumentException>(() => DMatrix.FromDense(new float[6], 2, 3, [1f, 0f, 1f]));
+
+        Assert.Equal("labels", e.ParamName);
+    }
+
+    [Fact]
+    public void FromDense_WeightsNotOnePerRow_ThrowsArgumentException()
+    {
+        var e = Assert.Throws<ArgumentException>(() => DMatrix.FromDense(new float[6], 2, 3, [1f, 0f], [1f]));
+
+        Assert.Equal("weights", e.ParamName);
+    }
+
+    [Fact]
+    public void FromDense_NaNIsMissing_TreesRouteItToADefaultBranch()
+    {
+        var data = EngineFixtures.Leads(20, 400);
+        var rng = new Randomness.Xoshiro256(21);
+        for (var i = 0; i < data.X.Length; i++)
+        {
+            if (rng.NextBool(0.1)) data.X[i] = float.NaN;
+        }
+        using var train = EngineFixtures.Matrix(data);
+        using var model = Booster.Train(new BoosterParameters(), train, null, 10).Booster;
+
+        var allMissing = model.PredictValue(Enumerable.Repeat(float.NaN, EngineFixtures.Features).ToArray(), 1);
+        var known = model.PredictValue([3f, -3f, 0f, 0f, 0f], 1);
+
+        Assert.True(float.IsFinite(allMissing[0]));
+        Assert.True(known[0] > allMissing[0], $"{known[0]} vs all-missing {allMissing[0]}");
+    }
+
+    [Fact]
+    public void Dispose_Twice_IsSafeAndLaterUseThrowsObjectDisposed()
+    {
+        using var model = EngineFixtures.SmallModel();
+        var m = DMatrix.FromDense(new float[EngineFixtures.Features], 1, EngineFixtures.Features);
+
+        m.Dispose();
+        m.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => model.PredictValue(m));
+    }
+}
