@@ -203,7 +203,8 @@ internal static class ReportWriter
             .Append(E(value)).Append("</div><div class=\"note\">").Append(E(note)).Append("</div></div>");
 
     internal static string F(JsonNode? node, string format) =>
-        node is JsonValue v && v.TryGetValue<double>(out var d) ? F(d, format) : "–";
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+            && double.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? F(d, format) : "–";
 
     internal static string F(double? value, string format) =>
         value is { } v && double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "–";
@@ -239,9 +240,9 @@ internal static class ReportWriter
           if (pc && crit.length) {
             pc.parentElement.style.height = Math.max(300, 24 * crit.length + 60) + 'px';
             new Chart(pc, {type:'bar', data:{labels:crit.map(c=>c.label), datasets:[
-              {label:'Points', data:crit.map(c=>c.points), backgroundColor:crit.map(c=>c.points>=0?'#2f7ed8':'#d9534f')},
-              {label:'90 % interval', data:crit.map(c=>c.interval?[c.interval.low,c.interval.high]:null), backgroundColor:'#0000', borderColor:'#555', borderWidth:1, borderSkipped:false, barPercentage:0.35}]},
-              options:{indexAxis:'y', maintainAspectRatio:false, plugins:{legend:{position:'bottom'}}, scales:{y:{stacked:true, ticks:{autoSkip:false}}, x:{title:{display:true,text:'points'}}}}});
+              {label:'Points', grouped:false, data:crit.map(c=>c.points), backgroundColor:crit.map(c=>c.points>=0?'#2f7ed8':'#d9534f')},
+              {label:'90 % interval', data:crit.map(c=>c.interval?[c.interval.low,c.interval.high]:null), backgroundColor:'#0000', borderColor:'#555', borderWidth:1, borderSkipped:false, barPercentage:0.35, grouped:false}]},
+              options:{indexAxis:'y', maintainAspectRatio:false, plugins:{legend:{position:'bottom'}}, scales:{y:{ticks:{autoSkip:false}}, x:{title:{display:true,text:'points'}}}}});
           }
           const lift = (m.test && m.test.lift) || [];
           const gc = document.getElementById('chart-gain');

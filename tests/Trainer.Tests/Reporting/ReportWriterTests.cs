@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using LeadML.Features.Bundles;
+using LeadML.Features.Featurization;
+using LeadML.Features.Rules;
+using LeadML.Tests.Shared;
+using LeadML.Trainer.Reporting;
+
+namespace LeadML.Trainer.Tests.Reporting;
+
+/// <summary>Opens the rendered report in a real headless Chromium, as a marketer would, and checks that the charts
+/// drew and that the tables hold the bundle's numbers.</summary>
+public sealed class ReportWriterTests(Chromium chromium) : IClassFixture<Chromium>
+{
+    internal static BundleManifest Manifest() => new()
+    {
+        FormatVersion = 1, Name = "sample", ModelVersion = "sample-20250101T000000Z", CreatedAt = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+        ModelKind = ModelKind.Trees, DataFingerprint = "abc123", FeatureCount = 3, Engine = "xgboost 1.7.4", Settings = new Dictionary<string, string>(),
+        Window = new TrainingWindow([], 90,
+            new PeriodSummary(new DateTime(2024, 1, 1), new DateTime(2024, 6, 1), 5000, 400),
+            new PeriodSummary(new DateTime(2024, 7, 1), new DateTime(2024, 8, 1), 1500, 120),
+            new PeriodSummary(new DateTime(2024, 9, 1), new DateTime(2024, 11, 1), 2000, 170)),
+    };
+
+    internal static RuleSet Rules() => new()
+    {
+        ModelVersion = "sample-20250101T000000Z", Scale = new PointsScale(20, 28.85), BasePoints = 30,
+        Criteria =
+        [
+            new Criterion { Id = "pricing-3", Label = "pricing views in 30 days: 3 or more", Group = CriterionGroup.Engagement, Points = 25,
+                Condition = new Condition("evt.page_view[/pricing].count_30d", ConditionOp.Gte, 3), Support = new Support(812, 160, 0.197),
+                Interval = new PointsInterval(21, 29), Description = "Leads who looked at pricing often." },
+            new Criterion { Id = "student", Label = "job_title = Student", Group = CriterionGroup.Fit, Points = -31,
+                Condition = new Condition("attr.job_title=Student", ConditionOp.Eq, 1), Support = new Support(390, 4, 0.0103),
+                Interval = new PointsInterval(-40, -22), LowSupport = true },
+        ],
+        Thresholds = new Thresholds(70, 6),
+        Grades = [new GradeBand("A", 70, "sales-ready"), new GradeBand("B", 50), new GradeBand("C", 30), new GradeBand("D", 0)],
+    };
+
+    internal static JsonObject Metrics()
+    {
+        var lift = new JsonArray();
+        for (var d = 1; d <= 10; d++)
+        {
+            lift.Add(new JsonObject { ["decile"] = d, ["count"] = 200, ["positives"] = 40 - 3 * d, ["rate"] = (40 - 3 * d) / 200.0, ["lift"] = (40 - 3 * d) / 17.0, ["cumulativeGain"] = Math.Min(1, d / 5.0) });
+        }
+        var calibration = new JsonArray();
+        for (var b = 0; b < 10; b++)
+        {
+            calibration.Add(new JsonObject { ["bin"] = b, ["count"] = 100, ["meanPredicted"] = b / 10.0 + 0.05, ["observedRate"] = b / 10.0 + 0.04 });
+        }
+        return new JsonObject
+        {
+            ["test"] = new JsonObject { ["rocAuc"] = 0.8123, ["prAuc"] = 0.41, ["logLoss"] = 0.25, ["brier"] = 0.07, ["expectedCalibrationError"] = 0.012, ["positiveRate"] = 0.085, ["rows"] = 2000, ["lift"] = lift, ["calibration"] = calibration },
+            ["validation"] = new JsonObject { ["rocAuc"] = 0.83, ["rows"] = 1500 },
+            ["pointsOnly"] = new JsonObject { ["test"] = new JsonObject { ["rocAuc"] = 0.7987, ["ratio"] = 0.983 } },
+            ["chosen"] = new JsonObject { ["description"] = "trees depth 3", ["why"] = "best validation ROC-AUC", ["calibration"] = "Platt" },
+            ["grades"] = new JsonObject { ["test"] = new JsonArray(
+                new JsonObject { ["grade"] = "A", ["share"] = 0.093, ["conversionRate"] = 0.412, ["leadsPerMonth"] = 62.0 },
+                new JsonObject { ["grade"] = "D", ["share"] = 0.4, ["conversionRate"] = 0.011, ["leadsPerMonth"] = 266.7 }) },
+            ["thresholds"] = new JsonObject { ["why"] = "top 10 % of leads" },
+            ["profile"] = new JsonArray(new JsonObject { ["label"] = "pricing views in 30 days: 3 or more", ["lift"] = 2.3, ["shareOfConverters"] = 0.45, ["shareOfLeads"] = 0.2 }),
+            ["positiveRateByPeriod"] = new JsonArray(
+                new JsonObject { ["cutoff"] = "2024-01-01", ["period"] = "train", ["rate"] = 0.08 },
+                new JsonObject { ["cutoff"] = "2024-09-01", ["period"] = "test", ["rate"] = 0.09 }),
+            ["drift"] = new JsonArray(new JsonObject { ["feature"] = "lead.age_days", ["psi"] = 0.31, ["band"] = "significant" },
+                new JsonObject { ["feature"] = "attr.country=FR", ["psi"] = 0.01, ["band"] = "stable" }),
+            ["warnings"] = new JsonArray("column 'closed_at' alone predicts the outcome (AUC 0.99)"),
+        };
+    }
+
+    [Fact]
+    public async Task Report_OpensOffline_ChartsRender_TablesHoldTheBundleNumbers()
+    {
+        var html = ReportWriter.Render(Manifest(), Metrics(), Rules());
+        Assert.DoesNotContain("http://", html.Replace("http://www.w3.org", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.DoesNotContain("<script src", html, StringComparison.Ordinal);
+        var file = Path.Combine(Path.GetTempPath(), $"leadml-report-{Guid.NewGuid():N}.html");
+        await File.WriteAllTextAsync(file, html);
+        try
+        {
+            var page = await chromium.NewPageAsync();
+            var failed = new List<string>();
+            page.RequestFailed += (_, r) => failed.Add(r.Url);
+            await page.GotoAsync(new Uri(file).AbsoluteUri);
+            await page.WaitForSelectorAsync("body[data-charts-ready='true']", new() { Timeout = 10000 });
+
+            foreach (var id in new[] { "chart-points", "chart-gain", "chart-calibration", "chart-periods" })
+            {
+                var drawn = await page.EvaluateAsync<bool>($"() => {{ const c = Chart.getChart('{id}'); return !!c && c.data.datasets[0].data.length > 0 && document.getElementById('{id}').width > 0; }}");
+                Assert.True(drawn, $"{id} did not render");
+            }
+            Assert.Equal("0.812", await page.InnerTextAsync("#metric-test-rocauc"));
+            Assert.Equal("0.799", await page.InnerTextAsync("#metric-points-rocauc"));
+            Assert.Equal("+25", await page.InnerTextAsync("#criteria-table tr[data-id='pricing-3'] td.pts"));
+            Assert.Equal("-31", await page.InnerTextAsync("#criteria-table tr[data-id='student'] td.pts"));
+            Assert.Contains("low", await page.GetAttributeAsync("#criteria-table tr[data-id='student']", "class") ?? "", StringComparison.Ordinal);
+            Assert.Contains("41.2%", await page.InnerTextAsync("#grades-table tr[data-grade='A']"), StringComparison.Ordinal);
+            Assert.Contains("lead.age_days", await page.InnerTextAsync("#drift-table"), StringComparison.Ordinal);
+            Assert.DoesNotContain("attr.country=FR", await page.InnerTextAsync("#drift-table"), StringComparison.Ordinal);
+            Assert.Contains("closed_at", await page.InnerTextAsync("#warnings"), StringComparison.Ordinal);
+            Assert.Empty(failed);
+            await page.ScreenshotAsync(new() { Path = Chromium.ScreenshotPath("report.png"), FullPage = true });
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Render_MissingFigures_ShowADashNotNaN()
+    {
+        var metrics = new JsonObject { ["test"] = new JsonObject { ["rows"] = 10 } };
+        var html = ReportWriter.Render(Manifest(), metrics, null);
+        Assert.DoesNotContain("NaN", html.Replace("isNaN", "", StringComparison.Ordinal).Replace("NaN:", "", StringComparison.Ordinal)[..html.IndexOf("<script>", StringComparison.Ordinal)], StringComparison.Ordinal);
+        Assert.Contains("No suggested rule set", html, StringComparison.Ordinal);
+        Assert.Equal("–", ReportWriter.F(double.NaN, "0.0"));
+        Assert.Equal("0.50", ReportWriter.F(0.5, "0.00").ToString(CultureInfo.InvariantCulture));
+    }
+}
