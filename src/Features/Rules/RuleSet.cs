@@ -99,7 +99,9 @@ public sealed record Thresholds(double SalesReady, double Hysteresis);
 /// <c>factor = PDO / ln 2</c>, so <see cref="Pdo"/> points double the odds.</summary>
 /// <param name="Pdo">Points that double the odds.</param>
 /// <param name="Factor">Points per unit of log-odds.</param>
-public sealed record PointsScale(double Pdo, double Factor);
+/// <param name="ReferenceMargin">The model's log-odds for a lead in every family's reference (0-point) band: a
+/// margin <c>m</c> is worth <c>BasePoints + Factor × (m − ReferenceMargin)</c> points, on the rules' scale.</param>
+public sealed record PointsScale(double Pdo, double Factor, double ReferenceMargin = 0);
 
 /// <summary>
 /// A versioned rule set (design §6): criteria with points, base points, caps, thresholds and grades, and who

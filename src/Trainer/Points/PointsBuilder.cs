@@ -74,6 +74,12 @@ internal static class PointsBuilder
             covered += importance[f];
         }
 
+        // The margin of a lead sitting in every kept family's reference band, other families at their mean.
+        var referenceMargin = rows == 0 ? 0 : Enumerable.Range(0, rows).Average(i => contributions[i * (width + 1) + width]);
+        for (var f = 0; f < families.Count; f++)
+        {
+            if (!kept.Contains(f) && rows > 0) referenceMargin += phi[f].Average();
+        }
         var rng = new Xoshiro256(options.Seed);
         var drafts = new List<Draft>();
         var representative = new Dictionary<int, string>();
@@ -86,6 +92,7 @@ internal static class PointsBuilder
             var counts = new int[bands.Count];
             foreach (var b in assign) counts[b]++;
             var reference = Enumerable.Range(0, bands.Count).MaxBy(b => counts[b]);
+            referenceMargin += mean[reference];
             for (var i = 0; i < rows; i++) relative[i] += mean[assign[i]] - mean[reference];
             for (var b = 0; b < bands.Count; b++)
             {
@@ -134,7 +141,7 @@ internal static class PointsBuilder
         var importanceList = order.Select(f => new FamilyImportance(
             families[f].Name, families[f].Label, families[f].Group, Math.Round(importance[f], 6),
             total > 0 ? Math.Round(importance[f] / total, 6) : 0, kept.Contains(f), representative.GetValueOrDefault(f))).ToList();
-        return new SuggestedCriteria(criteria, new PointsScale(Math.Round(factor * Math.Log(2), 3), Math.Round(factor, 4)), basePoints, importanceList);
+        return new SuggestedCriteria(criteria, new PointsScale(Math.Round(factor * Math.Log(2), 3), Math.Round(factor, 4), Math.Round(referenceMargin, 6)), basePoints, importanceList);
     }
 
     private static (IReadOnlyList<Band> Bands, int[] Assign, double[] Mean, int? Feature) NumericBands(

@@ -106,6 +106,10 @@ public sealed class PointsBuilderTests
         var points = Enumerable.Range(0, test.Y.Length).Select(i => evaluator.Evaluate(test.X.AsSpan(i * w, w), explain: false).Score).ToArray();
 
         Assert.True(Spearman(points, test.Margin) > 0.97, $"Spearman {Spearman(points, test.Margin):F3}");
+        // The model's margin put on the rules' scale lands where the rules put the lead.
+        var modelPoints = test.Margin.Select(m => Math.Clamp(s.BasePoints + s.Scale.Factor * (m - s.Scale.ReferenceMargin), 0, 100)).ToArray();
+        var gap = points.Zip(modelPoints).Average(p => Math.Abs(p.First - p.Second));
+        Assert.True(gap < 3, $"mean gap between rule points and model points {gap:F2}");
         // Most leads land inside 0–100 rather than on its edges.
         Assert.True(points.Count(p => p is > 0 and < 100) > 0.9 * points.Length);
     }
