@@ -1,0 +1,272 @@
+namespace LeadML.Trainer.Evaluation;
+
+/// <summary>One equal-width probability bin of a reliability (calibration) table.</summary>
+/// <param name="Bin">Bin number, 1 = lowest probabilities.</param>
+/// <param name="Lower">Lower edge of the bin (inclusive), a probability.</param>
+/// <param name="Upper">Upper edge of the bin (exclusive, except the last which includes 1).</param>
+/// <param name="Count">Rows whose predicted probability falls in the bin.</param>
+/// <param name="MeanPredicted">Mean predicted probability of those rows.</param>
+/// <param name="ObservedRate">Fraction of those rows that converted.</param>
+internal sealed record CalibrationBin(int Bin, double Lower, double Upper, int Count, double MeanPredicted, double ObservedRate);
+
+/// <summary>One score group of a lift table.</summary>
+/// <param name="Decile">Group number, 1 = highest scores.</param>
+/// <param name="Count">Rows in the group.</param>
+/// <param name="Positives">Conversions in the group.</param>
+/// <param name="Rate">Conversion rate in the group.</param>
+/// <param name="Lift">Rate divided by the overall conversion rate.</param>
+/// <param name="CumulativeGain">Share of all conversions found in groups 1 to this one.</param>
+internal sealed record LiftRow(int Decile, int Count, int Positives, double Rate, double Lift, double CumulativeGain);
+
+/// <summary>
+/// The evaluation figures of a set of probabilities against outcomes. AUCs are null when only one class is present
+/// (they are undefined then), so the record serialises to JSON without NaN.
+/// </summary>
+internal sealed record MetricSet(
+    double? RocAuc,
+    double? RocAucStandardError,
+    double? PrAuc,
+    double LogLoss,
+    double Brier,
+    double ExpectedCalibrationError,
+    double PositiveRate,
+    IReadOnlyList<CalibrationBin> Calibration,
+    IReadOnlyList<LiftRow> Lift);
+
+/// <summary>
+/// Ranking and calibration metrics for predicted conversion probabilities. Labels are floats: a value above 0.5 is a
+/// conversion. All methods are O(n log n) or better.
+/// </summary>
+internal static class Metrics
+{
+    /// <summary>Probabilities are clipped to [ε, 1 − ε] in <see cref="LogLoss"/> so one confident miss stays finite.</summary>
+    public const double LogLossEpsilon = 1e-15;
+
+    /// <summary>All metrics at once.</summary>
+    public static MetricSet Compute(double[] p, float[] y)
+    {
+        CheckSizes(p, y);
+        var auc = RocAuc(p, y);
+        var positives = CountPositives(y);
+        return new MetricSet(
+            double.IsNaN(auc) ? null : auc,
+            double.IsNaN(auc) ? null : RocAucStandardError(auc, y),
+            positives == 0 ? null : PrAuc(p, y),
+            LogLoss(p, y),
+            Brier(p, y),
+            ExpectedCalibrationError(p, y),
+            y.Length == 0 ? 0 : (double)positives / y.Length,
+            CalibrationTable(p, y),
+            LiftTable(p, y));
+    }
+
+    /// <summary>
+    /// Area under the ROC curve: the probability that a random conversion scores above a random non-conversion, tied
+    /// scores counting one half (Mann–Whitney with average ranks). NaN when only one class is present.
+    /// </summary>
+    public static double RocAuc(double[] p, float[] y)
+    {
+        CheckSizes(p, y);
+        var order = SortedAscending(p);
+        long positives = 0;
+        var positiveRankSum = 0.0;
+        var start = 0;
+        while (start < order.Length)
+        {
+            var end = start;
+            var groupPositives = 0;
+            while (end < order.Length && p[order[end]].Equals(p[order[start]]))
+            {
+                if (y[order[end]] > 0.5f) groupPositives++;
+                end++;
+            }
+            // Ranks start + 1 … end share their average.
+            positiveRankSum += groupPositives * (start + 1 + end) / 2.0;
+            positives += groupPositives;
+            start = end;
+        }
+        long negatives = p.Length - positives;
+        if (positives == 0 || negatives == 0) return double.NaN;
+        return (positiveRankSum - positives * (positives + 1) / 2.0) / ((double)positives * negatives);
+    }
+
+    /// <summary>Hanley–McNeil (1982) standard error of a ROC-AUC measured on these labels.</summary>
+    public static double RocAucStandardError(double auc, float[] y)
+    {
+        ArgumentNullException.ThrowIfNull(y);
+        double positives = CountPositives(y);
+        double negatives = y.Length - positives;
+        if (positives == 0 || negatives == 0 || double.IsNaN(auc)) return double.NaN;
+        var q1 = auc / (2 - auc);
+        var q2 = 2 * auc * auc / (1 + auc);
+        var variance = (auc * (1 - auc) + (positives - 1) * (q1 - auc * auc) + (negatives - 1) * (q2 - auc * auc)) / (positives * negatives);
+        return Math.Sqrt(Math.Max(0, variance));
+    }
+
+    /// <summary>
+    /// Average precision (area under the precision–recall curve, step-wise): Σ (Rₖ − Rₖ₋₁) · Pₖ over the distinct
+    /// score thresholds from high to low. NaN when there is no conversion.
+    /// </summary>
+    public static double PrAuc(double[] p, float[] y)
+    {
+        CheckSizes(p, y);
+        var positives = CountPositives(y);
+        if (positives == 0) return double.NaN;
+        var order = SortedAscending(p);
+        Array.Reverse(order);
+        var truePositives = 0;
+        var seen = 0;
+        var ap = 0.0;
+        var start = 0;
+        while (start < order.Length)
+        {
+            var end = start;
+            var groupPositives = 0;
+            while (end < order.Length && p[order[end]].Equals(p[order[start]]))
+            {
+                if (y[order[end]] > 0.5f) groupPositives++;
+                end++;
+            }
+            truePositives += groupPositives;
+            seen = end;
+            ap += (double)groupPositives / positives * truePositives / seen;
+            start = end;
+        }
+        return ap;
+    }
+
+    /// <summary>Mean negative log-likelihood (natural log), probabilities clipped to [<see cref="LogLossEpsilon"/>, 1 − ε].</summary>
+    public static double LogLoss(double[] p, float[] y)
+    {
+        CheckSizes(p, y);
+        if (p.Length == 0) return 0;
+        var sum = 0.0;
+        for (var i = 0; i < p.Length; i++)
+        {
+            var q = Math.Clamp(p[i], LogLossEpsilon, 1 - LogLossEpsilon);
+            sum -= y[i] > 0.5f ? Math.Log(q) : Math.Log(1 - q);
+        }
+        return sum / p.Length;
+    }
+
+    /// <summary>Brier score: mean squared difference between probability and outcome (0 perfect, 0.25 a coin).</summary>
+    public static double Brier(double[] p, float[] y)
+    {
+        CheckSizes(p, y);
+        if (p.Length == 0) return 0;
+        var sum = 0.0;
+        for (var i = 0; i < p.Length; i++)
+        {
+            var d = p[i] - (y[i] > 0.5f ? 1.0 : 0.0);
+            sum += d * d;
+        }
+        return sum / p.Length;
+    }
+
+    /// <summary>
+    /// Expected calibration error: Σ over equal-width probability bins of (bin share of rows) ·
+    /// |mean predicted − observed rate|. 0 when every bin's predictions match its conversion rate.
+    /// </summary>
+    public static double ExpectedCalibrationError(double[] p, float[] y, int bins = 10)
+    {
+        var table = CalibrationTable(p, y, bins);
+        if (p.Length == 0) return 0;
+        return table.Sum(b => (double)b.Count / p.Length * Math.Abs(b.MeanPredicted - b.ObservedRate));
+    }
+
+    /// <summary>
+    /// Reliability table over <paramref name="bins"/> equal-width probability bins ([0, 0.1), [0.1, 0.2) … [0.9, 1]
+    /// for 10). Empty bins are left out, so every row has a defined mean and rate.
+    /// </summary>
+    public static IReadOnlyList<CalibrationBin> CalibrationTable(double[] p, float[] y, int bins = 10)
+    {
+        CheckSizes(p, y);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bins);
+        var count = new int[bins];
+        var predicted = new double[bins];
+        var positives = new int[bins];
+        for (var i = 0; i < p.Length; i++)
+        {
+            var b = Math.Clamp((int)(p[i] * bins), 0, bins - 1);
+            count[b]++;
+            predicted[b] += p[i];
+            if (y[i] > 0.5f) positives[b]++;
+        }
+        var result = new List<CalibrationBin>(bins);
+        for (var b = 0; b < bins; b++)
+        {
+            if (count[b] == 0) continue;
+            result.Add(new CalibrationBin(b + 1, (double)b / bins, (double)(b + 1) / bins, count[b], predicted[b] / count[b], (double)positives[b] / count[b]));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Lift table: rows sorted by probability, highest first, cut into <paramref name="groups"/> groups of (nearly)
+    /// equal size; group 1 holds the highest scores. Lift and gain are 0 when there is no conversion.
+    /// </summary>
+    public static IReadOnlyList<LiftRow> LiftTable(double[] p, float[] y, int groups = 10)
+    {
+        CheckSizes(p, y);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(groups);
+        var order = SortedAscending(p);
+        Array.Reverse(order);
+        var n = p.Length;
+        var totalPositives = CountPositives(y);
+        var overallRate = n == 0 ? 0 : (double)totalPositives / n;
+        var result = new List<LiftRow>(groups);
+        var cumulative = 0;
+        for (var g = 0; g < groups; g++)
+        {
+            var from = (int)((long)n * g / groups);
+            var to = (int)((long)n * (g + 1) / groups);
+            if (to == from) continue;
+            var positives = 0;
+            for (var k = from; k < to; k++)
+            {
+                if (y[order[k]] > 0.5f) positives++;
+            }
+            cumulative += positives;
+            var rate = (double)positives / (to - from);
+            result.Add(new LiftRow(
+                g + 1, to - from, positives, rate,
+                overallRate > 0 ? rate / overallRate : 0,
+                totalPositives > 0 ? (double)cumulative / totalPositives : 0));
+        }
+        return result;
+    }
+
+    internal static int CountPositives(float[] y)
+    {
+        var count = 0;
+        foreach (var v in y)
+        {
+            if (v > 0.5f) count++;
+        }
+        return count;
+    }
+
+    /// <summary>Row indices sorted by ascending score (ties in no particular order).</summary>
+    private static int[] SortedAscending(double[] p)
+    {
+        var order = new int[p.Length];
+        for (var i = 0; i < order.Length; i++) order[i] = i;
+        var keys = (double[])p.Clone();
+        foreach (var k in keys)
+        {
+            if (double.IsNaN(k)) throw new ArgumentException("a score is NaN; metrics need every row scored", nameof(p));
+        }
+        Array.Sort(keys, order);
+        return order;
+    }
+
+    private static void CheckSizes(double[] p, float[] y)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        ArgumentNullException.ThrowIfNull(y);
+        if (p.Length != y.Length)
+        {
+            throw new ArgumentException($"{p.Length} scores for {y.Length} labels");
+        }
+    }
+}

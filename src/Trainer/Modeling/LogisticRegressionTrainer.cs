@@ -1,0 +1,168 @@
+using LeadML.Features.Engine;
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.Optimization;
+
+namespace LeadML.Trainer.Modeling;
+
+/// <summary>
+/// Fits an L2-regularised logistic regression with L-BFGS. Each column is standardised first (mean and standard
+/// deviation over its non-missing values; a missing value becomes the mean), so one <c>l2</c> treats all features
+/// alike and the weights read as log-odds per standard deviation.
+/// </summary>
+internal static class LogisticRegressionTrainer
+{
+    private const int MaxIterations = 1000;
+
+    /// <summary>Fits the model.</summary>
+    /// <param name="x">Feature rows, row-major, <paramref name="rows"/> × <paramref name="width"/>; NaN is missing.</param>
+    /// <param name="rows">Number of rows.</param>
+    /// <param name="width">Number of features.</param>
+    /// <param name="y">Labels: 1 converted, 0 not.</param>
+    /// <param name="l2">
+    /// Penalty <c>l2/2 · ‖w‖²</c> on the standardised weights (not the intercept), added to the MEAN log-loss. So
+    /// l2 = 1e-3 is light and l2 = 1 strong whatever the row count; it equals scikit-learn's <c>1 / (C · rows)</c>.
+    /// </param>
+    /// <param name="weights">Row weights (e.g. to rebalance classes), or null for all 1.</param>
+    /// <exception cref="ArgumentException">Sizes disagree, <paramref name="l2"/> is negative, or only one class is present.</exception>
+    public static LinearModel Fit(float[] x, int rows, int width, float[] y, double l2, float[]? weights = null)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        if (rows <= 0 || width < 0 || x.Length < (long)rows * width)
+        {
+            throw new ArgumentException($"x has {x.Length} values; {rows} rows × {width} features need {(long)rows * width}", nameof(x));
+        }
+        if (y.Length != rows)
+        {
+            throw new ArgumentException($"y has {y.Length} labels for {rows} rows", nameof(y));
+        }
+        if (weights is not null && weights.Length != rows)
+        {
+            throw new ArgumentException($"weights has {weights.Length} values for {rows} rows", nameof(weights));
+        }
+        if (!(l2 >= 0) || double.IsInfinity(l2))
+        {
+            throw new ArgumentOutOfRangeException(nameof(l2), l2, "l2 must be a finite number ≥ 0");
+        }
+
+        var (means, scales, constant) = Standardisation(x, rows, width);
+        var z = Standardise(x, rows, width, means, scales);
+        var objective = new LogisticObjective(z, rows, width, y, weights, l2);
+        var start = new double[width + 1];
+        start[width] = StartingIntercept(y, weights);
+
+        var theta = Minimise(objective, start);
+        var w = theta[..width];
+        for (var j = 0; j < width; j++)
+        {
+            if (constant[j]) w[j] = 0.0;
+        }
+        return new LinearModel { Intercept = theta[width], Weights = w, Means = means, Scales = scales };
+    }
+
+    private static double[] Minimise(LogisticObjective objective, double[] start)
+    {
+        var best = (double[])start.Clone();
+        var bestValue = double.PositiveInfinity;
+        var gradient = new double[objective.Parameters];
+        var function = ObjectiveFunction.Gradient(v =>
+        {
+            var theta = v.AsArray() ?? v.ToArray();
+            var value = objective.Evaluate(theta, gradient);
+            if (value < bestValue)
+            {
+                bestValue = value;
+                Array.Copy(theta, best, theta.Length);
+            }
+            return (value, Vector<double>.Build.DenseOfArray((double[])gradient.Clone()));
+        });
+        var minimiser = new LimitedMemoryBfgsMinimizer(
+            gradientTolerance: 1e-7, parameterTolerance: 1e-10, functionProgressTolerance: 1e-12, memory: 10, maximumIterations: MaxIterations);
+        try
+        {
+            var result = minimiser.FindMinimum(function, Vector<double>.Build.DenseOfArray(start));
+            return result.MinimizingPoint.ToArray();
+        }
+        catch (OptimizationException)
+        {
+            // The line search can give up within rounding distance of the optimum (a flat valley with a strong
+            // penalty); the best point evaluated so far is then as good as converged.
+            return best;
+        }
+    }
+
+    private static (double[] Means, double[] Scales, bool[] Constant) Standardisation(float[] x, int rows, int width)
+    {
+        var sum = new double[width];
+        var count = new long[width];
+        for (var i = 0; i < rows; i++)
+        {
+            var row = x.AsSpan(i * width, width);
+            for (var j = 0; j < width; j++)
+            {
+                if (!float.IsNaN(row[j]))
+                {
+                    sum[j] += row[j];
+                    count[j]++;
+                }
+            }
+        }
+        var means = new double[width];
+        for (var j = 0; j < width; j++) means[j] = count[j] == 0 ? 0.0 : sum[j] / count[j];
+
+        var squares = new double[width];
+        for (var i = 0; i < rows; i++)
+        {
+            var row = x.AsSpan(i * width, width);
+            for (var j = 0; j < width; j++)
+            {
+                if (!float.IsNaN(row[j]))
+                {
+                    var d = row[j] - means[j];
+                    squares[j] += d * d;
+                }
+            }
+        }
+        var scales = new double[width];
+        var constant = new bool[width];
+        for (var j = 0; j < width; j++)
+        {
+            var sd = count[j] == 0 ? 0.0 : Math.Sqrt(squares[j] / count[j]);
+            constant[j] = !(sd > 1e-12 * Math.Max(1.0, Math.Abs(means[j])));
+            scales[j] = constant[j] ? 1.0 : sd;
+        }
+        return (means, scales, constant);
+    }
+
+    private static double[] Standardise(float[] x, int rows, int width, double[] means, double[] scales)
+    {
+        var z = new double[(long)rows * width];
+        for (var i = 0; i < rows; i++)
+        {
+            for (var j = 0; j < width; j++)
+            {
+                var v = x[i * width + j];
+                z[i * width + j] = float.IsNaN(v) ? 0.0 : (v - means[j]) / scales[j];
+            }
+        }
+        return z;
+    }
+
+    private static double StartingIntercept(float[] y, float[]? weights)
+    {
+        var positive = 0.0;
+        var total = 0.0;
+        for (var i = 0; i < y.Length; i++)
+        {
+            var w = weights?[i] ?? 1f;
+            positive += w * y[i];
+            total += w;
+        }
+        var rate = positive / total;
+        if (!(rate > 0 && rate < 1))
+        {
+            throw new ArgumentException($"the rows hold a single class (weighted positive rate {rate:G4}); a logistic regression needs conversions and non-conversions", nameof(y));
+        }
+        return Math.Log(rate / (1 - rate));
+    }
+}
