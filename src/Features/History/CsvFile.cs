@@ -133,12 +133,18 @@ internal sealed class CsvFile : IDisposable
 
     private string SuggestFor(string column)
     {
-        // A header sharing a word with the missing name (contact_id for lead_id, occurred_at for timestamp) is the
-        // likeliest mapping; otherwise show the setting's shape with the first column.
+        // A header sharing a word with the missing name (contact_id for lead_id) is the likeliest mapping; for a
+        // time role (timestamp, created_at) a header that looks like a time (occurred_at, signup_date); else the
+        // first column, to show the setting's shape.
         var words = column.Split('_', ' ', '.');
         var match = Header.FirstOrDefault(h => words.Any(w => w.Length > 1 && h.Contains(w, StringComparison.OrdinalIgnoreCase)));
+        if (match is null && LooksLikeTime(column)) match = Header.FirstOrDefault(LooksLikeTime);
         return match ?? Header[0];
     }
+
+    private static bool LooksLikeTime(string name) =>
+        name.EndsWith("_at", StringComparison.OrdinalIgnoreCase) || name.Contains("time", StringComparison.OrdinalIgnoreCase)
+        || name.Contains("date", StringComparison.OrdinalIgnoreCase);
 
     private static char? ParseDelimiter(string? text, string name, string setting) => text switch
     {

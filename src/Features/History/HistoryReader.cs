@@ -328,6 +328,12 @@ public static partial class HistoryReader
                 : Dates(csv.Name, csv.Header[order], orderText, lines, dateFormat);
         }
 
+        var early = Enumerable.Range(0, n).Where(i => convertedAt[i] < createdAt[i]).ToList();
+        if (early.Count > 0)
+        {
+            report.Note($"{early.Count} lead(s) converted before they were created (first: {csv.Name} line {lines[early[0]]}); times kept as read");
+        }
+
         var result = new Lead[n];
         for (var i = 0; i < n; i++)
         {

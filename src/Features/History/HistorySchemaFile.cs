@@ -107,7 +107,7 @@ public static partial class HistorySchemaFile
         }
         if (message.Contains("missing required properties", StringComparison.Ordinal))
         {
-            var missing = string.Join(", ", RequiredNames().Matches(message[message.IndexOf("properties", StringComparison.Ordinal)..]).Select(m => m.Groups[1].Value));
+            var missing = string.Join(", ", RequiredNames().Matches(message[message.IndexOf("properties", StringComparison.Ordinal)..]).Select(m => $"'{m.Groups[1].Value}'"));
             return new HistoryFormatException(name, line, null, $"{path} needs the setting(s) {missing}");
         }
         if (e.InnerException is not null || message.Contains("could not be converted", StringComparison.Ordinal)
