@@ -76,7 +76,7 @@ public sealed class AttributeAligner
                     else invalid?.Add($"{enc.Column}: '{t}' is not yes/no");
                     break;
                 case ColumnType.Number:
-                    if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var n)) nums[a] = n;
+                    if (AttributeText.TryParseNumber(t, out var n)) nums[a] = n;
                     else invalid?.Add($"{enc.Column}: '{t}' is not a number");
                     break;
                 case ColumnType.Date:
@@ -115,6 +115,24 @@ public static class AttributeText
                 value = false;
                 return false;
         }
+    }
+
+    /// <summary>A number written invariantly (<c>1234.5</c>, <c>-3</c>, <c>7.5E-05</c>); no thousands separators.</summary>
+    public static bool TryParseNumber(string text, out double value) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+
+    /// <summary>A date in the given .NET custom <paramref name="format"/> (exactly, as UTC), or with no format the rules of
+    /// <see cref="TryParseDate(string, out DateTime)"/>.</summary>
+    public static bool TryParseDate(string text, string? format, out DateTime utc)
+    {
+        if (format is null) return TryParseDate(text, out utc);
+        if (DateTime.TryParseExact(text.Trim(), format, CultureInfo.InvariantCulture,
+                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out utc))
+        {
+            utc = DateTime.SpecifyKind(utc, DateTimeKind.Utc);
+            return true;
+        }
+        return false;
     }
 
     /// <summary>ISO 8601 dates and date-times (an offset or Z converts to UTC; none means UTC).</summary>

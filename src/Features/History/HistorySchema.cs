@@ -21,7 +21,8 @@ public sealed class HistorySchema
     /// <summary>Single tables: where the 0/1 outcome comes from.</summary>
     public OutcomeSchema? Outcome { get; set; }
 
-    /// <summary>Single tables: what orders rows in time. Default: file order.</summary>
+    /// <summary>Single tables: what orders rows in time. Default: the <see cref="LeadsFileSchema.CreatedAt"/> column
+    /// when the file has it, else file order, where row r (0-based) is given the time 2000-01-01 + r days.</summary>
     public OrderSchema? Order { get; set; }
 
     /// <summary>Column types by column name where inference would guess wrong: <c>category</c>, <c>number</c>,
@@ -55,8 +56,13 @@ public sealed class LeadsFileSchema
     public string File { get; set; } = "leads.csv";
     /// <summary>Field delimiter; detected from the header when not set.</summary>
     public string? Delimiter { get; set; }
-    public string Id { get; set; } = "lead_id";
+    /// <summary>The lead id column. Single tables may set it to <c>null</c> (or lack the column): the 1-based row
+    /// number is then the id. Event histories need it to join events.</summary>
+    public string? Id { get; set; } = "lead_id";
+    /// <summary>When the lead was created. Required for event histories; for single tables without an
+    /// <see cref="HistorySchema.Order"/> a present column orders the rows in time.</summary>
     public string? CreatedAt { get; set; } = "created_at";
+    /// <summary>When the lead converted; empty means not converted. Optional (a missing column means no lead converted).</summary>
     public string? ConvertedAt { get; set; } = "converted_at";
     /// <summary>Optional explicit date format (.NET custom format), else ISO 8601 and common forms are accepted.</summary>
     public string? DateFormat { get; set; }
@@ -107,6 +113,12 @@ public sealed class OrderSchema
     /// <summary><c>date</c> (default; ISO or <see cref="LeadsFileSchema.DateFormat"/>) or <c>monthName</c>
     /// (Jan…Dec, full names too, within one year).</summary>
     public OrderFormat Format { get; set; } = OrderFormat.Date;
+
+    /// <summary><c>monthName</c> only. <c>false</c> (default): the file is in time order, so a month earlier than the
+    /// previous row's starts the next year; <c>true</c>: every row lies within one year and the file need not be in
+    /// time order (rows are then ordered by month, file order within). Either way the synthesised times are month
+    /// starts from 2000-01-01 (the first year is 2000).</summary>
+    public bool OneYear { get; set; }
 }
 
 public enum OrderFormat { Date, MonthName }

@@ -45,4 +45,11 @@ public sealed class LeadHistory
     public IEventSource? Events { get; init; }
     /// <summary>What reading the leads found (inferred types, skipped rows).</summary>
     public required ReadReport Report { get; init; }
+    /// <summary>The leads file as read (the path given or resolved).</summary>
+    public required string LeadsPath { get; init; }
+    /// <summary>The schema file read, or null when the default schema was used.</summary>
+    public string? SchemaPath { get; init; }
+    /// <summary>Every file the history depends on (leads, events, schema, outcome), in that order, for a data
+    /// fingerprint.</summary>
+    public IReadOnlyList<string> Files { get; init; } = [];
 }
