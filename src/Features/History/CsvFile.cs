@@ -42,6 +42,7 @@ internal sealed class CsvFile : IDisposable
     public static CsvFile Open(string path, string? delimiter, string setting)
     {
         var name = System.IO.Path.GetFileName(path);
+        if (name.Length == 0) name = path;
         if (!File.Exists(path))
         {
             throw new HistoryFormatException(name, null, null, $"file not found at '{path}'");

@@ -169,6 +169,7 @@ public static partial class HistoryReader
             {
                 order = Required(col, "order.column");
                 orderFormat = schema.Order.Format;
+                if (orderFormat == OrderFormat.Date) report.Note($"rows are ordered by '{col}'");
             }
             else if (leads.CreatedAt is not null && csv.IndexOf(leads.CreatedAt) >= 0)
             {
@@ -424,7 +425,7 @@ public static partial class HistoryReader
         }
         report.Note(oneYear
             ? $"row times are month starts of '{column}' within one synthetic year ({SyntheticStart.Year})"
-            : $"row times are month starts of '{column}' in file order from {SyntheticStart:yyyy-MM}, a new year at each wrap (last: {result[^1]:yyyy-MM})");
+            : $"row times are month starts of '{column}' in file order from {result[0]:yyyy-MM}, a new year at each wrap (last: {result[^1]:yyyy-MM})");
         return result;
     }
 

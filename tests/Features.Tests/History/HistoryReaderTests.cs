@@ -140,6 +140,30 @@ public sealed class HistoryReaderTests : IDisposable
     }
 
     [Fact]
+    public void Read_FolderWithSchemaElsewhere_FindsDataFilesInTheFolder()
+    {
+        _dir.Write("export/contacts.csv", "contact_id,created_at", "c1,2024-01-01");
+        var schema = _dir.Write("mappings/crm.json", """{ "leads": { "file": "contacts.csv", "id": "contact_id" } }""");
+
+        var h = HistoryReader.Read(Path.Combine(_dir.Folder, "export"), schema);
+
+        Assert.Equal(Path.Combine(_dir.Folder, "export", "contacts.csv"), h.LeadsPath);
+        Assert.Equal(Path.GetFullPath(schema), h.SchemaPath);
+        Assert.Equal("c1", h.Leads.Leads[0].Id);
+    }
+
+    [Fact]
+    public void Read_DuplicateColumnName_IsAnError()
+    {
+        _dir.Write("leads.csv", "lead_id,created_at,industry,industry", "a,2024-01-01,x,y");
+
+        var e = Fails(() => HistoryReader.Read(_dir.Folder));
+
+        AssertWhere(e, "leads.csv", 1, "industry");
+        Assert.Contains("columns 3 and 4", e.Message);
+    }
+
+    [Fact]
     public void Read_MissingRequiredColumn_ListsColumnsAndSuggestsMapping()
     {
         _dir.Write("leads.csv", "contact_id,created_at", "c1,2024-01-01");

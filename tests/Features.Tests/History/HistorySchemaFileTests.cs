@@ -133,6 +133,17 @@ public sealed class HistorySchemaFileTests : IDisposable
     }
 
     [Fact]
+    public void Load_BrokenJson_NamesFileAndLine()
+    {
+        var path = _dir.Write("leadml.json", "{", "  \"ignore\": [\"a\" \"b\"]", "}");
+
+        var e = Assert.Throws<HistoryFormatException>(() => HistorySchemaFile.Load(path));
+
+        Assert.Equal("leadml.json", e.File);
+        Assert.Equal(2, e.Line);
+    }
+
+    [Fact]
     public void Load_MissingFile_IsAnError()
     {
         var e = Assert.Throws<HistoryFormatException>(() => HistorySchemaFile.Load(Path.Combine(_dir.Folder, "nope.json")));
