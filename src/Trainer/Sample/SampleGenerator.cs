@@ -1,0 +1,252 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LeadML.Features.History;
+using LeadML.Features.Randomness;
+
+namespace LeadML.Trainer.Sample;
+
+/// <summary>
+/// Writes a synthetic lead history generated from known true effects (see <c>docs/sample-history.md</c>).
+/// <para>The model: leads arrive over the months (arrivals growing by <see cref="SampleModel.ArrivalGrowth"/>), each
+/// with attributes (industry, company size, country, job title, lead source, budget known; some empty). A latent
+/// engagement rate (depending a little on fit) drives a Poisson stream of events that decays with the lead's age;
+/// each day the lead may go cold for good (activity × <see cref="SampleModel.ColdFactor"/>). A latent intent, tied
+/// to fit, tilts the stream towards pricing views, contact and demo forms and quote requests. The daily conversion
+/// hazard is exp(base + attribute effects + recent behaviour (pricing views in 30 days; demo, contact, quote,
+/// webinar in 90 days) + negative signals (careers visits, unsubscribe, bounce, days of inactivity)); a lead
+/// converts at most once, after which it only logs in and pays invoices. About 10 % of leads convert in 12 months.</para>
+/// <para>Every lead draws from its own fork of one <see cref="Xoshiro256"/>, so the same seed gives the same files.
+/// The true probabilities re-simulate a lead's next 90 days from its state at a cut-off, with a separate generator,
+/// so the history does not change when they are skipped.</para>
+/// </summary>
+internal static class SampleGenerator
+{
+    /// <summary>The horizon of <c>leadml.json</c> and of the true probabilities, in days.</summary>
+    public const int HorizonDays = 90;
+
+    private const long SecondsPerDay = 86_400;
+    private const ulong TruthSeedSalt = 0x5452_5554_4850_524FUL;
+
+    /// <summary>JSON as the schema reader expects it: camelCase names, camelCase string enums, nulls left out.</summary>
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    /// <summary>Writes <c>leads.csv</c>, <c>events.csv</c>, <c>leadml.json</c>, <c>truth.json</c> and, when
+    /// <see cref="SampleOptions.TruthProbabilities"/>, <c>truth-probabilities.csv</c> into <paramref name="folder"/>
+    /// (created if needed; existing files are overwritten).</summary>
+    /// <param name="folder">The output folder.</param>
+    /// <param name="options">What to generate.</param>
+    /// <param name="progress">Receives the share done, 0 to 1.</param>
+    /// <exception cref="ValidationException">An option is out of range.</exception>
+    public static SampleSummary Write(string folder, SampleOptions options, IProgress<double>? progress = null)
+    {
+        Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
+        var start = DateTime.SpecifyKind(options.Start, DateTimeKind.Utc);
+        var end = start.AddMonths(options.Months);
+        var historySeconds = (long)(end - start).TotalSeconds;
+        var truthCutoffs = TruthCutoffs(start, end, options.TruthCutoffs);
+        if (options.TruthProbabilities && truthCutoffs.Count == 0)
+        {
+            throw new ValidationException($"a history of {options.Months} months has no month start with {HorizonDays} days after it");
+        }
+        Directory.CreateDirectory(folder);
+
+        var root = new Xoshiro256(options.Seed);
+        var truthRoot = options.TruthProbabilities ? new Xoshiro256(options.Seed ^ TruthSeedSalt) : null;
+        var drawn = new SampleLead[options.Leads];
+        for (var i = 0; i < drawn.Length; i++)
+        {
+            drawn[i] = SampleLead.Draw(root.Fork((ulong)i), truthRoot?.Fork((ulong)i), historySeconds, options.ActivityScale);
+        }
+        // Ids follow creation time, as a CRM export would.
+        var leads = drawn.Select((l, i) => (Lead: l, Index: i)).OrderBy(x => x.Lead.Created).ThenBy(x => x.Index)
+            .Select(x => x.Lead).ToArray();
+        var ids = Enumerable.Range(1, leads.Length).Select(i => "L" + i.ToString("D6", CultureInfo.InvariantCulture)).ToArray();
+
+        var cutoffDays = truthCutoffs.Select(c => (int)((c - start).Ticks / TimeSpan.TicksPerDay)).ToArray();
+        var jobs = new List<TruthJob>();
+        var share = options.TruthProbabilities ? 0.5 : 1.0;
+        var events = WriteEvents(Path.Combine(folder, "events.csv"), leads, ids, start, historySeconds, options.ActivityScale,
+            options.TruthProbabilities ? cutoffDays : [], jobs, progress, share);
+        WriteLeads(Path.Combine(folder, "leads.csv"), leads, ids, start);
+
+        TruthProbabilitySummary? truthSummary = null;
+        if (options.TruthProbabilities)
+        {
+            truthSummary = WriteTruthProbabilities(Path.Combine(folder, "truth-probabilities.csv"), jobs, leads, ids,
+                truthCutoffs, options.TruthReplicates, progress, share);
+        }
+        WriteJson(Path.Combine(folder, "truth.json"), new TruthFile
+        {
+            Description = SampleTruth.Description,
+            Seed = options.Seed,
+            HistoryStart = start,
+            HistoryEnd = end,
+            BaseLogHazardPerDay = SampleModel.BaseLogHazard,
+            Effects = SampleTruth.Effects(),
+            ZeroEffectFeatures = SampleTruth.ZeroEffectFeatures(),
+            NoDirectEffectFeatures = SampleTruth.NoDirectEffectFeatures(),
+            PostConversionOnlyEventTypes = SampleModel.PostConversionTypes,
+            TruthProbabilities = truthSummary,
+        });
+        WriteJson(Path.Combine(folder, "leadml.json"), Schema(start, end));
+        progress?.Report(1.0);
+
+        var converted = leads.Count(l => l.Converted is not null);
+        return new SampleSummary(leads.Length, events, converted, (double)converted / leads.Length, options.TruthProbabilities, end,
+            truthSummary?.Rows ?? 0);
+    }
+
+    /// <summary>The schema of the sample: the default column names, the column types inference could miss, the
+    /// negative levels, a window from the second month (the first cut-off with leads) to the end, and a 90-day
+    /// horizon.</summary>
+    internal static HistorySchema Schema(DateTime start, DateTime end) => new()
+    {
+        Kind = HistoryKind.Events,
+        Columns = new(StringComparer.Ordinal)
+        {
+            [SampleModel.CompanySize] = ColumnType.Number,
+            [SampleModel.BudgetKnown] = ColumnType.Flag,
+        },
+        Negative = new(StringComparer.Ordinal)
+        {
+            [SampleModel.JobTitle] = ["Student"],
+            [SampleModel.Country] = [.. SampleModel.NonTargetCountries],
+        },
+        Window = new WindowSchema { Start = start.AddMonths(1), End = end },
+        HorizonDays = HorizonDays,
+    };
+
+    /// <summary>The last <paramref name="count"/> month starts after the first month whose horizon ends by
+    /// <paramref name="end"/>.</summary>
+    internal static List<DateTime> TruthCutoffs(DateTime start, DateTime end, int count)
+    {
+        var all = new List<DateTime>();
+        for (var c = start.AddMonths(1); c.AddDays(HorizonDays) <= end; c = c.AddMonths(1)) all.Add(c);
+        return all.Skip(Math.Max(0, all.Count - count)).ToList();
+    }
+
+    private sealed record TruthJob(int Lead, int Cutoff, SampleLeadState State, int Day, Xoshiro256 Rng);
+
+    private static long WriteEvents(string path, SampleLead[] leads, string[] ids, DateTime start, long historySeconds,
+        double activityScale, int[] cutoffDays, List<TruthJob> jobs, IProgress<double>? progress, double share)
+    {
+        using var w = Writer(path);
+        w.WriteLine("event_id,lead_id,timestamp,type,detail");
+        var buffer = new List<SampleEvent>();
+        var historyDays = (int)((historySeconds + SecondsPerDay - 1) / SecondsPerDay);
+        long written = 0;
+        var reportEvery = Math.Max(1, leads.Length / 100);
+        for (var i = 0; i < leads.Length; i++)
+        {
+            var lead = leads[i];
+            buffer.Clear();
+            var state = SampleLeadState.Initial(lead.Created);
+            var firstDay = (int)(lead.Created / SecondsPerDay);
+            lead.SimulateDay(ref state, firstDay, lead.Created + 1, Math.Min((firstDay + 1) * SecondsPerDay, historySeconds),
+                lead.Rng, wholeDay: false, buffer);
+            for (var day = firstDay + 1; day < historyDays; day++)
+            {
+                var cutoff = Array.IndexOf(cutoffDays, day);
+                if (cutoff >= 0) jobs.Add(new TruthJob(i, cutoff, state, day, lead.TruthRng!.Fork((ulong)cutoff)));
+                var dayStart = day * SecondsPerDay;
+                var dayEnd = Math.Min(dayStart + SecondsPerDay, historySeconds);
+                if (lead.Rng.NextDouble() < -double.ExpM1(-lead.Hazard(state, day)))
+                {
+                    var at = dayStart + lead.Rng.NextInt((int)(dayEnd - dayStart));
+                    lead.Converted = at;
+                    lead.SimulateDay(ref state, day, dayStart, at, lead.Rng, wholeDay: true, buffer);
+                    lead.SimulateCustomer(at, historySeconds, activityScale, buffer);
+                    break;
+                }
+                lead.SimulateDay(ref state, day, dayStart, dayEnd, lead.Rng, wholeDay: true, buffer);
+            }
+            foreach (var e in buffer)
+            {
+                written++;
+                w.Write('E');
+                w.Write(written.ToString("D8", CultureInfo.InvariantCulture));
+                w.Write(',');
+                w.Write(ids[i]);
+                w.Write(',');
+                w.Write(Timestamp(start, e.Second));
+                w.Write(',');
+                w.Write(e.Type);
+                w.Write(',');
+                w.WriteLine(e.Detail);
+            }
+            if ((i + 1) % reportEvery == 0) progress?.Report(share * (i + 1) / leads.Length);
+        }
+        return written;
+    }
+
+    private static void WriteLeads(string path, SampleLead[] leads, string[] ids, DateTime start)
+    {
+        using var w = Writer(path);
+        w.WriteLine("lead_id,created_at,converted_at," + string.Join(',', SampleModel.AttributeColumns));
+        for (var i = 0; i < leads.Length; i++)
+        {
+            var l = leads[i];
+            var budget = l.BudgetKnown switch { true => "yes", false => "no", null => "" };
+            w.WriteLine(string.Join(',',
+                ids[i], Timestamp(start, l.Created), l.Converted is { } c ? Timestamp(start, c) : "",
+                l.Industry, l.CompanySize?.ToString(CultureInfo.InvariantCulture), l.Country, l.JobTitle, l.LeadSource, budget));
+        }
+    }
+
+    private static TruthProbabilitySummary WriteTruthProbabilities(string path, List<TruthJob> jobs, SampleLead[] leads,
+        string[] ids, List<DateTime> cutoffs, int replicates, IProgress<double>? progress, double share)
+    {
+        var probabilities = new double[jobs.Count];
+        // In chunks, so that progress is reported from this thread; each job owns its generator, so the result does
+        // not depend on the scheduling.
+        const int chunk = 512;
+        for (var from = 0; from < jobs.Count; from += chunk)
+        {
+            var to = Math.Min(from + chunk, jobs.Count);
+            Parallel.For(from, to, k =>
+            {
+                var j = jobs[k];
+                probabilities[k] = SampleTruth.Probability(leads[j.Lead], j.State, j.Day, HorizonDays, replicates, j.Rng);
+            });
+            progress?.Report(share + (1 - share) * to / Math.Max(1, jobs.Count));
+        }
+
+        var order = Enumerable.Range(0, jobs.Count).OrderBy(k => jobs[k].Cutoff).ThenBy(k => jobs[k].Lead).ToArray();
+        var labels = new bool[jobs.Count];
+        using var w = Writer(path);
+        w.WriteLine("cutoff,lead_id,probability,converted_within_horizon");
+        foreach (var k in order)
+        {
+            var j = jobs[k];
+            var cutoffSecond = (long)j.Day * SecondsPerDay;
+            labels[k] = leads[j.Lead].Converted is { } c && c < cutoffSecond + HorizonDays * SecondsPerDay;
+            w.WriteLine(string.Join(',',
+                cutoffs[j.Cutoff].ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), ids[j.Lead],
+                probabilities[k].ToString("0.000000", CultureInfo.InvariantCulture), labels[k] ? "1" : "0"));
+        }
+        return new TruthProbabilitySummary("truth-probabilities.csv", cutoffs, HorizonDays, replicates, jobs.Count,
+            jobs.Count == 0 ? 0 : probabilities.Average(), jobs.Count == 0 ? 0 : labels.Count(l => l) / (double)jobs.Count,
+            SampleTruth.RocAuc(probabilities, labels));
+    }
+
+    private static void WriteJson<T>(string path, T value)
+    {
+        using var w = Writer(path);
+        w.Write(JsonSerializer.Serialize(value, Json));
+        w.Write('\n');
+    }
+
+    private static StreamWriter Writer(string path) =>
+        new(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 1 << 16) { NewLine = "\n" };
+
+    private static string Timestamp(DateTime start, long second) =>
+        start.AddSeconds(second).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}
