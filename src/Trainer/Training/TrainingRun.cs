@@ -93,7 +93,7 @@ internal static class TrainingRun
             DataFingerprint = Fingerprint(history),
             Window = Window(snapshots),
             FeatureCount = width,
-            Engine = model.Kind == ModelKind.Trees ? $"xgboost {Booster.Version.Major}.{Booster.Version.Minor}.{Booster.Version.Patch}" : "leadml logistic regression",
+            Engine = model.Kind == ModelKind.Trees ? $"xgboost {Booster.Version.Major}.{Booster.Version.Minor}.{Booster.Version.Build}" : "leadml logistic regression",
             Settings = model.Settings,
         };
         var bundle = new ModelBundle
