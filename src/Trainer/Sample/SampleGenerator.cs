@@ -44,11 +44,17 @@ internal static class SampleGenerator
     /// <param name="folder">The output folder.</param>
     /// <param name="options">What to generate.</param>
     /// <param name="progress">Receives the share done, 0 to 1.</param>
-    /// <exception cref="ValidationException">An option is out of range.</exception>
+    /// <exception cref="ValidationException">An option is out of range, or <see cref="SampleOptions.Start"/> is not a
+    /// midnight.</exception>
     public static SampleSummary Write(string folder, SampleOptions options, IProgress<double>? progress = null)
     {
         Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
         var start = DateTime.SpecifyKind(options.Start, DateTimeKind.Utc);
+        // Days and month-start cut-offs are counted from the start, so it must be a midnight.
+        if (start.TimeOfDay != TimeSpan.Zero)
+        {
+            throw new ValidationException($"Start '{options.Start:o}' is not a midnight (UTC)");
+        }
         var end = start.AddMonths(options.Months);
         var historySeconds = (long)(end - start).TotalSeconds;
         var truthCutoffs = TruthCutoffs(start, end, options.TruthCutoffs);

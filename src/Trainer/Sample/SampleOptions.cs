@@ -14,7 +14,7 @@ internal sealed record SampleOptions
     [Range(5, 120)]
     public int Months { get; init; } = 12;
 
-    /// <summary>First instant of the history (UTC, default 2025-01-01).</summary>
+    /// <summary>First instant of the history: a UTC midnight (default 2025-01-01).</summary>
     public DateTime Start { get; init; } = new(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
     /// <summary>Random seed: the same seed and options give byte-identical files (default 42).</summary>

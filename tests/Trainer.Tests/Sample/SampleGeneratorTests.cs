@@ -51,10 +51,15 @@ public sealed class SampleGeneratorTests(SampleHistoryFixture sample) : IClassFi
     }
 
     [Fact]
-    public void Write_OptionOutOfRange_Throws()
+    public void Write_InvalidOptions_ThrowBeforeWritingAnything()
     {
         using var folder = new TempFolder();
         Assert.Throws<ValidationException>(() => SampleGenerator.Write(folder.Path, new SampleOptions { Leads = 0 }));
+        Assert.Throws<ValidationException>(() => SampleGenerator.Write(folder.Path, new SampleOptions { TruthReplicates = 0 }));
+        var noon = Assert.Throws<ValidationException>(() =>
+            SampleGenerator.Write(folder.Path, new SampleOptions { Start = new DateTime(2025, 1, 1, 12, 0, 0, DateTimeKind.Utc) }));
+        Assert.Contains("2025-01-01T12:00:00", noon.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder.Path));
     }
 
     [Fact]
