@@ -21,12 +21,10 @@ public sealed class ModelBundle
     public const string LinearFile = "linear.json";
     public const string CalibrationFile = "calibration.json";
     public const string MetricsFile = "metrics.json";
+    public const string SuggestedRuleSetFile = "suggested-ruleset.json";
+    public const string ReportFile = "report.html";
 
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    public static JsonSerializerOptions Json => BundleJson.Options;
 
     public required BundleManifest Manifest { get; init; }
     public required FeatureSpec Spec { get; init; }

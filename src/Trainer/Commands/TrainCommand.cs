@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LeadML.Features.Bundles;
 using LeadML.Trainer.Modeling;
+using LeadML.Trainer.Reporting;
 using LeadML.Trainer.Training;
 using Spectre.Console;
 
@@ -37,14 +38,7 @@ internal static class TrainCommand
             };
             TrainingSummary? summary = null;
             var started = DateTime.UtcNow;
-            console.Status().Spinner(Spinner.Known.Dots).Start("Training", ctx =>
-            {
-                summary = TrainingRun.Run(options, step =>
-                {
-                    ctx.Status(Markup.Escape(step));
-                    console.MarkupLine($"[grey]{DateTime.UtcNow - started:mm\\:ss}[/] {Markup.Escape(step)}");
-                });
-            });
+            summary = TrainingRun.Run(options, step => console.MarkupLine($"[grey]{DateTime.UtcNow - started:mm\\:ss}[/] {Markup.Escape(step)}"));
             if (asJson)
             {
                 Console.WriteLine(SummaryJson(summary!).ToJsonString(ModelBundle.Json));
@@ -91,12 +85,7 @@ internal static class TrainCommand
         console.MarkupLine($"Bundle written to [bold]{Markup.Escape(s.BundleDirectory)}[/]");
     }
 
-    private static string Value(JsonNode? node, string key)
-    {
-        var v = node?[key];
-        if (v is null) return "–";
-        return v.GetValueKind() == JsonValueKind.Number && v.GetValue<double>() is var d && d != Math.Floor(d)
-            ? d.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)
-            : v.ToString();
-    }
+    private static string Value(JsonNode? node, string key) => node?[key] is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+        ? ReportWriter.F(v, v.ToJsonString().Contains('.', StringComparison.Ordinal) ? "0.0000" : "N0")
+        : "–";
 }
