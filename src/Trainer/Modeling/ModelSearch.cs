@@ -172,7 +172,7 @@ internal static class ModelSearch
         Eta = eta,
         MinChildWeight = minChildWeight,
         Subsample = 0.8,
-        ColsampleByTree = 0.8,
+        ColsampleByTree = 1.0,
         NThread = options.Threads,
         Seed = (int)(options.Seed % int.MaxValue),
         EvalMetric = "logloss",
@@ -185,7 +185,7 @@ internal static class ModelSearch
         ["eta"] = Fmt(eta),
         ["minChildWeight"] = Fmt(mcw),
         ["subsample"] = "0.8",
-        ["colsampleByTree"] = "0.8",
+        ["colsampleByTree"] = "1",
         ["rounds"] = rounds.ToString(CultureInfo.InvariantCulture),
     };
 

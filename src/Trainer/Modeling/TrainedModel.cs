@@ -31,5 +31,26 @@ internal sealed class TrainedModel : IDisposable
         return result;
     }
 
+    /// <summary>Per-row contributions on the log-odds scale, row-major <c>rows × (width + 1)</c>, the bias last:
+    /// exact TreeSHAP for trees, <c>w·(x − mean)/scale</c> for the logistic regression. Each row sums to its margin.</summary>
+    public double[] Contributions(float[] x, int rows, int width)
+    {
+        var result = new double[rows * (width + 1)];
+        if (rows == 0) return result;
+        if (Kind == ModelKind.Linear)
+        {
+            for (var i = 0; i < rows; i++) Linear!.Contributions(x.AsSpan(i * width, width), result.AsSpan(i * (width + 1), width + 1));
+            return result;
+        }
+        const int chunk = 4096;
+        for (var start = 0; start < rows; start += chunk)
+        {
+            var n = Math.Min(chunk, rows - start);
+            var phi = Booster!.PredictContributions(x.AsSpan(start * width, n * width), n);
+            for (var k = 0; k < phi.Length; k++) result[start * (width + 1) + k] = phi[k];
+        }
+        return result;
+    }
+
     public void Dispose() => Booster?.Dispose();
 }

@@ -10,9 +10,9 @@ namespace LeadML.Trainer.Points;
 internal sealed record PointsOptions
 {
     /// <summary>Most criterion families kept (each becomes one to four criteria).</summary>
-    public int MaxFamilies { get; init; } = 16;
+    public int MaxFamilies { get; init; } = 24;
     /// <summary>Families are kept, most important first, until they cover this share of the total importance.</summary>
-    public double Coverage { get; init; } = 0.97;
+    public double Coverage { get; init; } = 0.99;
     /// <summary>Fewest rows a band needs to stand alone; smaller bands merge into a neighbour.</summary>
     public int MinSupport { get; init; } = 40;
     /// <summary>Fewest conversions for a criterion's points to be trusted (else it is marked low support).</summary>
@@ -72,6 +72,11 @@ internal static class PointsBuilder
             if (kept.Count >= options.MaxFamilies || (total > 0 && covered / total >= options.Coverage) || importance[f] <= 0) break;
             kept.Add(f);
             covered += importance[f];
+        }
+        // Negative signals (unsubscribes, bounces, negative categories) are what marketers look for first: keep them.
+        foreach (var f in order)
+        {
+            if (!kept.Contains(f) && importance[f] > 0 && families[f].Features.Any(j => spec.Features[j].Negative)) kept.Add(f);
         }
 
         // The margin of a lead sitting in every kept family's reference band, other families at their mean.

@@ -7,6 +7,8 @@ using LeadML.Features.Engine;
 using LeadML.Features.History;
 using LeadML.Trainer.Evaluation;
 using LeadML.Trainer.Modeling;
+using LeadML.Trainer.Points;
+using LeadML.Trainer.Reporting;
 using LeadML.Trainer.Snapshots;
 
 namespace LeadML.Trainer.Training;
@@ -18,6 +20,8 @@ internal sealed record TrainOptions
     public string? Schema { get; init; }
     public required string Out { get; init; }
     public SearchOptions Search { get; init; } = new();
+    public PointsOptions Points { get; init; } = new();
+    public ThresholdOptions Thresholds { get; init; } = new();
 }
 
 /// <summary>The result of a training run: the bundle written and the figures a user sees first.</summary>
@@ -96,6 +100,11 @@ internal static class TrainingRun
             Engine = model.Kind == ModelKind.Trees ? $"xgboost {Booster.Version.Major}.{Booster.Version.Minor}.{Booster.Version.Build}" : "leadml logistic regression",
             Settings = model.Settings,
         };
+        progress?.Invoke("Suggesting points, thresholds and grades");
+        var testAuc = metrics["test"]?["rocAuc"] is JsonValue a && a.TryGetValue<double>(out var auc) ? auc : (double?)null;
+        var suggestion = Suggestion.Run(snapshots, model, manifest.ModelVersion, manifest.CreatedAt, testAuc, options.Points, options.Thresholds);
+        foreach (var (key, value) in suggestion.Metrics) metrics[key] = value?.DeepClone();
+        var report = ReportWriter.Render(manifest, metrics, suggestion.Rules);
         var bundle = new ModelBundle
         {
             Manifest = manifest,
@@ -106,7 +115,12 @@ internal static class TrainingRun
             Metrics = metrics,
         };
         progress?.Invoke("Writing the bundle");
-        bundle.Save(options.Out);
+        bundle.Save(options.Out, new Dictionary<string, byte[]>
+        {
+            [ModelBundle.SuggestedRuleSetFile] = JsonSerializer.SerializeToUtf8Bytes(suggestion.Rules, BundleJson.Options),
+            [EvaluationSample.FileName] = Suggestion.TestSample(snapshots).ToBytes(),
+            [ReportWriter.FileName] = System.Text.Encoding.UTF8.GetBytes(report),
+        });
         _ = testRows;
         return new TrainingSummary(bundle.Directory!, manifest, metrics, warnings);
     }
@@ -155,6 +169,7 @@ internal static class TrainingRun
         }
         var set = Metrics.Compute(p, y);
         var node = JsonSerializer.SerializeToNode(set, ModelBundle.Json)!.AsObject();
+        node["ece"] = set.ExpectedCalibrationError;
         node["rows"] = y.Length;
         node["positives"] = y.Count(v => v > 0.5f);
         return node;

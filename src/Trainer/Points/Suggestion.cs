@@ -1,0 +1,92 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LeadML.Features.Bundles;
+using LeadML.Features.Rules;
+using LeadML.Trainer.Evaluation;
+using LeadML.Trainer.Modeling;
+using LeadML.Trainer.Snapshots;
+
+namespace LeadML.Trainer.Points;
+
+/// <summary>The suggested rule set and the figures that judge it, for <c>metrics.json</c> and the report.</summary>
+internal sealed record SuggestionResult(RuleSet Rules, JsonObject Metrics);
+
+/// <summary>
+/// The training run's last step (design §5): criteria and points from the final model's contributions on the
+/// validation period, a threshold and grades chosen there, then the points-only score measured once on the test
+/// period beside the model.
+/// </summary>
+internal static class Suggestion
+{
+    public static SuggestionResult Run(SnapshotSet s, TrainedModel model, string modelVersion, DateTime createdAt, double? modelTestAuc,
+        PointsOptions? points = null, ThresholdOptions? thresholds = null)
+    {
+        var width = s.Width;
+        var (validX, validY, validRows) = s.Select(Period.Validation);
+        var (testX, testY, testRows) = s.Select(Period.Test);
+        var contributions = model.Contributions(validX, validY.Length, width);
+        var suggested = PointsBuilder.Build(s.Spec, validX, validY, contributions, points);
+
+        var draft = new RuleSet
+        {
+            ModelVersion = modelVersion, CreatedAt = createdAt, Scale = suggested.Scale, BasePoints = suggested.BasePoints,
+            Criteria = suggested.Criteria, Thresholds = new Thresholds(100, 5), Grades = [],
+        };
+        var validScores = Scores(new RuleEvaluator(draft, s.Spec), validX, validY.Length, width);
+        var t = ThresholdSuggester.Suggest(validScores, validY, [.. validRows.Select(i => s.Cutoff[i])], [.. validRows.Select(i => s.Lead[i])],
+            thresholds ?? new ThresholdOptions());
+        var rules = draft with { Thresholds = t.Thresholds, Grades = t.Grades };
+
+        var evaluator = new RuleEvaluator(rules, s.Spec);
+        var testScores = Scores(evaluator, testX, testY.Length, width);
+        var testCutoffs = testRows.Select(i => s.Cutoff[i]).ToArray();
+        var metrics = new JsonObject
+        {
+            ["pointsOnly"] = new JsonObject
+            {
+                ["test"] = PointsMetrics(testScores, testY, modelTestAuc),
+                ["validation"] = PointsMetrics(validScores, validY, null),
+                ["criteria"] = rules.Criteria.Count,
+            },
+            ["thresholds"] = new JsonObject
+            {
+                ["salesReady"] = rules.Thresholds.SalesReady,
+                ["hysteresis"] = rules.Thresholds.Hysteresis,
+                ["why"] = t.Why,
+            },
+            ["grades"] = new JsonObject
+            {
+                ["test"] = JsonSerializer.SerializeToNode(ThresholdSuggester.Stats(testScores, testY, testCutoffs, rules.Grades), BundleJson.Options),
+                ["validation"] = JsonSerializer.SerializeToNode(
+                    ThresholdSuggester.Stats(validScores, validY, [.. validRows.Select(i => s.Cutoff[i])], rules.Grades), BundleJson.Options),
+            },
+            ["profile"] = JsonSerializer.SerializeToNode(IdealProfile.Build(rules.Criteria, validY.Length, validY.Count(v => v > 0.5f)), BundleJson.Options),
+            ["importance"] = JsonSerializer.SerializeToNode(suggested.Importance, BundleJson.Options),
+        };
+        return new SuggestionResult(rules, metrics);
+    }
+
+    /// <summary>The test-period snapshots for what-if evaluation of drafts.</summary>
+    public static EvaluationSample TestSample(SnapshotSet s)
+    {
+        var (x, y, rows) = s.Select(Period.Test);
+        return new EvaluationSample { Width = s.Width, X = x, Converted = [.. y.Select(v => v > 0.5f)], Cutoff = [.. rows.Select(i => s.Cutoff[i])] };
+    }
+
+    internal static double[] Scores(RuleEvaluator evaluator, float[] x, int rows, int width)
+    {
+        var scores = new double[rows];
+        for (var i = 0; i < rows; i++) scores[i] = evaluator.Evaluate(x.AsSpan(i * width, width), explain: false).Score;
+        return scores;
+    }
+
+    private static JsonObject PointsMetrics(double[] scores, float[] y, double? modelAuc)
+    {
+        var node = new JsonObject { ["rows"] = y.Length };
+        var auc = Metrics.RocAuc(scores, y);
+        if (!double.IsFinite(auc)) return node;
+        node["rocAuc"] = Math.Round(auc, 6);
+        if (modelAuc is { } m && m > 0) node["ratio"] = Math.Round(auc / m, 6);
+        return node;
+    }
+}
