@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using LeadML.Features.Featurization;
-using LeadML.Features.Randomness;
 using LeadML.Features.Rules;
 
 namespace LeadML.Trainer.Points;
@@ -19,8 +18,6 @@ internal sealed record PointsOptions
     public int MinConversions { get; init; } = 5;
     /// <summary>Neighbouring bands whose mean contributions differ by less than this (log-odds) merge.</summary>
     public double MergeBelow { get; init; } = 0.08;
-    public int BootstrapSamples { get; init; } = 200;
-    public ulong Seed { get; init; } = 42;
 }
 
 /// <summary>How much of the model's variation a family carries.</summary>
@@ -85,7 +82,6 @@ internal static class PointsBuilder
         {
             if (!kept.Contains(f) && rows > 0) referenceMargin += phi[f].Average();
         }
-        var rng = new Xoshiro256(options.Seed);
         var drafts = new List<Draft>();
         var representative = new Dictionary<int, string>();
         var relative = new double[rows];
@@ -102,13 +98,16 @@ internal static class PointsBuilder
             for (var b = 0; b < bands.Count; b++)
             {
                 if (b == reference || counts[b] == 0) continue;
-                var (low, high) = Bootstrap(phi[f], assign, b, reference, options.BootstrapSamples, rng);
-                var conversions = 0;
+                int conversions = 0, refConversions = 0;
                 for (var i = 0; i < rows; i++)
                 {
-                    if (assign[i] == b && y[i] > 0.5f) conversions++;
+                    if (y[i] <= 0.5f) continue;
+                    if (assign[i] == b) conversions++;
+                    else if (assign[i] == reference) refConversions++;
                 }
-                drafts.Add(new Draft(spec, fam, feature ?? -1, bands[b], bands[reference], mean[b] - mean[reference], low, high, counts[b], conversions));
+                var logOdds = mean[b] - mean[reference];
+                var se = LogOddsRatioError(conversions, counts[b], refConversions, counts[reference]);
+                drafts.Add(new Draft(spec, fam, feature ?? -1, bands[b], bands[reference], logOdds, logOdds - 1.645 * se, logOdds + 1.645 * se, counts[b], conversions));
             }
         }
 
@@ -200,33 +199,13 @@ internal static class PointsBuilder
         return (bands, assign, mean, null);
     }
 
-    private static (double Low, double High) Bootstrap(double[] phi, int[] assign, int band, int reference, int samples, Xoshiro256 rng)
-    {
-        var inBand = new List<double>();
-        var inRef = new List<double>();
-        for (var i = 0; i < phi.Length; i++)
-        {
-            if (assign[i] == band) inBand.Add(phi[i]);
-            else if (assign[i] == reference) inRef.Add(phi[i]);
-        }
-        if (inBand.Count == 0 || inRef.Count == 0 || samples <= 0) return (0, 0);
-        var diffs = new double[samples];
-        for (var s = 0; s < samples; s++)
-        {
-            diffs[s] = ResampledMean(inBand, rng) - ResampledMean(inRef, rng);
-        }
-        Array.Sort(diffs);
-        return (Quantile(diffs, 0.05), Quantile(diffs, 0.95));
-    }
-
-    private static double ResampledMean(List<double> values, Xoshiro256 rng)
-    {
-        // Up to 2,000 draws: enough for a 90 % interval, bounded cost on big samples.
-        var draws = Math.Min(values.Count, 2000);
-        double sum = 0;
-        for (var k = 0; k < draws; k++) sum += values[rng.NextInt(values.Count)];
-        return sum / draws;
-    }
+    /// <summary>
+    /// Standard error of a log odds ratio between a band and its reference from their counts (Woolf, with ½ added to
+    /// every cell): the uncertainty that comes from how many leads and conversions support the criterion. The
+    /// model's contributions vary little within a band, so resampling them would understate it.
+    /// </summary>
+    internal static double LogOddsRatioError(int conversions, int leads, int refConversions, int refLeads) =>
+        Math.Sqrt(1 / (conversions + 0.5) + 1 / (leads - conversions + 0.5) + 1 / (refConversions + 0.5) + 1 / (refLeads - refConversions + 0.5));
 
     internal static double Quantile(double[] sorted, double q)
     {

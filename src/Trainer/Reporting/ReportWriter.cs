@@ -84,7 +84,7 @@ internal static class ReportWriter
         }
         h.Append("<p>Every lead starts with <strong>").Append(F(rules.BasePoints, "0")).Append("</strong> base points; each criterion that applies adds its points; the score is kept within 0–100. ")
             .Append(F(rules.Scale.Pdo, "0.#")).Append(" points double the odds of converting. Criteria are relative to the most common case, which scores 0. ")
-            .Append("Intervals are 90 % bootstrap intervals; <span class=\"low\">low support</span> marks criteria with too few leads or conversions to trust.</p>");
+            .Append("Intervals (90 %) reflect how many leads and conversions back each criterion; <span class=\"low\">low support</span> marks criteria with too few leads or conversions to trust.</p>");
         h.Append("<div class=\"chart tall\"><canvas id=\"chart-points\" aria-label=\"Points per criterion\"></canvas></div>");
         h.Append("<table id=\"criteria-table\"><thead><tr><th>Criterion</th><th>Kind</th><th class=\"n\">Points</th><th class=\"n\">90 % interval</th><th class=\"n\">Leads</th><th class=\"n\">Conversions</th><th class=\"n\">Conversion rate</th></tr></thead><tbody>");
         foreach (var c in rules.Criteria.OrderByDescending(c => c.Points))

@@ -129,6 +129,16 @@ public sealed class PointsBuilderTests
     }
 
     [Fact]
+    public void Interval_WidensWithFewerConversions()
+    {
+        var many = PointsBuilder.LogOddsRatioError(200, 1000, 400, 4000);
+        var few = PointsBuilder.LogOddsRatioError(5, 25, 400, 4000);
+        Assert.True(few > 3 * many, $"{few} vs {many}");
+        // Woolf by hand for one table.
+        Assert.Equal(Math.Sqrt(1 / 200.5 + 1 / 800.5 + 1 / 400.5 + 1 / 3600.5), many, 12);
+    }
+
+    [Fact]
     public void Build_WrongContributionShape_Throws() =>
         Assert.Throws<ArgumentException>(() => PointsBuilder.Build(Spec, new float[Spec.Features.Count], [0], new double[3]));
 
