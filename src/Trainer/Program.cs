@@ -13,6 +13,7 @@ internal static class Program
             ReadCommand.Create(),
             TrainCommand.Create(),
             InspectCommand.Create(),
+            ReportCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

@@ -78,11 +78,16 @@ internal static class TrainCommand
         console.Write(table);
         console.MarkupLine($"Model: [bold]{Markup.Escape(m["chosen"]?["description"]?.ToString() ?? "")}[/] — {Markup.Escape(m["chosen"]?["why"]?.ToString() ?? "")}");
         console.MarkupLine($"Calibration: {Markup.Escape(m["chosen"]?["calibration"]?.ToString() ?? "")}");
+        if (m["pointsOnly"]?["test"] is JsonObject points)
+        {
+            console.MarkupLine($"Suggested points: {m["pointsOnly"]?["criteria"]} criteria; points-only test ROC-AUC [bold]{Value(points, "rocAuc")}[/] ({ReportWriter.F(points["ratio"], "0.0%")} of the model's)");
+            console.MarkupLine($"Sales-ready from {m["thresholds"]?["salesReady"]} points ({Markup.Escape(m["thresholds"]?["why"]?.ToString() ?? "")})");
+        }
         foreach (var w in s.Warnings)
         {
             console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}");
         }
-        console.MarkupLine($"Bundle written to [bold]{Markup.Escape(s.BundleDirectory)}[/]");
+        console.MarkupLine($"Bundle written to [bold]{Markup.Escape(s.BundleDirectory)}[/]; open {Markup.Escape(Path.Combine(s.BundleDirectory, ReportWriter.FileName))} for the report");
     }
 
     private static string Value(JsonNode? node, string key) => node?[key] is JsonValue v && v.GetValueKind() == JsonValueKind.Number
