@@ -142,10 +142,29 @@ public sealed class TreeEnsembleTests
         var phi = new double[F + 1];
         ensemble.Contributions(x.AsSpan(0, F), phi);
         Assert.Equal(contributions[F], phi[F], 1e-5);
-        // The bias holds logit(0.3) ≈ −0.847 on top of the trees' expected values.
-        using var neutral = TreeFixtures.Train(4, 50, baseScore: 0.5);
-        var neutralBias = TreeEnsemble.FromXGBoostJson(neutral.SaveJson()).ExpectedMargin;
-        Assert.True(ensemble.ExpectedMargin < neutralBias - 0.3, $"{ensemble.ExpectedMargin} vs {neutralBias}");
+    }
+
+    [Fact]
+    public void FromXGBoostJson_BaseScoreEditedInTheJson_ShiftsEveryMarginByItsLogit()
+    {
+        using var booster = TreeFixtures.Train(4, 30);
+        var model = JsonNode.Parse(booster.SaveJson())!;
+        var neutral = TreeEnsemble.FromXGBoostJson(model.ToJsonString());
+        model["learner"]!["learner_model_param"]!["base_score"] = "3E-1";
+        var json = model.ToJsonString();
+        var shifted = TreeEnsemble.FromXGBoostJson(json);
+        using var nativeShifted = Booster.Load(System.Text.Encoding.UTF8.GetBytes(json));
+        var (x, _) = TreeFixtures.Leads(111, 200);
+        var native = nativeShifted.PredictMargin(x, 200);
+
+        var logit = Math.Log(0.3 / 0.7);
+        Assert.Equal(neutral.ExpectedMargin + logit, shifted.ExpectedMargin, 12);
+        for (var r = 0; r < 200; r++)
+        {
+            var row = x.AsSpan(r * F, F);
+            Assert.Equal(neutral.Margin(row) + logit, shifted.Margin(row), 12);
+            Assert.Equal(native[r], shifted.Margin(row), 1e-5);
+        }
     }
 
     [Theory]
