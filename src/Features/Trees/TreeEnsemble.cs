@@ -47,8 +47,13 @@ public sealed class TreeEnsemble
     private TreeEnsemble(int featureCount, double baseScore, List<SavedTree> trees, int shapTableBudget)
     {
         FeatureCount = featureCount;
+        var orders = new List<int[]>(trees.Count);
         var total = 0;
-        foreach (var tree in trees) total += tree.Left.Length;
+        for (var t = 0; t < trees.Count; t++)
+        {
+            orders.Add(BreadthFirstOrder(trees[t], t, featureCount));
+            total += orders[t].Length;
+        }
         _nodes = new TreeNode[total];
         _cover = new double[total];
         _roots = new int[trees.Count + 1];
@@ -58,32 +63,20 @@ public sealed class TreeEnsemble
         for (var t = 0; t < trees.Count; t++)
         {
             var tree = trees[t];
-            var n = tree.Left.Length;
+            var order = orders[t];
+            var position = new int[tree.Left.Length];
+            for (var p = 0; p < order.Length; p++) position[order[p]] = p;
             _roots[t] = offset;
-            for (var i = 0; i < n; i++)
+            for (var p = 0; p < order.Length; p++)
             {
-                var at = offset + i;
-                if (tree.Left[i] == -1)
-                {
-                    _nodes[at] = new TreeNode(at, at, 0, tree.Conditions[i]);
-                }
-                else
-                {
-                    CheckChild(tree.Left[i], i, n, t, "left");
-                    CheckChild(tree.Right[i], i, n, t, "right");
-                    var feature = tree.Features[i];
-                    if (feature < 0 || feature >= featureCount)
-                    {
-                        throw new InvalidDataException(
-                            $"XGBoost model: tree {t} node {i} splits on feature {feature}, outside the model's {featureCount} features");
-                    }
-                    var split = tree.DefaultLeft[i] ? feature | TreeNode.MissingGoesLeft : feature;
-                    _nodes[at] = new TreeNode(offset + tree.Left[i], offset + tree.Right[i], split, tree.Conditions[i]);
-                }
-                _cover[at] = tree.Cover[i];
+                var i = order[p];
+                _nodes[offset + p] = tree.Left[i] == -1
+                    ? TreeNode.Leaf(offset + p, tree.Conditions[i])
+                    : TreeNode.Split(offset + position[tree.Left[i]], tree.Features[i], tree.DefaultLeft[i], tree.Conditions[i]);
+                _cover[offset + p] = tree.Cover[i];
             }
-            offset += n;
-            _maxTreeNodes = Math.Max(_maxTreeNodes, n);
+            offset += order.Length;
+            _maxTreeNodes = Math.Max(_maxTreeNodes, order.Length);
         }
         _roots[trees.Count] = offset;
 
@@ -92,7 +85,7 @@ public sealed class TreeEnsemble
         _expectedMargin = _baseMargin;
         for (var t = 0; t < trees.Count; t++)
         {
-            _expectedMargin += MeanValue(_roots[t], 0, t, out _depths[t]);
+            _expectedMargin += MeanValue(_roots[t], 0, out _depths[t]);
             _maxDepth = Math.Max(_maxDepth, _depths[t]);
         }
         _groupDepths = new int[trees.Count / 4];
@@ -196,7 +189,7 @@ public sealed class TreeEnsemble
                 for (var i = 0; i < count; i++)
                 {
                     ref readonly var node = ref Unsafe.Add(ref nodes, root + i);
-                    Unsafe.Add(ref direction, i) = GoesLeft(Unsafe.Add(ref x, node.Split & TreeNode.FeatureMask), node);
+                    Unsafe.Add(ref direction, i) = GoesLeft(Unsafe.Add(ref x, node.Feature & TreeNode.FeatureMask), node);
                 }
                 tables.Add(t, directions, phi);
             }
@@ -233,14 +226,14 @@ public sealed class TreeEnsemble
                 n2 = Step(ref nodes, ref x, n2);
                 n3 = Step(ref nodes, ref x, n3);
             }
-            sum += Unsafe.Add(ref nodes, n0).Value + Unsafe.Add(ref nodes, n1).Value
-                   + Unsafe.Add(ref nodes, n2).Value + Unsafe.Add(ref nodes, n3).Value;
+            sum += Unsafe.Add(ref nodes, n0).LeafValue + Unsafe.Add(ref nodes, n1).LeafValue
+                   + Unsafe.Add(ref nodes, n2).LeafValue + Unsafe.Add(ref nodes, n3).LeafValue;
         }
         for (; t < trees; t++)
         {
             var n = roots[t];
             for (var d = _depths[t]; d > 0; d--) n = Step(ref nodes, ref x, n);
-            sum += Unsafe.Add(ref nodes, n).Value;
+            sum += Unsafe.Add(ref nodes, n).LeafValue;
         }
         return sum;
     }
@@ -250,8 +243,8 @@ public sealed class TreeEnsemble
     private static int Step(ref TreeNode nodes, ref float x, int n)
     {
         ref readonly var node = ref Unsafe.Add(ref nodes, n);
-        var left = GoesLeft(Unsafe.Add(ref x, node.Split & TreeNode.FeatureMask), node);
-        return node.Right ^ ((node.Left ^ node.Right) & -left);
+        var left = GoesLeft(Unsafe.Add(ref x, node.Feature & TreeNode.FeatureMask), node);
+        return node.Left + 1 - left;
     }
 
     /// <summary>1 when XGBoost sends <paramref name="x"/> left at <paramref name="node"/>: <c>x &lt; condition</c>, or
@@ -259,7 +252,9 @@ public sealed class TreeEnsemble
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static byte GoesLeft(float x, in TreeNode node)
     {
-        var left = (x < node.Value) | (float.IsNaN(x) & node.Split < 0);
+        // !(x >= condition) is x < condition for a number and true for NaN, which the second term then overrides
+        // with the default branch; for a leaf (condition NaN, default left) it is always true.
+        var left = !(x >= node.Condition) & (!float.IsNaN(x) | node.Feature < 0);
         return Unsafe.As<bool, byte>(ref left);
     }
 
@@ -277,12 +272,12 @@ public sealed class TreeEnsemble
             for (var i = 1; i <= depth; i++)
             {
                 var w = TreeShap.UnwoundSum(path, depth, i);
-                phi[path[i].Feature] += w * (path[i].One - path[i].Zero) * n.Value;
+                phi[path[i].Feature] += w * (path[i].One - path[i].Zero) * n.LeafValue;
             }
             return;
         }
 
-        var feature = n.Split & TreeNode.FeatureMask;
+        var feature = n.Feature & TreeNode.FeatureMask;
         var hot = GoesLeft(row[feature], n) == 1 ? n.Left : n.Right;
         var cold = hot == n.Left ? n.Right : n.Left;
         var cover = _cover[node];
@@ -301,21 +296,17 @@ public sealed class TreeEnsemble
     }
 
     /// <summary>The cover-weighted mean leaf value under <paramref name="node"/> (XGBoost's FillNodeMeanValue), and the
-    /// depth of its deepest leaf; rejects trees whose child links do not form a tree.</summary>
-    private double MeanValue(int node, int depth, int tree, out int maxDepth)
+    /// depth of its deepest leaf.</summary>
+    private double MeanValue(int node, int depth, out int maxDepth)
     {
-        if (depth > _roots[tree + 1] - _roots[tree])
-        {
-            throw new InvalidDataException($"XGBoost model: tree {tree} has a cycle in its child links");
-        }
         var n = _nodes[node];
         if (n.IsLeaf(node))
         {
             maxDepth = depth;
-            return n.Value;
+            return n.LeafValue;
         }
-        var mean = MeanValue(n.Left, depth + 1, tree, out var leftDepth) * _cover[n.Left]
-                   + MeanValue(n.Right, depth + 1, tree, out var rightDepth) * _cover[n.Right];
+        var mean = MeanValue(n.Left, depth + 1, out var leftDepth) * _cover[n.Left]
+                   + MeanValue(n.Right, depth + 1, out var rightDepth) * _cover[n.Right];
         maxDepth = Math.Max(leftDepth, rightDepth);
         return mean / _cover[node];
     }
@@ -328,21 +319,53 @@ public sealed class TreeEnsemble
         }
     }
 
-    private static void CheckChild(int child, int node, int count, int tree, string side)
+    /// <summary>The reachable nodes of a saved tree in breadth-first order, each split's two children adjacent (left
+    /// first), so that a right child is always its left sibling + 1. Rejects links that do not form a tree.</summary>
+    private static int[] BreadthFirstOrder(SavedTree tree, int t, int featureCount)
     {
-        if (child == node || child < 0 || child >= count)
+        var n = tree.Left.Length;
+        var seen = new bool[n];
+        var order = new List<int>(n) { 0 };
+        seen[0] = true;
+        for (var i = 0; i < order.Count; i++)
         {
-            throw new InvalidDataException($"XGBoost model: tree {tree} node {node} has {side} child {child}, outside [0, {count}) or itself");
+            var node = order[i];
+            if (tree.Left[node] == -1) continue;
+            if (tree.Features[node] < 0 || tree.Features[node] >= featureCount)
+            {
+                throw new InvalidDataException(
+                    $"XGBoost model: tree {t} node {node} splits on feature {tree.Features[node]}, outside the model's {featureCount} features");
+            }
+            foreach (var (child, side) in new[] { (tree.Left[node], "left"), (tree.Right[node], "right") })
+            {
+                if (child < 0 || child >= n || seen[child])
+                {
+                    throw new InvalidDataException(
+                        $"XGBoost model: tree {t} node {node} has {side} child {child}, which is outside [0, {n}) or already linked");
+                }
+                seen[child] = true;
+                order.Add(child);
+            }
         }
+        return [.. order];
     }
 
-    /// <summary>A node: children as absolute indices (a leaf points to itself), the split feature with
-    /// <see cref="MissingGoesLeft"/> set when missing values go left, and the split condition or, for a leaf, its
-    /// value.</summary>
-    private readonly record struct TreeNode(int Left, int Right, int Split, float Value)
+    /// <summary>A node, 16 bytes: the absolute index of its left child (the right child is the next node; a leaf
+    /// points to itself), the split feature with <see cref="MissingGoesLeft"/> set when missing values go left, the
+    /// split condition, and a leaf's value.</summary>
+    /// <remarks>A leaf has condition NaN and missing-goes-left set, so <see cref="GoesLeft"/> is 1 for any value and
+    /// a walk that reaches a leaf stays there.</remarks>
+    private readonly record struct TreeNode(int Left, int Feature, float Condition, float LeafValue)
     {
         public const int MissingGoesLeft = int.MinValue;
         public const int FeatureMask = int.MaxValue;
+
+        public int Right => Left + 1;
+
+        public static TreeNode Leaf(int self, float value) => new(self, MissingGoesLeft, float.NaN, value);
+
+        public static TreeNode Split(int left, int feature, bool missingGoesLeft, float condition) =>
+            new(left, missingGoesLeft ? feature | MissingGoesLeft : feature, condition, 0);
 
         public bool IsLeaf(int self) => Left == self;
     }
@@ -470,11 +493,11 @@ public sealed class TreeEnsemble
             }
 
             var root = e._roots[tree];
-            var leaf = new Leaf(n.Value);
+            var leaf = new Leaf(n.LeafValue);
             foreach (var (at, left) in path)
             {
                 var parent = e._nodes[at];
-                var feature = parent.Split & TreeNode.FeatureMask;
+                var feature = parent.Feature & TreeNode.FeatureMask;
                 var slot = leaf.Features.IndexOf(feature);
                 if (slot < 0)
                 {
