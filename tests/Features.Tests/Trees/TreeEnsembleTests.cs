@@ -257,6 +257,29 @@ public sealed class TreeEnsembleTests
     }
 
     [Fact]
+    public void SingleLeafTrees_MarginEqualsNativeAndAllOfItIsBias()
+    {
+        // A minimum child weight no split can meet leaves every tree a lone leaf.
+        var (tx, ty) = TreeFixtures.Leads(12, 500);
+        using var train = DMatrix.FromDense(tx, ty.Length, F, ty);
+        using var booster = Booster.Train(new BoosterParameters { MinChildWeight = 1e6 }, train, null, 10).Booster;
+        var ensemble = TreeEnsemble.FromXGBoostJson(booster.SaveJson());
+        var (x, _) = TreeFixtures.Leads(112, 20);
+        var native = booster.PredictMargin(x, 20);
+        var phi = new double[F + 1];
+
+        Assert.Equal(0, ensemble.MaxDepth);
+        for (var r = 0; r < 20; r++)
+        {
+            var row = x.AsSpan(r * F, F);
+            Assert.Equal(native[r], ensemble.Margin(row), 1e-5);
+            ensemble.Contributions(row, phi);
+            Assert.All(phi[..F], v => Assert.Equal(0, v));
+            Assert.Equal(ensemble.Margin(row), phi[F], 12);
+        }
+    }
+
+    [Fact]
     public void ConcurrentUse_FourThreads_GiveTheSingleThreadResults()
     {
         using var booster = TreeFixtures.Train(4, 150);
