@@ -32,9 +32,13 @@ public sealed class TreeEnsemble
     [ThreadStatic]
     private static byte[]? t_directions;
 
+    [ThreadStatic]
+    private static PathElement[]? t_path;
+
     // Nodes of all trees, concatenated: tree t holds [_roots[t], _roots[t + 1]) and reaches its leaves in at most
     // _depths[t] steps. An array of 16-byte nodes rather than one array per field, because one step of a traversal
-    // then reads one cache line instead of four (measured in bench/Trees.Bench: about 2× faster margins).
+    // then reads one cache line instead of four; with branchless steps this took the bench/Trees.Bench margin from
+    // 9.2 to 3.7 µs (the layout alone was not measured separately).
     private readonly TreeNode[] _nodes;
     private readonly double[] _cover;
     private readonly int[] _roots;
@@ -196,7 +200,10 @@ public sealed class TreeEnsemble
         }
         else
         {
-            Span<PathElement> path = stackalloc PathElement[TreeShap.PathBufferLength(_maxDepth)];
+            var length = TreeShap.PathBufferLength(_maxDepth);
+            var path = length <= StackScratchLimit / 4
+                ? stackalloc PathElement[length]
+                : (t_path is { } p && p.Length >= length ? p : t_path = new PathElement[length]).AsSpan(0, length);
             for (var t = 0; t < TreeCount; t++)
             {
                 Recurse(row, phi, _roots[t], 0, path, 1, 1, -1);
