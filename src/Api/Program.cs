@@ -1,1 +1,65 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.MapGet("/", () => "LeadML"); app.Run(); public partial class Program;
+using System.Text.Json.Serialization;
+using LeadML.Api.Endpoints;
+using LeadML.Api.Hosting;
+using LeadML.Api.Scoring;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Prometheus;
+
+// LeadML Api: hybrid lead scores (approved rule points + the model's calibrated probability) with explanations.
+var builder = WebApplication.CreateBuilder(args);
+var section = builder.Configuration.GetSection(LeadMlOptions.Section);
+builder.Services.Configure<LeadMlOptions>(section);
+var settings = section.Get<LeadMlOptions>() ?? new LeadMlOptions();
+
+// Limits, JSON and errors: every error is application/problem+json with the offending field's path.
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = settings.MaxRequestBytes);
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+    o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+});
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<Problems>();
+
+// Scoring: models loaded from their bundles at start, swapped atomically on change.
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<ApiKeys>();
+builder.Services.AddSingleton<IApprovedRuleSets, NoApprovedRuleSets>();
+builder.Services.AddSingleton<ModelRegistry>();
+
+// Operations: health, OpenAPI + Swagger UI.
+builder.Services.AddHealthChecks().AddCheck<ReadyCheck>("bundles", tags: ["ready"]);
+builder.Services.AddEndpointsApiExplorer();
+builder.Services.AddSwaggerGen(OpenApi.Configure);
+
+var app = builder.Build();
+ApiMetrics.Track(app.Services.GetRequiredService<ModelRegistry>());
+if (!app.Services.GetRequiredService<ApiKeys>().Enabled)
+{
+    app.Logger.LogWarning("No API keys configured (LeadML:Keys): every endpoint is open. Configure keys outside development.");
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseHttpMetrics();
+app.UseSwagger();
+app.UseSwaggerUI();
+
+ScoringEndpoints.Map(app);
+app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") });
+app.MapMetrics("/metrics");
+app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
+
+app.Run();
+
+/// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
+public partial class Program;
+
+/// <summary>Ready when every configured bundle is loaded.</summary>
+internal sealed class ReadyCheck(ModelRegistry registry) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(registry.Ready ? HealthCheckResult.Healthy("bundles loaded") : HealthCheckResult.Unhealthy("bundles not loaded"));
+}

@@ -1,0 +1,93 @@
+using LeadML.Api.Hosting;
+using LeadML.Api.Scoring;
+using Microsoft.Extensions.Options;
+
+namespace LeadML.Api.Endpoints;
+
+/// <summary><c>POST /score</c>, <c>POST /score/batch</c>, <c>GET /models</c> and the admin reload.</summary>
+public static class ScoringEndpoints
+{
+    public static void Map(WebApplication app)
+    {
+        var score = app.MapGroup("/score").WithTags("Scoring").RequireKey(KeyRole.Scoring);
+        score.MapPost("", Score)
+            .WithSummary("Score one lead")
+            .WithDescription("Hybrid score 0–100 (approved rule points blended with the model's calibrated probability), grade, sales-ready flag and the explanation of every part. explain=false skips the explanation; features=true adds the feature values.");
+        score.MapPost("/batch", Batch)
+            .WithSummary("Score many leads")
+            .WithDescription("One answer per lead, in order; an unusable lead gets an error with its JSON path and does not fail the batch.");
+
+        app.MapGet("/models", Models).WithTags("Scoring").RequireKey(KeyRole.Scoring).WithSummary("The scoring models in force");
+        app.MapPost("/admin/models/{name}/reload", Reload).WithTags("Admin").RequireKey(KeyRole.Admin)
+            .WithSummary("Load a model's bundle again and swap it in atomically");
+    }
+
+    private static ScoreResponse Score(ScoreRequest request, ModelRegistry registry, IOptions<LeadMlOptions> options, TimeProvider clock,
+        bool explain = true, bool features = false)
+    {
+        var model = registry.Get(request.Model);
+        var lead = LeadScorer.FromRequest(request, clock.GetUtcNow().UtcDateTime);
+        var result = LeadScorer.Score(model, lead, Options(options.Value, explain, features));
+        ApiMetrics.Scored(result);
+        return result;
+    }
+
+    private static IResult Batch(BatchScoreRequest request, ModelRegistry registry, IOptions<LeadMlOptions> options, TimeProvider clock,
+        bool explain = true, bool features = false)
+    {
+        var leads = request.Leads ?? throw new RequestValidationException("$.leads", "is required");
+        if (leads.Count > options.Value.BatchLimit)
+        {
+            throw new RequestValidationException("$.leads", $"holds {leads.Count:N0} leads; the limit is {options.Value.BatchLimit:N0} per batch");
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var scoreOptions = Options(options.Value, explain, features);
+        var items = new BatchItem[leads.Count];
+        Parallel.For(0, leads.Count, i =>
+        {
+            var path = $"$.leads[{i}]";
+            try
+            {
+                var r = leads[i] ?? throw new RequestValidationException(path, "must be an object");
+                var model = registry.Get(r.Model ?? request.Model);
+                var result = LeadScorer.Score(model, LeadScorer.FromRequest(r, now, path), scoreOptions);
+                ApiMetrics.Scored(result);
+                items[i] = new BatchItem(i, result, null);
+            }
+            catch (RequestValidationException e)
+            {
+                items[i] = new BatchItem(i, null, new BatchError(e.Path, e.Message));
+            }
+            catch (UnknownModelException e)
+            {
+                items[i] = new BatchItem(i, null, new BatchError($"{path}.model", e.Message));
+            }
+        });
+        var failed = items.Count(x => x.Error is not null);
+        return Results.Ok(new BatchScoreResponse(items.Length - failed, failed, items));
+    }
+
+    private static IEnumerable<object> Models(ModelRegistry registry) => registry.All.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => new
+    {
+        name = m.Name,
+        isDefault = m.Name == registry.DefaultName,
+        modelVersion = m.ModelVersion,
+        modelKind = m.Bundle.Manifest.ModelKind.ToString(),
+        ruleSetVersion = m.RuleSetVersion,
+        ruleSetSource = m.RuleSource == RuleSetSource.Approved ? "approved" : "suggested",
+        salesReady = m.Rules.Thresholds.SalesReady,
+        grades = m.Rules.Grades,
+        testRocAuc = m.Bundle.Metrics["test"]?["rocAuc"]?.GetValue<double>(),
+    });
+
+    private static IResult Reload(string name, ModelRegistry registry)
+    {
+        var (ok, message) = registry.Reload(name);
+        return ok
+            ? Results.Ok(new { reloaded = name, message })
+            : Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Bundle refused", detail: message);
+    }
+
+    private static ScoreOptions Options(LeadMlOptions o, bool explain, bool features) =>
+        new(explain, features, o.BlendWeight, o.TopContributions);
+}

@@ -1,0 +1,24 @@
+using LeadML.Api.Scoring;
+using Prometheus;
+
+namespace LeadML.Api.Hosting;
+
+/// <summary>Prometheus metrics beyond the HTTP request durations: scores by grade, and the versions in force.</summary>
+public static class ApiMetrics
+{
+    private static readonly Counter Scores = Metrics.CreateCounter("leadml_scores_total", "Leads scored, by model and grade", "model", "grade");
+    private static readonly Gauge ModelInfo = Metrics.CreateGauge("leadml_model_info", "1 for the model and rule-set versions in force", "model", "model_version", "rule_set");
+
+    public static void Scored(ScoreResponse r) => Scores.WithLabels(r.Model, r.Grade).Inc();
+
+    /// <summary>Publishes the versions in force and follows every swap.</summary>
+    public static void Track(ModelRegistry registry)
+    {
+        foreach (var m in registry.All) ModelInfo.WithLabels(m.Name, m.ModelVersion, m.RuleSetVersion).Set(1);
+        registry.Swapped += (before, after) =>
+        {
+            ModelInfo.RemoveLabelled(before.Name, before.ModelVersion, before.RuleSetVersion);
+            ModelInfo.WithLabels(after.Name, after.ModelVersion, after.RuleSetVersion).Set(1);
+        };
+    }
+}

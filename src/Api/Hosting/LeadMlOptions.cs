@@ -1,0 +1,47 @@
+namespace LeadML.Api.Hosting;
+
+/// <summary>The Api's settings (section <c>LeadML</c> of appsettings.json or environment variables such as
+/// <c>LeadML__Models__sample__Bundle</c>).</summary>
+public sealed class LeadMlOptions
+{
+    public const string Section = "LeadML";
+
+    /// <summary>Scoring models by name, each with its own bundle (and rule sets).</summary>
+    public Dictionary<string, ModelOptions> Models { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The model used when a request names none. Defaults to the only or first configured model.</summary>
+    public string? DefaultModel { get; set; }
+
+    /// <summary>Weight of the model in the hybrid score: <c>score = (1 − w) × rule points + w × model points</c>.</summary>
+    public double BlendWeight { get; set; } = 0.5;
+
+    /// <summary>Most leads in one <c>POST /score/batch</c>.</summary>
+    public int BatchLimit { get; set; } = 10_000;
+
+    /// <summary>Model contributions listed in an explanation: this many positive and this many negative.</summary>
+    public int TopContributions { get; set; } = 5;
+
+    /// <summary>Largest request body in bytes.</summary>
+    public long MaxRequestBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>Keys sent in <c>X-Api-Key</c>. No keys configured means no check (development only).</summary>
+    public KeyOptions Keys { get; set; } = new();
+
+    /// <summary>Watch bundle folders and pick up a new bundle without restart.</summary>
+    public bool WatchBundles { get; set; } = true;
+}
+
+public sealed class ModelOptions
+{
+    /// <summary>Bundle folder written by <c>leadml train</c> (relative paths are relative to the content root).</summary>
+    public string Bundle { get; set; } = "";
+}
+
+public sealed class KeyOptions
+{
+    /// <summary>Keys allowed to score and to read leads.</summary>
+    public List<string> Scoring { get; set; } = [];
+
+    /// <summary>Keys allowed to administer (reload, rule sets, deletes); admin keys may also score.</summary>
+    public List<string> Admin { get; set; } = [];
+}

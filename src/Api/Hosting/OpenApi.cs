@@ -1,0 +1,14 @@
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace LeadML.Api.Hosting;
+
+/// <summary>Swagger document settings: title, the API key scheme, examples.</summary>
+public static class OpenApi
+{
+    public static void Configure(SwaggerGenOptions o)
+    {
+        o.SwaggerDoc("v1", new() { Title = "LeadML", Version = "v1", Description = "Hybrid lead scores with explanations, lead state, alerts and rule-set review." });
+        var xml = Path.Combine(AppContext.BaseDirectory, "LeadML.Api.xml");
+        if (File.Exists(xml)) o.IncludeXmlComments(xml);
+    }
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using LeadML.Api.Scoring;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace LeadML.Api.Hosting;
+
+/// <summary>
+/// Turns failures into RFC 7807 <c>application/problem+json</c>: an unreadable body or a field that cannot be used
+/// answers 400 with the offending field's JSON path in <c>errors</c>; an unknown model 404; anything else 500
+/// without internals.
+/// </summary>
+public sealed class Problems(IProblemDetailsService problems, ILogger<Problems> log) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, path, detail) = Describe(exception);
+        if (status >= 500) log.LogError(exception, "Unhandled error on {Path}", context.Request.Path);
+        context.Response.StatusCode = status;
+        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = detail };
+        if (path is not null) problem.Extensions["errors"] = new Dictionary<string, string[]> { [path] = [detail] };
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+
+    internal static (int Status, string Title, string? Path, string Detail) Describe(Exception e) => e switch
+    {
+        RequestValidationException v => (400, "Invalid request", v.Path, v.Message),
+        UnknownModelException u => (404, "Unknown model", "$.model", u.Message),
+        BadHttpRequestException { InnerException: JsonException j } => (400, "Unreadable JSON", j.Path ?? "$", Clean(j.Message)),
+        BadHttpRequestException b when b.StatusCode == 413 => (413, "Request too large", null, b.Message),
+        BadHttpRequestException b => (b.StatusCode, "Bad request", null, b.Message),
+        JsonException j => (400, "Unreadable JSON", j.Path ?? "$", Clean(j.Message)),
+        _ => (500, "Internal error", null, "the request could not be completed; the error is logged"),
+    };
+
+    private static string Clean(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace LeadML.Api.Scoring;
+
+/// <summary>One lead to score: its attributes, optionally its recent events, and the time to score it at.</summary>
+public sealed record ScoreRequest
+{
+    /// <summary>Scoring model by name; the configured default when omitted.</summary>
+    public string? Model { get; init; }
+    /// <summary>Your id for the lead, echoed back.</summary>
+    public string? LeadId { get; init; }
+    /// <summary>Attribute values by column name: strings, numbers, booleans or null.</summary>
+    public Dictionary<string, JsonElement>? Attributes { get; init; }
+    /// <summary>The lead's activity. Events at or after <see cref="AsOf"/> are ignored (point in time).</summary>
+    public List<EventInput>? Events { get; init; }
+    /// <summary>When the lead was created; defaults to <see cref="AsOf"/> (a new lead).</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+    /// <summary>The time to score at; defaults to now.</summary>
+    public DateTimeOffset? AsOf { get; init; }
+}
+
+/// <summary>One activity of a lead.</summary>
+public sealed record EventInput
+{
+    public string? Type { get; init; }
+    public string? Detail { get; init; }
+    public DateTimeOffset? Timestamp { get; init; }
+}
+
+/// <summary>The batch form: many leads, one answer each, in order.</summary>
+public sealed record BatchScoreRequest
+{
+    public string? Model { get; init; }
+    public List<ScoreRequest>? Leads { get; init; }
+}
+
+/// <summary>A hybrid score and its explanation.</summary>
+public sealed record ScoreResponse
+{
+    public string? LeadId { get; init; }
+    public required string Model { get; init; }
+    public required string ModelVersion { get; init; }
+    /// <summary>"suggested" or "v3".</summary>
+    public required string RuleSetVersion { get; init; }
+    public required string RuleSetSource { get; init; }
+    public required DateTimeOffset AsOf { get; init; }
+    /// <summary>The hybrid score, 0–100.</summary>
+    public required double Score { get; init; }
+    public required string Grade { get; init; }
+    public required bool SalesReady { get; init; }
+    public required RulePoints RulePoints { get; init; }
+    /// <summary>Calibrated probability of converting within the model's horizon.</summary>
+    public required double ModelProbability { get; init; }
+    public required ModelPoints ModelPoints { get; init; }
+    public required Blend Blend { get; init; }
+    public required ScoreWarnings Warnings { get; init; }
+    /// <summary>Non-zero feature values, when asked with <c>features=true</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, double>? Features { get; init; }
+}
+
+/// <summary>The approved (or suggested) rule points.</summary>
+public sealed record RulePoints
+{
+    /// <summary>Base points plus the criteria that fired, with caps, clamped to 0–100.</summary>
+    public required double Score { get; init; }
+    public required double BasePoints { get; init; }
+    /// <summary>Fit (explicit criteria: who the lead is), 0–100.</summary>
+    public required double Fit { get; init; }
+    /// <summary>Engagement (implicit criteria: what the lead does), 0–100.</summary>
+    public required double Engagement { get; init; }
+    /// <summary>Criteria that fired (empty with <c>explain=false</c>).</summary>
+    public required IReadOnlyList<FiredCriterionDto> Criteria { get; init; }
+}
+
+/// <param name="Value">The feature's value (null when missing).</param>
+public sealed record FiredCriterionDto(string Id, string Label, string Group, int Points, int CountedPoints, double? Value);
+
+/// <summary>The model's view on the rules' scale: baseline + contributions = score (before clamping to 0–100).</summary>
+public sealed record ModelPoints
+{
+    public required double Score { get; init; }
+    /// <summary>Points of a lead in every reference band (what the contributions are measured from).</summary>
+    public required double Baseline { get; init; }
+    /// <summary>The largest positive and negative contributions, in points.</summary>
+    public required IReadOnlyList<ContributionDto> Contributions { get; init; }
+    /// <summary>All other contributions summed, so that the parts add up.</summary>
+    public required double OtherPoints { get; init; }
+}
+
+/// <param name="Value">The feature's value (null when missing).</param>
+public sealed record ContributionDto(string Feature, string Label, double? Value, double Points);
+
+/// <summary>How the hybrid score was made.</summary>
+public sealed record Blend(double ModelWeight, double RuleScore, double ModelScore, string Formula);
+
+/// <summary>What was odd in the request; scoring went on regardless.</summary>
+public sealed record ScoreWarnings
+{
+    public IReadOnlyList<string> UnknownAttributes { get; init; } = [];
+    public IReadOnlyList<string> MissingAttributes { get; init; } = [];
+    public IReadOnlyList<string> UnknownCategories { get; init; } = [];
+    public IReadOnlyList<string> InvalidValues { get; init; } = [];
+    public int IgnoredEvents { get; init; }
+    public IReadOnlyList<string> UnknownEventTypes { get; init; } = [];
+}
+
+/// <summary>One item of a batch answer: a score or the problem with that item.</summary>
+public sealed record BatchItem(int Index, ScoreResponse? Result, BatchError? Error);
+
+public sealed record BatchError(string Path, string Message);
+
+public sealed record BatchScoreResponse(int Scored, int Failed, IReadOnlyList<BatchItem> Items);

@@ -1,0 +1,102 @@
+using LeadML.Features.Bundles;
+using LeadML.Features.Engine;
+using LeadML.Features.Featurization;
+using LeadML.Features.Rules;
+using LeadML.Features.Trees;
+
+namespace LeadML.Api.Scoring;
+
+/// <summary>Where the rule set in force comes from.</summary>
+public enum RuleSetSource
+{
+    /// <summary>The bundle's suggestion: no version has been approved yet.</summary>
+    Suggested,
+    /// <summary>An approved version.</summary>
+    Approved,
+}
+
+/// <summary>
+/// One loaded scoring model: its bundle, the shared featurizer, the model (a managed evaluator of the trees, proven
+/// equal to XGBoost by tests, or the logistic regression), calibration, and the rule set in force. Immutable: a new
+/// bundle or rule set makes a new instance that replaces this one atomically, so a request sees one version
+/// throughout.
+/// </summary>
+public sealed class ScoringModel
+{
+    private readonly TreeEnsemble? _trees;
+    private readonly LinearModel? _linear;
+
+    private ScoringModel(string name, ModelBundle bundle, TreeEnsemble? trees, LinearModel? linear, RuleSet rules, RuleSetSource source)
+    {
+        Name = name;
+        Bundle = bundle;
+        _trees = trees;
+        _linear = linear;
+        Featurizer = new Featurizer(bundle.Spec);
+        Aligner = new AttributeAligner(bundle.Spec);
+        Rules = rules;
+        RuleSource = source;
+        Evaluator = new RuleEvaluator(rules, bundle.Spec);
+        Levels = bundle.Spec.Attributes.ToDictionary(a => a.Column, a => a.Levels.ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+    }
+
+    public string Name { get; }
+    public ModelBundle Bundle { get; }
+    public Featurizer Featurizer { get; }
+    public AttributeAligner Aligner { get; }
+    public RuleSet Rules { get; }
+    public RuleSetSource RuleSource { get; }
+    public RuleEvaluator Evaluator { get; }
+    public string ModelVersion => Bundle.Manifest.ModelVersion;
+    public FeatureSpec Spec => Bundle.Spec;
+    public int Width => Featurizer.Width;
+
+    /// <summary>Known category levels per attribute column (others score as "(other)" and are reported).</summary>
+    public IReadOnlyDictionary<string, HashSet<string>> Levels { get; }
+
+    /// <summary>The rule set's version label: "suggested" or "v3".</summary>
+    public string RuleSetVersion => RuleSource == RuleSetSource.Suggested ? "suggested" : $"v{Rules.Version}";
+
+    /// <summary>Loads a bundle folder with its suggested rule set (or <paramref name="approved"/> when given).</summary>
+    public static ScoringModel Load(string name, string directory, RuleSet? approved = null)
+    {
+        var bundle = ModelBundle.Load(directory);
+        TreeEnsemble? trees = null;
+        if (bundle.Trees is not null)
+        {
+            using var booster = Booster.Load(bundle.Trees);
+            trees = TreeEnsemble.FromXGBoostJson(booster.SaveJson());
+            if (trees.FeatureCount != bundle.Spec.Features.Count)
+            {
+                throw new BundleException(directory, $"model.ubj has {trees.FeatureCount} features but features.json has {bundle.Spec.Features.Count}");
+            }
+        }
+        var suggested = bundle.ReadOptional<RuleSet>(ModelBundle.SuggestedRuleSetFile)
+            ?? throw new BundleException(directory, $"is missing {ModelBundle.SuggestedRuleSetFile}; retrain it with this LeadML");
+        return approved is null
+            ? new ScoringModel(name, bundle, trees, bundle.Linear, suggested, RuleSetSource.Suggested)
+            : new ScoringModel(name, bundle, trees, bundle.Linear, approved, RuleSetSource.Approved);
+    }
+
+    /// <summary>The same model with another rule set in force.</summary>
+    public ScoringModel WithRules(RuleSet rules, RuleSetSource source) => new(Name, Bundle, _trees, _linear, rules, source);
+
+    /// <summary>The bundle's suggested rule set.</summary>
+    public RuleSet Suggested => Bundle.ReadOptional<RuleSet>(ModelBundle.SuggestedRuleSetFile)!;
+
+    /// <summary>Log-odds of converting within the horizon.</summary>
+    public double Margin(ReadOnlySpan<float> x) => _trees is not null ? _trees.Margin(x) : _linear!.Margin(x);
+
+    /// <summary>Per-feature contributions to <see cref="Margin"/> plus the bias in the last slot; they sum to it.</summary>
+    public void Contributions(ReadOnlySpan<float> x, Span<double> phi)
+    {
+        if (_trees is not null) _trees.Contributions(x, phi);
+        else _linear!.Contributions(x, phi);
+    }
+
+    /// <summary>The calibrated probability for a margin.</summary>
+    public double Probability(double margin) => Bundle.Calibration.Apply(margin);
+
+    /// <summary>A margin on the rules' 0–100 scale: <c>base + factor × (margin − reference margin)</c>, clamped.</summary>
+    public double MarginPoints(double margin) => Math.Clamp(Rules.BasePoints + Rules.Scale.Factor * (margin - Rules.Scale.ReferenceMargin), 0, 100);
+}
