@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using LeadML.Api.Endpoints;
 using LeadML.Api.Hosting;
+using LeadML.Api.RuleSets;
 using LeadML.Api.Scoring;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Prometheus;
@@ -25,7 +26,8 @@ builder.Services.AddExceptionHandler<Problems>();
 // Scoring: models loaded from their bundles at start, swapped atomically on change.
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ApiKeys>();
-builder.Services.AddSingleton<IApprovedRuleSets, NoApprovedRuleSets>();
+builder.Services.AddSingleton<IRuleSetRepository, InMemoryRuleSetRepository>();
+builder.Services.AddSingleton<IApprovedRuleSets, RepositoryApprovedRuleSets>();
 builder.Services.AddSingleton<ModelRegistry>();
 
 // Operations: health, OpenAPI + Swagger UI.

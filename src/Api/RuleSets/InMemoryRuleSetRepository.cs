@@ -1,0 +1,96 @@
+using LeadML.Features.Rules;
+
+namespace LeadML.Api.RuleSets;
+
+/// <summary>Rule sets kept in memory (lost at restart): for tests and for running without a store.</summary>
+public sealed class InMemoryRuleSetRepository : IRuleSetRepository
+{
+    private readonly Lock _lock = new();
+    private readonly List<StoredRuleSet> _sets = [];
+    private readonly List<RuleSetAuditEntry> _audit = [];
+
+    public Task<IReadOnlyList<StoredRuleSet>> ListAsync(string model, CancellationToken ct = default)
+    {
+        lock (_lock) return Task.FromResult<IReadOnlyList<StoredRuleSet>>([.. _sets.Where(s => s.Model == model).OrderBy(s => s.Version)]);
+    }
+
+    public Task<StoredRuleSet?> GetAsync(string model, int version, CancellationToken ct = default)
+    {
+        lock (_lock) return Task.FromResult(_sets.FirstOrDefault(s => s.Model == model && s.Version == version));
+    }
+
+    public Task<StoredRuleSet> CreateDraftAsync(string model, RuleSet rules, int? basedOn, string? actor, DateTime at, CancellationToken ct = default)
+    {
+        lock (_lock)
+        {
+            var version = _sets.Where(s => s.Model == model).Select(s => s.Version).DefaultIfEmpty(0).Max() + 1;
+            var stored = new StoredRuleSet(model, version, RuleSetStatus.Draft,
+                rules with { Version = version, Status = RuleSetStatus.Draft, BasedOn = basedOn, CreatedAt = at, ApprovedAt = null, ApprovedBy = null },
+                at, actor, null, null, null, basedOn);
+            _sets.Add(stored);
+            Audit(model, version, "created", actor, at, basedOn is null ? "from the suggestion" : $"from version {basedOn}");
+            return Task.FromResult(stored);
+        }
+    }
+
+    public Task<StoredRuleSet> UpdateDraftAsync(string model, int version, RuleSet rules, string? actor, DateTime at, CancellationToken ct = default)
+    {
+        lock (_lock)
+        {
+            var i = IndexOfDraft(model, version);
+            var old = _sets[i];
+            var stored = old with { Rules = rules with { Version = version, Status = RuleSetStatus.Draft, BasedOn = old.BasedOn, CreatedAt = old.CreatedAt } };
+            _sets[i] = stored;
+            Audit(model, version, "edited", actor, at, null);
+            return Task.FromResult(stored);
+        }
+    }
+
+    public Task<StoredRuleSet> ApproveAsync(string model, int version, string approver, string? comment, DateTime at, CancellationToken ct = default)
+    {
+        lock (_lock)
+        {
+            var i = IndexOfDraft(model, version);
+            var old = _sets[i];
+            var stored = old with
+            {
+                Status = RuleSetStatus.Approved, ApprovedAt = at, ApprovedBy = approver, Comment = comment,
+                Rules = old.Rules with { Status = RuleSetStatus.Approved, ApprovedAt = at, ApprovedBy = approver, Comment = comment },
+            };
+            _sets[i] = stored;
+            Audit(model, version, "approved", approver, at, comment);
+            return Task.FromResult(stored);
+        }
+    }
+
+    public Task<StoredRuleSet?> LatestApprovedAsync(string model, CancellationToken ct = default)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_sets.Where(s => s.Model == model && s.Status == RuleSetStatus.Approved)
+                .OrderBy(s => s.ApprovedAt).ThenBy(s => s.Version).LastOrDefault());
+        }
+    }
+
+    public Task<IReadOnlyList<RuleSetAuditEntry>> AuditAsync(string model, CancellationToken ct = default)
+    {
+        lock (_lock) return Task.FromResult<IReadOnlyList<RuleSetAuditEntry>>([.. _audit.Where(a => a.Model == model)]);
+    }
+
+    private int IndexOfDraft(string model, int version)
+    {
+        var i = _sets.FindIndex(s => s.Model == model && s.Version == version);
+        if (i < 0) throw new KeyNotFoundException($"model {model} has no rule set version {version}");
+        if (_sets[i].Status != RuleSetStatus.Draft) throw new RuleSetConflictException($"version {version} is {_sets[i].Status.ToString().ToLowerInvariant()}, not a draft; approved versions never change");
+        return i;
+    }
+
+    private void Audit(string model, int version, string action, string? actor, DateTime at, string? detail) =>
+        _audit.Add(new RuleSetAuditEntry(_audit.Count + 1, model, version, action, actor, at, detail));
+}
+
+/// <summary>The registry's view of the repository: the latest approved rule set of a model.</summary>
+public sealed class RepositoryApprovedRuleSets(IRuleSetRepository repository) : Scoring.IApprovedRuleSets
+{
+    public RuleSet? Latest(string model) => repository.LatestApprovedAsync(model).GetAwaiter().GetResult()?.Rules;
+}
