@@ -43,6 +43,7 @@ if (!app.Services.GetRequiredService<ApiKeys>().Enabled)
 }
 
 app.UseExceptionHandler();
+app.UseMiddleware<RequestLimits>();
 app.UseStatusCodePages();
 app.UseHttpMetrics();
 app.UseSwagger();

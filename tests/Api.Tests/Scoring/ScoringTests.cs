@@ -1,0 +1,209 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LeadML.Api.Tests.Fixtures;
+
+namespace LeadML.Api.Tests.Scoring;
+
+/// <summary>The scoring endpoints as an application calls them.</summary>
+[Collection(BundleCollection.Name)]
+public sealed class ScoringTests(TrainedBundle bundle) : IDisposable
+{
+    private readonly ApiFactory _api = ApiFactory.For(bundle.Directory, ("LeadML:WatchBundles", "false"));
+
+    public void Dispose() => _api.Dispose();
+
+    internal static object Lead(string? industry = "Software", int pricingViews = 3, string? id = "L1") => new
+    {
+        leadId = id,
+        attributes = new Dictionary<string, object?> { ["industry"] = industry, ["job_title"] = "CEO", ["company_size"] = 250, ["country"] = "Germany", ["budget_known"] = "yes" },
+        createdAt = "2025-09-01T00:00:00Z",
+        asOf = "2025-12-01T00:00:00Z",
+        events = Enumerable.Range(0, pricingViews).Select(i => new { type = "page_view", detail = "/pricing", timestamp = $"2025-11-{10 + i:00}T10:00:00Z" })
+            .Append(new { type = "email_open", detail = "newsletter", timestamp = "2025-11-05T08:00:00Z" }).ToArray(),
+    };
+
+    private static async Task<JsonObject> Json(HttpResponseMessage r)
+    {
+        var text = await r.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("NaN", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Infinity", text, StringComparison.Ordinal);
+        return JsonNode.Parse(text)!.AsObject();
+    }
+
+    [Fact]
+    public async Task Score_AnswersWithEveryPartOfTheExplanation_AndThePartsAddUp()
+    {
+        var r = await _api.Client().PostAsJsonAsync("/score", Lead());
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var s = await Json(r);
+
+        Assert.Equal("L1", s["leadId"]!.GetValue<string>());
+        Assert.Equal("sample", s["model"]!.GetValue<string>());
+        Assert.Equal("suggested", s["ruleSetSource"]!.GetValue<string>());
+        Assert.StartsWith("sample-", s["modelVersion"]!.GetValue<string>(), StringComparison.Ordinal);
+        var score = s["score"]!.GetValue<double>();
+        Assert.InRange(score, 0, 100);
+        Assert.Contains(s["grade"]!.GetValue<string>(), new[] { "A", "B", "C", "D" });
+
+        var rules = s["rulePoints"]!.AsObject();
+        var criteria = rules["criteria"]!.AsArray();
+        Assert.NotEmpty(criteria);
+        var raw = rules["basePoints"]!.GetValue<double>() + criteria.Sum(c => c!["countedPoints"]!.GetValue<int>());
+        Assert.Equal(Math.Clamp(raw, 0, 100), rules["score"]!.GetValue<double>(), 2);
+        Assert.InRange(rules["fit"]!.GetValue<double>(), 0, 100);
+        Assert.InRange(rules["engagement"]!.GetValue<double>(), 0, 100);
+
+        var model = s["modelPoints"]!.AsObject();
+        var parts = model["baseline"]!.GetValue<double>() + model["otherPoints"]!.GetValue<double>()
+            + model["contributions"]!.AsArray().Sum(c => c!["points"]!.GetValue<double>());
+        Assert.Equal(Math.Clamp(parts, 0, 100), model["score"]!.GetValue<double>(), 0);
+        Assert.InRange(s["modelProbability"]!.GetValue<double>(), 0, 1);
+
+        var w = s["blend"]!["modelWeight"]!.GetValue<double>();
+        Assert.Equal((1 - w) * rules["score"]!.GetValue<double>() + w * model["score"]!.GetValue<double>(), score, 1);
+        Assert.Equal(score >= 0 && s["salesReady"]!.GetValue<bool>(), score >= SalesReady());
+    }
+
+    private double SalesReady() =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(bundle.Directory, "suggested-ruleset.json")))!["thresholds"]!["salesReady"]!.GetValue<double>();
+
+    [Fact]
+    public async Task Score_MorePricingVisits_ScoreHigher()
+    {
+        var low = await Json(await _api.Client().PostAsJsonAsync("/score", Lead(pricingViews: 0)));
+        var high = await Json(await _api.Client().PostAsJsonAsync("/score", Lead(pricingViews: 5)));
+        Assert.True(high["score"]!.GetValue<double>() > low["score"]!.GetValue<double>());
+        Assert.True(high["rulePoints"]!["engagement"]!.GetValue<double>() > low["rulePoints"]!["engagement"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public async Task Score_ExplainFalse_SkipsTheExplanationButNotTheScore()
+    {
+        var full = await Json(await _api.Client().PostAsJsonAsync("/score", Lead()));
+        var bare = await Json(await _api.Client().PostAsJsonAsync("/score?explain=false", Lead()));
+        Assert.Empty(bare["rulePoints"]!["criteria"]!.AsArray());
+        Assert.Empty(bare["modelPoints"]!["contributions"]!.AsArray());
+        Assert.Equal(full["score"]!.GetValue<double>(), bare["score"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public async Task Score_UnknownCategoryMissingAttributesAndFutureEvents_AreReportedNotFatal()
+    {
+        var body = new
+        {
+            attributes = new Dictionary<string, object?> { ["industry"] = "Aerospace", ["planet"] = "Mars", ["company_size"] = "many" },
+            asOf = "2025-12-01T00:00:00Z",
+            events = new[] { new { type = "page_view", detail = (string?)"/pricing", timestamp = "2025-12-02T00:00:00Z" }, new { type = "telepathy", detail = (string?)null, timestamp = "2025-11-02T00:00:00Z" } },
+        };
+        var r = await _api.Client().PostAsJsonAsync("/score", body);
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var w = (await Json(r))["warnings"]!.AsObject();
+        Assert.Contains("planet", w["unknownAttributes"]!.AsArray().Select(x => x!.GetValue<string>()));
+        Assert.Contains(w["unknownCategories"]!.AsArray(), x => x!.GetValue<string>().Contains("Aerospace", StringComparison.Ordinal));
+        Assert.Contains(w["invalidValues"]!.AsArray(), x => x!.GetValue<string>().Contains("company_size", StringComparison.Ordinal));
+        Assert.Contains("job_title", w["missingAttributes"]!.AsArray().Select(x => x!.GetValue<string>()));
+        Assert.Equal(1, w["ignoredEvents"]!.GetValue<int>());
+        Assert.Equal(["telepathy"], w["unknownEventTypes"]!.AsArray().Select(x => x!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Score_EmptyLead_ScoresWithoutNaN()
+    {
+        var r = await _api.Client().PostAsync("/score", new StringContent("{}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        await Json(r);
+    }
+
+    [Theory]
+    [InlineData("""{"events":[{"timestamp":"2025-01-01T00:00:00Z"}]}""", "$.events[0].type")]
+    [InlineData("""{"events":[{"type":"page_view"}]}""", "$.events[0].timestamp")]
+    [InlineData("""{"attributes":{"industry":[1,2]}}""", "$.attributes.industry")]
+    [InlineData("""{"asOf":"yesterday"}""", "$.asOf")]
+    [InlineData("""{"createdAt":"2025-12-02T00:00:00Z","asOf":"2025-12-01T00:00:00Z"}""", "$.createdAt")]
+    [InlineData("""{"model":"nope"}""", "$.model")]
+    public async Task Score_BadRequest_IsAProblemNamingTheField(string body, string path)
+    {
+        var r = await _api.Client().PostAsync("/score", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.True(r.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound, $"{r.StatusCode}");
+        Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType);
+        var p = await Json(r);
+        Assert.True(p["errors"]!.AsObject().ContainsKey(path), p.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Batch_ScoresEachLead_AndReportsBadItemsWithoutFailingTheBatch()
+    {
+        var body = new JsonObject
+        {
+            ["leads"] = new JsonArray(
+                JsonSerializer.SerializeToNode(Lead(id: "a")),
+                JsonNode.Parse("""{"leadId":"b","events":[{"timestamp":"2025-01-01T00:00:00Z"}]}"""),
+                JsonSerializer.SerializeToNode(Lead(id: "c", pricingViews: 0))),
+        };
+        var r = await _api.Client().PostAsync("/score/batch", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var b = await Json(r);
+        Assert.Equal(2, b["scored"]!.GetValue<int>());
+        Assert.Equal(1, b["failed"]!.GetValue<int>());
+        var items = b["items"]!.AsArray();
+        Assert.Equal("a", items[0]!["result"]!["leadId"]!.GetValue<string>());
+        Assert.Equal("$.leads[1].events[0].type", items[1]!["error"]!["path"]!.GetValue<string>());
+        Assert.Equal("c", items[2]!["result"]!["leadId"]!.GetValue<string>());
+
+        // The same lead alone and in a batch gets the same answer.
+        var single = await Json(await _api.Client().PostAsJsonAsync("/score", Lead(id: "a")));
+        Assert.Equal(single["score"]!.GetValue<double>(), items[0]!["result"]!["score"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public async Task Batch_OverTheLimit_IsRefused()
+    {
+        using var api = ApiFactory.For(bundle.Directory, ("LeadML:BatchLimit", "2"), ("LeadML:WatchBundles", "false"));
+        var body = new { leads = new[] { Lead(id: "1"), Lead(id: "2"), Lead(id: "3") } };
+        var r = await api.Client().PostAsJsonAsync("/score/batch", body);
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.True((await Json(r))["errors"]!.AsObject().ContainsKey("$.leads"));
+    }
+
+    [Fact]
+    public async Task Keys_MissingWrongAndUnderprivileged_Are401And403Problems()
+    {
+        var none = await _api.Client(key: null).PostAsJsonAsync("/score", Lead());
+        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        Assert.Equal("application/problem+json", none.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _api.Client("wrong").PostAsJsonAsync("/score", Lead())).StatusCode);
+        var scoringOnAdmin = await _api.Client().PostAsync("/admin/models/sample/reload", null);
+        Assert.Equal(HttpStatusCode.Forbidden, scoringOnAdmin.StatusCode);
+        Assert.Equal("application/problem+json", scoringOnAdmin.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, (await _api.Client(ApiFactory.AdminKey).PostAsync("/admin/models/sample/reload", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _api.Client(ApiFactory.AdminKey).PostAsJsonAsync("/score", Lead())).StatusCode);
+    }
+
+    [Fact]
+    public async Task Operations_HealthMetricsAndSwagger()
+    {
+        var c = _api.Client(key: null);
+        Assert.Equal(HttpStatusCode.OK, (await c.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await c.GetAsync("/health/ready")).StatusCode);
+        await _api.Client().PostAsJsonAsync("/score", Lead());
+        var metrics = await c.GetStringAsync("/metrics");
+        Assert.Contains("leadml_scores_total{model=\"sample\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("leadml_model_info", metrics, StringComparison.Ordinal);
+        Assert.Contains("http_request_duration_seconds", metrics, StringComparison.Ordinal);
+        var swagger = JsonNode.Parse(await c.GetStringAsync("/swagger/v1/swagger.json"))!;
+        Assert.NotNull(swagger["paths"]!["/score"]);
+        Assert.NotNull(swagger["paths"]!["/score/batch"]);
+    }
+
+    [Fact]
+    public async Task RequestSizeLimit_IsEnforced()
+    {
+        using var api = ApiFactory.For(bundle.Directory, ("LeadML:MaxRequestBytes", "2000"), ("LeadML:WatchBundles", "false"));
+        var big = new { attributes = new Dictionary<string, object?> { ["industry"] = new string('x', 5000) } };
+        var r = await api.Client().PostAsJsonAsync("/score", big);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, r.StatusCode);
+    }
+}
