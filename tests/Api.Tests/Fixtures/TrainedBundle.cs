@@ -16,13 +16,13 @@ public sealed class TrainedBundle : IDisposable
         History = Path.Combine(_root, "history");
         Directory = Path.Combine(_root, "models", "sample");
         SampleGenerator.Write(History, new SampleOptions { Leads = 4000, TruthProbabilities = false });
-        TrainingRun.Run(new TrainOptions { History = History, Out = Directory, Search = new() { Depths = [2, 3], MinChildWeights = [1] } });
+        TrainingRun.Run(new TrainOptions { History = History, Out = Directory, Search = new() { Depths = [2, 3], MinChildWeights = [1], TreesOnly = true } });
     }
 
     /// <summary>The sample history folder (leads.csv, events.csv, leadml.json, truth.json).</summary>
     public string History { get; }
 
-    /// <summary>The trained bundle folder.</summary>
+    /// <summary>The trained bundle folder (gradient-boosted trees, the usual case served).</summary>
     public string Directory { get; }
 
     /// <summary>Copies the bundle into a fresh folder (under a fresh parent) and returns its path.</summary>
