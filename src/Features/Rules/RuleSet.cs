@@ -26,6 +26,8 @@ public enum ConditionOp
     Between,
     /// <summary>The value is missing (e.g. no activity ever, for a recency feature).</summary>
     Missing,
+    /// <summary>The value is present, whatever it is (e.g. "some activity ever").</summary>
+    Present,
 }
 
 /// <summary>A machine-checkable condition over one feature of the shared definitions (<see cref="FeatureNames"/>).</summary>
@@ -47,6 +49,7 @@ public sealed record Condition(string Feature, ConditionOp Op, double Value = 0,
             ConditionOp.Lt => value < Value,
             ConditionOp.Between => value >= Value && value < (Upper ?? double.PositiveInfinity),
             ConditionOp.Missing => false,
+            ConditionOp.Present => true,
             _ => false,
         };
     }

@@ -163,6 +163,7 @@ internal static class Banding
         var integer = kind is FeatureKind.Count or FeatureKind.Flag or FeatureKind.Level;
         string F(double v) => v.ToString(integer ? "0" : "G4", CultureInfo.InvariantCulture);
         if (kind is FeatureKind.Flag or FeatureKind.Level) return band.Lower >= 1 ? "yes" : "no";
+        if (double.IsNegativeInfinity(band.Lower) && double.IsPositiveInfinity(band.Upper)) return kind == FeatureKind.Recency ? "any time" : "given";
         if (double.IsNegativeInfinity(band.Lower))
         {
             if (integer && band.Upper == 1) return "none";

@@ -261,6 +261,7 @@ internal static class PointsBuilder
             var name = Spec.Features[Feature].Name;
             if (b.Missing) return new Condition(name, ConditionOp.Missing);
             if (Kind == FeatureKind.Flag) return new Condition(name, ConditionOp.Eq, b.Lower >= 1 ? 1 : 0);
+            if (double.IsNegativeInfinity(b.Lower) && double.IsPositiveInfinity(b.Upper)) return new Condition(name, ConditionOp.Present);
             if (double.IsNegativeInfinity(b.Lower)) return new Condition(name, ConditionOp.Lt, b.Upper);
             if (double.IsPositiveInfinity(b.Upper)) return new Condition(name, ConditionOp.Gte, b.Lower);
             return new Condition(name, ConditionOp.Between, b.Lower, b.Upper);

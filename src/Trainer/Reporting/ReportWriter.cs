@@ -30,6 +30,7 @@ internal static class ReportWriter
             .Append(" · ").Append(E(manifest.Engine)).Append("</p></header><main>");
 
         Summary(h, manifest, metrics);
+        Comparison(h, metrics);
         Warnings(h, metrics);
         Criteria(h, rules);
         Grades(h, metrics, rules);
@@ -63,6 +64,34 @@ internal static class ReportWriter
         Card(h, "metric-test-ece", "Calibration error (test)", F(test?["expectedCalibrationError"], "0.000"), "mean gap between predicted and observed");
         h.Append("</div><p>").Append(E(m["chosen"]?["description"]?.ToString() ?? manifest.ModelKind.ToString())).Append(", chosen because ")
             .Append(E(m["chosen"]?["why"]?.ToString() ?? "")).Append("; calibration: ").Append(E(m["chosen"]?["calibration"]?.ToString() ?? "")).Append(".</p></section>");
+    }
+
+    private static void Comparison(StringBuilder h, JsonObject m)
+    {
+        if (m["comparison"] is not JsonObject c) return;
+        h.Append("<section id=\"comparison\"><h2>Champion and challenger</h2><p>This bundle (new) against <code>")
+            .Append(E(c["current"]?["modelVersion"]?.ToString() ?? "")).Append("</code> (current), both scored on ")
+            .Append(E(c["from"]?.ToString()?[..10] ?? "")).Append(" – ").Append(E(c["to"]?.ToString()?[..10] ?? ""))
+            .Append(", months neither was trained on: <strong>").Append(E(c["verdict"]?.ToString() ?? "")).Append("</strong>.</p>");
+        h.Append("<table id=\"comparison-table\"><thead><tr><th>Metric</th><th class=\"n\">Current</th><th class=\"n\">New</th></tr></thead><tbody>");
+        foreach (var (key, label, format) in new[] { ("rocAuc", "ROC-AUC", "0.0000"), ("prAuc", "PR-AUC", "0.0000"), ("ece", "Calibration error", "0.0000"), ("topDecileLift", "Lift in the top decile", "0.00") })
+        {
+            h.Append("<tr><td>").Append(label).Append("</td><td class=\"n\">").Append(F(c["current"]?[key], format)).Append("</td><td class=\"n\">")
+                .Append(F(c["new"]?[key], format)).Append("</td></tr>");
+        }
+        h.Append("</tbody></table><p>").Append(F(c["gradeChanges"], "N0")).Append(" of ").Append(F(c["leads"], "N0")).Append(" lead snapshots change grade.</p>");
+        var moves = (c["moves"] as JsonArray)?.Where(x => x?["change"]?.ToString() != "unchanged").ToList() ?? [];
+        if (moves.Count > 0)
+        {
+            h.Append("<table id=\"moves-table\"><thead><tr><th>Criterion</th><th class=\"n\">Current</th><th class=\"n\">New</th><th>Change</th></tr></thead><tbody>");
+            foreach (var x in moves)
+            {
+                h.Append("<tr><td>").Append(E(x?["label"]?.ToString() ?? "")).Append("</td><td class=\"n\">").Append(F(x?["current"], "+0;-0;0"))
+                    .Append("</td><td class=\"n\">").Append(F(x?["new"], "+0;-0;0")).Append("</td><td>").Append(E(x?["change"]?.ToString() ?? "")).Append("</td></tr>");
+            }
+            h.Append("</tbody></table>");
+        }
+        h.Append("</section>");
     }
 
     private static void Warnings(StringBuilder h, JsonObject m)

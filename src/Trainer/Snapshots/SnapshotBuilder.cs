@@ -11,16 +11,16 @@ namespace LeadML.Trainer.Snapshots;
 /// </summary>
 internal static class SnapshotBuilder
 {
-    public static SnapshotSet Build(LeadHistory history, IProgress<string>? progress = null, FeatureSpecOptions? options = null)
+    public static SnapshotSet Build(LeadHistory history, IProgress<string>? progress = null, FeatureSpecOptions? options = null, FeatureSpec? spec = null)
     {
         return history.Kind == HistoryKind.SingleTable
-            ? BuildSingleTable(history, options)
-            : BuildEvents(history, progress, options);
+            ? BuildSingleTable(history, options, spec)
+            : BuildEvents(history, progress, options, spec);
     }
 
-    private static SnapshotSet BuildSingleTable(LeadHistory history, FeatureSpecOptions? options)
+    private static SnapshotSet BuildSingleTable(LeadHistory history, FeatureSpecOptions? options, FeatureSpec? given)
     {
-        var spec = FeatureSpecBuilder.Build(history, null, options);
+        var spec = given ?? FeatureSpecBuilder.Build(history, null, options);
         var featurizer = new Featurizer(spec);
         var leads = history.Leads.Leads;
         var order = Enumerable.Range(0, leads.Count)
@@ -81,7 +81,7 @@ internal static class SnapshotBuilder
         return result;
     }
 
-    private static SnapshotSet BuildEvents(LeadHistory history, IProgress<string>? progress, FeatureSpecOptions? options)
+    private static SnapshotSet BuildEvents(LeadHistory history, IProgress<string>? progress, FeatureSpecOptions? options, FeatureSpec? given)
     {
         var leads = history.Leads.Leads;
         var schema = history.Schema;
@@ -92,7 +92,8 @@ internal static class SnapshotBuilder
             catalog = new EventCatalog();
             foreach (var e in history.Events.ReadEvents(history.Report)) catalog.Add(e);
         }
-        var spec = FeatureSpecBuilder.Build(history, catalog, options);
+        // A given spec (an existing bundle's) is reused as is, so that its model sees the features it was trained on.
+        var spec = given ?? FeatureSpecBuilder.Build(history, catalog, options);
         var featurizer = new Featurizer(spec);
 
         var dataEnd = leads.Max(l => l.ConvertedAt is { } c && c > l.CreatedAt ? c : l.CreatedAt);

@@ -1,0 +1,115 @@
+using System.Text.Json.Nodes;
+using LeadML.Features.Bundles;
+using LeadML.Features.Engine;
+using LeadML.Features.History;
+using LeadML.Features.Rules;
+using LeadML.Trainer.Evaluation;
+using LeadML.Trainer.Modeling;
+using LeadML.Trainer.Points;
+using LeadML.Trainer.Snapshots;
+
+namespace LeadML.Trainer.Compare;
+
+/// <summary>One model's figures on the comparison months.</summary>
+internal sealed record ComparedModel(string ModelVersion, double? RocAuc, double? PrAuc, double Ece, double TopDecileLift, int Rows, int Positives);
+
+/// <summary>How one criterion's points moved between the current and the new rule set.</summary>
+/// <param name="Change">new, dropped, sign flipped, moved (by more than its uncertainty), or unchanged.</param>
+internal sealed record CriterionMove(string Id, string Label, int? Current, int? New, string Change);
+
+/// <summary>Champion (current) against challenger (new) on the same months neither was trained on.</summary>
+internal sealed record ComparisonResult(
+    ComparedModel Current, ComparedModel New, DateTime From, DateTime To, int GradeChanges, int Leads,
+    IReadOnlyList<CriterionMove> Moves, bool NewNotWorse, string Verdict);
+
+/// <summary>
+/// Scores two bundles on the same most recent months of a history that neither was trained on (cut-offs after both
+/// training windows, training + validation, ended): ROC-AUC, PR-AUC, calibration error, lift in the top decile, how
+/// many leads change grade, and how the suggested points moved per criterion.
+/// </summary>
+internal static class BundleComparison
+{
+    public static ComparisonResult Run(ModelBundle current, ModelBundle next, LeadHistory history, Action<string>? progress = null)
+    {
+        var trainedUntil = new[] { current.Manifest.Window.Validation.To, next.Manifest.Window.Validation.To, current.Manifest.Window.Train.To, next.Manifest.Window.Train.To }.Max();
+        progress?.Invoke($"Scoring the current bundle ({current.Manifest.ModelVersion})");
+        var (cur, curScores, curRows) = Evaluate(current, history, trainedUntil);
+        progress?.Invoke($"Scoring the new bundle ({next.Manifest.ModelVersion})");
+        var (nxt, nxtScores, nxtRows) = Evaluate(next, history, trainedUntil);
+
+        // Rows are (lead, cut-off) pairs of the same history and cut-offs: match them to count grade changes.
+        var currentRules = Rules(current);
+        var nextRules = Rules(next);
+        var curGrade = new Dictionary<(int, DateTime), string>();
+        var curEval = new RuleEvaluator(currentRules, current.Spec);
+        var nxtEval = new RuleEvaluator(nextRules, next.Spec);
+        for (var k = 0; k < curRows.Count; k++) curGrade[curRows[k]] = curEval.Grade(curScores[k]);
+        var changes = 0;
+        for (var k = 0; k < nxtRows.Count; k++)
+        {
+            if (curGrade.TryGetValue(nxtRows[k], out var g) && g != nxtEval.Grade(nxtScores[k])) changes++;
+        }
+
+        var moves = Moves(currentRules, nextRules);
+        var notWorse = (nxt.RocAuc ?? 0) >= (cur.RocAuc ?? 0) - 0.002 && (nxt.PrAuc ?? 0) >= (cur.PrAuc ?? 0) - 0.002
+            && nxt.Ece <= cur.Ece + 0.005 && nxt.TopDecileLift >= cur.TopDecileLift - 0.05;
+        var verdict = notWorse
+            ? "the new bundle is not worse on any metric: it can be promoted"
+            : "the new bundle is worse on at least one metric: keep the current one unless you know why";
+        var cutoffs = curRows.Select(r => r.Item2).ToList();
+        return new ComparisonResult(cur, nxt, cutoffs.Min(), cutoffs.Max(), changes, curRows.Count, moves, notWorse, verdict);
+    }
+
+    private static RuleSet Rules(ModelBundle b) => b.ReadOptional<RuleSet>(ModelBundle.SuggestedRuleSetFile)
+        ?? throw new BundleException(b.Directory ?? "", $"is missing {ModelBundle.SuggestedRuleSetFile}");
+
+    private static (ComparedModel Model, double[] RuleScores, List<(int, DateTime)> Rows) Evaluate(ModelBundle b, LeadHistory history, DateTime trainedUntil)
+    {
+        var s = SnapshotBuilder.Build(history, spec: b.Spec);
+        var rows = Enumerable.Range(0, s.Rows).Where(i => s.Cutoff[i] > trainedUntil).ToList();
+        if (rows.Count == 0)
+        {
+            throw new InvalidDataException($"the history has no cut-off after {trainedUntil:yyyy-MM-dd}, when the bundles' training ended: give a more recent history");
+        }
+        var x = new float[rows.Count * s.Width];
+        var y = new float[rows.Count];
+        for (var k = 0; k < rows.Count; k++)
+        {
+            s.Row(rows[k]).CopyTo(x.AsSpan(k * s.Width, s.Width));
+            y[k] = s.Y[rows[k]];
+        }
+        using var model = TrainedModel.FromBundle(b);
+        var p = model.Margins(x, rows.Count, s.Width).Select(b.Calibration.Apply).ToArray();
+        var metrics = Metrics.Compute(p, y);
+        var ruleScores = Suggestion.Scores(new RuleEvaluator(Rules(b), b.Spec), x, rows.Count, s.Width);
+        var compared = new ComparedModel(b.Manifest.ModelVersion, metrics.RocAuc, metrics.PrAuc, metrics.ExpectedCalibrationError,
+            metrics.Lift.Count > 0 ? metrics.Lift[0].Lift : 0, rows.Count, y.Count(v => v > 0.5f));
+        return (compared, ruleScores, [.. rows.Select(i => (s.Lead[i], s.Cutoff[i]))]);
+    }
+
+    internal static IReadOnlyList<CriterionMove> Moves(RuleSet current, RuleSet next)
+    {
+        var cur = current.Criteria.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        var nxt = next.Criteria.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        var moves = new List<CriterionMove>();
+        foreach (var c in next.Criteria)
+        {
+            if (!cur.TryGetValue(c.Id, out var old))
+            {
+                moves.Add(new CriterionMove(c.Id, c.Label, null, c.Points, "new"));
+                continue;
+            }
+            var halfWidth = c.Interval is { } i ? (i.High - i.Low) / 2 : 0;
+            var change = Math.Sign(old.Points) * Math.Sign(c.Points) < 0 ? "sign flipped"
+                : Math.Abs(c.Points - old.Points) > Math.Max(1, halfWidth) ? "moved"
+                : "unchanged";
+            moves.Add(new CriterionMove(c.Id, c.Label, old.Points, c.Points, change));
+        }
+        moves.AddRange(current.Criteria.Where(c => !nxt.ContainsKey(c.Id)).Select(c => new CriterionMove(c.Id, c.Label, c.Points, null, "dropped")));
+        return moves;
+    }
+
+    /// <summary>The comparison as JSON for metrics.json and the report.</summary>
+    public static JsonObject ToJson(ComparisonResult r) =>
+        System.Text.Json.JsonSerializer.SerializeToNode(r, BundleJson.Options)!.AsObject();
+}
