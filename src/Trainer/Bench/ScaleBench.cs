@@ -47,7 +47,9 @@ internal static class ScaleBench
     public static JsonObject Measure(string history, string output)
     {
         var watch = Stopwatch.StartNew();
-        var summary = TrainingRun.Run(new TrainOptions { History = history, Out = output });
+        // Each step's start time on standard error, so that the table can say where the time goes.
+        var summary = TrainingRun.Run(new TrainOptions { History = history, Out = output },
+            step => Console.Error.WriteLine($"{watch.Elapsed.TotalSeconds,7:F1} s  {step}"));
         var seconds = watch.Elapsed.TotalSeconds;
         using var self = Process.GetCurrentProcess();
         self.Refresh();
@@ -66,6 +68,7 @@ internal static class ScaleBench
     {
         // Started the way this process was: the apphost directly, or `dotnet leadml.dll`.
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+        // The child's step times go straight to this process's standard error.
         if (string.Equals(Path.GetFileNameWithoutExtension(Environment.ProcessPath), "dotnet", StringComparison.OrdinalIgnoreCase))
         {
             start.ArgumentList.Add(typeof(ScaleBench).Assembly.Location);
