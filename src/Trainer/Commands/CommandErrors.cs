@@ -9,8 +9,8 @@ namespace LeadML.Trainer.Commands;
 internal static class CommandErrors
 {
     public const int Ok = 0;
-    public const int Failed = 1;
-    public const int BadInput = 2;
+    public const int BadInput = 1;
+    public const int Failed = 2;
 
     /// <summary>Runs a command body; input problems print one clear line and exit 2, anything else exits 1.</summary>
     public static int Run(Func<int> body)

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using LeadML.Trainer.Evaluation;
+using LeadML.Trainer.Sample;
+using LeadML.Trainer.Training;
+
+namespace LeadML.Trainer.Bench;
+
+/// <summary>One data set's line in the quality table.</summary>
+internal sealed record QualityResult(
+    string DataSet, int Rows, int TestRows, double ModelAuc, double Target, string TargetNote, double? PointsAuc,
+    string ChosenModel, double Seconds)
+{
+    /// <summary>Whether the model's test ROC-AUC reaches the target.</summary>
+    public bool Met => ModelAuc >= Target;
+    public double? PointsRatio => PointsAuc / ModelAuc;
+}
+
+/// <summary>
+/// <c>leadml bench quality</c>: trains on the sample history and on the three public data sets with the same pipeline
+/// as <c>leadml train</c>, and compares the out-of-time test ROC-AUC with the targets of issue 4 (and the points-only
+/// AUC with 0.97 × the model's, issue 5). The sample's target is the AUC of its true probabilities on the same test
+/// rows, less 0.01.
+/// </summary>
+internal static class QualityBench
+{
+    /// <summary>The public data sets, their schema file (in <c>data/schemas</c>) and the test ROC-AUC peers reached on
+    /// the same out-of-time test period.</summary>
+    public static readonly (string Name, string Schema, double Target, string Note)[] DataSets =
+    [
+        ("bank-additional", "bank-additional.json", 0.740, "last 8,238 rows in file order"),
+        ("online-shoppers", "online-shoppers.json", 0.686, "Nov + Dec"),
+        ("olist", "olist.json", 0.689, "first contact ≥ 2018-04-24"),
+    ];
+
+    public const double PointsRatioTarget = 0.97;
+    public const double SampleTolerance = 0.01;
+
+    public static IReadOnlyList<QualityResult> Run(string schemasFolder, string workFolder, IEnumerable<string>? only, Action<string> log)
+    {
+        var wanted = only?.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var results = new List<QualityResult>();
+        if (wanted is null || wanted.Contains("sample"))
+        {
+            results.Add(Sample(Path.Combine(workFolder, "sample"), log));
+        }
+        foreach (var (name, schema, target, note) in DataSets)
+        {
+            if (wanted is not null && !wanted.Contains(name)) continue;
+            var path = Path.Combine(schemasFolder, schema);
+            log($"{name}: training on {path}");
+            var (metrics, seconds) = Train(path, Path.Combine(workFolder, name), log);
+            results.Add(Result(name, metrics, target, note, seconds));
+        }
+        return results;
+    }
+
+    private static QualityResult Sample(string folder, Action<string> log)
+    {
+        var history = Path.Combine(folder, "history");
+        log("sample: generating 8,000 leads with true probabilities");
+        SampleGenerator.Write(history, new SampleOptions());
+        var (metrics, seconds) = Train(history, Path.Combine(folder, "model"), log);
+        var truth = TruthAuc(Path.Combine(history, "truth-probabilities.csv"), metrics);
+        log($"sample: truth ROC-AUC {truth.Auc:F4} on {truth.Rows:N0} rows of the test cut-offs");
+        return Result("sample", metrics, truth.Auc - SampleTolerance,
+            $"truth AUC {truth.Auc:F4} − 0.01 ({truth.Rows:N0} truth rows)", seconds);
+    }
+
+    private static (JsonObject Metrics, double Seconds) Train(string history, string output, Action<string> log)
+    {
+        var watch = Stopwatch.StartNew();
+        var summary = TrainingRun.Run(new TrainOptions { History = history, Out = output }, s => log($"  {watch.Elapsed:mm\\:ss} {s}"));
+        return (summary.Metrics, watch.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The true probabilities' ROC-AUC over the rows of the model's test cut-offs.</summary>
+    internal static (double Auc, int Rows) TruthAuc(string truthCsv, JsonObject metrics)
+    {
+        var testCutoffs = metrics["positiveRateByPeriod"]!.AsArray()
+            .Where(n => n!["period"]!.GetValue<string>() == "test")
+            .Select(n => n!["cutoff"]!.GetValue<string>())
+            .ToHashSet(StringComparer.Ordinal);
+        var p = new List<double>();
+        var y = new List<float>();
+        foreach (var line in File.ReadLines(truthCsv).Skip(1))
+        {
+            var f = line.Split(',');
+            if (!testCutoffs.Contains(f[0][..10])) continue;
+            p.Add(double.Parse(f[2], CultureInfo.InvariantCulture));
+            y.Add(f[3] == "1" ? 1f : 0f);
+        }
+        if (p.Count == 0)
+        {
+            throw new InvalidDataException($"{truthCsv} has no rows at the test cut-offs {string.Join(", ", testCutoffs)}");
+        }
+        return (Metrics.RocAuc([.. p], [.. y]), p.Count);
+    }
+
+    private static QualityResult Result(string name, JsonObject m, double target, string note, double seconds)
+    {
+        var test = m["test"]!;
+        var rows = 0;
+        foreach (var period in m["positiveRateByPeriod"]!.AsArray()) rows += period!["rows"]!.GetValue<int>();
+        if (rows == 0) rows = test["rows"]!.GetValue<int>() + m["validation"]!["rows"]!.GetValue<int>();
+        return new QualityResult(name, rows, test["rows"]!.GetValue<int>(), test["rocAuc"]!.GetValue<double>(), target, note,
+            m["pointsOnly"]?["test"]?["rocAuc"]?.GetValue<double>(), m["chosen"]?["description"]?.GetValue<string>() ?? "", seconds);
+    }
+
+    /// <summary>The markdown table of BENCHMARKS.md.</summary>
+    public static string Markdown(IReadOnlyList<QualityResult> results)
+    {
+        var s = new StringBuilder();
+        s.AppendLine("| data set | rows | test rows | model test ROC-AUC | target | ratio to target | met | points-only AUC | points / model (≥ 0.97) | chosen model | seconds |");
+        s.AppendLine("|---|---:|---:|---:|---:|---:|:-:|---:|---:|---|---:|");
+        foreach (var r in results)
+        {
+            var points = r.PointsAuc is { } pa ? pa.ToString("F4", CultureInfo.InvariantCulture) : "–";
+            var ratio = r.PointsRatio is { } pr ? $"{pr.ToString("F3", CultureInfo.InvariantCulture)} {(pr >= PointsRatioTarget ? "✓" : "✗")}" : "–";
+            s.AppendLine(CultureInfo.InvariantCulture,
+                $"| {r.DataSet} | {r.Rows:N0} | {r.TestRows:N0} | {r.ModelAuc:F4} | {r.Target:F3} ({r.TargetNote}) | {r.ModelAuc / r.Target:F3} | {(r.Met ? "✓" : "✗")} | {points} | {ratio} | {r.ChosenModel} | {r.Seconds:F1} |");
+        }
+        return s.ToString();
+    }
+}

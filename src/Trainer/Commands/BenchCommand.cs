@@ -1,0 +1,105 @@
+using System.CommandLine;
+using System.Globalization;
+using LeadML.Trainer.Bench;
+
+namespace LeadML.Trainer.Commands;
+
+/// <summary><c>leadml bench quality|scale</c>: the benchmarks of BENCHMARKS.md. Benchmarks, not tests: they take
+/// minutes and print measured figures beside their targets.</summary>
+internal static class BenchCommand
+{
+    public static Command Create() => new("bench", "Run a benchmark and print its markdown table (see BENCHMARKS.md)")
+    {
+        Quality(),
+        Scale(),
+        ScaleRun(),
+    };
+
+    private static Command Quality()
+    {
+        var output = new Option<string?>("--out") { Description = "Also write the table to this markdown file" };
+        var schemas = new Option<string?>("--schemas") { Description = "Folder with bank-additional.json, online-shoppers.json, olist.json (default: data/schemas above the current folder)" };
+        var only = new Option<string[]>("--only") { Description = "Only these data sets (sample, bank-additional, online-shoppers, olist)", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("quality", "Out-of-time test ROC-AUC on the sample history and the three public data sets, against their targets") { output, schemas, only };
+        command.SetAction(r => CommandErrors.Run(() =>
+        {
+            var folder = r.GetValue(schemas) ?? FindSchemas();
+            var work = WorkFolder("quality");
+            try
+            {
+                var requested = r.GetValue(only);
+                var results = QualityBench.Run(folder, work, requested is { Length: > 0 } ? requested : null, Console.Error.WriteLine);
+                Emit(QualityBench.Markdown(results), r.GetValue(output));
+            }
+            finally
+            {
+                Directory.Delete(work, recursive: true);
+            }
+            return CommandErrors.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Scale()
+    {
+        var leads = new Option<int>("--leads") { Description = "Leads in the sample history", DefaultValueFactory = _ => 30_000 };
+        var activity = new Option<double>("--activity") { Description = "Activity scale of the 1× size", DefaultValueFactory = _ => 1.0 };
+        var multipliers = new Option<string>("--multipliers") { Description = "Event multipliers to run, comma-separated", DefaultValueFactory = _ => "1,10" };
+        var output = new Option<string?>("--out") { Description = "Also write the table to this markdown file" };
+        var command = new Command("scale", "End-to-end training time and peak memory at 1× and 10× the events for the same leads") { leads, activity, multipliers, output };
+        command.SetAction(r => CommandErrors.Run(() =>
+        {
+            var work = WorkFolder("scale");
+            try
+            {
+                var ks = r.GetValue(multipliers)!.Split(',').Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+                var results = ScaleBench.Run(r.GetValue(leads), r.GetValue(activity), ks, work, Console.Error.WriteLine);
+                Emit(ScaleBench.Markdown(results), r.GetValue(output));
+            }
+            finally
+            {
+                Directory.Delete(work, recursive: true);
+            }
+            return CommandErrors.Ok;
+        }));
+        return command;
+    }
+
+    private static Command ScaleRun()
+    {
+        var history = new Option<string>("--history") { Required = true };
+        var output = new Option<string>("--out") { Required = true };
+        var command = new Command("scale-run", "One timed training run (child process of bench scale)") { history, output };
+        command.Hidden = true;
+        command.SetAction(r => CommandErrors.Run(() =>
+        {
+            Console.WriteLine(ScaleBench.ToJsonLine(ScaleBench.Measure(r.GetValue(history)!, r.GetValue(output)!)));
+            return CommandErrors.Ok;
+        }));
+        return command;
+    }
+
+    private static void Emit(string markdown, string? path)
+    {
+        Console.WriteLine(markdown);
+        if (path is not null) File.WriteAllText(path, markdown);
+    }
+
+    private static string WorkFolder(string name)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"leadml-bench-{name}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    /// <summary>data/schemas in the current folder or the nearest one above it (the repository root).</summary>
+    private static string FindSchemas()
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "data", "schemas");
+            if (File.Exists(Path.Combine(candidate, QualityBench.DataSets[0].Schema))) return candidate;
+        }
+        throw new DirectoryNotFoundException("data/schemas not found above the current folder; run from the repository or pass --schemas");
+    }
+}
