@@ -18,7 +18,7 @@ internal sealed record SearchOptions
     public int[] Depths { get; init; } = [2, 3, 4];
     public double[] LearningRates { get; init; } = [0.1];
     public double[] MinChildWeights { get; init; } = [1, 10];
-    public double[] L2 { get; init; } = [1e-3, 1e-2, 1e-1, 1, 10];
+    public double[] L2 { get; init; } = [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1];
     public int MaxRounds { get; init; } = 600;
     public int EarlyStoppingRounds { get; init; } = 40;
     public int Threads { get; init; } = 2;
