@@ -49,6 +49,7 @@ app.UseSwagger();
 app.UseSwaggerUI();
 
 ScoringEndpoints.Map(app);
+RuleSetEndpoints.Map(app);
 app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") });
 app.MapMetrics("/metrics");
