@@ -26,7 +26,7 @@ public static class RuleSetEditor
         }
         var criteria = input.Criteria is null ? current.Criteria : Criteria(current, input.Criteria, spec);
         var thresholds = Thresholds(current.Thresholds, input.Thresholds);
-        var grades = input.Grades is null ? current.Grades : Grades(input.Grades);
+        var grades = input.Grades is null ? current.Grades : Grades(input.Grades, current.Grades);
         return current with { BasePoints = basePoints, Criteria = criteria, Thresholds = thresholds, Grades = grades };
     }
 
@@ -123,7 +123,7 @@ public static class RuleSetEditor
         return new Thresholds(salesReady, hysteresis);
     }
 
-    private static List<GradeBand> Grades(List<GradeBandInput?> items)
+    private static List<GradeBand> Grades(List<GradeBandInput?> items, IReadOnlyList<GradeBand> current)
     {
         if (items.Count == 0) throw new RequestValidationException("$.grades", "needs at least one grade band");
         var result = new List<GradeBand>(items.Count);
@@ -145,7 +145,9 @@ public static class RuleSetEditor
                 throw new RequestValidationException($"{path}.minScore",
                     $"is {Num(min)} but must be below grade {result[i - 1].Grade}'s {Num(result[i - 1].MinScore)}: grades run best first, in descending order");
             }
-            result.Add(new GradeBand(name, min, g.Label?.Trim() ?? ""));
+            // A band sent without a label keeps the label of the band of the same name.
+            var label = g.Label?.Trim() ?? current.FirstOrDefault(c => c.Grade == name)?.Label ?? "";
+            result.Add(new GradeBand(name, min, label));
         }
         return result;
     }
