@@ -10,7 +10,8 @@ namespace LeadML.Api.RuleSets;
 /// </summary>
 public sealed record RuleSetInput
 {
-    /// <summary>What-if only: evaluate this stored version (0 = the bundle's suggestion) instead of a rule set.</summary>
+    /// <summary>What-if only: <c>{"version": n}</c> alone evaluates that stored version (0 = the bundle's suggestion); with
+    /// any other part present the body is a rule set and this is ignored.</summary>
     public int? Version { get; init; }
     /// <summary>Points every lead starts with, 0–100.</summary>
     public double? BasePoints { get; init; }

@@ -141,7 +141,9 @@ public static class RuleSetEndpoints
         var m = registry.Get(model);
         RuleSet candidate;
         string label;
-        if (input.Version is { } v)
+        // A rule set sent whole (e.g. a GET answer, which carries its own "version") is evaluated as sent; only a body
+        // with nothing but a version selects a stored one.
+        if (input.Version is { } v && input.Criteria is null && input.BasePoints is null && input.Thresholds is null && input.Grades is null)
         {
             (candidate, _) = await Resolve(m, v, repository, ct, "$.version");
             label = v == 0 ? "suggested" : $"v{v}";

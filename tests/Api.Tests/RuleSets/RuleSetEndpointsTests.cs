@@ -216,6 +216,12 @@ public sealed class RuleSetEndpointsTests(TrainedBundle bundle) : IDisposable
         Assert.True((double)changed["candidate"]!["meanScore"]! < (double)same["candidate"]!["meanScore"]!);
         Assert.Equal(same["inForce"]!.ToJsonString(), changed["inForce"]!.ToJsonString());
 
+        // A whole rule set (as GET answers it, with its own "version") is evaluated as sent.
+        var whole = suggestion.DeepClone();
+        whole["criteria"]!.AsArray().Single(c => (string?)c!["id"] == (string?)widest["id"])!["points"] = -100;
+        var wholeAnswer = await Send(admin, HttpMethod.Post, "/rulesets/sample/whatif", whole);
+        Assert.Equal(changed["candidate"]!.ToJsonString(), wholeAnswer["candidate"]!.ToJsonString());
+
         var stored = await Send(admin, HttpMethod.Get, "/rulesets/sample/whatif?version=0");
         Assert.Equal(same.ToJsonString(), stored.ToJsonString());
     }
