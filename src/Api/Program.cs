@@ -50,6 +50,8 @@ app.UseSwagger();
 app.UseSwaggerUI();
 
 ScoringEndpoints.Map(app);
+RuleSetEndpoints.Map(app);
+LeadML.Api.Review.ReviewPage.Map(app);
 app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") });
 app.MapMetrics("/metrics");

@@ -6,7 +6,8 @@ namespace LeadML.Api.Hosting;
 
 /// <summary>
 /// Turns failures into RFC 7807 <c>application/problem+json</c>: an unreadable body or a field that cannot be used
-/// answers 400 with the offending field's JSON path in <c>errors</c>; an unknown model 404; anything else 500
+/// answers 400 with the offending field's JSON path in <c>errors</c>; an unknown model or rule-set version 404; a
+/// change the rule-set life cycle forbids 409; anything else 500
 /// without internals.
 /// </summary>
 public sealed class Problems(IProblemDetailsService problems, ILogger<Problems> log) : IExceptionHandler
@@ -25,6 +26,8 @@ public sealed class Problems(IProblemDetailsService problems, ILogger<Problems> 
     {
         RequestValidationException v => (400, "Invalid request", v.Path, v.Message),
         UnknownModelException u => (404, "Unknown model", "$.model", u.Message),
+        RuleSets.RuleSetConflictException c => (409, "Conflict", null, c.Message),
+        KeyNotFoundException k => (404, "Not found", null, k.Message),
         BadHttpRequestException { InnerException: JsonException j } => (400, "Unreadable JSON", j.Path ?? "$", Clean(j.Message)),
         BadHttpRequestException b when b.StatusCode == 413 => (413, "Request too large", null, b.Message),
         BadHttpRequestException b => (b.StatusCode, "Bad request", null, b.Message),

@@ -1,0 +1,61 @@
+using LeadML.Api.Hosting;
+using LeadML.Api.Scoring;
+using LeadML.Features.Assets;
+using LeadML.Features.Bundles;
+
+namespace LeadML.Api.Review;
+
+/// <summary>
+/// The review page (<c>GET /review</c>): static HTML, script and style embedded in the Api, with Chart.js from
+/// <see cref="VendoredAssets"/>; nothing comes from the network. The page asks for the admin key and calls the
+/// rule-set endpoints. Also serves each bundle's <c>report.html</c> at <c>GET /models/{model}/report</c>.
+/// </summary>
+public static class ReviewPage
+{
+    private static readonly Dictionary<string, (string Resource, string ContentType)> Files = new(StringComparer.Ordinal)
+    {
+        ["/review"] = ("review.html", "text/html; charset=utf-8"),
+        ["/review/review.js"] = ("review.js", "text/javascript; charset=utf-8"),
+        ["/review/review.css"] = ("review.css", "text/css; charset=utf-8"),
+    };
+
+    public static void Map(WebApplication app)
+    {
+        foreach (var (path, (resource, type)) in Files)
+        {
+            var text = Read(resource);
+            app.MapGet(path, (HttpContext context) => Static(context, text, type)).ExcludeFromDescription();
+        }
+        app.MapGet("/review/chart.js", (HttpContext context) => Static(context, VendoredAssets.ChartJs, "text/javascript; charset=utf-8"))
+            .ExcludeFromDescription();
+        app.MapGet("/models/{model}/report", Report).WithTags("Scoring").RequireKey(KeyRole.Scoring)
+            .WithSummary("The model's report (report.html of its bundle)");
+    }
+
+    private static IResult Static(HttpContext context, string text, string contentType)
+    {
+        // The page and its script change with the Api version only; revalidate rather than serve a stale copy.
+        context.Response.Headers.CacheControl = "no-cache";
+        return Results.Text(text, contentType);
+    }
+
+    private static IResult Report(string model, ModelRegistry registry)
+    {
+        var m = registry.Get(model);
+        var path = Path.Combine(m.Bundle.Directory ?? "", ModelBundle.ReportFile);
+        if (m.Bundle.Directory is null || !File.Exists(path))
+        {
+            throw new KeyNotFoundException($"model {m.Name}'s bundle has no {ModelBundle.ReportFile}; run 'leadml report' on it");
+        }
+        return Results.File(path, "text/html; charset=utf-8");
+    }
+
+    private static string Read(string name)
+    {
+        var resource = $"LeadML.Api.Review.{name}";
+        using var stream = typeof(ReviewPage).Assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"embedded file {resource} is missing from the build");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

@@ -1,0 +1,79 @@
+using System.Globalization;
+using LeadML.Features.Rules;
+
+namespace LeadML.Api.RuleSets;
+
+/// <summary>A value before and after.</summary>
+public sealed record Change<T>(T Old, T New);
+
+/// <summary>A criterion present on one side only.</summary>
+public sealed record CriterionEntry(string Id, string Label, int Points, bool Enabled, string Condition);
+
+/// <summary>A criterion on both sides that differs; null parts did not change.</summary>
+public sealed record CriterionChange(string Id, string Label, Change<int>? Points, Change<bool>? Enabled, Change<string>? Condition, Change<string>? Renamed);
+
+/// <summary>A grade band that was added (Old null), removed (New null) or moved.</summary>
+public sealed record GradeChange(string Grade, double? OldMinScore, double? NewMinScore, string? OldLabel, string? NewLabel);
+
+/// <summary>What changed from one version to another (0 = the bundle's suggestion).</summary>
+public sealed record RuleSetDiff(int From, int To, IReadOnlyList<CriterionEntry> Added, IReadOnlyList<CriterionEntry> Removed,
+    IReadOnlyList<CriterionChange> Changed, Change<double>? BasePoints, Change<double>? SalesReady, Change<double>? Hysteresis,
+    IReadOnlyList<GradeChange> Grades)
+{
+    /// <summary>True when both versions score every lead alike and grade it alike.</summary>
+    public bool Same => Added.Count == 0 && Removed.Count == 0 && Changed.Count == 0 && BasePoints is null && SalesReady is null
+        && Hysteresis is null && Grades.Count == 0;
+
+    /// <summary>Compares criteria by id, then base points, thresholds and grades (by grade name).</summary>
+    public static RuleSetDiff Between(int fromVersion, RuleSet from, int toVersion, RuleSet to)
+    {
+        var a = from.Criteria.GroupBy(c => c.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var b = to.Criteria.GroupBy(c => c.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var added = to.Criteria.Where(c => !a.ContainsKey(c.Id)).Select(Entry).ToList();
+        var removed = from.Criteria.Where(c => !b.ContainsKey(c.Id)).Select(Entry).ToList();
+        var changed = new List<CriterionChange>();
+        foreach (var n in to.Criteria)
+        {
+            if (!a.TryGetValue(n.Id, out var o)) continue;
+            var points = o.Points != n.Points ? new Change<int>(o.Points, n.Points) : null;
+            var enabled = o.Enabled != n.Enabled ? new Change<bool>(o.Enabled, n.Enabled) : null;
+            var condition = o.Condition != n.Condition ? new Change<string>(Describe(o.Condition), Describe(n.Condition)) : null;
+            var label = o.Label != n.Label ? new Change<string>(o.Label, n.Label) : null;
+            if (points is not null || enabled is not null || condition is not null || label is not null)
+            {
+                changed.Add(new CriterionChange(n.Id, n.Label, points, enabled, condition, label));
+            }
+        }
+        var grades = new List<GradeChange>();
+        var ga = from.Grades.ToDictionary(g => g.Grade, StringComparer.Ordinal);
+        var gb = to.Grades.ToDictionary(g => g.Grade, StringComparer.Ordinal);
+        foreach (var g in to.Grades)
+        {
+            if (!ga.TryGetValue(g.Grade, out var o)) grades.Add(new GradeChange(g.Grade, null, g.MinScore, null, g.Label));
+            else if (o.MinScore != g.MinScore || o.Label != g.Label) grades.Add(new GradeChange(g.Grade, o.MinScore, g.MinScore, o.Label, g.Label));
+        }
+        grades.AddRange(from.Grades.Where(g => !gb.ContainsKey(g.Grade)).Select(g => new GradeChange(g.Grade, g.MinScore, null, g.Label, null)));
+        return new RuleSetDiff(fromVersion, toVersion, added, removed, changed,
+            D(from.BasePoints, to.BasePoints), D(from.Thresholds.SalesReady, to.Thresholds.SalesReady), D(from.Thresholds.Hysteresis, to.Thresholds.Hysteresis), grades);
+    }
+
+    /// <summary>A condition in one line, e.g. <c>evt.page_view[/pricing].count_30d ≥ 3</c>.</summary>
+    public static string Describe(Condition c)
+    {
+        var v = c.Value.ToString("0.###", CultureInfo.InvariantCulture);
+        var text = c.Op switch
+        {
+            ConditionOp.Eq => $"{c.Feature} = {v}",
+            ConditionOp.Gte => $"{c.Feature} ≥ {v}",
+            ConditionOp.Lt => $"{c.Feature} < {v}",
+            ConditionOp.Between => $"{v} ≤ {c.Feature} < {c.Upper?.ToString("0.###", CultureInfo.InvariantCulture)}",
+            ConditionOp.Missing => $"{c.Feature} is missing",
+            _ => c.Feature,
+        };
+        return c.OrMissing && c.Op != ConditionOp.Missing ? text + " or missing" : text;
+    }
+
+    private static CriterionEntry Entry(Criterion c) => new(c.Id, c.Label, c.Points, c.Enabled, Describe(c.Condition));
+
+    private static Change<double>? D(double a, double b) => a == b ? null : new Change<double>(a, b);
+}

@@ -1,0 +1,156 @@
+using System.Globalization;
+using LeadML.Api.Scoring;
+using LeadML.Features.Featurization;
+using LeadML.Features.Rules;
+
+namespace LeadML.Api.RuleSets;
+
+/// <summary>
+/// Applies an edit (<see cref="RuleSetInput"/>) to a rule set and checks the result against the model's features:
+/// every condition names a feature of the bundle's spec, points are whole numbers from −100 to 100, thresholds lie in
+/// 0–100 and grades run best first. The first problem found is a <see cref="RequestValidationException"/> naming
+/// its JSON path, e.g. <c>$.criteria[3].points</c>.
+/// </summary>
+public static class RuleSetEditor
+{
+    public const int MinPoints = -100;
+    public const int MaxPoints = 100;
+    public const double MaxHysteresis = 50;
+
+    public static RuleSet Apply(RuleSet current, RuleSetInput input, FeatureSpec spec)
+    {
+        var basePoints = input.BasePoints ?? current.BasePoints;
+        if (!double.IsFinite(basePoints) || basePoints < 0 || basePoints > 100)
+        {
+            throw new RequestValidationException("$.basePoints", $"is {Num(basePoints)}; base points must lie between 0 and 100");
+        }
+        var criteria = input.Criteria is null ? current.Criteria : Criteria(current, input.Criteria, spec);
+        var thresholds = Thresholds(current.Thresholds, input.Thresholds);
+        var grades = input.Grades is null ? current.Grades : Grades(input.Grades, current.Grades);
+        return current with { BasePoints = basePoints, Criteria = criteria, Thresholds = thresholds, Grades = grades };
+    }
+
+    /// <summary>The criteria of <paramref name="rules"/> whose features the spec lacks, with their JSON paths.</summary>
+    public static IReadOnlyList<string> UnknownFeatures(RuleSet rules, FeatureSpec spec) =>
+        [.. rules.Criteria.Select((c, i) => (c, i)).Where(x => spec.IndexOf(x.c.Condition.Feature) < 0)
+            .Select(x => $"$.criteria[{x.i}].condition.feature '{x.c.Condition.Feature}'")];
+
+    private static List<Criterion> Criteria(RuleSet current, List<CriterionInput?> items, FeatureSpec spec)
+    {
+        var byId = current.Criteria.GroupBy(c => c.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var caps = current.CapGroups.Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var result = new List<Criterion>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var path = $"$.criteria[{i}]";
+            var item = items[i] ?? throw new RequestValidationException(path, "must be a criterion object");
+            var id = item.Id?.Trim();
+            if (string.IsNullOrEmpty(id)) throw new RequestValidationException($"{path}.id", "is required");
+            if (seen.TryGetValue(id, out var first))
+            {
+                throw new RequestValidationException($"{path}.id", $"'{id}' is already used by $.criteria[{first}]; ids are unique within a rule set");
+            }
+            seen[id] = i;
+            byId.TryGetValue(id, out var old);
+
+            var condition = Condition(old?.Condition, item.Condition, $"{path}.condition", spec);
+            var label = (item.Label ?? old?.Label)?.Trim();
+            if (string.IsNullOrEmpty(label)) throw new RequestValidationException($"{path}.label", "is required for a new criterion");
+            var points = item.Points ?? old?.Points ?? throw new RequestValidationException($"{path}.points", "is required for a new criterion");
+            if (!double.IsFinite(points) || points != Math.Round(points) || points < MinPoints || points > MaxPoints)
+            {
+                throw new RequestValidationException($"{path}.points", $"is {Num(points)}; points are whole numbers from {MinPoints} to {MaxPoints}");
+            }
+            var capGroup = item.CapGroup ?? old?.CapGroup;
+            if (capGroup is not null && !caps.Contains(capGroup))
+            {
+                throw new RequestValidationException($"{path}.capGroup", $"'{capGroup}' is not a cap group of this rule set");
+            }
+            var sameCondition = old is not null && old.Condition == condition;
+            result.Add(new Criterion
+            {
+                Id = id,
+                Label = label,
+                Description = item.Description ?? (sameCondition ? old!.Description : ""),
+                Group = item.Group ?? old?.Group ?? spec.Features[spec.IndexOf(condition.Feature)].Group,
+                CapGroup = capGroup,
+                Condition = condition,
+                Points = (int)points,
+                Enabled = item.Enabled ?? old?.Enabled ?? true,
+                // Support and interval describe the condition they were measured for; a new condition has neither.
+                Support = sameCondition ? old!.Support : null,
+                Interval = sameCondition ? old!.Interval : null,
+                LowSupport = sameCondition && old!.LowSupport,
+            });
+        }
+        return result;
+    }
+
+    private static Condition Condition(Condition? old, ConditionInput? input, string path, FeatureSpec spec)
+    {
+        if (old is null && input is null) throw new RequestValidationException(path, "is required for a new criterion");
+        var feature = (input?.Feature ?? old?.Feature)?.Trim();
+        if (string.IsNullOrEmpty(feature)) throw new RequestValidationException($"{path}.feature", "is required");
+        if (spec.IndexOf(feature) < 0)
+        {
+            throw new RequestValidationException($"{path}.feature", $"'{feature}' is not a feature of this model (GET /rulesets/{{model}}/features lists them)");
+        }
+        var op = input?.Op ?? old?.Op ?? throw new RequestValidationException($"{path}.op", "is required (eq, gte, lt, between or missing)");
+        var value = input?.Value ?? old?.Value ?? (op == ConditionOp.Missing ? 0 : throw new RequestValidationException($"{path}.value", "is required"));
+        if (!double.IsFinite(value)) throw new RequestValidationException($"{path}.value", "must be a finite number");
+        var upper = input?.Upper ?? old?.Upper;
+        if (op == ConditionOp.Between && (upper is not { } u || !double.IsFinite(u) || u <= value))
+        {
+            throw new RequestValidationException($"{path}.upper", $"must be a number above value ({Num(value)}) for 'between'");
+        }
+        return new Condition(feature, op, value, op == ConditionOp.Between ? upper : null, input?.OrMissing ?? old?.OrMissing ?? false);
+    }
+
+    private static Thresholds Thresholds(Thresholds current, ThresholdsInput? input)
+    {
+        if (input is null) return current;
+        var salesReady = input.SalesReady ?? current.SalesReady;
+        if (!double.IsFinite(salesReady) || salesReady < 0 || salesReady > 100)
+        {
+            throw new RequestValidationException("$.thresholds.salesReady", $"is {Num(salesReady)}; the sales-ready threshold is a score from 0 to 100");
+        }
+        var hysteresis = input.Hysteresis ?? current.Hysteresis;
+        if (!double.IsFinite(hysteresis) || hysteresis < 0 || hysteresis > MaxHysteresis)
+        {
+            throw new RequestValidationException("$.thresholds.hysteresis", $"is {Num(hysteresis)}; the hysteresis is 0 to {Num(MaxHysteresis)} points");
+        }
+        return new Thresholds(salesReady, hysteresis);
+    }
+
+    private static List<GradeBand> Grades(List<GradeBandInput?> items, IReadOnlyList<GradeBand> current)
+    {
+        if (items.Count == 0) throw new RequestValidationException("$.grades", "needs at least one grade band");
+        var result = new List<GradeBand>(items.Count);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var path = $"$.grades[{i}]";
+            var g = items[i] ?? throw new RequestValidationException(path, "must be a grade band object");
+            var name = g.Grade?.Trim();
+            if (string.IsNullOrEmpty(name)) throw new RequestValidationException($"{path}.grade", "is required");
+            if (!names.Add(name)) throw new RequestValidationException($"{path}.grade", $"'{name}' appears twice");
+            var min = g.MinScore ?? throw new RequestValidationException($"{path}.minScore", "is required");
+            if (!double.IsFinite(min) || min < 0 || min > 100)
+            {
+                throw new RequestValidationException($"{path}.minScore", $"is {Num(min)}; a grade's minimum score lies between 0 and 100");
+            }
+            if (i > 0 && min >= result[i - 1].MinScore)
+            {
+                throw new RequestValidationException($"{path}.minScore",
+                    $"is {Num(min)} but must be below grade {result[i - 1].Grade}'s {Num(result[i - 1].MinScore)}: grades run best first, in descending order");
+            }
+            // A band sent without a label keeps the label of the band of the same name.
+            var label = g.Label?.Trim() ?? current.FirstOrDefault(c => c.Grade == name)?.Label ?? "";
+            result.Add(new GradeBand(name, min, label));
+        }
+        return result;
+    }
+
+    private static string Num(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,209 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LeadML.Api.Hosting;
+using LeadML.Api.Scoring;
+using LeadML.Features.Rules;
+
+namespace LeadML.Api.RuleSets;
+
+/// <summary>
+/// Rule-set review (design §6, admin key): list, read, draft, edit, diff, approve, restore, audit and what-if per
+/// scoring model. Version 0 is the bundle's suggestion. Approving or restoring puts the version in force at once
+/// through <see cref="ModelRegistry.ApplyRuleSet"/>; approved versions never change and are never deleted.
+/// </summary>
+public static class RuleSetEndpoints
+{
+    /// <summary>Rule sets are answered in the bundle files' own JSON (camelCase enums), so a GET can be edited and sent back.</summary>
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static RouteGroupBuilder Map(WebApplication app)
+    {
+        var g = app.MapGroup("/rulesets/{model}").WithTags("Rule sets").RequireKey(KeyRole.Admin);
+        g.MapGet("", List).WithSummary("The suggestion, every stored version and which one is in force");
+        g.MapGet("/features", Features).WithSummary("The features criteria can be written over");
+        g.MapGet("/audit", Audit).WithSummary("Every change: created, edited, approved (restores are approvals of a copy)");
+        g.MapGet("/diff", Diff).WithSummary("What changed between two versions (0 = the suggestion)");
+        g.MapPost("/whatif", WhatIfPost)
+            .WithSummary("Evaluate a rule set (or {\"version\": n}) on the bundle's test-period sample, beside the rule set in force");
+        g.MapGet("/whatif", WhatIfGet).WithSummary("Evaluate a stored version (0 = the suggestion) beside the rule set in force");
+        g.MapPost("/drafts", CreateDraft).WithSummary("Create a draft from the suggestion (from null or 0) or from any version");
+        g.MapGet("/{version:int}", Get).WithSummary("One version with its criteria (0 = the suggestion)");
+        g.MapPut("/{version:int}", Edit)
+            .WithSummary("Edit a draft: points, thresholds, grade bands, enable/disable or add criteria; 409 for approved versions");
+        g.MapPost("/{version:int}/approve", Approve).WithSummary("Approve a draft and put it in force without restart");
+        g.MapPost("/{version:int}/restore", Restore).WithSummary("Copy an approved version (or the suggestion) into a new approved version in force");
+        return g;
+    }
+
+    private static async Task<IResult> List(string model, ModelRegistry registry, IRuleSetRepository repository, CancellationToken ct)
+    {
+        var m = registry.Get(model);
+        var inForce = InForceOf(m);
+        var versions = await repository.ListAsync(m.Name, ct);
+        return TypedResults.Json(new RuleSetList(m.Name, m.ModelVersion, inForce, Summary(m.Suggested, null, inForce),
+            [.. versions.Select(v => Summary(v.Rules, v, inForce))]), Json);
+    }
+
+    private static IResult Features(string model, ModelRegistry registry) =>
+        TypedResults.Json(registry.Get(model).Spec.Features.Select(f => new KnownFeature(f.Name, f.Label, f.Kind, f.Group, f.Negative)), Json);
+
+    private static async Task<IResult> Get(string model, int version, ModelRegistry registry, IRuleSetRepository repository, CancellationToken ct)
+    {
+        var m = registry.Get(model);
+        var (rules, stored) = await Resolve(m, version, repository, ct);
+        return TypedResults.Json(new RuleSetView(Summary(rules, stored, InForceOf(m)), rules), Json);
+    }
+
+    private static async Task<IResult> CreateDraft(string model, DraftRequest? request, ModelRegistry registry, IRuleSetRepository repository,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var m = registry.Get(model);
+        var from = request?.From is > 0 ? request.From : null;
+        var (rules, _) = await Resolve(m, from ?? 0, repository, ct, "$.from");
+        var draft = await repository.CreateDraftAsync(m.Name, rules, from, Actor(request?.CreatedBy), Now(clock), ct);
+        return TypedResults.Json(new RuleSetView(Summary(draft.Rules, draft, InForceOf(m)), draft.Rules), Json,
+            statusCode: StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> Edit(string model, int version, RuleSetInput input, ModelRegistry registry, IRuleSetRepository repository,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var m = registry.Get(model);
+        var stored = await Stored(m, version, repository, ct);
+        if (stored.Status != RuleSetStatus.Draft)
+        {
+            throw new RuleSetConflictException($"version {version} is {Word(stored.Status)} and can no longer change; create a draft from it (POST /rulesets/{m.Name}/drafts with {{\"from\": {version}}})");
+        }
+        var edited = RuleSetEditor.Apply(stored.Rules, input, m.Spec);
+        var updated = await repository.UpdateDraftAsync(m.Name, version, edited, Actor(input.EditedBy), Now(clock), ct);
+        return TypedResults.Json(new RuleSetView(Summary(updated.Rules, updated, InForceOf(m)), updated.Rules), Json);
+    }
+
+    private static async Task<IResult> Approve(string model, int version, ApproveRequest request, ModelRegistry registry,
+        IRuleSetRepository repository, TimeProvider clock, CancellationToken ct)
+    {
+        var m = registry.Get(model);
+        var approver = Required(request.ApprovedBy, "$.approvedBy", "the approver's name");
+        var stored = await Stored(m, version, repository, ct);
+        if (stored.Status != RuleSetStatus.Draft)
+        {
+            throw new RuleSetConflictException($"version {version} is {Word(stored.Status)}; only drafts can be approved (restore an approved version instead)");
+        }
+        var unknown = RuleSetEditor.UnknownFeatures(stored.Rules, m.Spec);
+        if (unknown.Count > 0)
+        {
+            throw new RuleSetConflictException($"version {version} names features that model {m.ModelVersion} lacks ({string.Join(", ", unknown)}); edit the draft first");
+        }
+        var approved = await repository.ApproveAsync(m.Name, version, approver, Trim(request.Comment), Now(clock), ct);
+        var now = await PutLatestInForce(m.Name, registry, repository, ct);
+        return TypedResults.Json(new RuleSetView(Summary(approved.Rules, approved, InForceOf(now)), approved.Rules), Json);
+    }
+
+    private static async Task<IResult> Restore(string model, int version, RestoreRequest request, ModelRegistry registry,
+        IRuleSetRepository repository, TimeProvider clock, CancellationToken ct)
+    {
+        var m = registry.Get(model);
+        var actor = Required(request.RestoredBy, "$.restoredBy", "the name of who restores");
+        var (rules, stored) = await Resolve(m, version, repository, ct);
+        if (stored is not null && stored.Status != RuleSetStatus.Approved)
+        {
+            throw new RuleSetConflictException($"version {version} is a draft; approve it instead of restoring it");
+        }
+        var at = Now(clock);
+        var what = version == 0 ? "the suggestion" : $"version {version}";
+        var comment = Trim(request.Comment) is { } c ? $"restore of {what}: {c}" : $"restore of {what}";
+        var copy = await repository.CreateDraftAsync(m.Name, rules, version, actor, at, ct);
+        var approved = await repository.ApproveAsync(m.Name, copy.Version, actor, comment, at, ct);
+        var now = await PutLatestInForce(m.Name, registry, repository, ct);
+        return TypedResults.Json(new RuleSetView(Summary(approved.Rules, approved, InForceOf(now)), approved.Rules), Json,
+            statusCode: StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> Diff(string model, int? from, int? to, ModelRegistry registry, IRuleSetRepository repository, CancellationToken ct)
+    {
+        var m = registry.Get(model);
+        var a = from ?? throw new RequestValidationException("$.from", "is required: the version to compare from (0 = the suggestion)");
+        var b = to ?? throw new RequestValidationException("$.to", "is required: the version to compare to (0 = the suggestion)");
+        var (left, _) = await Resolve(m, a, repository, ct, "$.from");
+        var (right, _) = await Resolve(m, b, repository, ct, "$.to");
+        return TypedResults.Json(RuleSetDiff.Between(a, left, b, right), Json);
+    }
+
+    private static async Task<IResult> Audit(string model, ModelRegistry registry, IRuleSetRepository repository, CancellationToken ct) =>
+        TypedResults.Json(await repository.AuditAsync(registry.Get(model).Name, ct), Json);
+
+    private static async Task<IResult> WhatIfPost(string model, RuleSetInput input, ModelRegistry registry, IRuleSetRepository repository,
+        CancellationToken ct)
+    {
+        var m = registry.Get(model);
+        RuleSet candidate;
+        string label;
+        // A rule set sent whole (e.g. a GET answer, which carries its own "version") is evaluated as sent; only a body
+        // with nothing but a version selects a stored one.
+        if (input.Version is { } v && input.Criteria is null && input.BasePoints is null && input.Thresholds is null && input.Grades is null)
+        {
+            (candidate, _) = await Resolve(m, v, repository, ct, "$.version");
+            label = v == 0 ? "suggested" : $"v{v}";
+        }
+        else
+        {
+            candidate = RuleSetEditor.Apply(m.Rules, input, m.Spec);
+            label = "draft";
+        }
+        return TypedResults.Json(WhatIf.Compare(m.Name, m.Bundle, candidate, label, m.Rules, m.RuleSetVersion), Json);
+    }
+
+    private static async Task<IResult> WhatIfGet(string model, int? version, ModelRegistry registry, IRuleSetRepository repository, CancellationToken ct)
+    {
+        var m = registry.Get(model);
+        var v = version ?? throw new RequestValidationException("$.version", "is required: the version to evaluate (0 = the suggestion)");
+        var (candidate, _) = await Resolve(m, v, repository, ct, "$.version");
+        return TypedResults.Json(WhatIf.Compare(m.Name, m.Bundle, candidate, v == 0 ? "suggested" : $"v{v}", m.Rules, m.RuleSetVersion), Json);
+    }
+
+    /// <summary>Puts the repository's latest approved version in force, so the registry never disagrees with the store
+    /// even when two approvals race.</summary>
+    private static async Task<ScoringModel> PutLatestInForce(string model, ModelRegistry registry, IRuleSetRepository repository, CancellationToken ct)
+    {
+        var latest = await repository.LatestApprovedAsync(model, ct) ?? throw new InvalidOperationException($"model {model} has no approved rule set after an approval");
+        return registry.ApplyRuleSet(model, latest.Rules, RuleSetSource.Approved);
+    }
+
+    private static async Task<(RuleSet Rules, StoredRuleSet? Stored)> Resolve(ScoringModel m, int version, IRuleSetRepository repository,
+        CancellationToken ct, string? path = null)
+    {
+        if (version == 0) return (m.Suggested, null);
+        if (version < 0) throw new RequestValidationException(path ?? "$.version", $"is {version}; versions are 1, 2, … (0 = the suggestion)");
+        var stored = await Stored(m, version, repository, ct);
+        return (stored.Rules, stored);
+    }
+
+    private static async Task<StoredRuleSet> Stored(ScoringModel m, int version, IRuleSetRepository repository, CancellationToken ct)
+    {
+        if (version == 0) throw new RuleSetConflictException("version 0 is the bundle's suggestion, which never changes; create a draft from it");
+        return await repository.GetAsync(m.Name, version, ct) ?? throw new KeyNotFoundException($"model {m.Name} has no rule set version {version}");
+    }
+
+    private static InForce InForceOf(ScoringModel m) => m.RuleSource == RuleSetSource.Approved
+        ? new InForce(m.Rules.Version, m.RuleSetVersion, "approved")
+        : new InForce(0, m.RuleSetVersion, "suggested");
+
+    private static RuleSetSummary Summary(RuleSet rules, StoredRuleSet? s, InForce inForce) => new(
+        s?.Version ?? 0, s?.Status ?? RuleSetStatus.Suggested, rules.ModelVersion, s?.CreatedAt ?? rules.CreatedAt, s?.CreatedBy,
+        s?.ApprovedAt, s?.ApprovedBy, s?.Comment, s?.BasedOn, rules.Criteria.Count, rules.Criteria.Count(c => c.Enabled),
+        (s?.Version ?? 0) == inForce.Version && (s is null ? inForce.Source == "suggested" : s.Status == RuleSetStatus.Approved));
+
+    private static string Required(string? value, string path, string what) =>
+        Trim(value) ?? throw new RequestValidationException(path, $"is required: {what}");
+
+    private static string? Trim(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string? Actor(string? value) => Trim(value);
+
+    private static DateTime Now(TimeProvider clock) => clock.GetUtcNow().UtcDateTime;
+
+    private static string Word(RuleSetStatus status) => status.ToString().ToLowerInvariant();
+}

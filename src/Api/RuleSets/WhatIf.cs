@@ -1,0 +1,126 @@
+using System.Runtime.CompilerServices;
+using LeadML.Features.Bundles;
+using LeadML.Features.Rules;
+
+namespace LeadML.Api.RuleSets;
+
+/// <summary>One grade band's figures on the evaluation sample.</summary>
+public sealed record GradeFigures(string Grade, double MinScore, string Label, int Leads, double Share, int Conversions, double ConversionRate,
+    double LeadsPerMonth);
+
+/// <summary>What a rule set does on the evaluation sample.</summary>
+/// <param name="RuleSet">"draft", "v3", "suggested"…</param>
+/// <param name="RocAuc">Points-only ROC-AUC (null when the sample holds one outcome only).</param>
+/// <param name="SalesReadyPerMonth">Leads at or above the sales-ready threshold per cut-off month.</param>
+/// <param name="SalesReadyConversionRate">Share of those that converted within the horizon.</param>
+public sealed record WhatIfFigures(string RuleSet, double? RocAuc, double SalesReadyThreshold, int SalesReadyLeads, double SalesReadyPerMonth,
+    double SalesReadyConversionRate, double MeanScore, IReadOnlyList<GradeFigures> Grades, IReadOnlyList<string> UnknownFeatures);
+
+/// <summary>A candidate beside the rule set in force, on the bundle's test-period snapshots.</summary>
+public sealed record WhatIfResult(string Model, string ModelVersion, int Rows, int Conversions, int Months, DateTime? FirstCutoff,
+    DateTime? LastCutoff, WhatIfFigures Candidate, WhatIfFigures InForce);
+
+/// <summary>
+/// Evaluates rule sets on a bundle's evaluation sample (<see cref="EvaluationSample"/>: the test-period snapshots
+/// with their outcomes): points-only ROC-AUC, share and conversion rate per grade, sales-ready leads per month. The
+/// sample is read once per loaded bundle and dropped with it.
+/// </summary>
+public static class WhatIf
+{
+    private static readonly ConditionalWeakTable<ModelBundle, Lazy<EvaluationSample>> Samples = [];
+
+    /// <summary>The bundle's sample; <see cref="RuleSetConflictException"/> when the bundle has none.</summary>
+    public static EvaluationSample Sample(ModelBundle bundle)
+    {
+        var lazy = Samples.GetValue(bundle, b => new Lazy<EvaluationSample>(() => Read(b)));
+        return lazy.Value;
+    }
+
+    public static WhatIfResult Compare(string model, ModelBundle bundle, RuleSet candidate, string candidateLabel, RuleSet inForce, string inForceLabel)
+    {
+        var sample = Sample(bundle);
+        var months = Math.Max(1, sample.Cutoff.Select(c => (c.Year, c.Month)).Distinct().Count());
+        return new WhatIfResult(model, bundle.Manifest.ModelVersion, sample.Rows, sample.Converted.Count(c => c), months,
+            sample.Rows == 0 ? null : sample.Cutoff.Min(), sample.Rows == 0 ? null : sample.Cutoff.Max(),
+            Evaluate(candidate, candidateLabel, bundle, sample, months), Evaluate(inForce, inForceLabel, bundle, sample, months));
+    }
+
+    /// <summary>Area under the ROC curve by ranks (Mann–Whitney, ties counting one half); null with one class only.</summary>
+    public static double? RocAuc(double[] scores, bool[] converted)
+    {
+        var n = scores.Length;
+        var positives = converted.Count(c => c);
+        var negatives = n - positives;
+        if (positives == 0 || negatives == 0) return null;
+        var order = Enumerable.Range(0, n).ToArray();
+        Array.Sort(scores.ToArray(), order);
+        double rankSum = 0;
+        for (var i = 0; i < n;)
+        {
+            var j = i;
+            while (j + 1 < n && scores[order[j + 1]] == scores[order[i]]) j++;
+            var averageRank = (i + j) / 2.0 + 1;
+            for (var k = i; k <= j; k++)
+            {
+                if (converted[order[k]]) rankSum += averageRank;
+            }
+            i = j + 1;
+        }
+        return (rankSum - positives * (positives + 1) / 2.0) / ((double)positives * negatives);
+    }
+
+    private static WhatIfFigures Evaluate(RuleSet rules, string label, ModelBundle bundle, EvaluationSample sample, int months)
+    {
+        var evaluator = new RuleEvaluator(rules, bundle.Spec);
+        var scores = new double[sample.Rows];
+        for (var i = 0; i < sample.Rows; i++) scores[i] = evaluator.Evaluate(sample.Row(i), explain: false).Score;
+
+        var leads = new int[rules.Grades.Count];
+        var conversions = new int[rules.Grades.Count];
+        int ready = 0, readyConverted = 0;
+        for (var i = 0; i < scores.Length; i++)
+        {
+            var g = GradeIndex(rules.Grades, scores[i]);
+            if (g >= 0)
+            {
+                leads[g]++;
+                if (sample.Converted[i]) conversions[g]++;
+            }
+            if (scores[i] >= rules.Thresholds.SalesReady)
+            {
+                ready++;
+                if (sample.Converted[i]) readyConverted++;
+            }
+        }
+        var grades = rules.Grades.Select((g, k) => new GradeFigures(g.Grade, g.MinScore, g.Label, leads[k],
+            Round(Ratio(leads[k], scores.Length)), conversions[k], Round(Ratio(conversions[k], leads[k])), Math.Round(leads[k] / (double)months, 1))).ToList();
+        return new WhatIfFigures(label, RocAuc(scores, sample.Converted) is { } auc ? Round(auc) : null, rules.Thresholds.SalesReady, ready,
+            Math.Round(ready / (double)months, 1), Round(Ratio(readyConverted, ready)), scores.Length == 0 ? 0 : Math.Round(scores.Average(), 2),
+            grades, evaluator.UnknownFeatures);
+    }
+
+    /// <summary>The band a score falls in, as <see cref="RuleEvaluator.Grade"/> decides: the first whose minimum it
+    /// reaches, else the last.</summary>
+    private static int GradeIndex(IReadOnlyList<GradeBand> grades, double score)
+    {
+        for (var g = 0; g < grades.Count; g++)
+        {
+            if (score >= grades[g].MinScore) return g;
+        }
+        return grades.Count - 1;
+    }
+
+    private static double Ratio(int a, int b) => b == 0 ? 0 : (double)a / b;
+
+    private static double Round(double v) => Math.Round(v, 6);
+
+    private static EvaluationSample Read(ModelBundle bundle)
+    {
+        var dir = bundle.Directory ?? throw new RuleSetConflictException("the model's bundle has no folder to read its evaluation sample from");
+        if (!File.Exists(Path.Combine(dir, EvaluationSample.FileName)))
+        {
+            throw new RuleSetConflictException($"the model's bundle has no {EvaluationSample.FileName}, so drafts cannot be evaluated; retrain it with this LeadML");
+        }
+        return EvaluationSample.Read(dir);
+    }
+}

@@ -1,0 +1,161 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using LeadML.Api.Tests.Fixtures;
+using LeadML.Api.Tests.RuleSets;
+using LeadML.Tests.Shared;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace LeadML.Api.Tests.Review;
+
+/// <summary>The review page in a real headless Chromium at 1280×720, against the real Api on Kestrel.</summary>
+[Collection(BundleCollection.Name)]
+public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITestOutputHelper output) : IClassFixture<Chromium>
+{
+    [Fact]
+    public async Task AMarketerChangesPointsSeesTheWhatIfApprovesAndRestoresVersion1AndScoringUsesIt()
+    {
+        using var factory = ApiFactory.For(bundle.CopyTo());
+        var root = factory.StartKestrel();
+        using var admin = new HttpClient { BaseAddress = root };
+        admin.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.AdminKey);
+        var suggestion = (await RuleSetEndpointsTests.Send(admin, HttpMethod.Get, "/rulesets/sample/0"))["rules"]!["criteria"]!.AsArray();
+        // The positive criterion behind most conversions: taking its points away moves sales-ready leads and the AUC.
+        var widest = (string)suggestion.Where(c => c!["support"] is not null && (int)c["points"]! > 0)
+            .MaxBy(c => (int)c!["support"]!["conversions"]!)!["id"]!;
+        var other = (string)suggestion.First(c => (string?)c!["id"] != widest)!["id"]!;
+
+        var page = await chromium.NewPageAsync();
+        var requests = new List<string>();
+        page.Request += (_, r) => requests.Add(r.Url);
+        var errors = new List<string>();
+        page.PageError += (_, e) => errors.Add(e);
+        page.Console += (_, m) => output.WriteLine($"console: {m.Text}");
+
+        await page.GotoAsync(new Uri(root, "/review").ToString());
+        await page.Locator("#api-key").FillAsync(ApiFactory.AdminKey);
+        await page.Locator("#api-key").PressAsync("Enter");
+        await Expect(page.Locator("#status")).ToContainTextAsync("Connected: sample, suggested in force");
+        await Expect(page.Locator("#whatif-draft-auc")).Not.ToBeEmptyAsync();
+        Assert.Equal(await page.Locator("#whatif-draft-auc").TextContentAsync(), await page.Locator("#whatif-inforce-auc").TextContentAsync());
+        Assert.Equal(ApiFactory.AdminKey, await page.EvaluateAsync<string>("sessionStorage.getItem('leadml.adminKey')"));
+        await Shot(page, "review-1-connected.png");
+
+        // Pushing it to −100 changes the draft's figures, not those in force.
+        var before = await Figures(page);
+        await page.Locator($"tr[data-id='{widest}'] input.points").FillAsync("-100");
+        await OrShot(page, "review-failed-whatif.png", () => page.WaitForFunctionAsync(
+            "b => document.querySelector('#whatif-draft-auc').textContent + '|' + document.querySelector('#whatif-draft-ready').textContent !== b", before.Draft,
+            new() { Timeout = 10_000 }));
+        Assert.Equal(before.InForce, (await Figures(page)).InForce);
+        await Expect(page.Locator("#editing")).ToContainTextAsync("unsaved changes");
+        await Shot(page, "review-2-edited.png");
+
+        await page.Locator("#approver").FillAsync("Ann Marketer");
+        await page.Locator("#comment").FillAsync("students and careers-page visitors are not leads");
+        await page.Locator("#approve").ClickAsync();
+        await Expect(page.Locator("#status")).ToContainTextAsync("v1 approved by Ann Marketer");
+        await Expect(page.Locator("#version-1")).ToContainTextAsync("in force");
+        await Expect(page.Locator("#version-1")).ToContainTextAsync("students and careers-page visitors are not leads");
+        var model = (await RuleSetEndpointsTests.Send(admin, HttpMethod.Get, "/models")).AsArray().Single(m => (string?)m!["name"] == "sample")!;
+        Assert.Equal("v1", (string?)model["ruleSetVersion"]);
+        var v1 = (await RuleSetEndpointsTests.Send(admin, HttpMethod.Get, "/rulesets/sample/1"))["rules"]!;
+        Assert.Equal(-100, (int)v1["criteria"]!.AsArray().Single(c => (string?)c!["id"] == widest)!["points"]!);
+
+        // A second version, saved with Enter from the points field (keyboard), then approved.
+        var points = page.Locator($"tr[data-id='{other}'] input.points");
+        await points.FillAsync("42");
+        await points.PressAsync("Enter");
+        await Expect(page.Locator("#status")).ToContainTextAsync("Draft v2 saved");
+        await page.Locator("#comment").FillAsync("try more for the second criterion");
+        await page.Locator("#approve").ClickAsync();
+        await Expect(page.Locator("#version-2")).ToContainTextAsync("in force");
+
+        await page.Locator("#version-1 button", new() { HasText = "Diff" }).ClickAsync();
+        await Expect(page.Locator("#diff")).ToContainTextAsync("v2 → v1");
+        await page.Locator("#comment").FillAsync("back to the first review");
+        await page.Locator("#version-1 button", new() { HasText = "Restore" }).ClickAsync();
+        await Expect(page.Locator("#status")).ToContainTextAsync("v1 restored as v3");
+        await Expect(page.Locator("#version-3")).ToContainTextAsync("in force");
+        await Expect(page.Locator("#version-3")).ToContainTextAsync("restore of version 1");
+        await Expect(page.Locator("#whatif-inforce-label")).ToContainTextAsync("v3");
+        await Shot(page, "review-3-restored.png");
+
+        using var scoring = new HttpClient { BaseAddress = root };
+        scoring.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.ScoringKey);
+        var score = await RuleSetEndpointsTests.Send(scoring, HttpMethod.Post, "/score", RuleSetEndpointsTests.Lead());
+        Assert.Equal("v3", (string?)score["ruleSetVersion"]);
+        Assert.Equal("approved", (string?)score["ruleSetSource"]);
+        var diff = await RuleSetEndpointsTests.Send(admin, HttpMethod.Get, "/rulesets/sample/diff?from=1&to=3");
+        Assert.Empty(diff["changed"]!.AsArray());
+        Assert.Empty(diff["added"]!.AsArray());
+        Assert.Empty(diff["removed"]!.AsArray());
+
+        Assert.Empty(errors);
+        Assert.All(requests, r => Assert.StartsWith(root.ToString(), r));
+        Assert.Contains(requests, r => r.EndsWith("/review/chart.js", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ThePageFitsAt1280x720AndServesTheModelReport()
+    {
+        using var factory = ApiFactory.For(bundle.CopyTo());
+        var root = factory.StartKestrel();
+        var page = await chromium.NewPageAsync();
+        await page.GotoAsync(new Uri(root, "/review").ToString());
+        await page.Locator("#api-key").FillAsync(ApiFactory.AdminKey);
+        await page.Locator("#api-key").PressAsync("Enter");
+        await Expect(page.Locator("#whatif-draft-auc")).Not.ToBeEmptyAsync();
+
+        // No horizontal scrolling; the what-if panel and the approve button are on screen without scrolling.
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 1280"));
+        await Expect(page.Locator("#whatif-chart")).ToBeInViewportAsync();
+        await Expect(page.Locator("#save")).ToBeInViewportAsync();
+        await Shot(page, "review-4-viewport.png", fullPage: false);
+
+        // Tab order: the key, Connect, the model picker, the report link, then the criteria.
+        await page.Locator("#api-key").FocusAsync();
+        var order = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            order.Add(await page.EvaluateAsync<string>("document.activeElement.id || document.activeElement.textContent"));
+        }
+        Assert.Equal(["Connect", "model", "report-link", "filter"], order);
+
+        using var client = new HttpClient { BaseAddress = root };
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.ScoringKey);
+        var report = await client.GetAsync("/models/sample/report");
+        Assert.Equal(HttpStatusCode.OK, report.StatusCode);
+        Assert.Equal("text/html", report.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("LeadML report", await report.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await new HttpClient { BaseAddress = root }.GetAsync("/models/sample/report")).StatusCode);
+    }
+
+    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+
+    private static async Task<(string Draft, string InForce)> Figures(IPage page) =>
+        (await page.Locator("#whatif-draft-auc").TextContentAsync() + "|" + await page.Locator("#whatif-draft-ready").TextContentAsync(),
+         await page.Locator("#whatif-inforce-auc").TextContentAsync() + "|" + await page.Locator("#whatif-inforce-ready").TextContentAsync());
+
+    /// <summary>Runs a wait; when it fails, a screenshot shows what the page looked like.</summary>
+    private async Task OrShot(IPage page, string name, Func<Task> wait)
+    {
+        try
+        {
+            await wait();
+        }
+        catch (TimeoutException)
+        {
+            await Shot(page, name);
+            throw;
+        }
+    }
+
+    private async Task Shot(IPage page, string name, bool fullPage = true)
+    {
+        var path = Chromium.ScreenshotPath(name);
+        await page.ScreenshotAsync(new() { Path = path, FullPage = fullPage });
+        output.WriteLine($"screenshot: {path}");
+    }
+}
