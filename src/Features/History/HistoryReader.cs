@@ -170,6 +170,12 @@ public static partial class HistoryReader
                 order = Required(col, "order.column");
                 orderFormat = schema.Order.Format;
                 if (orderFormat == OrderFormat.Date) report.Note($"rows are ordered by '{col}'");
+                if (schema.Order.AlsoAttribute)
+                {
+                    // Known before the outcome (e.g. the month of a call): it orders rows and is a criterion too.
+                    roles.Remove(order);
+                    report.Note($"'{col}' orders rows and is also an attribute");
+                }
             }
             else if (leads.CreatedAt is not null && csv.IndexOf(leads.CreatedAt) >= 0)
             {

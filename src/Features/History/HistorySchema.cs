@@ -119,6 +119,10 @@ public sealed class OrderSchema
     /// time order (rows are then ordered by month, file order within). Either way the synthesised times are month
     /// starts from 2000-01-01 (the first year is 2000).</summary>
     public bool OneYear { get; set; }
+
+    /// <summary>Keep the order column as an attribute too (when it is known before the outcome, e.g. the month of a
+    /// call, and its levels carry signal). Default false: the column only orders rows.</summary>
+    public bool AlsoAttribute { get; set; }
 }
 
 public enum OrderFormat { Date, MonthName }

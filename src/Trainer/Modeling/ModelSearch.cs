@@ -83,14 +83,17 @@ internal static class ModelSearch
             }
         }
 
+        // Candidates validation cannot tell apart from the best: AUC lower by less than one standard error of the
+        // paired difference (DeLong), measured on the same validation rows. Among them the simplest wins.
         var best = results.MaxBy(r => r.Result.ValidationRocAuc);
-        var tolerance = Math.Max(0.001, Metrics.RocAucStandardError(best.Result.ValidationRocAuc, validY));
+        double Tolerance((CandidateResult Result, TrainedModel Model, double[] ValidMargins) r) =>
+            ReferenceEquals(r.Model, best.Model) ? 0 : Math.Max(0.001, Metrics.RocAucDifferenceStandardError(best.ValidMargins, r.ValidMargins, validY));
         var chosen = results
-            .Where(r => best.Result.ValidationRocAuc - r.Result.ValidationRocAuc <= tolerance)
+            .Where(r => best.Result.ValidationRocAuc - r.Result.ValidationRocAuc <= Tolerance(r))
             .OrderBy(r => r.Result.Complexity).ThenByDescending(r => r.Result.ValidationRocAuc).First();
         var why = ReferenceEquals(chosen.Model, best.Model)
             ? $"best validation ROC-AUC ({chosen.Result.ValidationRocAuc:F4})"
-            : $"simplest candidate within {tolerance:F4} (one standard error) of the best validation ROC-AUC {best.Result.ValidationRocAuc:F4} ({best.Result.Description})";
+            : $"simplest candidate within one standard error ({Tolerance(chosen):F4}, paired) of the best validation ROC-AUC {best.Result.ValidationRocAuc:F4} ({best.Result.Description})";
 
         // Calibrate on validation with the train-only model (out of sample), then refit on training + validation.
         var calibrationChoice = CalibrationFitter.Choose(chosen.ValidMargins, validY);
