@@ -41,7 +41,7 @@ public static class LeadEndpoints
         var parsed = LeadScorer.FromRequest(new ScoreRequest { Attributes = request.Attributes, CreatedAt = request.CreatedAt ?? new DateTimeOffset(now, TimeSpan.Zero) }, now);
         var converted = request.ConvertedAt?.UtcDateTime;
         if (converted < parsed.CreatedAt) throw new RequestValidationException("$.convertedAt", "is before createdAt");
-        var r = await store.InTransactionAsync(async (c, tx) =>
+        var r = await store.WriteAsync(async (c, tx) =>
         {
             var lead = await store.UpsertLeadAsync(c, tx, scoring.Name, id, parsed.Attributes, parsed.CreatedAt, converted, now, ct);
             return await rescorer.RescoreAsync(c, tx, lead, scoring, now, ScoreReasons.Attributes, null, ct);
@@ -107,7 +107,7 @@ public static class LeadEndpoints
         var scoring = registry.Get(model);
         var byLead = events.GroupBy(e => e.LeadId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         var now = clock.GetUtcNow().UtcDateTime;
-        var response = await store.InTransactionAsync(async (c, tx) =>
+        var response = await store.WriteAsync(async (c, tx) =>
         {
             int accepted = 0, duplicate = 0;
             var summaries = new List<LeadScoreSummary>();
@@ -128,7 +128,7 @@ public static class LeadEndpoints
                 accepted += added;
                 duplicate += group.Count() - added;
                 if (added == 0) continue;
-                await store.CountEventsAsync(c, tx, scoring.Name, group.Key, added, latest, ct);
+                lead = lead with { EventCount = lead.EventCount + added, LastEventAt = lead.LastEventAt > latest ? lead.LastEventAt : latest };
                 var r = await rescorer.RescoreAsync(c, tx, lead, scoring, now, ScoreReasons.Event, null, ct);
                 summaries.Add(Summary(r));
             }

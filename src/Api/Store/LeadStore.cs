@@ -17,13 +17,18 @@ public sealed class LeadStore : IDisposable
     private readonly string? _sqlite;
     private readonly NpgsqlDataSource? _postgres;
     private readonly string _synchronous;
+    private readonly GroupCommit? _group;
 
     internal LeadStore(StoreDialect dialect, string connectionString, string synchronous = "FULL")
     {
         Dialect = dialect;
         _synchronous = synchronous.ToUpperInvariant();
         if (dialect.IsPostgres) _postgres = NpgsqlDataSource.Create(connectionString);
-        else _sqlite = connectionString;
+        else
+        {
+            _sqlite = connectionString;
+            _group = new GroupCommit(this);
+        }
     }
 
     internal StoreDialect Dialect { get; }
@@ -83,6 +88,12 @@ public sealed class LeadStore : IDisposable
         }
     }
 
+    /// <summary>A write that answers after its commit: on SQLite it joins concurrent writes in one transaction
+    /// (<see cref="GroupCommit"/>), each in its own savepoint; on PostgreSQL it is its own transaction, since
+    /// writers there run in parallel.</summary>
+    public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default) =>
+        _group is not null ? _group.RunAsync(work) : InTransactionAsync(work, ct);
+
     private static bool IsTransient(Exception e) => e switch
     {
         PostgresException p => p.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.UniqueViolation,
@@ -116,6 +127,7 @@ public sealed class LeadStore : IDisposable
     /// it locked.</summary>
     public async Task<StoredLead> EnsureLeadAsync(DbConnection c, DbTransaction tx, string model, string id, DateTime createdAt, DateTime now, CancellationToken ct)
     {
+        if (await GetLeadAsync(c, tx, model, id, ct) is { } existing) return existing;
         await Sql.ExecAsync(c, tx, "INSERT INTO leads (model, id, attributes, created_at, updated_at) VALUES (@m, @id, '{}', @c, @u) ON CONFLICT (model, id) DO NOTHING", ct,
             ("m", model), ("id", id), ("c", Sql.Ms(createdAt)), ("u", Sql.Ms(now)));
         return (await GetLeadAsync(c, tx, model, id, ct))!;
@@ -143,25 +155,17 @@ public sealed class LeadStore : IDisposable
         return n > 0;
     }
 
-    /// <summary>Counts newly stored events on the lead row.</summary>
-    public Task CountEventsAsync(DbConnection c, DbTransaction tx, string model, string id, int added, DateTime latest, CancellationToken ct) =>
-        Sql.ExecAsync(c, tx, """
-            UPDATE leads SET event_count = event_count + @n,
-                last_event_at = CASE WHEN last_event_at IS NULL OR last_event_at < @ts THEN @ts ELSE last_event_at END
-            WHERE model = @m AND id = @id
-            """, ct, ("n", added), ("ts", Sql.Ms(latest)), ("m", model), ("id", id));
-
     public Task<List<StoredEvent>> EventsAsync(DbConnection c, DbTransaction? tx, string model, string leadId, CancellationToken ct) =>
         Sql.ListAsync(c, tx, "SELECT event_id, ts, type, detail FROM events WHERE model = @m AND lead_id = @l ORDER BY ts, seq",
             r => new StoredEvent(r.GetString(0), Sql.Time(Sql.Long(r, 1)), r.GetString(2), Sql.NullableString(r, 3)), ct, ("m", model), ("l", leadId));
 
-    /// <summary>Writes a lead's new score state.</summary>
+    /// <summary>Writes a lead's new score state (with its event count and latest event time).</summary>
     public Task SaveScoreAsync(DbConnection c, DbTransaction tx, StoredLead lead, CancellationToken ct) =>
         Sql.ExecAsync(c, tx, """
             UPDATE leads SET score = @s, grade = @g, sales_ready = @sr, alert_seq = @as, model_version = @mv, rule_set_version = @rv,
-                scored_at = @at, updated_at = @at, next_rescore_at = @next, rescore_count = @rc
+                scored_at = @at, updated_at = @at, next_rescore_at = @next, rescore_count = @rc, event_count = @ec, last_event_at = @le
             WHERE model = @m AND id = @id
-            """, ct, ("s", lead.Score), ("g", lead.Grade), ("sr", lead.SalesReady ? 1 : 0), ("as", lead.AlertSeq), ("mv", lead.ModelVersion),
+            """, ct, ("ec", lead.EventCount), ("le", lead.LastEventAt is { } le ? Sql.Ms(le) : null), ("s", lead.Score), ("g", lead.Grade), ("sr", lead.SalesReady ? 1 : 0), ("as", lead.AlertSeq), ("mv", lead.ModelVersion),
             ("rv", lead.RuleSetVersion), ("at", Sql.Ms(lead.ScoredAt ?? lead.UpdatedAt)), ("next", lead.NextRescoreAt is { } n ? Sql.Ms(n) : null),
             ("rc", lead.RescoreCount), ("m", lead.Model), ("id", lead.Id));
 
@@ -321,6 +325,7 @@ public sealed class LeadStore : IDisposable
 
     public void Dispose()
     {
+        _group?.StopAsync().GetAwaiter().GetResult();
         _postgres?.Dispose();
         if (_sqlite is not null) SqliteConnection.ClearAllPools();
     }
