@@ -1,8 +1,10 @@
 using System.Text.Json.Serialization;
 using LeadML.Api.Endpoints;
 using LeadML.Api.Hosting;
+using LeadML.Api.Leads;
 using LeadML.Api.RuleSets;
 using LeadML.Api.Scoring;
+using LeadML.Api.Store;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Prometheus;
 
@@ -30,6 +32,9 @@ builder.Services.AddSingleton<IRuleSetRepository, InMemoryRuleSetRepository>();
 builder.Services.AddSingleton<IApprovedRuleSets, RepositoryApprovedRuleSets>();
 builder.Services.AddSingleton<ModelRegistry>();
 
+// Lead state: store (SQLite or PostgreSQL), events, rescoring, alerts outbox and webhooks.
+builder.AddLeadStore();
+
 // Operations: health, OpenAPI + Swagger UI.
 builder.Services.AddHealthChecks().AddCheck<ReadyCheck>("bundles", tags: ["ready"]);
 builder.Services.AddEndpointsApiExplorer();
@@ -52,6 +57,7 @@ app.UseSwaggerUI();
 ScoringEndpoints.Map(app);
 RuleSetEndpoints.Map(app);
 LeadML.Api.Review.ReviewPage.Map(app);
+LeadEndpoints.Map(app);
 app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") });
 app.MapMetrics("/metrics");

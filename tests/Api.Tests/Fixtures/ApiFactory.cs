@@ -33,6 +33,8 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // Without store settings a test runs without a lead store (rule sets in memory), never on a shared file.
+        if (!settings.ContainsKey("LeadML:Store:Provider")) builder.UseSetting("LeadML:Store:Provider", "none");
         foreach (var (k, v) in settings) builder.UseSetting(k, v);
     }
 

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using LeadML.Api.Scoring;
+using LeadML.Api.Store;
+
+namespace LeadML.Api.Leads;
+
+/// <summary>A lead's attributes and dates (<c>PUT /leads/{id}</c>).</summary>
+public sealed record LeadRequest
+{
+    /// <summary>Scoring model by name; the default when omitted.</summary>
+    public string? Model { get; init; }
+    /// <summary>Attribute values by column name: strings, numbers, booleans or null.</summary>
+    public Dictionary<string, JsonElement>? Attributes { get; init; }
+    /// <summary>When the lead was created; now when omitted.</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+    /// <summary>When the lead converted; a converted lead is no longer rescored nor alerted on.</summary>
+    public DateTimeOffset? ConvertedAt { get; init; }
+}
+
+/// <summary>One event. <see cref="EventId"/> makes ingestion idempotent: an id the lead already has is a duplicate.</summary>
+public sealed record LeadEventRequest
+{
+    /// <summary>The lead (bulk <c>POST /events</c> only; the path names it otherwise).</summary>
+    public string? LeadId { get; init; }
+    public string? EventId { get; init; }
+    public string? Type { get; init; }
+    public string? Detail { get; init; }
+    public DateTimeOffset? Timestamp { get; init; }
+}
+
+/// <summary>
+/// Events of one lead (<c>POST /leads/{id}/events</c>): either one event in the body's own fields, or several in
+/// <see cref="Events"/>.
+/// </summary>
+public sealed record LeadEventsRequest
+{
+    public string? Model { get; init; }
+    public string? EventId { get; init; }
+    public string? Type { get; init; }
+    public string? Detail { get; init; }
+    public DateTimeOffset? Timestamp { get; init; }
+    public List<LeadEventRequest>? Events { get; init; }
+}
+
+/// <summary>Events of many leads (<c>POST /events</c>), each naming its lead.</summary>
+public sealed record BulkEventsRequest
+{
+    public string? Model { get; init; }
+    public List<LeadEventRequest>? Events { get; init; }
+}
+
+/// <summary>What an ingestion stored: new events, duplicates (already stored: not counted again), and the new score
+/// of each lead that received new events.</summary>
+public sealed record EventsResponse(int Accepted, int Duplicate, IReadOnlyList<LeadScoreSummary> Leads);
+
+/// <param name="Alert">"sales-ready" or "gone-cold" when this change raised an alert.</param>
+public sealed record LeadScoreSummary(string LeadId, double Score, string Grade, bool SalesReady, string? Alert);
+
+/// <summary>A stored lead: what is stored, and its score computed now with the explanation.</summary>
+public sealed record LeadResponse(string LeadId, string Model, DateTimeOffset CreatedAt, DateTimeOffset? ConvertedAt,
+    IReadOnlyDictionary<string, string?> Attributes, int EventCount, DateTimeOffset? LastEventAt, StoredScore Stored, ScoreResponse Current);
+
+/// <summary>The latest stored score. <see cref="SalesReady"/> is the alert state, with hysteresis.</summary>
+public sealed record StoredScore(double? Score, string? Grade, bool SalesReady, DateTimeOffset? ScoredAt, string? ModelVersion, string? RuleSetVersion,
+    DateTimeOffset? NextRescoreAt);
+
+/// <summary>Every score change of a lead, oldest first.</summary>
+public sealed record LeadHistoryResponse(string LeadId, string Model, IReadOnlyList<ScoreChange> Changes);

@@ -1,0 +1,189 @@
+using LeadML.Api.Alerts;
+using LeadML.Api.Hosting;
+using LeadML.Api.Scoring;
+using LeadML.Api.Store;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace LeadML.Api.Leads;
+
+/// <summary>
+/// Stored leads: <c>PUT /leads/{id}</c>, <c>POST /leads/{id}/events</c>, bulk <c>POST /events</c>,
+/// <c>GET /leads/{id}</c>, <c>GET /leads/{id}/history</c>, <c>DELETE /leads/{id}</c> (admin key); and the alerts
+/// (<see cref="AlertEndpoints"/>). Mapped only when a store is configured.
+/// </summary>
+public static class LeadEndpoints
+{
+    private const int MaxIdLength = 256;
+
+    public static void Map(WebApplication app)
+    {
+        if (app.Services.GetService<LeadStore>() is null) return;
+        var leads = app.MapGroup("/leads").WithTags("Leads").RequireKey(KeyRole.Scoring);
+        leads.MapPut("/{id}", Put).WithSummary("Create or update a lead's attributes and dates; scores it");
+        leads.MapPost("/{id}/events", PostLeadEvents)
+            .WithSummary("Add events of one lead (idempotent by event id); rescores it in the same transaction");
+        leads.MapGet("/{id}", Get).WithSummary("A stored lead with its score computed now and explained");
+        leads.MapGet("/{id}/history", History).WithSummary("Every score change of a lead, with its reason and versions");
+        app.MapDelete("/leads/{id}", Delete).WithTags("Leads").RequireKey(KeyRole.Admin)
+            .WithSummary("Erase a lead with its events, score history and alerts");
+        app.MapPost("/events", PostEvents).WithTags("Leads").RequireKey(KeyRole.Scoring)
+            .WithSummary("Add events of many leads in one transaction (idempotent by event id)");
+        AlertEndpoints.Map(app);
+    }
+
+    private static async Task<Ok<LeadScoreSummary>> Put(string id, LeadRequest request, LeadStore store, LeadRescorer rescorer, ModelRegistry registry,
+        AlertSignal signal, TimeProvider clock, string? model = null, CancellationToken ct = default)
+    {
+        CheckId(id, "$.leadId");
+        var scoring = registry.Get(request.Model ?? model);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var parsed = LeadScorer.FromRequest(new ScoreRequest { Attributes = request.Attributes, CreatedAt = request.CreatedAt ?? new DateTimeOffset(now, TimeSpan.Zero) }, now);
+        var converted = request.ConvertedAt?.UtcDateTime;
+        if (converted < parsed.CreatedAt) throw new RequestValidationException("$.convertedAt", "is before createdAt");
+        var r = await store.WriteAsync(async (c, tx) =>
+        {
+            var lead = await store.UpsertLeadAsync(c, tx, scoring.Name, id, parsed.Attributes, parsed.CreatedAt, converted, now, ct);
+            return await rescorer.RescoreAsync(c, tx, lead, scoring, now, ScoreReasons.Attributes, null, ct);
+        }, ct);
+        if (r.Alert is not null) signal.Notify();
+        return TypedResults.Ok(Summary(r));
+    }
+
+    private static Task<Ok<EventsResponse>> PostLeadEvents(string id, LeadEventsRequest request, LeadStore store, LeadRescorer rescorer, ModelRegistry registry,
+        AlertSignal signal, IOptions<LeadMlOptions> options, TimeProvider clock, string? model = null, CancellationToken ct = default)
+    {
+        CheckId(id, "$.leadId");
+        var events = request.Events is not null
+            ? request.Events
+            : [new LeadEventRequest { EventId = request.EventId, Type = request.Type, Detail = request.Detail, Timestamp = request.Timestamp }];
+        var path = request.Events is not null ? "$.events" : null;
+        var parsed = new List<(string LeadId, StoredEvent Event)>(events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var at = path is null ? "$" : $"{path}[{i}]";
+            var e = events[i] ?? throw new RequestValidationException(at, "must be an object");
+            if (e.LeadId is not null && e.LeadId != id) throw new RequestValidationException($"{at}.leadId", $"is '{e.LeadId}' but the path names lead '{id}'");
+            parsed.Add((id, Parse(e, at)));
+        }
+        return IngestAsync(parsed, request.Model ?? model, store, rescorer, registry, signal, options.Value, clock, ct);
+    }
+
+    private static Task<Ok<EventsResponse>> PostEvents(BulkEventsRequest request, LeadStore store, LeadRescorer rescorer, ModelRegistry registry,
+        AlertSignal signal, IOptions<LeadMlOptions> options, TimeProvider clock, string? model = null, CancellationToken ct = default)
+    {
+        var events = request.Events ?? throw new RequestValidationException("$.events", "is required");
+        var parsed = new List<(string LeadId, StoredEvent Event)>(events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var at = $"$.events[{i}]";
+            var e = events[i] ?? throw new RequestValidationException(at, "must be an object");
+            if (string.IsNullOrWhiteSpace(e.LeadId)) throw new RequestValidationException($"{at}.leadId", "is required");
+            CheckId(e.LeadId, $"{at}.leadId");
+            parsed.Add((e.LeadId, Parse(e, at)));
+        }
+        return IngestAsync(parsed, request.Model ?? model, store, rescorer, registry, signal, options.Value, clock, ct);
+    }
+
+    private static StoredEvent Parse(LeadEventRequest e, string at)
+    {
+        if (string.IsNullOrWhiteSpace(e.EventId)) throw new RequestValidationException($"{at}.eventId", "is required (it makes a resent event a duplicate)");
+        if (e.EventId.Length > MaxIdLength) throw new RequestValidationException($"{at}.eventId", $"is longer than {MaxIdLength} characters");
+        if (string.IsNullOrWhiteSpace(e.Type)) throw new RequestValidationException($"{at}.type", "is required");
+        if (e.Timestamp is null) throw new RequestValidationException($"{at}.timestamp", "is required");
+        return new StoredEvent(e.EventId, e.Timestamp.Value.UtcDateTime, e.Type.Trim(), string.IsNullOrWhiteSpace(e.Detail) ? null : e.Detail.Trim());
+    }
+
+    /// <summary>Stores the events of every lead and rescores each lead that got new ones, all in one transaction
+    /// (leads locked in id order, so concurrent requests cannot deadlock); the answer is sent after the commit, so
+    /// an acknowledged event is stored.</summary>
+    private static async Task<Ok<EventsResponse>> IngestAsync(List<(string LeadId, StoredEvent Event)> events, string? model, LeadStore store,
+        LeadRescorer rescorer, ModelRegistry registry, AlertSignal signal, LeadMlOptions options, TimeProvider clock, CancellationToken ct)
+    {
+        if (events.Count > options.BatchLimit)
+        {
+            throw new RequestValidationException("$.events", $"holds {events.Count:N0} events; the limit is {options.BatchLimit:N0} per request");
+        }
+        var scoring = registry.Get(model);
+        var byLead = events.GroupBy(e => e.LeadId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var response = await store.WriteAsync(async (c, tx) =>
+        {
+            int accepted = 0, duplicate = 0;
+            var summaries = new List<LeadScoreSummary>();
+            foreach (var group in byLead)
+            {
+                var first = group.Min(e => e.Event.Timestamp);
+                var lead = await store.EnsureLeadAsync(c, tx, scoring.Name, group.Key, first < now ? first : now, now, ct);
+                var added = 0;
+                var latest = DateTime.MinValue;
+                foreach (var (_, e) in group)
+                {
+                    if (await store.InsertEventAsync(c, tx, scoring.Name, group.Key, e, now, ct))
+                    {
+                        added++;
+                        if (e.Timestamp > latest) latest = e.Timestamp;
+                    }
+                }
+                accepted += added;
+                duplicate += group.Count() - added;
+                if (added == 0) continue;
+                lead = lead with { EventCount = lead.EventCount + added, LastEventAt = lead.LastEventAt > latest ? lead.LastEventAt : latest };
+                var r = await rescorer.RescoreAsync(c, tx, lead, scoring, now, ScoreReasons.Event, null, ct);
+                summaries.Add(Summary(r));
+            }
+            return new EventsResponse(accepted, duplicate, summaries);
+        }, ct);
+        if (response.Leads.Any(l => l.Alert is not null)) signal.Notify();
+        return TypedResults.Ok(response);
+    }
+
+    private static async Task<Results<Ok<LeadResponse>, ProblemHttpResult>> Get(string id, LeadStore store, ModelRegistry registry,
+        IOptions<LeadMlOptions> options, TimeProvider clock, string? model = null, bool explain = true, CancellationToken ct = default)
+    {
+        var scoring = registry.Get(model);
+        await using var c = await store.OpenAsync(ct);
+        var lead = await store.GetLeadAsync(c, null, scoring.Name, id, ct);
+        if (lead is null) return NotFound(scoring.Name, id);
+        var events = await store.EventsAsync(c, null, scoring.Name, id, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var o = options.Value;
+        var current = LeadScorer.Score(scoring, LeadRescorer.Input(lead, events, now), new ScoreOptions(explain, false, o.BlendWeight, o.TopContributions));
+        return TypedResults.Ok(new LeadResponse(lead.Id, lead.Model, Utc(lead.CreatedAt), Utc(lead.ConvertedAt), lead.Attributes, lead.EventCount,
+            Utc(lead.LastEventAt), new StoredScore(lead.Score, lead.Grade, lead.SalesReady, Utc(lead.ScoredAt), lead.ModelVersion, lead.RuleSetVersion,
+            Utc(lead.NextRescoreAt)), current));
+    }
+
+    private static async Task<Results<Ok<LeadHistoryResponse>, ProblemHttpResult>> History(string id, LeadStore store, ModelRegistry registry,
+        string? model = null, CancellationToken ct = default)
+    {
+        var scoring = registry.Get(model);
+        if (await store.GetLeadAsync(scoring.Name, id, ct) is null) return NotFound(scoring.Name, id);
+        return TypedResults.Ok(new LeadHistoryResponse(id, scoring.Name, await store.HistoryAsync(scoring.Name, id, ct)));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, LeadStore store, ModelRegistry registry, string? model = null,
+        CancellationToken ct = default)
+    {
+        var scoring = registry.Get(model);
+        return await store.DeleteLeadAsync(scoring.Name, id, ct) ? TypedResults.NoContent() : NotFound(scoring.Name, id);
+    }
+
+    private static LeadScoreSummary Summary(Rescored r) => new(r.Lead.Id, r.Score.Score, r.Score.Grade, r.Lead.SalesReady, r.Alert);
+
+    private static ProblemHttpResult NotFound(string model, string id) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown lead",
+        detail: $"model {model} has no lead '{id}'", extensions: new Dictionary<string, object?>
+        {
+            ["errors"] = new Dictionary<string, string[]> { ["$.leadId"] = [$"model {model} has no lead '{id}'"] },
+        });
+
+    private static void CheckId(string id, string path)
+    {
+        if (string.IsNullOrWhiteSpace(id)) throw new RequestValidationException(path, "is required");
+        if (id.Length > MaxIdLength) throw new RequestValidationException(path, $"is longer than {MaxIdLength} characters");
+    }
+
+    private static DateTimeOffset Utc(DateTime t) => new(t, TimeSpan.Zero);
+
+    private static DateTimeOffset? Utc(DateTime? t) => t is { } v ? new DateTimeOffset(v, TimeSpan.Zero) : null;
+}

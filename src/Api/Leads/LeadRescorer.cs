@@ -1,0 +1,91 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+using LeadML.Api.Alerts;
+using LeadML.Api.Hosting;
+using LeadML.Api.Scoring;
+using LeadML.Api.Store;
+using Microsoft.Extensions.Options;
+
+namespace LeadML.Api.Leads;
+
+/// <summary>What scoring a stored lead again did.</summary>
+/// <param name="Alert">The alert raised ("sales-ready" or "gone-cold"), or null.</param>
+/// <param name="Suppressed">True when a transition raised no alert because the per-change cap was reached.</param>
+public sealed record Rescored(StoredLead Lead, ScoreResponse Score, bool Changed, string? Alert, bool Suppressed);
+
+/// <summary>A cap on the alerts one cause (a new model or rule set) may raise: counted in the outbox itself, so it
+/// holds across batches, restarts and instances.</summary>
+public sealed record AlertCap(string CauseKey, int Max);
+
+/// <summary>
+/// Scores a stored lead from its stored attributes and events (the same features as training, as of now) inside
+/// the caller's transaction, and writes in that transaction the new score, a history entry when anything changed,
+/// and the alert when the score crossed a line (<see cref="AlertRule"/>). So an event, the score it causes and the
+/// alert it raises commit together or not at all.
+/// </summary>
+public sealed class LeadRescorer(LeadStore store, IOptions<LeadMlOptions> options, IOptions<RescoringOptions> rescoring)
+{
+    private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The scorer's view of a stored lead as of <paramref name="asOf"/>.</summary>
+    public static LeadInput Input(StoredLead lead, IEnumerable<StoredEvent> events, DateTime asOf) => new()
+    {
+        LeadId = lead.Id,
+        Attributes = lead.Attributes,
+        Events = [.. events.Select(e => new LeadEventInput(e.Timestamp, e.Type, e.Detail))],
+        CreatedAt = lead.CreatedAt <= asOf ? lead.CreatedAt : asOf,
+        AsOf = asOf,
+    };
+
+    public async Task<Rescored> RescoreAsync(DbConnection c, DbTransaction tx, StoredLead lead, ScoringModel model, DateTime now, string reason, AlertCap? cap,
+        CancellationToken ct)
+    {
+        var events = await store.EventsAsync(c, tx, lead.Model, lead.Id, ct);
+        var o = options.Value;
+        var result = LeadScorer.Score(model, Input(lead, events, now), new ScoreOptions(Explain: false, BlendWeight: o.BlendWeight, TopContributions: 0));
+        var thresholds = model.Rules.Thresholds;
+        var changed = lead.Score != result.Score || lead.Grade != result.Grade || lead.ModelVersion != result.ModelVersion || lead.RuleSetVersion != result.RuleSetVersion;
+
+        var kind = lead.ConvertedAt is null ? AlertRule.Transition(lead.SalesReady, result.Score, thresholds) : null;
+        var salesReady = kind switch { AlertRule.SalesReady => true, AlertRule.GoneCold => false, _ => lead.SalesReady };
+        var suppressed = false;
+        var alertSeq = lead.AlertSeq;
+        if (kind is not null)
+        {
+            if (cap is not null && await store.CountAlertsForCauseAsync(c, tx, cap.CauseKey, ct) >= cap.Max)
+            {
+                suppressed = true;
+            }
+            else
+            {
+                alertSeq++;
+                var key = string.Create(CultureInfo.InvariantCulture, $"{lead.Model}:{lead.Id}:{alertSeq}:{kind}:{Sql.Ms(now)}");
+                var payload = JsonSerializer.Serialize(new
+                {
+                    key, kind, model = lead.Model, leadId = lead.Id, score = result.Score, previousScore = lead.Score, grade = result.Grade,
+                    threshold = thresholds.SalesReady, hysteresis = thresholds.Hysteresis, reason, modelVersion = result.ModelVersion,
+                    ruleSetVersion = result.RuleSetVersion, raisedAt = new DateTimeOffset(now, TimeSpan.Zero),
+                }, PayloadJson);
+                await store.AddAlertAsync(c, tx, new StoredAlert(0, key, lead.Model, lead.Id, kind, result.Score, lead.Score, thresholds.SalesReady,
+                    thresholds.Hysteresis, reason, result.ModelVersion, result.RuleSetVersion, now, null, 0, now, null, payload), cap?.CauseKey, ct);
+            }
+        }
+        if (changed)
+        {
+            await store.AddHistoryAsync(c, tx, lead.Model, lead.Id, new ScoreChange(now, result.Score, lead.Score, result.Grade, salesReady,
+                result.ModelVersion, result.RuleSetVersion, reason), ct);
+        }
+        var r = rescoring.Value;
+        var lastEvent = events.Count == 0 ? (DateTime?)null : events.Max(e => e.Timestamp);
+        var canChange = lead.ConvertedAt is null && (salesReady || (lastEvent is { } l && l > now - r.ActiveWindow));
+        var updated = lead with
+        {
+            Score = result.Score, Grade = result.Grade, SalesReady = salesReady, AlertSeq = alertSeq, ModelVersion = result.ModelVersion,
+            RuleSetVersion = result.RuleSetVersion, ScoredAt = now, UpdatedAt = now, NextRescoreAt = canChange ? now + r.Interval : null,
+            RescoreCount = lead.RescoreCount + (reason == ScoreReasons.Rescoring ? 1 : 0),
+        };
+        await store.SaveScoreAsync(c, tx, updated, ct);
+        return new Rescored(updated, result, changed, suppressed ? null : kind, suppressed);
+    }
+}

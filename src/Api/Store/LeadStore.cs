@@ -1,0 +1,332 @@
+using System.Data.Common;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace LeadML.Api.Store;
+
+/// <summary>
+/// The lead store on SQLite or PostgreSQL: connections, transactions (retried on deadlock or busy), and the SQL of
+/// leads, events, score history, the alerts outbox and the delivery log. Decisions (scores, alerts) are made by the
+/// callers inside the transactions this class opens, so a score change and its alert commit together.
+/// </summary>
+public sealed class LeadStore : IDisposable
+{
+    private const string LeadColumns = "model, id, attributes, created_at, converted_at, score, grade, sales_ready, alert_seq, model_version, rule_set_version, event_count, last_event_at, scored_at, updated_at, next_rescore_at, rescore_count";
+    private readonly string? _sqlite;
+    private readonly NpgsqlDataSource? _postgres;
+    private readonly string _synchronous;
+    private readonly GroupCommit? _group;
+
+    internal LeadStore(StoreDialect dialect, string connectionString, string synchronous = "FULL")
+    {
+        Dialect = dialect;
+        _synchronous = synchronous.ToUpperInvariant();
+        if (dialect.IsPostgres) _postgres = NpgsqlDataSource.Create(connectionString);
+        else
+        {
+            _sqlite = connectionString;
+            _group = new GroupCommit(this);
+        }
+    }
+
+    internal StoreDialect Dialect { get; }
+
+    /// <summary>A unique id of this process, written on outbox claims and delivery attempts.</summary>
+    public string Instance { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>Creates the SQLite store on a file.</summary>
+    public static LeadStore Sqlite(string path, string synchronous = "FULL")
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        var dir = System.IO.Path.GetDirectoryName(full);
+        if (dir is not null) Directory.CreateDirectory(dir);
+        var cs = new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 60 }.ToString();
+        return new LeadStore(StoreDialect.Sqlite, cs, synchronous);
+    }
+
+    /// <summary>Creates the PostgreSQL store on a connection string.</summary>
+    public static LeadStore Postgres(string connectionString) => new(StoreDialect.Postgres, connectionString);
+
+    /// <summary>Opens a connection (SQLite: WAL, busy timeout, the configured synchronous level).</summary>
+    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
+    {
+        if (_postgres is not null) return await _postgres.OpenConnectionAsync(ct);
+        var c = new SqliteConnection(_sqlite);
+        await c.OpenAsync(ct);
+        await Sql.ExecAsync(c, null, $"PRAGMA busy_timeout = 60000; PRAGMA synchronous = {_synchronous};", ct);
+        return c;
+    }
+
+    /// <summary>Creates or migrates the schema; returns the migrations applied now.</summary>
+    public async Task<IReadOnlyList<int>> MigrateAsync(TimeProvider clock, CancellationToken ct = default)
+    {
+        await using var c = await OpenAsync(ct);
+        if (!Dialect.IsPostgres) await Sql.ExecAsync(c, null, "PRAGMA journal_mode = WAL", ct);
+        return await Migrations.ApplyAsync(c, Dialect, clock, ct);
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one transaction and commits; a deadlock (PostgreSQL) or a busy
+    /// database (SQLite) rolls back and runs it again, up to five times.</summary>
+    public async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var c = await OpenAsync(ct);
+            await using var tx = await c.BeginTransactionAsync(ct);
+            try
+            {
+                var result = await work(c, tx);
+                await tx.CommitAsync(ct);
+                return result;
+            }
+            catch (Exception e) when (attempt < 5 && IsTransient(e))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt * attempt), ct);
+            }
+        }
+    }
+
+    /// <summary>A write that answers after its commit: on SQLite it joins concurrent writes in one transaction
+    /// (<see cref="GroupCommit"/>), each in its own savepoint; on PostgreSQL it is its own transaction, since
+    /// writers there run in parallel.</summary>
+    public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default) =>
+        _group is not null ? _group.RunAsync(work) : InTransactionAsync(work, ct);
+
+    private static bool IsTransient(Exception e) => e switch
+    {
+        PostgresException p => p.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.UniqueViolation,
+        SqliteException s => s.SqliteErrorCode is 5 or 6,
+        _ => false,
+    };
+
+    // ---- leads ----
+
+    internal static StoredLead ReadLead(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), JsonSerializer.Deserialize<Dictionary<string, string?>>(r.GetString(2)) ?? [],
+        Sql.Time(Sql.Long(r, 3)), Sql.NullableTime(r, 4), Sql.NullableDouble(r, 5), Sql.NullableString(r, 6), Sql.Flag(r, 7), Sql.Int(r, 8),
+        Sql.NullableString(r, 9), Sql.NullableString(r, 10), Sql.Int(r, 11), Sql.NullableTime(r, 12), Sql.NullableTime(r, 13),
+        Sql.Time(Sql.Long(r, 14)), Sql.NullableTime(r, 15), Sql.Int(r, 16));
+
+    /// <summary>A lead, locked for the rest of the transaction on PostgreSQL when <paramref name="tx"/> is given.</summary>
+    public async Task<StoredLead?> GetLeadAsync(DbConnection c, DbTransaction? tx, string model, string id, CancellationToken ct)
+    {
+        var list = await Sql.ListAsync(c, tx, $"SELECT {LeadColumns} FROM leads WHERE model = @m AND id = @id{(tx is null ? "" : Dialect.LockRows)}", ReadLead, ct,
+            ("m", model), ("id", id));
+        return list.Count == 0 ? null : list[0];
+    }
+
+    public async Task<StoredLead?> GetLeadAsync(string model, string id, CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        return await GetLeadAsync(c, null, model, id, ct);
+    }
+
+    /// <summary>Creates the lead when missing (no attributes, created at <paramref name="createdAt"/>) and returns
+    /// it locked.</summary>
+    public async Task<StoredLead> EnsureLeadAsync(DbConnection c, DbTransaction tx, string model, string id, DateTime createdAt, DateTime now, CancellationToken ct)
+    {
+        if (await GetLeadAsync(c, tx, model, id, ct) is { } existing) return existing;
+        await Sql.ExecAsync(c, tx, "INSERT INTO leads (model, id, attributes, created_at, updated_at) VALUES (@m, @id, '{}', @c, @u) ON CONFLICT (model, id) DO NOTHING", ct,
+            ("m", model), ("id", id), ("c", Sql.Ms(createdAt)), ("u", Sql.Ms(now)));
+        return (await GetLeadAsync(c, tx, model, id, ct))!;
+    }
+
+    /// <summary>Creates or replaces a lead's attributes and dates (its score and events stay) and returns it locked.</summary>
+    public async Task<StoredLead> UpsertLeadAsync(DbConnection c, DbTransaction tx, string model, string id, IReadOnlyDictionary<string, string?> attributes,
+        DateTime createdAt, DateTime? convertedAt, DateTime now, CancellationToken ct)
+    {
+        await Sql.ExecAsync(c, tx, """
+            INSERT INTO leads (model, id, attributes, created_at, converted_at, updated_at) VALUES (@m, @id, @a, @c, @conv, @u)
+            ON CONFLICT (model, id) DO UPDATE SET attributes = @a, created_at = @c, converted_at = @conv, updated_at = @u
+            """, ct, ("m", model), ("id", id), ("a", JsonSerializer.Serialize(attributes)), ("c", Sql.Ms(createdAt)),
+            ("conv", convertedAt is { } cv ? Sql.Ms(cv) : null), ("u", Sql.Ms(now)));
+        return (await GetLeadAsync(c, tx, model, id, ct))!;
+    }
+
+    /// <summary>Stores an event unless the lead already has one with this id; true when it was new.</summary>
+    public async Task<bool> InsertEventAsync(DbConnection c, DbTransaction tx, string model, string leadId, StoredEvent e, DateTime now, CancellationToken ct)
+    {
+        var n = await Sql.ExecAsync(c, tx, """
+            INSERT INTO events (model, lead_id, event_id, ts, type, detail, received_at) VALUES (@m, @l, @e, @ts, @t, @d, @r)
+            ON CONFLICT (model, lead_id, event_id) DO NOTHING
+            """, ct, ("m", model), ("l", leadId), ("e", e.EventId), ("ts", Sql.Ms(e.Timestamp)), ("t", e.Type), ("d", e.Detail), ("r", Sql.Ms(now)));
+        return n > 0;
+    }
+
+    public Task<List<StoredEvent>> EventsAsync(DbConnection c, DbTransaction? tx, string model, string leadId, CancellationToken ct) =>
+        Sql.ListAsync(c, tx, "SELECT event_id, ts, type, detail FROM events WHERE model = @m AND lead_id = @l ORDER BY ts, seq",
+            r => new StoredEvent(r.GetString(0), Sql.Time(Sql.Long(r, 1)), r.GetString(2), Sql.NullableString(r, 3)), ct, ("m", model), ("l", leadId));
+
+    /// <summary>Writes a lead's new score state (with its event count and latest event time).</summary>
+    public Task SaveScoreAsync(DbConnection c, DbTransaction tx, StoredLead lead, CancellationToken ct) =>
+        Sql.ExecAsync(c, tx, """
+            UPDATE leads SET score = @s, grade = @g, sales_ready = @sr, alert_seq = @as, model_version = @mv, rule_set_version = @rv,
+                scored_at = @at, updated_at = @at, next_rescore_at = @next, rescore_count = @rc, event_count = @ec, last_event_at = @le
+            WHERE model = @m AND id = @id
+            """, ct, ("ec", lead.EventCount), ("le", lead.LastEventAt is { } le ? Sql.Ms(le) : null), ("s", lead.Score), ("g", lead.Grade), ("sr", lead.SalesReady ? 1 : 0), ("as", lead.AlertSeq), ("mv", lead.ModelVersion),
+            ("rv", lead.RuleSetVersion), ("at", Sql.Ms(lead.ScoredAt ?? lead.UpdatedAt)), ("next", lead.NextRescoreAt is { } n ? Sql.Ms(n) : null),
+            ("rc", lead.RescoreCount), ("m", lead.Model), ("id", lead.Id));
+
+    public Task AddHistoryAsync(DbConnection c, DbTransaction tx, string model, string leadId, ScoreChange h, CancellationToken ct) =>
+        Sql.ExecAsync(c, tx, """
+            INSERT INTO score_history (model, lead_id, at, score, previous_score, grade, sales_ready, model_version, rule_set_version, reason)
+            VALUES (@m, @l, @at, @s, @p, @g, @sr, @mv, @rv, @r)
+            """, ct, ("m", model), ("l", leadId), ("at", Sql.Ms(h.At)), ("s", h.Score), ("p", h.PreviousScore), ("g", h.Grade),
+            ("sr", h.SalesReady ? 1 : 0), ("mv", h.ModelVersion), ("rv", h.RuleSetVersion), ("r", h.Reason));
+
+    public async Task<List<ScoreChange>> HistoryAsync(string model, string leadId, CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        return await Sql.ListAsync(c, null, """
+            SELECT at, score, previous_score, grade, sales_ready, model_version, rule_set_version, reason
+            FROM score_history WHERE model = @m AND lead_id = @l ORDER BY seq
+            """, r => new ScoreChange(Sql.Time(Sql.Long(r, 0)), Sql.Double(r, 1), Sql.NullableDouble(r, 2), r.GetString(3), Sql.Flag(r, 4),
+            r.GetString(5), r.GetString(6), r.GetString(7)), ct, ("m", model), ("l", leadId));
+    }
+
+    /// <summary>Erases a lead with its events, score history, alerts and their delivery log; false when unknown.</summary>
+    public Task<bool> DeleteLeadAsync(string model, string id, CancellationToken ct) => InTransactionAsync(async (c, tx) =>
+    {
+        var n = await Sql.ExecAsync(c, tx, "DELETE FROM leads WHERE model = @m AND id = @id", ct, ("m", model), ("id", id));
+        foreach (var table in new[] { "events", "score_history", "alerts", "deliveries" })
+        {
+            n += await Sql.ExecAsync(c, tx, $"DELETE FROM {table} WHERE model = @m AND lead_id = @id", ct, ("m", model), ("id", id));
+        }
+        return n > 0;
+    }, ct);
+
+    /// <summary>Due leads of a model (not converted, next rescoring time passed), locked; on PostgreSQL rows another
+    /// instance holds are skipped, so two instances never rescore the same lead in the same pass.</summary>
+    public Task<List<StoredLead>> ClaimDueAsync(DbConnection c, DbTransaction tx, string model, DateTime now, int limit, CancellationToken ct) =>
+        Sql.ListAsync(c, tx, $"""
+            SELECT {LeadColumns} FROM leads
+            WHERE model = @m AND converted_at IS NULL AND next_rescore_at IS NOT NULL AND next_rescore_at <= @now
+            ORDER BY next_rescore_at LIMIT @n{Dialect.ClaimRows}
+            """, ReadLead, ct, ("m", model), ("now", Sql.Ms(now)), ("n", limit));
+
+    /// <summary>Leads of a model last scored with another model or rule-set version (or never), locked and skipping
+    /// locked rows.</summary>
+    public Task<List<StoredLead>> ClaimStaleAsync(DbConnection c, DbTransaction tx, string model, string modelVersion, string ruleSetVersion, int limit, CancellationToken ct) =>
+        Sql.ListAsync(c, tx, $"""
+            SELECT {LeadColumns} FROM leads
+            WHERE model = @m AND converted_at IS NULL
+              AND (model_version IS NULL OR rule_set_version IS NULL OR model_version <> @mv OR rule_set_version <> @rv)
+            ORDER BY id LIMIT @n{Dialect.ClaimRows}
+            """, ReadLead, ct, ("m", model), ("mv", modelVersion), ("rv", ruleSetVersion), ("n", limit));
+
+    // ---- alerts outbox ----
+
+    public async Task AddAlertAsync(DbConnection c, DbTransaction tx, StoredAlert a, string? causeKey, CancellationToken ct) =>
+        await Sql.ExecAsync(c, tx, """
+            INSERT INTO alerts (alert_key, model, lead_id, kind, score, previous_score, threshold, hysteresis, reason, cause_key, model_version,
+                rule_set_version, raised_at, payload, next_attempt_at)
+            VALUES (@k, @m, @l, @kind, @s, @p, @t, @h, @r, @cause, @mv, @rv, @at, @payload, @at)
+            """, ct, ("k", a.Key), ("m", a.Model), ("l", a.LeadId), ("kind", a.Kind), ("s", a.Score), ("p", a.PreviousScore), ("t", a.Threshold),
+            ("h", a.Hysteresis), ("r", a.Reason), ("cause", causeKey), ("mv", a.ModelVersion), ("rv", a.RuleSetVersion), ("at", Sql.Ms(a.RaisedAt)),
+            ("payload", a.Payload));
+
+    public async Task<long> CountAlertsForCauseAsync(DbConnection c, DbTransaction tx, string causeKey, CancellationToken ct) =>
+        Convert.ToInt64(await Sql.ScalarAsync(c, tx, "SELECT COUNT(*) FROM alerts WHERE cause_key = @k", ct, ("k", causeKey)), System.Globalization.CultureInfo.InvariantCulture);
+
+    private const string AlertColumns = "seq, alert_key, model, lead_id, kind, score, previous_score, threshold, hysteresis, reason, model_version, rule_set_version, raised_at, delivered_at, attempts, next_attempt_at, last_error, payload";
+
+    private static StoredAlert ReadAlert(DbDataReader r) => new(Sql.Long(r, 0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
+        Sql.Double(r, 5), Sql.NullableDouble(r, 6), Sql.Double(r, 7), Sql.Double(r, 8), r.GetString(9), r.GetString(10), r.GetString(11),
+        Sql.Time(Sql.Long(r, 12)), Sql.NullableTime(r, 13), Sql.Int(r, 14), Sql.Time(Sql.Long(r, 15)), Sql.NullableString(r, 16), r.GetString(17));
+
+    /// <summary>Alerts, newest first, filtered by any of model, lead, kind, delivered or not, and raised since.</summary>
+    public async Task<List<StoredAlert>> AlertsAsync(string? model, string? leadId, string? kind, bool? delivered, DateTime? since, int limit, CancellationToken ct)
+    {
+        var where = new StringBuilder("1 = 1");
+        var ps = new List<(string, object?)> { ("n", limit) };
+        if (model is not null) { where.Append(" AND model = @m"); ps.Add(("m", model)); }
+        if (leadId is not null) { where.Append(" AND lead_id = @l"); ps.Add(("l", leadId)); }
+        if (kind is not null) { where.Append(" AND kind = @k"); ps.Add(("k", kind)); }
+        if (delivered is not null) where.Append(delivered.Value ? " AND delivered_at IS NOT NULL" : " AND delivered_at IS NULL");
+        if (since is not null) { where.Append(" AND raised_at >= @s"); ps.Add(("s", Sql.Ms(since.Value))); }
+        await using var c = await OpenAsync(ct);
+        return await Sql.ListAsync(c, null, $"SELECT {AlertColumns} FROM alerts WHERE {where} ORDER BY seq DESC LIMIT @n", ReadAlert, ct, [.. ps]);
+    }
+
+    /// <summary>Claims undelivered alerts whose next attempt is due and that no live claim holds, for
+    /// <paramref name="lease"/>; PostgreSQL skips rows another instance is claiming at the same moment.</summary>
+    public Task<List<StoredAlert>> ClaimAlertsAsync(DateTime now, TimeSpan lease, int limit, CancellationToken ct) => InTransactionAsync(async (c, tx) =>
+    {
+        var due = await Sql.ListAsync(c, tx, $"""
+            SELECT {AlertColumns} FROM alerts
+            WHERE delivered_at IS NULL AND next_attempt_at <= @now AND (claimed_until IS NULL OR claimed_until < @now)
+            ORDER BY seq LIMIT @n{Dialect.ClaimRows}
+            """, ReadAlert, ct, ("now", Sql.Ms(now)), ("n", limit));
+        foreach (var a in due)
+        {
+            await Sql.ExecAsync(c, tx, "UPDATE alerts SET claimed_until = @u, claimed_by = @by WHERE seq = @s", ct,
+                ("u", Sql.Ms(now + lease)), ("by", Instance), ("s", a.Seq));
+        }
+        return due;
+    }, ct);
+
+    /// <summary>Releases every claim (SQLite on start: one process owns the file, so claims left by a crash are void).</summary>
+    public async Task ReleaseClaimsAsync(CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        await Sql.ExecAsync(c, null, "UPDATE alerts SET claimed_until = NULL, claimed_by = NULL WHERE delivered_at IS NULL", ct);
+    }
+
+    public async Task LogDeliveryAsync(DeliveryAttempt d, CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        await Sql.ExecAsync(c, null, """
+            INSERT INTO deliveries (alert_key, model, lead_id, webhook, attempt, at, status_code, error, succeeded, duration_ms, instance)
+            VALUES (@k, @m, @l, @w, @a, @at, @sc, @e, @ok, @d, @i)
+            """, ct, ("k", d.AlertKey), ("m", d.Model), ("l", d.LeadId), ("w", d.Webhook), ("a", d.Attempt), ("at", Sql.Ms(d.At)), ("sc", d.StatusCode),
+            ("e", d.Error), ("ok", d.Succeeded ? 1 : 0), ("d", d.DurationMs), ("i", d.Instance));
+    }
+
+    /// <summary>Webhooks that already accepted this alert (so a retry after a partial failure skips them).</summary>
+    public async Task<HashSet<string>> AcceptedByAsync(string alertKey, CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        var list = await Sql.ListAsync(c, null, "SELECT DISTINCT webhook FROM deliveries WHERE alert_key = @k AND succeeded = 1", r => r.GetString(0), ct, ("k", alertKey));
+        return [.. list];
+    }
+
+    /// <summary>Marks an alert delivered (only by the instance holding its claim), or schedules its next attempt.</summary>
+    public async Task FinishAlertAsync(long seq, bool delivered, int attempts, DateTime now, DateTime nextAttempt, string? error, CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        if (delivered)
+        {
+            await Sql.ExecAsync(c, null, "UPDATE alerts SET delivered_at = @now, attempts = attempts + @a, claimed_until = NULL, last_error = NULL WHERE seq = @s", ct,
+                ("now", Sql.Ms(now)), ("a", attempts), ("s", seq));
+        }
+        else
+        {
+            await Sql.ExecAsync(c, null, "UPDATE alerts SET next_attempt_at = @next, attempts = attempts + @a, claimed_until = NULL, last_error = @e WHERE seq = @s", ct,
+                ("next", Sql.Ms(nextAttempt)), ("a", attempts), ("e", error), ("s", seq));
+        }
+    }
+
+    public async Task<List<DeliveryAttempt>> DeliveriesAsync(string? alertKey, string? leadId, bool? succeeded, int limit, CancellationToken ct)
+    {
+        var where = new StringBuilder("1 = 1");
+        var ps = new List<(string, object?)> { ("n", limit) };
+        if (alertKey is not null) { where.Append(" AND alert_key = @k"); ps.Add(("k", alertKey)); }
+        if (leadId is not null) { where.Append(" AND lead_id = @l"); ps.Add(("l", leadId)); }
+        if (succeeded is not null) { where.Append(" AND succeeded = @ok"); ps.Add(("ok", succeeded.Value ? 1 : 0)); }
+        await using var c = await OpenAsync(ct);
+        return await Sql.ListAsync(c, null, $"""
+            SELECT seq, alert_key, model, lead_id, webhook, attempt, at, status_code, error, succeeded, duration_ms, instance
+            FROM deliveries WHERE {where} ORDER BY seq DESC LIMIT @n
+            """, r => new DeliveryAttempt(Sql.Long(r, 0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), Sql.Int(r, 5),
+            Sql.Time(Sql.Long(r, 6)), r.IsDBNull(7) ? null : Sql.Int(r, 7), Sql.NullableString(r, 8), Sql.Flag(r, 9), Sql.Double(r, 10), r.GetString(11)), ct, [.. ps]);
+    }
+
+    public void Dispose()
+    {
+        _group?.StopAsync().GetAwaiter().GetResult();
+        _postgres?.Dispose();
+        if (_sqlite is not null) SqliteConnection.ClearAllPools();
+    }
+}

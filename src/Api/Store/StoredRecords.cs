@@ -1,0 +1,33 @@
+namespace LeadML.Api.Store;
+
+/// <summary>A stored lead and its latest score. <see cref="SalesReady"/> is the alert state (with hysteresis): it
+/// turns true when the score reaches the sales-ready threshold and false only when it falls below threshold −
+/// hysteresis, so it can differ from "score ≥ threshold" while a score hovers at the line.</summary>
+public sealed record StoredLead(string Model, string Id, IReadOnlyDictionary<string, string?> Attributes, DateTime CreatedAt, DateTime? ConvertedAt,
+    double? Score, string? Grade, bool SalesReady, int AlertSeq, string? ModelVersion, string? RuleSetVersion, int EventCount, DateTime? LastEventAt,
+    DateTime? ScoredAt, DateTime UpdatedAt, DateTime? NextRescoreAt, int RescoreCount);
+
+/// <summary>One stored event of a lead.</summary>
+public sealed record StoredEvent(string EventId, DateTime Timestamp, string Type, string? Detail);
+
+/// <summary>One score change of a lead and why it happened (<see cref="ScoreReasons"/>).</summary>
+public sealed record ScoreChange(DateTime At, double Score, double? PreviousScore, string Grade, bool SalesReady, string ModelVersion, string RuleSetVersion, string Reason);
+
+/// <summary>Why a lead was scored again.</summary>
+public static class ScoreReasons
+{
+    public const string Event = "event";
+    public const string Attributes = "attributes";
+    public const string Rescoring = "rescoring";
+    public const string NewRuleSet = "new rule set";
+    public const string NewModel = "new model";
+}
+
+/// <summary>An alert in the outbox. <see cref="Key"/> is unique and stable: it is the idempotency key webhooks see.</summary>
+public sealed record StoredAlert(long Seq, string Key, string Model, string LeadId, string Kind, double Score, double? PreviousScore, double Threshold,
+    double Hysteresis, string Reason, string ModelVersion, string RuleSetVersion, DateTime RaisedAt, DateTime? DeliveredAt, int Attempts,
+    DateTime NextAttemptAt, string? LastError, string Payload);
+
+/// <summary>One delivery attempt of an alert to one webhook.</summary>
+public sealed record DeliveryAttempt(long Seq, string AlertKey, string Model, string LeadId, string Webhook, int Attempt, DateTime At, int? StatusCode,
+    string? Error, bool Succeeded, double DurationMs, string Instance);

@@ -1,0 +1,341 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LeadML.Api.Alerts;
+using LeadML.Api.RuleSets;
+using LeadML.Api.Scoring;
+using LeadML.Api.Tests.Alerts;
+using LeadML.Api.Tests.Fixtures;
+using LeadML.Features.Rules;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LeadML.Api.Tests.Store;
+
+/// <summary>
+/// The lead store's behaviour through the real Api, run against each backend by a subclass (SQLite file,
+/// throwaway PostgreSQL): idempotent events, history reasons, erasure, alerts with hysteresis, the per-change cap,
+/// rule sets that survive a restart, and signed webhook delivery with retries.
+/// </summary>
+public abstract class LeadStoreSuite(TrainedBundle bundle)
+{
+    protected static readonly Dictionary<string, object?> HotLead = new()
+    {
+        ["industry"] = "Software", ["company_size"] = 500, ["country"] = "United States", ["job_title"] = "CEO", ["lead_source"] = "web", ["budget_known"] = true,
+    };
+
+    protected readonly ManualClock Clock = new(DateTimeOffset.UtcNow);
+
+    /// <summary>The settings that point the Api at a fresh store of this backend.</summary>
+    protected abstract (string Key, string? Value)[] StoreSettings();
+
+    /// <summary>A running Api on the backend with a hand-moved clock.</summary>
+    protected sealed class Api(WebApplicationFactory<Program> factory) : IDisposable
+    {
+        public WebApplicationFactory<Program> Factory { get; } = factory;
+        public HttpClient Client { get; } = Make(factory, ApiFactory.ScoringKey);
+        public HttpClient Admin { get; } = Make(factory, ApiFactory.AdminKey);
+        public T Get<T>() where T : notnull => Factory.Services.GetRequiredService<T>();
+
+        private static HttpClient Make(WebApplicationFactory<Program> f, string key)
+        {
+            var c = f.CreateClient();
+            c.DefaultRequestHeaders.Add("X-Api-Key", key);
+            return c;
+        }
+
+        public void Dispose() => Factory.Dispose();
+    }
+
+    protected Api Start(string? bundlePath = null, params (string Key, string? Value)[] extra)
+    {
+        var settings = StoreSettings().Concat([("LeadML:Rescoring:PollInterval", "00:00:00.100"), ("LeadML:Alerts:PollInterval", "00:00:00.100")]).Concat(extra).ToArray();
+        var factory = ApiFactory.For(bundlePath ?? bundle.CopyTo(), settings)
+            .WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock)));
+        return new Api(factory);
+    }
+
+    protected DateTimeOffset Now => Clock.GetUtcNow();
+
+    protected static async Task<JsonNode> Json(HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode} {text}");
+        return JsonNode.Parse(text)!;
+    }
+
+    protected async Task<JsonNode> PutLead(Api api, string id, object? attributes = null, DateTimeOffset? createdAt = null) =>
+        await Json(await api.Client.PutAsJsonAsync($"/leads/{id}", new { attributes = attributes ?? HotLead, createdAt = createdAt ?? Now.AddDays(-20) }));
+
+    protected static object Event(string id, string type, DateTimeOffset at, string? detail = null, string? leadId = null) =>
+        new { leadId, eventId = id, type, detail, timestamp = at };
+
+    protected static async Task WaitUntil(Func<Task<bool>> done, string what, int seconds = 20)
+    {
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await done())
+        {
+            Assert.True(DateTime.UtcNow < until, $"timed out after {seconds} s waiting for {what}");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Approves a rule set equal to the one in force but with other thresholds, puts it in force, and waits
+    /// until the lead was rescored with it.</summary>
+    protected async Task<string> ApproveThresholds(Api api, double salesReady, double hysteresis, params string[] leads)
+    {
+        var registry = api.Get<ModelRegistry>();
+        var repository = api.Get<IRuleSetRepository>();
+        var rules = registry.Get("sample").Rules with { Thresholds = new Thresholds(salesReady, hysteresis) };
+        return await Approve(api, rules, leads);
+    }
+
+    protected async Task<string> Approve(Api api, RuleSet rules, params string[] leads)
+    {
+        var registry = api.Get<ModelRegistry>();
+        var repository = api.Get<IRuleSetRepository>();
+        var draft = await repository.CreateDraftAsync("sample", rules, null, "test", Now.UtcDateTime);
+        var approved = await repository.ApproveAsync("sample", draft.Version, "tester", "thresholds for a test", Now.UtcDateTime);
+        registry.ApplyRuleSet("sample", approved.Rules, RuleSetSource.Approved);
+        var version = $"v{approved.Version}";
+        foreach (var lead in leads)
+        {
+            await WaitUntil(async () => (await Json(await api.Client.GetAsync($"/leads/{lead}")))["stored"]!["ruleSetVersion"]!.GetValue<string>() == version,
+                $"lead {lead} rescored with rule set {version}");
+        }
+        return version;
+    }
+
+    protected static async Task<List<string>> AlertKinds(Api api, string lead)
+    {
+        var alerts = (await Json(await api.Client.GetAsync($"/alerts?leadId={lead}"))).AsArray();
+        return [.. alerts.Reverse().Select(a => a!["kind"]!.GetValue<string>())];
+    }
+
+    [Fact]
+    public async Task ResentEvents_AreStoredAndCountedOnce()
+    {
+        using var api = Start();
+        await PutLead(api, "idem");
+        var first = await Json(await api.Client.PostAsJsonAsync("/leads/idem/events", new
+        {
+            events = new[] { Event("e1", "page_view", Now.AddHours(-3), "/pricing"), Event("e2", "email_open", Now.AddHours(-2), "newsletter"), Event("e3", "webinar", Now.AddHours(-1)) },
+        }));
+        Assert.Equal(3, first["accepted"]!.GetValue<int>());
+        Assert.Equal(0, first["duplicate"]!.GetValue<int>());
+
+        // The bulk endpoint resends two of them (and one twice in the same request) with one new event.
+        var again = await Json(await api.Client.PostAsJsonAsync("/events", new
+        {
+            events = new[]
+            {
+                Event("e1", "page_view", Now.AddHours(-3), "/pricing", "idem"), Event("e3", "webinar", Now.AddHours(-1), null, "idem"),
+                Event("e4", "quote_request", Now.AddMinutes(-30), null, "idem"), Event("e4", "quote_request", Now.AddMinutes(-30), null, "idem"),
+            },
+        }));
+        Assert.Equal(1, again["accepted"]!.GetValue<int>());
+        Assert.Equal(3, again["duplicate"]!.GetValue<int>());
+
+        // A single event in the body's own fields, resent: a duplicate, and the lead is not rescored for it.
+        var single = await Json(await api.Client.PostAsJsonAsync("/leads/idem/events", Event("e2", "email_open", Now.AddHours(-2), "newsletter")));
+        Assert.Equal(0, single["accepted"]!.GetValue<int>());
+        Assert.Empty(single["leads"]!.AsArray());
+
+        var lead = await Json(await api.Client.GetAsync("/leads/idem"));
+        Assert.Equal(4, lead["eventCount"]!.GetValue<int>());
+        var history = (await Json(await api.Client.GetAsync("/leads/idem/history")))["changes"]!.AsArray();
+        Assert.True(history.Count(h => h!["reason"]!.GetValue<string>() == "event") <= 2, "only the two requests with new events may change the score");
+    }
+
+    [Fact]
+    public async Task StoredLead_ScoresLikeScoreEndpoint_WithExplanation()
+    {
+        using var api = Start();
+        await PutLead(api, "same", createdAt: Now.AddDays(-40));
+        var events = new[] { Event("a", "page_view", Now.AddDays(-2), "/pricing"), Event("b", "form_submit", Now.AddDays(-1), "/demo") };
+        await Json(await api.Client.PostAsJsonAsync("/leads/same/events", new { events }));
+        var stored = await Json(await api.Client.GetAsync("/leads/same"));
+        var direct = await Json(await api.Client.PostAsJsonAsync("/score", new
+        {
+            attributes = HotLead, createdAt = Now.AddDays(-40), asOf = Now,
+            events = new[] { new { type = "page_view", detail = "/pricing", timestamp = Now.AddDays(-2) }, new { type = "form_submit", detail = "/demo", timestamp = Now.AddDays(-1) } },
+        }));
+        Assert.Equal(direct["score"]!.GetValue<double>(), stored["current"]!["score"]!.GetValue<double>());
+        Assert.Equal(direct["score"]!.GetValue<double>(), stored["stored"]!["score"]!.GetValue<double>());
+        Assert.NotEmpty(stored["current"]!["modelPoints"]!["contributions"]!.AsArray());
+        Assert.Equal(2, stored["eventCount"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task History_RecordsEveryChangeWithItsReason()
+    {
+        var modelCopy = bundle.CopyTo("sample-next");
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(modelCopy, "manifest.json")))!;
+        manifest["modelVersion"] = manifest["modelVersion"]!.GetValue<string>() + "-next";
+        File.WriteAllText(Path.Combine(modelCopy, "manifest.json"), manifest.ToJsonString());
+
+        using var api = Start();
+        await PutLead(api, "h1");
+        await Json(await api.Client.PostAsJsonAsync("/leads/h1/events", new
+        {
+            events = new[] { Event("q", "quote_request", Now.AddHours(-5)), Event("d", "form_submit", Now.AddHours(-4), "/demo"), Event("p", "page_view", Now.AddHours(-3), "/pricing") },
+        }));
+
+        // Two months without activity: the scheduled rescoring lowers engagement.
+        Clock.Advance(TimeSpan.FromDays(60));
+        await WaitUntil(async () => (await Reasons(api, "h1")).Contains("rescoring"), "a rescoring entry");
+
+        var rules = api.Get<ModelRegistry>().Get("sample").Rules;
+        var version = await Approve(api, rules with { BasePoints = rules.BasePoints + 5 }, "h1");
+
+        var (ok, message) = api.Get<ModelRegistry>().Promote("sample", modelCopy);
+        Assert.True(ok, message);
+        await WaitUntil(async () => (await Reasons(api, "h1")).Contains("new model"), "a new-model entry");
+
+        var history = (await Json(await api.Client.GetAsync("/leads/h1/history")))["changes"]!.AsArray();
+        Assert.Equal(["attributes", "event", "rescoring", "new rule set", "new model"], history.Select(h => h!["reason"]!.GetValue<string>()).ToArray());
+        Assert.Equal(version, history[3]!["ruleSetVersion"]!.GetValue<string>());
+        Assert.EndsWith("-next", history[4]!["modelVersion"]!.GetValue<string>());
+        Assert.Equal("suggested", history[0]!["ruleSetVersion"]!.GetValue<string>());
+        for (var i = 1; i < history.Count; i++)
+        {
+            Assert.Equal(history[i - 1]!["score"]!.GetValue<double>(), history[i]!["previousScore"]!.GetValue<double>());
+        }
+    }
+
+    private static async Task<List<string>> Reasons(Api api, string lead) =>
+        [.. (await Json(await api.Client.GetAsync($"/leads/{lead}/history")))["changes"]!.AsArray().Select(h => h!["reason"]!.GetValue<string>())];
+
+    [Fact]
+    public async Task Delete_ErasesTheLeadAndItsEvents_AdminOnly()
+    {
+        using var api = Start();
+        await PutLead(api, "gone");
+        await Json(await api.Client.PostAsJsonAsync("/leads/gone/events", Event("x1", "page_view", Now.AddHours(-1), "/pricing")));
+
+        var forbidden = await api.Client.DeleteAsync("/leads/gone");
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Equal("application/problem+json", forbidden.Content.Headers.ContentType?.MediaType);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await api.Admin.DeleteAsync("/leads/gone")).StatusCode);
+        var missing = await Json(await api.Client.GetAsync("/leads/gone"), HttpStatusCode.NotFound);
+        Assert.NotNull(missing["errors"]!["$.leadId"]);
+        await Json(await api.Client.GetAsync("/leads/gone/history"), HttpStatusCode.NotFound);
+        await Json(await api.Admin.DeleteAsync("/leads/gone"), HttpStatusCode.NotFound);
+
+        // The events went too: the same event id is new again.
+        var again = await Json(await api.Client.PostAsJsonAsync("/leads/gone/events", Event("x1", "page_view", Now.AddHours(-1), "/pricing")));
+        Assert.Equal(1, again["accepted"]!.GetValue<int>());
+        Assert.Equal(1, (await Json(await api.Client.GetAsync("/leads/gone")))["eventCount"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task BadInput_AnswersProblemWithThePath()
+    {
+        using var api = Start();
+        var noId = await Json(await api.Client.PostAsJsonAsync("/events", new { events = new[] { Event("ok", "page_view", Now, null, "l1"), Event("", "page_view", Now, null, "l1") } }),
+            HttpStatusCode.BadRequest);
+        Assert.NotNull(noId["errors"]!["$.events[1].eventId"]);
+        var noLead = await Json(await api.Client.PostAsJsonAsync("/events", new { events = new[] { new { eventId = "a", type = "x", timestamp = Now } } }), HttpStatusCode.BadRequest);
+        Assert.NotNull(noLead["errors"]!["$.events[0].leadId"]);
+        var noTime = await Json(await api.Client.PostAsJsonAsync("/leads/l1/events", new { eventId = "a", type = "page_view" }), HttpStatusCode.BadRequest);
+        Assert.NotNull(noTime["errors"]!["$.timestamp"]);
+        var model = await Json(await api.Client.PutAsJsonAsync("/leads/l1", new { model = "nope", attributes = HotLead }), HttpStatusCode.NotFound);
+        Assert.NotNull(model["errors"]!["$.model"]);
+        var kind = await Json(await api.Client.GetAsync("/alerts?kind=lukewarm"), HttpStatusCode.BadRequest);
+        Assert.NotNull(kind["errors"]!["$.kind"]);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.Factory.CreateClient().GetAsync("/leads/l1")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Alerts_GoUpAndDownWithHysteresis_NotWhileHovering()
+    {
+        using var api = Start();
+        await ApproveThresholds(api, 100.5, 5);
+        var s = (await PutLead(api, "hover"))["score"]!.GetValue<double>();
+
+        await ApproveThresholds(api, s - 1, 5, "hover");   // crosses upward: sales-ready
+        await ApproveThresholds(api, s + 3, 5, "hover");   // below the line but within the margin: holds
+        await ApproveThresholds(api, s + 1, 5, "hover");
+        await ApproveThresholds(api, s - 2, 5, "hover");
+        Assert.Equal(["sales-ready"], await AlertKinds(api, "hover"));
+        Assert.True((await Json(await api.Client.GetAsync("/leads/hover")))["stored"]!["salesReady"]!.GetValue<bool>());
+
+        await ApproveThresholds(api, s + 6, 5, "hover");   // below threshold − hysteresis: gone cold
+        await ApproveThresholds(api, s + 0.5, 5, "hover"); // just under the line, not ready: holds
+        await ApproveThresholds(api, s, 5, "hover");       // reaches it again
+        Assert.Equal(["sales-ready", "gone-cold", "sales-ready"], await AlertKinds(api, "hover"));
+
+        var alerts = (await Json(await api.Client.GetAsync("/alerts?leadId=hover&kind=gone-cold"))).AsArray();
+        var cold = Assert.Single(alerts);
+        Assert.Equal("new rule set", cold!["reason"]!.GetValue<string>());
+        Assert.Equal(s + 6, cold["threshold"]!.GetValue<double>(), 6);
+        Assert.Equal(5, cold["hysteresis"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public async Task RuleSetChange_RaisesAtMostTheConfiguredNumberOfAlerts()
+    {
+        using var api = Start(null, ("LeadML:Alerts:MaxPerRuleSetChange", "2"));
+        await ApproveThresholds(api, 100.5, 5);
+        var leads = Enumerable.Range(0, 5).Select(i => $"cap{i}").ToArray();
+        var scores = new List<double>();
+        foreach (var id in leads) scores.Add((await PutLead(api, id))["score"]!.GetValue<double>());
+
+        var version = await ApproveThresholds(api, scores.Min() - 1, 5, leads);
+        var alerts = (await Json(await api.Client.GetAsync("/alerts?kind=sales-ready"))).AsArray();
+        Assert.Equal(2, alerts.Count);
+        Assert.All(alerts, a => Assert.Equal(version, a!["ruleSetVersion"]!.GetValue<string>()));
+        foreach (var id in leads)
+        {
+            Assert.True((await Json(await api.Client.GetAsync($"/leads/{id}")))["stored"]!["salesReady"]!.GetValue<bool>(), $"{id} is sales-ready without an alert");
+        }
+    }
+
+    [Fact]
+    public async Task ApprovedRuleSets_PersistInTheStore_AcrossRestarts()
+    {
+        var path = bundle.CopyTo();
+        string version;
+        using (var api = Start(path))
+        {
+            version = await ApproveThresholds(api, 77, 4);
+        }
+        using var again = Start(path);
+        var model = again.Get<ModelRegistry>().Get("sample");
+        Assert.Equal(version, model.RuleSetVersion);
+        Assert.Equal(77, model.Rules.Thresholds.SalesReady);
+        var audit = await again.Get<IRuleSetRepository>().AuditAsync("sample");
+        Assert.Equal(["created", "approved"], audit.Select(a => a.Action).ToArray());
+    }
+
+    [Fact]
+    public async Task Webhook_GetsSignedAlert_AfterRetryingServerErrors()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Answer = (_, before) => before < 2 ? 500 : 200;
+        using var api = Start(null, ("LeadML:Webhooks:0:Url", receiver.Url), ("LeadML:Webhooks:0:Secret", WebhookReceiver.Secret),
+            ("LeadML:Alerts:RetryDelay", "00:00:00.050"), ("LeadML:Alerts:MaxRetries", "4"));
+        await ApproveThresholds(api, 100.5, 5);
+        var s = (await PutLead(api, "hook"))["score"]!.GetValue<double>();
+        await ApproveThresholds(api, s - 1, 5, "hook");
+
+        await WaitUntil(() => Task.FromResult(receiver.Accepted().Count == 1), "the webhook to accept the alert");
+        var alert = Assert.Single((await Json(await api.Client.GetAsync("/alerts?leadId=hook"))).AsArray())!;
+        var key = alert["key"]!.GetValue<string>();
+        Assert.All(receiver.Received, r => Assert.True(r.SignatureValid));
+        Assert.Equal([key, key, key], receiver.Received.Select(r => r.Key!).ToArray());
+        Assert.Single(receiver.Received.Select(r => r.Body).Distinct());
+        var body = JsonNode.Parse(receiver.Received.First().Body)!;
+        Assert.Equal("sales-ready", body["kind"]!.GetValue<string>());
+        Assert.Equal("hook", body["leadId"]!.GetValue<string>());
+
+        await WaitUntil(async () => (await Json(await api.Client.GetAsync("/alerts?leadId=hook&delivered=true"))).AsArray().Count == 1, "the alert marked delivered");
+        var attempts = (await Json(await api.Client.GetAsync($"/alerts/deliveries?alertKey={Uri.EscapeDataString(key)}"))).AsArray().Reverse().ToList();
+        Assert.Equal([500, 500, 200], attempts.Select(a => a!["statusCode"]!.GetValue<int>()).ToArray());
+        Assert.Equal([1, 2, 3], attempts.Select(a => a!["attempt"]!.GetValue<int>()).ToArray());
+        Assert.Equal([false, false, true], attempts.Select(a => a!["succeeded"]!.GetValue<bool>()).ToArray());
+    }
+}
