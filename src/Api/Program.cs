@@ -55,6 +55,7 @@ app.UseSwagger();
 app.UseSwaggerUI();
 
 ScoringEndpoints.Map(app);
+LeadML.Api.Monitoring.DriftEndpoints.Map(app);
 RuleSetEndpoints.Map(app);
 LeadML.Api.Review.ReviewPage.Map(app);
 LeadEndpoints.Map(app);

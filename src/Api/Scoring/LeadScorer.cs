@@ -75,6 +75,7 @@ public static class LeadScorer
 
         var margin = model.Margin(x);
         var probability = Finite(model.Probability(margin));
+        model.Drift?.Observe(x, probability);
         var rules = model.Evaluator.Evaluate(x, options.Explain);
         var modelPoints = Explain(model, x, margin, options);
         var w = Math.Clamp(options.BlendWeight, 0, 1);
