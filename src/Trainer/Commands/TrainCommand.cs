@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LeadML.Features.Bundles;
 using LeadML.Trainer.Modeling;
+using LeadML.Trainer.Points;
 using LeadML.Trainer.Reporting;
 using LeadML.Trainer.Training;
 using Spectre.Console;
@@ -20,10 +21,12 @@ internal static class TrainCommand
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON on standard output (progress goes to standard error)" };
         var linearOnly = new Option<bool>("--linear-only") { Description = "Only try the logistic regression" };
         var treesOnly = new Option<bool>("--trees-only") { Description = "Only try gradient-boosted trees" };
+        var precision = new Option<double?>("--target-precision") { Description = "Sales-ready threshold: the lowest score whose leads convert at least at this rate (e.g. 0.3)" };
+        var capacity = new Option<double?>("--sales-capacity") { Description = "Sales-ready threshold: the lowest score that sends at most this many leads a month to sales" };
         var threads = new Option<int>("--threads") { Description = "Training threads", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
         var command = new Command("train", "Train a model on history, evaluate it out of time, and write a bundle")
         {
-            history, schema, output, json, linearOnly, treesOnly, threads,
+            history, schema, output, json, linearOnly, treesOnly, precision, capacity, threads,
         };
         command.SetAction(r => CommandErrors.Run(() =>
         {
@@ -35,6 +38,7 @@ internal static class TrainCommand
                 Schema = r.GetValue(schema),
                 Out = r.GetValue(output)!,
                 Search = new SearchOptions { LinearOnly = r.GetValue(linearOnly), TreesOnly = r.GetValue(treesOnly), Threads = r.GetValue(threads) },
+                Thresholds = new ThresholdOptions { TargetPrecision = r.GetValue(precision), CapacityPerMonth = r.GetValue(capacity) },
             };
             TrainingSummary? summary = null;
             var started = DateTime.UtcNow;
