@@ -14,7 +14,8 @@ public sealed record ScoreRequest
     public string? LeadId { get; init; }
     /// <summary>Attribute values by column name: strings, numbers, booleans or null.</summary>
     /// <example>{"industry":"Software","job_title":"CEO","company_size":250,"country":"Germany","budget_known":"yes"}</example>
-    public Dictionary<string, JsonElement>? Attributes { get; init; }
+    [JsonConverter(typeof(AttributeTextConverter))]
+    public Dictionary<string, string?>? Attributes { get; init; }
     /// <summary>The lead's activity. Events at or after <c>asOf</c> are ignored (point in time).</summary>
     /// <example>[{"type":"page_view","detail":"/pricing","timestamp":"2025-11-20T10:00:00Z"},{"type":"quote_request","timestamp":"2025-11-28T09:30:00Z"}]</example>
     public List<EventInput>? Events { get; init; }
