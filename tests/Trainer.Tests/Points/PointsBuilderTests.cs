@@ -142,31 +142,5 @@ public sealed class PointsBuilderTests
     public void Build_WrongContributionShape_Throws() =>
         Assert.Throws<ArgumentException>(() => PointsBuilder.Build(Spec, new float[Spec.Features.Count], [0], new double[3]));
 
-    internal static double Spearman(double[] a, double[] b)
-    {
-        var ra = Ranks(a);
-        var rb = Ranks(b);
-        double ma = ra.Average(), mb = rb.Average(), sab = 0, saa = 0, sbb = 0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            sab += (ra[i] - ma) * (rb[i] - mb);
-            saa += (ra[i] - ma) * (ra[i] - ma);
-            sbb += (rb[i] - mb) * (rb[i] - mb);
-        }
-        return sab / Math.Sqrt(saa * sbb);
-    }
-
-    private static double[] Ranks(double[] v)
-    {
-        var order = Enumerable.Range(0, v.Length).OrderBy(i => v[i]).ToArray();
-        var ranks = new double[v.Length];
-        for (var k = 0; k < order.Length;)
-        {
-            var e = k;
-            while (e + 1 < order.Length && v[order[e + 1]] == v[order[k]]) e++;
-            for (var t = k; t <= e; t++) ranks[order[t]] = (k + e) / 2.0;
-            k = e + 1;
-        }
-        return ranks;
-    }
+    private static double Spearman(double[] a, double[] b) => LeadML.Trainer.Sample.TruthRecovery.Spearman(a, b);
 }
