@@ -18,32 +18,9 @@ while (($#)); do
   esac
 done
 
-command -v wrk >/dev/null || scripts/setup.sh --tests
-work=$(mktemp -d)
-api_pid=
-cleanup() { [[ -n $api_pid ]] && kill "$api_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-
-dotnet build src/Api -c Release -v quiet -nologo >/dev/null
-if [[ ! -f $bundle/manifest.json ]]; then
-  echo "No bundle at $bundle: training one on a generated sample (about a minute)"
-  dotnet build src/Trainer -c Release -v quiet -nologo >/dev/null
-  dotnet src/Trainer/bin/Release/net10.0/leadml.dll sample --out "$work/history" --leads 4000 >/dev/null
-  dotnet src/Trainer/bin/Release/net10.0/leadml.dll train --history "$work/history" --out "$work/models/sample" >/dev/null
-  bundle=$work/models/sample
-fi
-bundle=$(cd "$bundle" && pwd)
-
-port=$((20000 + RANDOM % 20000))
-LeadML__Models__sample__Bundle=$bundle LeadML__DefaultModel=sample LeadML__WatchBundles=false \
-LeadML__Store__Provider=sqlite LeadML__Store__Synchronous=$sync LeadML__Store__Path="$work/leadml.db" Logging__LogLevel__Default=Error \
-  dotnet src/Api/bin/Release/net10.0/LeadML.Api.dll --urls "http://127.0.0.1:$port" --contentRoot "$work" >"$work/api.log" 2>&1 &
-api_pid=$!
-for _ in $(seq 1 300); do
-  curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
-  sleep 0.2
-done
-curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null || { cat "$work/api.log"; exit 1; }
+source scripts/lib-api.sh
+bundle=$(ensure_bundle "$bundle" 4000)
+start_api "$bundle" LeadML__Store__Provider=sqlite LeadML__Store__Synchronous="$sync" LeadML__Store__Path="$work/leadml.db"
 
 ts=$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)
 created=$(date -u -d '-20 days' +%Y-%m-%dT%H:%M:%SZ)

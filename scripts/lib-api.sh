@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Shared by the Api benchmark scripts (sourced, not run): a work folder cleaned on exit, a bundle to serve, the Api
+# started in Release on a free loopback port.
+
+command -v wrk >/dev/null || scripts/setup.sh --tests
+work=$(mktemp -d)
+api_pid=
+cleanup() { [[ -n $api_pid ]] && kill "$api_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+# ensure_bundle PATH [LEADS]: prints PATH, or trains a bundle on a generated sample into the work folder.
+ensure_bundle() {
+  local bundle=$1 leads=${2:-8000}
+  dotnet build src/Api -c Release -v quiet -nologo >/dev/null
+  if [[ ! -f $bundle/manifest.json ]]; then
+    echo "No bundle at $bundle: training one on a generated $leads-lead sample history first" >&2
+    dotnet build src/Trainer -c Release -v quiet -nologo >/dev/null
+    dotnet src/Trainer/bin/Release/net10.0/leadml.dll sample --out "$work/history" --leads "$leads" --no-truth-probabilities >/dev/null
+    dotnet src/Trainer/bin/Release/net10.0/leadml.dll train --history "$work/history" --out "$work/models/sample" >/dev/null
+    bundle=$work/models/sample
+  fi
+  (cd "$bundle" && pwd)
+}
+
+# start_api BUNDLE [NAME=VALUE…]: serves BUNDLE as model "sample" with the given extra environment; sets $port.
+start_api() {
+  local bundle=$1; shift
+  port=$((20000 + RANDOM % 20000))
+  env "$@" LeadML__Models__sample__Bundle="$bundle" LeadML__DefaultModel=sample LeadML__WatchBundles=false Logging__LogLevel__Default=Error \
+    dotnet src/Api/bin/Release/net10.0/LeadML.Api.dll --urls "http://127.0.0.1:$port" --contentRoot "$work" >"$work/api.log" 2>&1 &
+  api_pid=$!
+  for _ in $(seq 1 300); do
+    curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  cat "$work/api.log"
+  return 1
+}
