@@ -56,6 +56,7 @@ public sealed class RuleEvaluator
         var fired = explain ? new List<FiredCriterion>() : null;
         Dictionary<string, (int Pos, int Neg)>? groupTotals = null;
         double fit = 0, engagement = 0;
+        int totalPos = 0, totalNeg = 0;
         foreach (var (c, i) in _criteria)
         {
             var v = vector[i];
@@ -76,6 +77,12 @@ public sealed class RuleEvaluator
                     neg += counted;
                 }
                 groupTotals[g] = (pos, neg);
+            }
+            if (Rules.TotalCap is { } total)
+            {
+                counted = counted > 0 ? Math.Min(counted, Math.Max(0, total.Max - totalPos)) : Math.Max(counted, Math.Min(0, total.Min - totalNeg));
+                if (counted > 0) totalPos += counted;
+                else totalNeg += counted;
             }
             if (c.Group == CriterionGroup.Fit) fit += counted;
             else engagement += counted;

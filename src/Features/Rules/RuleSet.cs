@@ -131,6 +131,9 @@ public sealed record RuleSet
     public required double BasePoints { get; init; }
     public required IReadOnlyList<Criterion> Criteria { get; init; }
     public IReadOnlyList<CapGroup> CapGroups { get; init; } = [];
+    /// <summary>Optional cap on all criteria together (after the group caps): at most <c>Max</c> points added and
+    /// <c>Min</c> removed in total, whatever fires. Its name is ignored.</summary>
+    public CapGroup? TotalCap { get; init; }
     public required Thresholds Thresholds { get; init; }
     /// <summary>Grade bands, best first (e.g. A ≥ 75, B ≥ 55, C ≥ 35, D ≥ 0).</summary>
     public required IReadOnlyList<GradeBand> Grades { get; init; }

@@ -80,6 +80,19 @@ public sealed class RuleEvaluatorTests
     }
 
     [Fact]
+    public void Evaluate_TotalCapLimitsEverythingTogether()
+    {
+        var rules = Rules([
+            C("software", CriterionGroup.Fit, new Condition("attr.industry=Software", ConditionOp.Eq, 1), 30),
+            C("pricing", CriterionGroup.Engagement, new Condition("evt.page_view[/pricing].count_30d", ConditionOp.Gte, 1), 30),
+        ]) with { TotalCap = new CapGroup("total", 40, -40) };
+        var e = new RuleEvaluator(rules, Spec);
+        var s = e.Evaluate(Vector(("attr.industry=Software", 1), ("evt.page_view[/pricing].count_30d", 4)));
+        Assert.Equal(40, s.Fired.Sum(f => f.CountedPoints));
+        Assert.Equal([30, 10], s.Fired.Select(f => f.CountedPoints));
+    }
+
+    [Fact]
     public void Evaluate_RecencyWithOrMissing_FiresForNoActivityEver()
     {
         var e = new RuleEvaluator(Rules([
