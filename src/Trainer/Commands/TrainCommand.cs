@@ -42,7 +42,25 @@ internal static class TrainCommand
             };
             TrainingSummary? summary = null;
             var started = DateTime.UtcNow;
-            summary = TrainingRun.Run(options, step => console.MarkupLine($"[grey]{DateTime.UtcNow - started:mm\\:ss}[/] {Markup.Escape(step)}"));
+            if (console.Profile.Capabilities.Interactive)
+            {
+                // A progress bar over the run's steps in a terminal; plain timed lines in logs and pipes.
+                console.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn())
+                    .Start(ctx =>
+                    {
+                        var task = ctx.AddTask("Training", maxValue: ExpectedSteps(options));
+                        summary = TrainingRun.Run(options, step =>
+                        {
+                            task.Description = Markup.Escape(step.Length > 60 ? step[..60] + "…" : step);
+                            task.Increment(1);
+                        });
+                        task.Value = task.MaxValue;
+                    });
+            }
+            else
+            {
+                summary = TrainingRun.Run(options, step => console.MarkupLine($"[grey]{DateTime.UtcNow - started:mm\\:ss}[/] {Markup.Escape(step)}"));
+            }
             if (asJson)
             {
                 Console.WriteLine(SummaryJson(summary!).ToJsonString(ModelBundle.Json));
@@ -54,6 +72,13 @@ internal static class TrainCommand
             return CommandErrors.Ok;
         }));
         return command;
+    }
+
+    /// <summary>Steps a run reports: reading (3), choice (1), one per candidate, refit, test, points, writing.</summary>
+    private static int ExpectedSteps(TrainOptions o)
+    {
+        var trees = o.Search.LinearOnly ? 0 : o.Search.Depths.Length * o.Search.LearningRates.Length * o.Search.MinChildWeights.Length;
+        return 4 + (o.Search.TreesOnly ? 0 : 1) + trees + 4;
     }
 
     private static JsonObject SummaryJson(TrainingSummary s) => new()
