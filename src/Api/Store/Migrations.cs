@@ -118,6 +118,10 @@ internal static class Migrations
                 detail TEXT NULL);
             CREATE INDEX rule_set_audit_model ON rule_set_audit (model, id);
             """),
+        new(2, "conversion value and source", """
+            ALTER TABLE leads ADD COLUMN conversion_value {real} NULL;
+            ALTER TABLE leads ADD COLUMN conversion_source TEXT NULL
+            """),
     ];
 
     /// <summary>Applies the migrations not yet recorded, each in its own transaction. On PostgreSQL an advisory lock
