@@ -18,6 +18,7 @@ var settings = section.Get<LeadMlOptions>() ?? new LeadMlOptions();
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = settings.MaxRequestBytes);
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
+    o.SerializerOptions.TypeInfoResolverChain.Insert(0, ScoringJson.Default);
     o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
     o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
 });
@@ -55,6 +56,8 @@ app.UseSwagger();
 app.UseSwaggerUI();
 
 ScoringEndpoints.Map(app);
+LeadML.Api.Monitoring.DriftEndpoints.Map(app);
+BenchEndpoints.Map(app);
 RuleSetEndpoints.Map(app);
 LeadML.Api.Review.ReviewPage.Map(app);
 LeadEndpoints.Map(app);

@@ -54,7 +54,9 @@ public sealed record ScoreResponse
     public required double ModelProbability { get; init; }
     public required ModelPoints ModelPoints { get; init; }
     public required Blend Blend { get; init; }
-    public required ScoreWarnings Warnings { get; init; }
+    /// <summary>What was odd in the request; absent when nothing was.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ScoreWarnings? Warnings { get; init; }
     /// <summary>Non-zero feature values, when asked with <c>features=true</c>.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Dictionary<string, double>? Features { get; init; }
@@ -104,6 +106,10 @@ public sealed record ScoreWarnings
     public IReadOnlyList<string> InvalidValues { get; init; } = [];
     public int IgnoredEvents { get; init; }
     public IReadOnlyList<string> UnknownEventTypes { get; init; } = [];
+
+    /// <summary>True when there is nothing to report.</summary>
+    [JsonIgnore]
+    public bool IsEmpty => UnknownAttributes.Count + MissingAttributes.Count + UnknownCategories.Count + InvalidValues.Count + UnknownEventTypes.Count == 0 && IgnoredEvents == 0;
 }
 
 /// <summary>One item of a batch answer: a score or the problem with that item.</summary>

@@ -75,6 +75,7 @@ public static class LeadScorer
 
         var margin = model.Margin(x);
         var probability = Finite(model.Probability(margin));
+        model.Drift?.Observe(x, probability);
         var rules = model.Evaluator.Evaluate(x, options.Explain);
         var modelPoints = Explain(model, x, margin, options);
         var w = Math.Clamp(options.BlendWeight, 0, 1);
@@ -104,7 +105,7 @@ public static class LeadScorer
             ModelPoints = modelPoints,
             Blend = new Blend(w, Math.Round(rules.Score, 2), Math.Round(modelPoints.Score, 2),
                 string.Create(CultureInfo.InvariantCulture, $"score = {1 - w:0.##} × rule points + {w:0.##} × model points")),
-            Warnings = new ScoreWarnings
+            Warnings = Warn(new ScoreWarnings
             {
                 UnknownAttributes = unknown,
                 MissingAttributes = missing,
@@ -112,10 +113,12 @@ public static class LeadScorer
                 InvalidValues = invalid,
                 IgnoredEvents = ignored,
                 UnknownEventTypes = [.. unknownTypes],
-            },
+            }),
             Features = options.Features ? NonZero(model.Spec, x) : null,
         };
     }
+
+    private static ScoreWarnings? Warn(ScoreWarnings w) => w.IsEmpty ? null : w;
 
     /// <summary>The feature vector the scorer computes for a lead (for tests and diagnostics).</summary>
     public static float[] Vector(ScoringModel model, LeadInput lead)

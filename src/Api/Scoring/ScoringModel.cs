@@ -1,4 +1,6 @@
+using LeadML.Api.Monitoring;
 using LeadML.Features.Bundles;
+using LeadML.Features.Monitoring;
 using LeadML.Features.Engine;
 using LeadML.Features.Featurization;
 using LeadML.Features.Rules;
@@ -26,8 +28,9 @@ public sealed class ScoringModel
     private readonly TreeEnsemble? _trees;
     private readonly LinearModel? _linear;
 
-    private ScoringModel(string name, ModelBundle bundle, TreeEnsemble? trees, LinearModel? linear, RuleSet rules, RuleSetSource source)
+    private ScoringModel(string name, ModelBundle bundle, TreeEnsemble? trees, LinearModel? linear, RuleSet rules, RuleSetSource source, LiveDrift? drift)
     {
+        Drift = drift;
         Name = name;
         Bundle = bundle;
         _trees = trees;
@@ -41,6 +44,9 @@ public sealed class ScoringModel
     }
 
     public string Name { get; }
+
+    /// <summary>Live drift against the bundle's training distributions; null for bundles without a reference.</summary>
+    public LiveDrift? Drift { get; }
     public ModelBundle Bundle { get; }
     public Featurizer Featurizer { get; }
     public AttributeAligner Aligner { get; }
@@ -73,13 +79,15 @@ public sealed class ScoringModel
         }
         var suggested = bundle.ReadOptional<RuleSet>(ModelBundle.SuggestedRuleSetFile)
             ?? throw new BundleException(directory, $"is missing {ModelBundle.SuggestedRuleSetFile}; retrain it with this LeadML");
+        var reference = bundle.ReadOptional<DriftReference>(DriftReference.FileName);
+        var drift = reference is null ? null : new LiveDrift(reference);
         return approved is null
-            ? new ScoringModel(name, bundle, trees, bundle.Linear, suggested, RuleSetSource.Suggested)
-            : new ScoringModel(name, bundle, trees, bundle.Linear, approved, RuleSetSource.Approved);
+            ? new ScoringModel(name, bundle, trees, bundle.Linear, suggested, RuleSetSource.Suggested, drift)
+            : new ScoringModel(name, bundle, trees, bundle.Linear, approved, RuleSetSource.Approved, drift);
     }
 
     /// <summary>The same model with another rule set in force.</summary>
-    public ScoringModel WithRules(RuleSet rules, RuleSetSource source) => new(Name, Bundle, _trees, _linear, rules, source);
+    public ScoringModel WithRules(RuleSet rules, RuleSetSource source) => new(Name, Bundle, _trees, _linear, rules, source, Drift);
 
     /// <summary>The bundle's suggested rule set.</summary>
     public RuleSet Suggested => Bundle.ReadOptional<RuleSet>(ModelBundle.SuggestedRuleSetFile)!;

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using LeadML.Features.Bundles;
 using LeadML.Features.Engine;
 using LeadML.Features.History;
+using LeadML.Features.Monitoring;
 using LeadML.Trainer.Evaluation;
 using LeadML.Trainer.Modeling;
 using LeadML.Trainer.Points;
@@ -105,6 +106,10 @@ internal static class TrainingRun
         var suggestion = Suggestion.Run(snapshots, model, manifest.ModelVersion, manifest.CreatedAt, testAuc, options.Points, options.Thresholds);
         foreach (var (key, value) in suggestion.Metrics) metrics[key] = value?.DeepClone();
         var report = ReportWriter.Render(manifest, metrics, suggestion.Rules);
+        // The training-time distributions the Api compares live traffic with.
+        var driftRows = trainVal.Y.Length;
+        var driftP = model.Margins(trainVal.X, driftRows, width).Select(search.Calibration.Apply).ToArray();
+        var driftReference = DriftReference.Build([.. snapshots.Spec.Features.Select(f => f.Name)], trainVal.X, driftRows, driftP);
         var bundle = new ModelBundle
         {
             Manifest = manifest,
@@ -120,6 +125,7 @@ internal static class TrainingRun
             [ModelBundle.SuggestedRuleSetFile] = JsonSerializer.SerializeToUtf8Bytes(suggestion.Rules, BundleJson.Options),
             [EvaluationSample.FileName] = Suggestion.TestSample(snapshots).ToBytes(),
             [ReportWriter.FileName] = System.Text.Encoding.UTF8.GetBytes(report),
+            [DriftReference.FileName] = JsonSerializer.SerializeToUtf8Bytes(driftReference, BundleJson.Options),
         });
         _ = testRows;
         return new TrainingSummary(bundle.Directory!, manifest, metrics, warnings);

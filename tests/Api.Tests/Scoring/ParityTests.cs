@@ -71,7 +71,7 @@ public sealed class ParityTests(TrainedBundle bundle)
     }
 
     /// <summary>A lead's attributes as an application would send them: text, numbers in invariant culture.</summary>
-    private static Dictionary<string, string?> AttributesAsText(LeadTable table, Lead lead)
+    internal static Dictionary<string, string?> AttributesAsText(LeadTable table, Lead lead)
     {
         var result = new Dictionary<string, string?>(StringComparer.Ordinal);
         for (var c = 0; c < table.Columns.Count; c++)

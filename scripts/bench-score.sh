@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Scoring speed, measured side by side in one run with wrk on loopback (2 threads, 32 connections):
+#   bare endpoint (parses the /score body, returns a constant) | /score?explain=false | /score (full explanation)
+#   | /score/batch of 1,000 leads (rows/s) against the in-process batch rate for the same rows.
+# Ratios are appended to BENCHMARKS.md.  scripts/bench-score.sh [--bundle models/sample] [--seconds 10] [--no-record]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bundle=models/sample; seconds=10; record=1
+while (($#)); do
+  case "$1" in
+    --bundle) bundle=$2; shift 2 ;;
+    --seconds) seconds=$2; shift 2 ;;
+    --no-record) record=0; shift ;;
+    *) echo "unknown option $1" >&2; exit 1 ;;
+  esac
+done
+
+command -v wrk >/dev/null || scripts/setup.sh --tests
+work=$(mktemp -d)
+api_pid=
+cleanup() { [[ -n $api_pid ]] && kill "$api_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+dotnet build src/Api -c Release -v quiet -nologo >/dev/null
+if [[ ! -f $bundle/manifest.json ]]; then
+  echo "No bundle at $bundle: training one on the sample history (as scripts/demo.sh does)"
+  dotnet build src/Trainer -c Release -v quiet -nologo >/dev/null
+  dotnet src/Trainer/bin/Release/net10.0/leadml.dll sample --out "$work/history" --no-truth-probabilities >/dev/null
+  dotnet src/Trainer/bin/Release/net10.0/leadml.dll train --history "$work/history" --out "$work/models/sample" >/dev/null
+  bundle=$work/models/sample
+fi
+bundle=$(cd "$bundle" && pwd)
+depth=$(grep -o '"maxDepth": *"[0-9]*"' "$bundle/manifest.json" | grep -o '[0-9]*' || echo "linear")
+
+port=$((20000 + RANDOM % 20000))
+LeadML__Models__sample__Bundle=$bundle LeadML__WatchBundles=false LeadML__Store__Provider=none LeadML__Benchmark__Enabled=true \
+Logging__LogLevel__Default=Error \
+  dotnet src/Api/bin/Release/net10.0/LeadML.Api.dll --urls "http://127.0.0.1:$port" --contentRoot "$work" >"$work/api.log" 2>&1 &
+api_pid=$!
+for _ in $(seq 1 300); do
+  curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null || { cat "$work/api.log"; exit 1; }
+
+ts=$(date -u -d '-2 days' +%Y-%m-%dT%H:%M:%SZ)
+created=$(date -u -d '-40 days' +%Y-%m-%dT%H:%M:%SZ)
+lead='{"attributes":{"industry":"Software","company_size":500,"country":"United States","job_title":"CEO","lead_source":"web","budget_known":"yes"},"createdAt":"'$created'","events":[{"type":"page_view","detail":"/pricing","timestamp":"'$ts'"},{"type":"form_submit","detail":"/demo","timestamp":"'$ts'"},{"type":"email_open","detail":"newsletter","timestamp":"'$ts'"},{"type":"webinar","timestamp":"'$ts'"}]}'
+printf '%s' "$lead" >"$work/lead.json"
+{ printf '{"leads":['; for i in $(seq 1 1000); do ((i > 1)) && printf ','; printf '%s' "$lead"; done; printf ']}'; } >"$work/batch.json"
+for name in lead batch; do
+  cat >"$work/$name.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local f = io.open("$work/$name.json", "rb"); wrk.body = f:read("*a"); f:close()
+LUA
+done
+
+rps() { wrk -t2 -c"$3" -d"$1"s -s "$2" "http://127.0.0.1:$port$4" | tee -a "$work/wrk.log" | awk '/Requests\/sec/ {print $2}'; }
+rps 3 "$work/lead.lua" 32 /score >/dev/null
+bare=$(rps "$seconds" "$work/lead.lua" 32 /bench/bare)
+plain=$(rps "$seconds" "$work/lead.lua" 32 /score?explain=false)
+full=$(rps "$seconds" "$work/lead.lua" 32 /score)
+batch=$(rps "$seconds" "$work/batch.lua" 4 "/score/batch?explain=false")
+inproc=$(curl -fs -X POST -H 'content-type: application/json' --data-binary @"$work/batch.json" "http://127.0.0.1:$port/bench/inprocess?repeat=20" | grep -o '"rowsPerSecond":[0-9.]*' | cut -d: -f2)
+errors=$(grep -c "Non-2xx" "$work/wrk.log" || true)
+
+r() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+ok() { awk -v a="$1" -v t="$2" 'BEGIN { print (a >= t) ? "✓" : "✗" }'; }
+batchrows=$(awk -v b="$batch" 'BEGIN { printf "%.0f", b * 1000 }')
+plain_r=$(r "$plain" "$bare"); full_r=$(r "$full" "$bare"); batch_r=$(r "$batchrows" "$inproc")
+table="| $(date -u +%Y-%m-%d) | $depth | $bare | $plain | $plain_r $(ok "$plain_r" 0.45) | $full | $full_r $(ok "$full_r" 0.10) | $batchrows | $(printf '%.0f' "$inproc") | $batch_r $(ok "$batch_r" 0.8) | $errors |"
+echo "bare $bare req/s; /score?explain=false $plain ($plain_r × bare, target 0.45); /score $full ($full_r × bare, target 0.10);"
+echo "/score/batch 1,000 leads: $batchrows rows/s against $inproc in process ($batch_r, target 0.8); wrk runs with non-2xx: $errors"
+if ((record)); then
+  if ! grep -q '^## Api: scoring speed' BENCHMARKS.md 2>/dev/null; then
+    cat >>BENCHMARKS.md <<'MD'
+
+## Api: scoring speed
+
+```bash
+scripts/bench-score.sh [--bundle models/sample] [--seconds 10]
+```
+
+Api in Release on loopback, no store, wrk `-t2 -c32` for single leads and `-c4` for batches of 1,000 leads, each run
+`--seconds` long, all in one run on the same 2 cores as wrk. The bare endpoint parses the same body as `/score` and
+returns a constant. In-process = the same 1,000 rows scored 20 times inside the Api without HTTP, in parallel like
+the batch endpoint. Targets: `/score?explain=false` ≥ 0.45 × bare, `/score` with the full explanation (exact TreeSHAP
+by the managed evaluator) ≥ 0.10 × bare, batch ≥ 0.8 × in-process.
+
+| date | tree depth | bare req/s | `explain=false` req/s | ratio | full explanation req/s | ratio | batch rows/s | in-process rows/s | ratio | non-2xx runs |
+|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+MD
+  fi
+  echo "$table" >>BENCHMARKS.md
+fi
