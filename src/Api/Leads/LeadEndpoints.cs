@@ -31,6 +31,8 @@ public static class LeadEndpoints
             .WithSummary("Add events of many leads in one transaction (idempotent by event id)");
         AlertEndpoints.Map(app);
         Outcomes.ConversionEndpoints.Map(app);
+        Outcomes.OutcomeEndpoints.Map(app);
+        Promotion.PromotionEndpoints.Map(app);
     }
 
     private static async Task<Ok<LeadScoreSummary>> Put(string id, LeadRequest request, LeadStore store, LeadRescorer rescorer, ModelRegistry registry,

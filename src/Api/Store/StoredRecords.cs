@@ -36,3 +36,8 @@ public sealed record DeliveryAttempt(long Seq, string AlertKey, string Model, st
 
 /// <summary>A lead's recorded conversion: when, and optionally its value and where it was recorded (a CRM, a deal).</summary>
 public sealed record StoredConversion(DateTime At, double? Value, string? Source);
+
+/// <summary>A bundle put in force for a model (<c>promote</c>, <c>auto</c> after a comparison, or <c>rollback</c>), with
+/// the bundle it replaced so that it can be rolled back.</summary>
+public sealed record StoredPromotion(long Seq, string Model, string Action, string Bundle, string ModelVersion, string PreviousBundle,
+    string PreviousModelVersion, bool Forced, DateTime At, string? Comparison);
