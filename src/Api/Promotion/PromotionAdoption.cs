@@ -28,12 +28,18 @@ public sealed class PromotionAdoption(LeadStore store, ModelRegistry registry, I
         }
     }
 
+    // Only a promotion not seen before is adopted: between this instance's swap and its record in the store, the
+    // previous record must not swap the old bundle back.
+    private readonly Dictionary<string, long> _seen = new(StringComparer.Ordinal);
+
     internal async Task AdoptAsync(CancellationToken ct)
     {
         foreach (var model in registry.All)
         {
             var latest = (await store.PromotionsAsync(model.Name, 1, ct)).FirstOrDefault();
-            if (latest is null || string.Equals(latest.Bundle, registry.BundleFolder(model.Name), StringComparison.Ordinal)) continue;
+            if (latest is null || _seen.GetValueOrDefault(model.Name) >= latest.Seq) continue;
+            _seen[model.Name] = latest.Seq;
+            if (string.Equals(latest.Bundle, registry.BundleFolder(model.Name), StringComparison.Ordinal)) continue;
             var (ok, message) = registry.Promote(model.Name, latest.Bundle);
             if (ok) log.LogInformation("Adopted the promotion of model {Model} from the store: {Message}", model.Name, message);
             else log.LogError("The promoted bundle {Bundle} of model {Model} does not load, keeping {Version}: {Message}", latest.Bundle, model.Name, model.ModelVersion, message);
