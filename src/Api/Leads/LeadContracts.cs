@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.Json;
 using LeadML.Api.Scoring;
 using LeadML.Api.Store;
@@ -10,7 +11,8 @@ public sealed record LeadRequest
     /// <summary>Scoring model by name; the default when omitted.</summary>
     public string? Model { get; init; }
     /// <summary>Attribute values by column name: strings, numbers, booleans or null.</summary>
-    public Dictionary<string, JsonElement>? Attributes { get; init; }
+    [JsonConverter(typeof(LeadML.Api.Scoring.AttributeTextConverter))]
+    public Dictionary<string, string?>? Attributes { get; init; }
     /// <summary>When the lead was created; now when omitted.</summary>
     public DateTimeOffset? CreatedAt { get; init; }
     /// <summary>When the lead converted; a converted lead is no longer rescored nor alerted on.</summary>

@@ -7,24 +7,37 @@ namespace LeadML.Api.Scoring;
 public sealed record ScoreRequest
 {
     /// <summary>Scoring model by name; the configured default when omitted.</summary>
+    /// <example>sample</example>
     public string? Model { get; init; }
     /// <summary>Your id for the lead, echoed back.</summary>
+    /// <example>L000123</example>
     public string? LeadId { get; init; }
     /// <summary>Attribute values by column name: strings, numbers, booleans or null.</summary>
-    public Dictionary<string, JsonElement>? Attributes { get; init; }
-    /// <summary>The lead's activity. Events at or after <see cref="AsOf"/> are ignored (point in time).</summary>
+    /// <example>{"industry":"Software","job_title":"CEO","company_size":250,"country":"Germany","budget_known":"yes"}</example>
+    [JsonConverter(typeof(AttributeTextConverter))]
+    public Dictionary<string, string?>? Attributes { get; init; }
+    /// <summary>The lead's activity. Events at or after <c>asOf</c> are ignored (point in time).</summary>
+    /// <example>[{"type":"page_view","detail":"/pricing","timestamp":"2025-11-20T10:00:00Z"},{"type":"quote_request","timestamp":"2025-11-28T09:30:00Z"}]</example>
     public List<EventInput>? Events { get; init; }
-    /// <summary>When the lead was created; defaults to <see cref="AsOf"/> (a new lead).</summary>
+    /// <summary>When the lead was created; defaults to <c>asOf</c> (a new lead).</summary>
+    /// <example>2025-09-01T00:00:00Z</example>
     public DateTimeOffset? CreatedAt { get; init; }
     /// <summary>The time to score at; defaults to now.</summary>
+    /// <example>2025-12-01T00:00:00Z</example>
     public DateTimeOffset? AsOf { get; init; }
 }
 
 /// <summary>One activity of a lead.</summary>
 public sealed record EventInput
 {
+    /// <summary>Event type, e.g. page_view, email_open, email_click, form_submit, quote_request, unsubscribe.</summary>
+    /// <example>page_view</example>
     public string? Type { get; init; }
+    /// <summary>Page path or campaign, when the type has one.</summary>
+    /// <example>/pricing</example>
     public string? Detail { get; init; }
+    /// <summary>When it happened (ISO 8601).</summary>
+    /// <example>2025-11-20T10:00:00Z</example>
     public DateTimeOffset? Timestamp { get; init; }
 }
 

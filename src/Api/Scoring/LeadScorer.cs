@@ -177,18 +177,13 @@ public static class LeadScorer
     /// <summary>Turns a request into a <see cref="LeadInput"/>, naming the JSON path of anything unusable.</summary>
     public static LeadInput FromRequest(ScoreRequest r, DateTime now, string path = "$")
     {
-        var attributes = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var (name, value) in r.Attributes ?? [])
+        var attributes = r.Attributes ?? new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (name, value) in attributes)
         {
-            attributes[name] = value.ValueKind switch
+            if (ReferenceEquals(value, AttributeTextConverter.Invalid) || value == AttributeTextConverter.Invalid)
             {
-                JsonValueKind.String => value.GetString(),
-                JsonValueKind.Number => value.GetRawText(),
-                JsonValueKind.True => "true",
-                JsonValueKind.False => "false",
-                JsonValueKind.Null or JsonValueKind.Undefined => null,
-                _ => throw new RequestValidationException($"{path}.attributes.{name}", "must be a string, number, boolean or null"),
-            };
+                throw new RequestValidationException($"{path}.attributes.{name}", "must be a string, number, boolean or null");
+            }
         }
         var asOf = r.AsOf?.UtcDateTime ?? now;
         var createdAt = r.CreatedAt?.UtcDateTime ?? asOf;

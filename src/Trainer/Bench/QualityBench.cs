@@ -1,3 +1,5 @@
+using LeadML.Features.Rules;
+using LeadML.Features.Bundles;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -13,6 +15,9 @@ internal sealed record QualityResult(
     string DataSet, int Rows, int TestRows, double ModelAuc, double Target, string TargetNote, double? PointsAuc,
     string ChosenModel, double Seconds)
 {
+    /// <summary>More to report below the table (the sample's recovery of its true effects).</summary>
+    public string? Details { get; init; }
+
     /// <summary>Whether the model's test ROC-AUC reaches the target.</summary>
     public bool Met => ModelAuc >= Target;
     public double? PointsRatio => PointsAuc / ModelAuc;
@@ -65,8 +70,15 @@ internal static class QualityBench
         var (metrics, seconds) = Train(history, Path.Combine(folder, "model"), log);
         var truth = TruthAuc(Path.Combine(history, "truth-probabilities.csv"), metrics);
         log($"sample: truth ROC-AUC {truth.Auc:F4} on {truth.Rows:N0} rows of the test cut-offs");
+        // Do the suggested points recover the generator's true effects? (Spearman ≥ 0.9, right signs, no post-conversion criteria.)
+        var bundle = ModelBundle.Load(Path.Combine(folder, "model"));
+        var truthJson = JsonNode.Parse(File.ReadAllText(Path.Combine(history, "truth.json")))!.AsObject();
+        var recovery = TruthRecovery.Evaluate(truthJson, bundle.ReadOptional<RuleSet>(ModelBundle.SuggestedRuleSetFile)!, bundle.Spec, EvaluationSample.Read(bundle.Directory!));
         return Result("sample", metrics, truth.Auc - SampleTolerance,
-            $"truth AUC {truth.Auc:F4} − 0.01 ({truth.Rows:N0} truth rows)", seconds);
+            $"truth AUC {truth.Auc:F4} − 0.01 ({truth.Rows:N0} truth rows)", seconds) with
+        {
+            Details = "Recovery of the true effects by the suggested points on the sample history (targets: Spearman ≥ 0.9, every effect of magnitude ≥ 0.3 with the right sign, no criterion on post-conversion events):\n\n" + TruthRecovery.Format(recovery),
+        };
     }
 
     private static (JsonObject Metrics, double Seconds) Train(string history, string output, Action<string> log)
@@ -122,6 +134,7 @@ internal static class QualityBench
             s.AppendLine(CultureInfo.InvariantCulture,
                 $"| {r.DataSet} | {r.Rows:N0} | {r.TestRows:N0} | {r.ModelAuc:F4} | {r.Target:F3} ({r.TargetNote}) | {r.ModelAuc / r.Target:F3} | {(r.Met ? "✓" : "✗")} | {points} | {ratio} | {r.ChosenModel} | {r.Seconds:F1} |");
         }
+        foreach (var r in results.Where(r => r.Details is not null)) s.AppendLine().AppendLine(r.Details);
         return s.ToString();
     }
 }

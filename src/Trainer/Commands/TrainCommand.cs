@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LeadML.Features.Bundles;
 using LeadML.Trainer.Modeling;
+using LeadML.Trainer.Points;
 using LeadML.Trainer.Reporting;
 using LeadML.Trainer.Store;
 using LeadML.Trainer.Training;
@@ -25,10 +26,12 @@ internal static class TrainCommand
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON on standard output (progress goes to standard error)" };
         var linearOnly = new Option<bool>("--linear-only") { Description = "Only try the logistic regression" };
         var treesOnly = new Option<bool>("--trees-only") { Description = "Only try gradient-boosted trees" };
+        var precision = new Option<double?>("--target-precision") { Description = "Sales-ready threshold: the lowest score whose leads convert at least at this rate (e.g. 0.3)" };
+        var capacity = new Option<double?>("--sales-capacity") { Description = "Sales-ready threshold: the lowest score that sends at most this many leads a month to sales" };
         var threads = new Option<int>("--threads") { Description = "Training threads", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
         var command = new Command("train", "Train a model on history, evaluate it out of time, and write a bundle")
         {
-            history, schema, output, json, linearOnly, treesOnly, threads, model,
+            history, schema, output, json, linearOnly, treesOnly, precision, capacity, threads, model,
         };
         command.SetAction(r => CommandErrors.Run(() =>
         {
@@ -43,6 +46,7 @@ internal static class TrainCommand
                 Schema = fromStore is null ? r.GetValue(schema) : null,
                 Out = r.GetValue(output)!,
                 Search = new SearchOptions { LinearOnly = r.GetValue(linearOnly), TreesOnly = r.GetValue(treesOnly), Threads = r.GetValue(threads) },
+                Thresholds = new ThresholdOptions { TargetPrecision = r.GetValue(precision), CapacityPerMonth = r.GetValue(capacity) },
             };
             TrainingSummary? summary = null;
             var started = DateTime.UtcNow;

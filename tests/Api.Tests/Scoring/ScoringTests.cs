@@ -196,6 +196,10 @@ public sealed class ScoringTests(TrainedBundle bundle) : IDisposable
         var swagger = JsonNode.Parse(await c.GetStringAsync("/swagger/v1/swagger.json"))!;
         Assert.NotNull(swagger["paths"]!["/score"]);
         Assert.NotNull(swagger["paths"]!["/score/batch"]);
+        // Examples a developer can send as they are.
+        var request = swagger["components"]!["schemas"]!["ScoreRequest"]!["properties"]!;
+        Assert.Equal("Software", request["attributes"]!["example"]!["industry"]!.GetValue<string>());
+        Assert.Equal("page_view", request["events"]!["example"]![0]!["type"]!.GetValue<string>());
     }
 
     [Fact]
