@@ -15,6 +15,7 @@ internal static class Program
             InspectCommand.Create(),
             ReportCommand.Create(),
             CompareCommand.Create(),
+            ExportCommand.Create(),
             BenchCommand.Create(),
         };
         return root.Parse(args).Invoke();

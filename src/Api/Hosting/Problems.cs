@@ -27,6 +27,7 @@ public sealed class Problems(IProblemDetailsService problems, ILogger<Problems> 
         RequestValidationException v => (400, "Invalid request", v.Path, v.Message),
         UnknownModelException u => (404, "Unknown model", "$.model", u.Message),
         RuleSets.RuleSetConflictException c => (409, "Conflict", null, c.Message),
+        Outcomes.ConversionConflictException c => (409, "Conflict", "$.at", c.Message),
         KeyNotFoundException k => (404, "Not found", null, k.Message),
         BadHttpRequestException { InnerException: JsonException j } => (400, "Unreadable JSON", j.Path ?? "$", Clean(j.Message)),
         BadHttpRequestException b when b.StatusCode == 413 => (413, "Request too large", null, b.Message),

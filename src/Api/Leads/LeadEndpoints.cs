@@ -30,6 +30,9 @@ public static class LeadEndpoints
         app.MapPost("/events", PostEvents).WithTags("Leads").RequireKey(KeyRole.Scoring)
             .WithSummary("Add events of many leads in one transaction (idempotent by event id)");
         AlertEndpoints.Map(app);
+        Outcomes.ConversionEndpoints.Map(app);
+        Outcomes.OutcomeEndpoints.Map(app);
+        Promotion.PromotionEndpoints.Map(app);
     }
 
     private static async Task<Ok<LeadScoreSummary>> Put(string id, LeadRequest request, LeadStore store, LeadRescorer rescorer, ModelRegistry registry,

@@ -11,7 +11,7 @@ namespace LeadML.Api.Store;
 /// leads, events, score history, the alerts outbox and the delivery log. Decisions (scores, alerts) are made by the
 /// callers inside the transactions this class opens, so a score change and its alert commit together.
 /// </summary>
-public sealed class LeadStore : IDisposable
+public sealed partial class LeadStore : IDisposable
 {
     private const string LeadColumns = "model, id, attributes, created_at, converted_at, score, grade, sales_ready, alert_seq, model_version, rule_set_version, event_count, last_event_at, scored_at, updated_at, next_rescore_at, rescore_count";
     private readonly string? _sqlite;
@@ -133,13 +133,15 @@ public sealed class LeadStore : IDisposable
         return (await GetLeadAsync(c, tx, model, id, ct))!;
     }
 
-    /// <summary>Creates or replaces a lead's attributes and dates (its score and events stay) and returns it locked.</summary>
+    /// <summary>Creates or replaces a lead's attributes and dates (its score and events stay) and returns it locked. A
+    /// missing <paramref name="convertedAt"/> keeps a conversion already recorded (<c>POST /leads/{id}/conversion</c>):
+    /// a CRM resending attributes must not erase it; only an admin undoes a conversion.</summary>
     public async Task<StoredLead> UpsertLeadAsync(DbConnection c, DbTransaction tx, string model, string id, IReadOnlyDictionary<string, string?> attributes,
         DateTime createdAt, DateTime? convertedAt, DateTime now, CancellationToken ct)
     {
         await Sql.ExecAsync(c, tx, """
             INSERT INTO leads (model, id, attributes, created_at, converted_at, updated_at) VALUES (@m, @id, @a, @c, @conv, @u)
-            ON CONFLICT (model, id) DO UPDATE SET attributes = @a, created_at = @c, converted_at = @conv, updated_at = @u
+            ON CONFLICT (model, id) DO UPDATE SET attributes = @a, created_at = @c, converted_at = COALESCE(@conv, leads.converted_at), updated_at = @u
             """, ct, ("m", model), ("id", id), ("a", JsonSerializer.Serialize(attributes)), ("c", Sql.Ms(createdAt)),
             ("conv", convertedAt is { } cv ? Sql.Ms(cv) : null), ("u", Sql.Ms(now)));
         return (await GetLeadAsync(c, tx, model, id, ct))!;

@@ -38,6 +38,8 @@ public static class LeadStoreSetup
         builder.Services.AddSingleton<LeadRescorer>();
         builder.Services.AddHostedService<RescoringService>();
         builder.Services.AddHostedService<AlertDelivery>();
+        builder.Services.AddOptions<Promotion.PromotionOptions>().Bind(builder.Configuration.GetSection(Promotion.PromotionOptions.Section));
+        builder.Services.AddHostedService<Promotion.PromotionAdoption>();
         return builder;
     }
 }

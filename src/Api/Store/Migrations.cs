@@ -118,6 +118,24 @@ internal static class Migrations
                 detail TEXT NULL);
             CREATE INDEX rule_set_audit_model ON rule_set_audit (model, id);
             """),
+        new(2, "conversion value and source", """
+            ALTER TABLE leads ADD COLUMN conversion_value {real} NULL;
+            ALTER TABLE leads ADD COLUMN conversion_source TEXT NULL
+            """),
+        new(3, "promotions of bundles", """
+            CREATE TABLE promotions (
+                seq {identity},
+                model TEXT NOT NULL,
+                action TEXT NOT NULL,
+                bundle TEXT NOT NULL,
+                model_version TEXT NOT NULL,
+                previous_bundle TEXT NOT NULL,
+                previous_model_version TEXT NOT NULL,
+                forced INTEGER NOT NULL,
+                at BIGINT NOT NULL,
+                comparison TEXT NULL);
+            CREATE INDEX promotions_model ON promotions (model, seq)
+            """),
     ];
 
     /// <summary>Applies the migrations not yet recorded, each in its own transaction. On PostgreSQL an advisory lock

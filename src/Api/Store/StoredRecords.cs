@@ -21,6 +21,8 @@ public static class ScoreReasons
     public const string Rescoring = "rescoring";
     public const string NewRuleSet = "new rule set";
     public const string NewModel = "new model";
+    public const string Conversion = "conversion";
+    public const string ConversionUndone = "conversion undone";
 }
 
 /// <summary>An alert in the outbox. <see cref="Key"/> is unique and stable: it is the idempotency key webhooks see.</summary>
@@ -31,3 +33,11 @@ public sealed record StoredAlert(long Seq, string Key, string Model, string Lead
 /// <summary>One delivery attempt of an alert to one webhook.</summary>
 public sealed record DeliveryAttempt(long Seq, string AlertKey, string Model, string LeadId, string Webhook, int Attempt, DateTime At, int? StatusCode,
     string? Error, bool Succeeded, double DurationMs, string Instance);
+
+/// <summary>A lead's recorded conversion: when, and optionally its value and where it was recorded (a CRM, a deal).</summary>
+public sealed record StoredConversion(DateTime At, double? Value, string? Source);
+
+/// <summary>A bundle put in force for a model (<c>promote</c>, <c>auto</c> after a comparison, or <c>rollback</c>), with
+/// the bundle it replaced so that it can be rolled back.</summary>
+public sealed record StoredPromotion(long Seq, string Model, string Action, string Bundle, string ModelVersion, string PreviousBundle,
+    string PreviousModelVersion, bool Forced, DateTime At, string? Comparison);

@@ -16,7 +16,7 @@ internal static class CompareCommand
     {
         var next = new Argument<string>("new") { Description = "The new (challenger) bundle folder" };
         var against = new Option<string>("--against") { Description = "The current (champion) bundle folder", Required = true };
-        var history = new Option<string>("--history") { Description = "History to score both on (its months after both training windows)", Required = true };
+        var history = new Option<string>("--history") { Description = "History to score both on (its months after both training windows): a folder, or sqlite:PATH / \"postgres:CONNECTION\"", Required = true };
         var schema = new Option<string?>("--schema") { Description = "Schema file for the history" };
         var json = new Option<bool>("--json") { Description = "Print the comparison as JSON" };
         var command = new Command("compare", "Score two bundles on the same recent months neither was trained on; adds the comparison to the new bundle's report")
@@ -29,7 +29,8 @@ internal static class CompareCommand
             var console = CommandErrors.Human(asJson);
             var challenger = ModelBundle.Load(r.GetValue(next)!);
             var champion = ModelBundle.Load(r.GetValue(against)!);
-            var h = HistoryReader.Read(r.GetValue(history)!, r.GetValue(schema));
+            using var fromStore = Store.StoreFolder.For(r.GetValue(history)!, null, r.GetValue(schema), console);
+            var h = HistoryReader.Read(fromStore?.Path ?? r.GetValue(history)!, fromStore is null ? r.GetValue(schema) : null);
             var result = BundleComparison.Run(champion, challenger, h, s => console.MarkupLine($"[grey]{Markup.Escape(s)}[/]"));
             Record(challenger, result);
             if (asJson)

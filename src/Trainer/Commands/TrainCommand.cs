@@ -5,6 +5,7 @@ using LeadML.Features.Bundles;
 using LeadML.Trainer.Modeling;
 using LeadML.Trainer.Points;
 using LeadML.Trainer.Reporting;
+using LeadML.Trainer.Store;
 using LeadML.Trainer.Training;
 using Spectre.Console;
 
@@ -15,7 +16,11 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var history = new Option<string>("--history") { Description = "History folder or leads file", Required = true };
+        var history = new Option<string>("--history")
+        {
+            Description = "History folder or leads file, or the Api's lead store: sqlite:PATH or \"postgres:CONNECTION\"", Required = true,
+        };
+        var model = new Option<string?>("--model") { Description = "With a store history: the scoring model whose leads to train on" };
         var schema = new Option<string?>("--schema") { Description = "Schema file (JSON); default: leadml.json in the history folder, else default names" };
         var output = new Option<string>("--out") { Description = "Bundle folder to write, e.g. models/sample", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON on standard output (progress goes to standard error)" };
@@ -26,16 +31,19 @@ internal static class TrainCommand
         var threads = new Option<int>("--threads") { Description = "Training threads", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
         var command = new Command("train", "Train a model on history, evaluate it out of time, and write a bundle")
         {
-            history, schema, output, json, linearOnly, treesOnly, precision, capacity, threads,
+            history, schema, output, json, linearOnly, treesOnly, precision, capacity, threads, model,
         };
         command.SetAction(r => CommandErrors.Run(() =>
         {
             var asJson = r.GetValue(json);
             var console = CommandErrors.Human(asJson);
+            // A store is exported to a temporary history folder first (its schema keeps --schema's settings), then
+            // trained on like any export.
+            using var fromStore = StoreFolder.For(r.GetValue(history)!, r.GetValue(model), r.GetValue(schema), console);
             var options = new TrainOptions
             {
-                History = r.GetValue(history)!,
-                Schema = r.GetValue(schema),
+                History = fromStore?.Path ?? r.GetValue(history)!,
+                Schema = fromStore is null ? r.GetValue(schema) : null,
                 Out = r.GetValue(output)!,
                 Search = new SearchOptions { LinearOnly = r.GetValue(linearOnly), TreesOnly = r.GetValue(treesOnly), Threads = r.GetValue(threads) },
                 Thresholds = new ThresholdOptions { TargetPrecision = r.GetValue(precision), CapacityPerMonth = r.GetValue(capacity) },

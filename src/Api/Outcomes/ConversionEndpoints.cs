@@ -1,0 +1,132 @@
+using LeadML.Api.Alerts;
+using LeadML.Api.Hosting;
+using LeadML.Api.Leads;
+using LeadML.Api.Scoring;
+using LeadML.Api.Store;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LeadML.Api.Outcomes;
+
+/// <summary>A lead became a customer (<c>POST /leads/{id}/conversion</c>).</summary>
+public sealed record ConversionRequest
+{
+    /// <summary>Scoring model by name; the default when omitted.</summary>
+    public string? Model { get; init; }
+    /// <summary>When the lead converted; now when omitted. Not in the future, not before the lead was created.</summary>
+    public DateTimeOffset? At { get; init; }
+    /// <summary>The deal's value (any currency, ≥ 0), optional.</summary>
+    public double? Value { get; init; }
+    /// <summary>Where the conversion was recorded (a CRM, a deal id), optional, at most 256 characters.</summary>
+    public string? Source { get; init; }
+}
+
+/// <summary>A lead's conversion as stored.</summary>
+/// <param name="Status"><c>recorded</c> (new), <c>unchanged</c> (a repeat with the same data), <c>updated</c> (same
+/// time, new value or source), <c>replaced</c> (another time, by an admin), or <c>undone</c>.</param>
+public sealed record ConversionResponse(string LeadId, string Model, DateTimeOffset? At, double? Value, string? Source, string Status,
+    double? Score, string? Grade);
+
+/// <summary>A second conversion time for a lead that already has one: only an admin may replace it.</summary>
+public sealed class ConversionConflictException(string message) : Exception(message);
+
+/// <summary>
+/// Outcomes in: <c>POST /leads/{id}/conversion</c> records that a lead became a customer (idempotent: a repeat with
+/// the same data changes nothing), <c>DELETE /leads/{id}/conversion</c> (admin key) undoes it. Either rescoring the lead
+/// in the same transaction with reason <c>conversion</c> / <c>conversion undone</c>; a converted lead is no longer
+/// rescored on schedule and raises no alerts (<see cref="LeadRescorer"/>).
+/// </summary>
+public static class ConversionEndpoints
+{
+    private const int MaxSourceLength = 256;
+
+    public static void Map(WebApplication app)
+    {
+        app.MapPost("/leads/{id}/conversion", Post).WithTags("Outcomes").RequireKey(KeyRole.Scoring)
+            .WithSummary("Record that a lead converted (idempotent; another time answers 409 unless the key is an admin key)");
+        app.MapDelete("/leads/{id}/conversion", Delete).WithTags("Outcomes").RequireKey(KeyRole.Admin)
+            .WithSummary("Undo a lead's conversion");
+    }
+
+    private static async Task<Results<Ok<ConversionResponse>, ProblemHttpResult>> Post(string id, ConversionRequest request, HttpContext http, LeadStore store,
+        LeadRescorer rescorer, ModelRegistry registry, ApiKeys keys, TimeProvider clock, string? model = null, CancellationToken ct = default)
+    {
+        var scoring = registry.Get(request.Model ?? model);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var at = request.At?.UtcDateTime ?? now;
+        // Milliseconds are what the store keeps: a repeat must compare equal to what was stored.
+        at = new DateTime(at.Ticks - at.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+        if (at > now) throw new RequestValidationException("$.at", $"is {request.At:O}, in the future");
+        if (request.Value is { } v && (!double.IsFinite(v) || v < 0)) throw new RequestValidationException("$.value", $"is {v}; use a finite amount ≥ 0");
+        var source = string.IsNullOrWhiteSpace(request.Source) ? null : request.Source.Trim();
+        if (source?.Length > MaxSourceLength) throw new RequestValidationException("$.source", $"is longer than {MaxSourceLength} characters");
+        var isAdmin = keys.Check(http, KeyRole.Admin) is null;
+        var wanted = new StoredConversion(at, request.Value, source);
+
+        var result = await store.WriteAsync<ConversionResponse?>(async (c, tx) =>
+        {
+            var lead = await store.GetLeadAsync(c, tx, scoring.Name, id, ct);
+            if (lead is null) return null;
+            if (at < lead.CreatedAt) throw new RequestValidationException("$.at", $"is before the lead was created ({lead.CreatedAt:O})");
+            var stored = await store.ConversionAsync(c, tx, scoring.Name, id, ct);
+            string status;
+            if (stored is null) status = "recorded";
+            else if (stored == wanted) return Response(lead, stored, "unchanged");
+            else if (stored.At == at) status = "updated";
+            else if (isAdmin) status = "replaced";
+            else
+            {
+                throw new ConversionConflictException(
+                    $"lead '{id}' already converted at {stored.At:O}; a different time ({at:O}) needs an admin key, or undo the conversion first");
+            }
+            await store.SetConversionAsync(c, tx, scoring.Name, id, wanted, now, ct);
+            if (status == "updated") return Response(lead, wanted, status);
+            var r = await RescoreAsync(c, tx, store, rescorer, lead with { ConvertedAt = at }, scoring, now, ScoreReasons.Conversion, ct);
+            return Response(r, wanted, status);
+        }, ct);
+        return result is null ? NotFound(scoring.Name, id) : TypedResults.Ok(result);
+    }
+
+    private static async Task<Results<Ok<ConversionResponse>, ProblemHttpResult>> Delete(string id, LeadStore store, LeadRescorer rescorer, ModelRegistry registry,
+        TimeProvider clock, string? model = null, CancellationToken ct = default)
+    {
+        var scoring = registry.Get(model);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var result = await store.WriteAsync<ConversionResponse?>(async (c, tx) =>
+        {
+            var lead = await store.GetLeadAsync(c, tx, scoring.Name, id, ct);
+            if (lead?.ConvertedAt is null) return null;
+            await store.SetConversionAsync(c, tx, scoring.Name, id, null, now, ct);
+            var r = await RescoreAsync(c, tx, store, rescorer, lead with { ConvertedAt = null }, scoring, now, ScoreReasons.ConversionUndone, ct);
+            return new ConversionResponse(id, scoring.Name, null, null, null, "undone", r.Score, r.Grade);
+        }, ct);
+        return result is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No conversion", detail: $"model {scoring.Name} has no converted lead '{id}'",
+                extensions: Errors("$.leadId", $"model {scoring.Name} has no converted lead '{id}'"))
+            : TypedResults.Ok(result);
+    }
+
+    /// <summary>Scores the lead again and makes sure its history shows why, even when the score itself did not move
+    /// (the rescorer writes an entry only for a change).</summary>
+    private static async Task<StoredLead> RescoreAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, LeadStore store, LeadRescorer rescorer,
+        StoredLead lead, ScoringModel scoring, DateTime now, string reason, CancellationToken ct)
+    {
+        var r = await rescorer.RescoreAsync(c, tx, lead, scoring, now, reason, null, ct);
+        if (!r.Changed)
+        {
+            await store.AddHistoryAsync(c, tx, lead.Model, lead.Id, new ScoreChange(now, r.Score.Score, lead.Score, r.Score.Grade, r.Lead.SalesReady,
+                r.Score.ModelVersion, r.Score.RuleSetVersion, reason), ct);
+        }
+        return r.Lead;
+    }
+
+    private static ConversionResponse Response(StoredLead lead, StoredConversion conversion, string status) =>
+        new(lead.Id, lead.Model, new DateTimeOffset(conversion.At, TimeSpan.Zero), conversion.Value, conversion.Source, status, lead.Score, lead.Grade);
+
+    private static ProblemHttpResult NotFound(string model, string id) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown lead",
+        detail: $"model {model} has no lead '{id}'", extensions: Errors("$.leadId", $"model {model} has no lead '{id}'"));
+
+    private static Dictionary<string, object?> Errors(string path, string message) => new()
+    {
+        ["errors"] = new Dictionary<string, string[]> { [path] = [message] },
+    };
+}

@@ -1,0 +1,64 @@
+using System.Text.Json.Nodes;
+using LeadML.Api.Hosting;
+using LeadML.Api.Scoring;
+using LeadML.Api.Store;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LeadML.Api.Outcomes;
+
+/// <summary>One grade's observed outcomes beside what the bundle's report promised.</summary>
+/// <param name="Leads">Open leads in this grade at the cut-off (scored by the model version in force).</param>
+/// <param name="Conversions">Of those, converted within the horizon after the cut-off (so far, when the horizon is not over).</param>
+/// <param name="ObservedRate">Conversions over leads; null without leads.</param>
+/// <param name="PromisedRate">The grade's conversion rate on the test period in the bundle's report (<c>metrics.json</c>
+/// <c>grades.test</c>); null for a grade the bundle's suggestion does not have.</param>
+public sealed record GradeOutcome(string Grade, int Leads, int Conversions, double? ObservedRate, double? PromisedRate);
+
+/// <summary>Observed conversion per grade for the model version in force, at one cut-off.</summary>
+/// <param name="HorizonComplete">False when the horizon after the cut-off is not over yet: the observed rates can still grow.</param>
+public sealed record OutcomesResponse(string Model, string ModelVersion, int HorizonDays, DateTimeOffset Cutoff, bool HorizonComplete, IReadOnlyList<GradeOutcome> Grades);
+
+/// <summary>
+/// <c>GET /outcomes?model=NAME[&amp;cutoff=TIME]</c>: are A leads still converting at the rate the report promised? The
+/// store is read as the report's test period was built: a snapshot at the cut-off (default: now − the bundle's
+/// horizon, so that every outcome is known), where each open lead counts in the grade of its score in force then (by
+/// the model version in force now), and converts when its recorded conversion falls within the horizon after it.
+/// </summary>
+public static class OutcomeEndpoints
+{
+    public static void Map(WebApplication app)
+    {
+        if (app.Services.GetService<LeadStore>() is null) return;
+        app.MapGet("/outcomes", Get).WithTags("Outcomes").RequireKey(KeyRole.Scoring)
+            .WithSummary("Observed conversion rate per grade of the model version in force, beside the rate its report promised");
+    }
+
+    private static async Task<Ok<OutcomesResponse>> Get(ModelRegistry registry, LeadStore store, TimeProvider clock, string? model = null,
+        DateTimeOffset? cutoff = null, CancellationToken ct = default)
+    {
+        var m = registry.Get(model);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var horizon = m.Bundle.Manifest.Window.HorizonDays > 0 ? m.Bundle.Manifest.Window.HorizonDays : 90;
+        var at = cutoff?.UtcDateTime ?? now.AddDays(-horizon);
+        if (at > now) throw new RequestValidationException("$.cutoff", $"is {cutoff:O}, in the future");
+        var promised = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (m.Bundle.Metrics["grades"]?["test"] is JsonArray stats)
+        {
+            foreach (var s in stats)
+            {
+                if (s?["grade"]?.GetValue<string>() is { } g && s["conversionRate"] is JsonValue rate) promised[g] = rate.GetValue<double>();
+            }
+        }
+        var leads = await store.GradesAtAsync(m.Name, m.ModelVersion, at, ct);
+        var end = at.AddDays(horizon);
+        var grades = m.Rules.Grades.Select(g => g.Grade).Concat(leads.Select(l => l.Grade)).Distinct(StringComparer.Ordinal);
+        var result = grades.Select(grade =>
+        {
+            var of = leads.Where(l => l.Grade == grade).ToList();
+            var conversions = of.Count(l => l.ConvertedAt is { } c && c <= end);
+            return new GradeOutcome(grade, of.Count, conversions, of.Count == 0 ? null : Math.Round((double)conversions / of.Count, 6),
+                promised.TryGetValue(grade, out var p) ? p : null);
+        }).ToList();
+        return TypedResults.Ok(new OutcomesResponse(m.Name, m.ModelVersion, horizon, new DateTimeOffset(at, TimeSpan.Zero), end <= now, result));
+    }
+}

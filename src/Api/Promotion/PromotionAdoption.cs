@@ -1,0 +1,48 @@
+using LeadML.Api.Leads;
+using LeadML.Api.Scoring;
+using LeadML.Api.Store;
+using Microsoft.Extensions.Options;
+
+namespace LeadML.Api.Promotion;
+
+/// <summary>
+/// Keeps the bundle of the latest promotion in force: on start (a promotion outlives a restart, though the settings
+/// still name the first bundle) and every rescoring poll (an instance on the same PostgreSQL follows a promotion made
+/// through another). A bundle that no longer loads is logged and the one in force keeps serving.
+/// </summary>
+public sealed class PromotionAdoption(LeadStore store, ModelRegistry registry, IOptions<RescoringOptions> options, ILogger<PromotionAdoption> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await AdoptAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                log.LogError(e, "Reading promotions from the store failed");
+            }
+            await Task.Delay(options.Value.PollInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    // Only a promotion not seen before is adopted: between this instance's swap and its record in the store, the
+    // previous record must not swap the old bundle back.
+    private readonly Dictionary<string, long> _seen = new(StringComparer.Ordinal);
+
+    internal async Task AdoptAsync(CancellationToken ct)
+    {
+        foreach (var model in registry.All)
+        {
+            var latest = (await store.PromotionsAsync(model.Name, 1, ct)).FirstOrDefault();
+            if (latest is null || _seen.GetValueOrDefault(model.Name) >= latest.Seq) continue;
+            _seen[model.Name] = latest.Seq;
+            if (string.Equals(latest.Bundle, registry.BundleFolder(model.Name), StringComparison.Ordinal)) continue;
+            var (ok, message) = registry.Promote(model.Name, latest.Bundle);
+            if (ok) log.LogInformation("Adopted the promotion of model {Model} from the store: {Message}", model.Name, message);
+            else log.LogError("The promoted bundle {Bundle} of model {Model} does not load, keeping {Version}: {Message}", latest.Bundle, model.Name, model.ModelVersion, message);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using System.Text.Json.Nodes;
+
+namespace LeadML.Api.Promotion;
+
+/// <summary><c>POST /admin/models/{name}/compare</c>: a candidate bundle folder (relative to the content root, or absolute).</summary>
+public sealed record CompareRequest
+{
+    public string? Bundle { get; init; }
+}
+
+/// <summary><c>POST /admin/models/{name}/promote</c>: the bundle to put in force; <see cref="Force"/> promotes even without
+/// a comparison against the bundle in force that found it not worse.</summary>
+public sealed record PromoteRequest
+{
+    public string? Bundle { get; init; }
+    public bool Force { get; init; }
+}
+
+/// <summary>The comparison (as <c>leadml compare --json</c> prints it) and whether it promoted the candidate (automatic
+/// promotion, <see cref="PromotionOptions.Auto"/>).</summary>
+public sealed record CompareResponse(string Model, string Bundle, JsonObject Comparison, bool NotWorse, bool Promoted, string Message);
+
+/// <summary>What a promotion or rollback did.</summary>
+public sealed record PromotionResponse(string Model, string Action, string Bundle, string ModelVersion, string PreviousBundle, string PreviousModelVersion,
+    bool Forced, DateTimeOffset At);

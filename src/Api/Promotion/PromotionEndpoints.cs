@@ -1,0 +1,165 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LeadML.Api.Hosting;
+using LeadML.Api.Scoring;
+using LeadML.Api.Store;
+using LeadML.Features.Bundles;
+using LeadML.Features.History;
+using LeadML.Trainer.Commands;
+using LeadML.Trainer.Compare;
+using LeadML.Trainer.Store;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace LeadML.Api.Promotion;
+
+/// <summary>
+/// Champion and challenger through the Api (admin key): <c>POST /admin/models/{name}/compare</c> scores the bundle in
+/// force and a candidate on the store's history (the months after both training windows), records the comparison in
+/// the candidate's report, and promotes it when <see cref="PromotionOptions.Auto"/> is on and it is not worse on any
+/// metric; <c>POST …/promote</c> puts a bundle in force (409 without a favourable comparison against the bundle in force,
+/// unless <c>force</c>); <c>POST …/rollback</c> puts back the bundle the last promotion replaced; <c>GET …/promotions</c>
+/// lists them. Promotions are kept in the store and re-applied on start (<see cref="PromotionAdoption"/>).
+/// </summary>
+public static class PromotionEndpoints
+{
+    public static void Map(WebApplication app)
+    {
+        if (app.Services.GetService<LeadStore>() is null) return;
+        var admin = app.MapGroup("/admin/models/{name}").WithTags("Promotion").RequireKey(KeyRole.Admin);
+        admin.MapPost("/compare", Compare).WithSummary("Score the bundle in force and a candidate on the store's recent history; auto-promote when configured");
+        admin.MapPost("/promote", Promote).WithSummary("Put a compared bundle in force (force: without a favourable comparison)");
+        admin.MapPost("/rollback", Rollback).WithSummary("Put back the bundle the last promotion replaced");
+        admin.MapGet("/promotions", List).WithSummary("Promotions and rollbacks of a model, newest first");
+    }
+
+    private static async Task<Results<Ok<CompareResponse>, ProblemHttpResult>> Compare(string name, CompareRequest request, ModelRegistry registry, LeadStore store,
+        IOptions<StoreOptions> storeOptions, IOptions<PromotionOptions> options, IHostEnvironment environment, TimeProvider clock, CancellationToken ct)
+    {
+        var inForce = registry.Get(name);
+        var candidatePath = BundlePath(request.Bundle, environment);
+        var champion = LoadBundle(registry.BundleFolder(name), "$");
+        var challenger = LoadBundle(candidatePath, "$.bundle");
+        ComparisonResult result;
+        try
+        {
+            // The comparison reads the whole history and scores it twice: off the request threads' pool budget.
+            result = await Task.Run(() =>
+            {
+                using var history = StoreFolder.For(StoreSpec(storeOptions.Value, environment), inForce.Name, null)!;
+                return BundleComparison.Run(champion, challenger, HistoryReader.Read(history.Path));
+            }, ct);
+        }
+        catch (InvalidDataException e)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Cannot compare", detail: e.Message);
+        }
+        CompareCommand.Record(challenger, result);
+        var json = BundleComparison.ToJson(result);
+        if (!options.Value.Auto || !result.NewNotWorse)
+        {
+            return TypedResults.Ok(new CompareResponse(inForce.Name, candidatePath, json, result.NewNotWorse, false, result.Verdict));
+        }
+        var promoted = await PutInForceAsync(inForce.Name, candidatePath, "auto", false, json, registry, store, clock, ct);
+        return promoted is PromotionResponse p
+            ? TypedResults.Ok(new CompareResponse(inForce.Name, candidatePath, json, true, true, $"{result.Verdict}; promoted automatically: {p.ModelVersion} is in force"))
+            : (ProblemHttpResult)promoted;
+    }
+
+    private static async Task<Results<Ok<PromotionResponse>, ProblemHttpResult>> Promote(string name, PromoteRequest request, ModelRegistry registry,
+        LeadStore store, IHostEnvironment environment, TimeProvider clock, CancellationToken ct)
+    {
+        var inForce = registry.Get(name);
+        var path = BundlePath(request.Bundle, environment);
+        var candidate = LoadBundle(path, "$.bundle");
+        var comparison = candidate.Metrics["comparison"] as JsonObject;
+        var against = comparison?["current"]?["modelVersion"]?.GetValue<string>();
+        var notWorse = comparison?["newNotWorse"]?.GetValue<bool>() ?? false;
+        if (!request.Force)
+        {
+            var problem = comparison is null ? $"bundle {candidate.Manifest.ModelVersion} was never compared with the bundle in force ({inForce.ModelVersion})"
+                : against != inForce.ModelVersion ? $"bundle {candidate.Manifest.ModelVersion} was compared with {against}, not with the bundle in force ({inForce.ModelVersion})"
+                : !notWorse ? $"the comparison found bundle {candidate.Manifest.ModelVersion} worse than {inForce.ModelVersion} on at least one metric"
+                : null;
+            if (problem is not null)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not promoted",
+                    detail: $"{problem}: compare it first (POST /admin/models/{inForce.Name}/compare), or send \"force\": true",
+                    extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["$.force"] = [problem] } });
+            }
+        }
+        var r = await PutInForceAsync(inForce.Name, path, "promote", request.Force, comparison, registry, store, clock, ct);
+        return r is PromotionResponse p ? TypedResults.Ok(p) : (ProblemHttpResult)r;
+    }
+
+    private static async Task<Results<Ok<PromotionResponse>, ProblemHttpResult>> Rollback(string name, ModelRegistry registry, LeadStore store, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var inForce = registry.Get(name);
+        var last = (await store.PromotionsAsync(inForce.Name, 1, ct)).FirstOrDefault();
+        if (last is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Nothing to roll back",
+                detail: $"model {inForce.Name} has no promotion: the configured bundle is in force");
+        }
+        var r = await PutInForceAsync(inForce.Name, last.PreviousBundle, "rollback", false, null, registry, store, clock, ct);
+        return r is PromotionResponse p ? TypedResults.Ok(p) : (ProblemHttpResult)r;
+    }
+
+    private static async Task<Ok<List<PromotionResponse>>> List(string name, ModelRegistry registry, LeadStore store, int limit = 100, CancellationToken ct = default)
+    {
+        if (limit is < 1 or > 1000) throw new RequestValidationException("$.limit", $"is {limit}; use 1 to 1000");
+        var list = await store.PromotionsAsync(registry.Get(name).Name, limit, ct);
+        return TypedResults.Ok(list.Select(Response).ToList());
+    }
+
+    /// <summary>Swaps the bundle in (the registry loads it completely first; a broken bundle is refused and the old
+    /// one keeps serving) and records the change; returns the response or the problem.</summary>
+    private static async Task<object> PutInForceAsync(string name, string bundle, string action, bool forced, JsonObject? comparison, ModelRegistry registry,
+        LeadStore store, TimeProvider clock, CancellationToken ct)
+    {
+        var before = registry.Get(name);
+        var previousBundle = registry.BundleFolder(name);
+        var (ok, message) = registry.Promote(name, bundle);
+        if (!ok)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Bundle refused",
+                detail: $"{message}; {before.ModelVersion} keeps serving",
+                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["$.bundle"] = [message] } });
+        }
+        var after = registry.Get(name);
+        var p = new StoredPromotion(0, name, action, registry.BundleFolder(name), after.ModelVersion, previousBundle, before.ModelVersion, forced,
+            clock.GetUtcNow().UtcDateTime, comparison?.ToJsonString());
+        await store.AddPromotionAsync(p, ct);
+        return Response(p);
+    }
+
+    private static PromotionResponse Response(StoredPromotion p) =>
+        new(p.Model, p.Action, p.Bundle, p.ModelVersion, p.PreviousBundle, p.PreviousModelVersion, p.Forced, new DateTimeOffset(p.At, TimeSpan.Zero));
+
+    private static ModelBundle LoadBundle(string path, string jsonPath)
+    {
+        try
+        {
+            return ModelBundle.Load(path);
+        }
+        catch (Exception e) when (e is BundleException or IOException or JsonException or InvalidDataException or NotSupportedException)
+        {
+            throw new RequestValidationException(jsonPath, e.Message);
+        }
+    }
+
+    private static string BundlePath(string? bundle, IHostEnvironment environment)
+    {
+        if (string.IsNullOrWhiteSpace(bundle)) throw new RequestValidationException("$.bundle", "is required: the folder of a bundle written by 'leadml train'");
+        var full = Path.GetFullPath(Path.IsPathRooted(bundle) ? bundle : Path.Combine(environment.ContentRootPath, bundle));
+        return Directory.Exists(full) ? full : throw new RequestValidationException("$.bundle", $"'{bundle}' is not a folder");
+    }
+
+    /// <summary>The store as the trainer's export names it, from the Api's own store settings.</summary>
+    internal static string StoreSpec(StoreOptions o, IHostEnvironment environment) => o.Provider.ToLowerInvariant() switch
+    {
+        "postgres" => $"postgres:{o.ConnectionString}",
+        _ => $"sqlite:{(Path.IsPathRooted(o.Path) ? o.Path : Path.Combine(environment.ContentRootPath, o.Path))}",
+    };
+}
