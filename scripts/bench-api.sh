@@ -56,7 +56,7 @@ stored=$(sqlite3 "$work/leadml.db" "SELECT COUNT(*) FROM events" 2>/dev/null || 
 echo "POST /score: $score req/s; POST /events (1 event, rescored, $sync sync): $events req/s; ratio $ratio (>= 0.25 $met); $stored events stored; wrk runs with non-2xx: $errors"
 
 if ((record)); then
-  heading="## Api: event ingestion with rescoring vs /score (issue 7)"
+  heading="## Api: event ingestion with rescoring vs /score"
   if ! grep -qF "$heading" BENCHMARKS.md 2>/dev/null; then
     [[ -f BENCHMARKS.md ]] || printf '# Benchmarks\n' >BENCHMARKS.md
     cat >>BENCHMARKS.md <<MD

@@ -25,8 +25,8 @@ internal sealed record QualityResult(
 
 /// <summary>
 /// <c>leadml bench quality</c>: trains on the sample history and on the three public data sets with the same pipeline
-/// as <c>leadml train</c>, and compares the out-of-time test ROC-AUC with the targets of issue 4 (and the points-only
-/// AUC with 0.97 × the model's, issue 5). The sample's target is the AUC of its true probabilities on the same test
+/// as <c>leadml train</c>, and compares the out-of-time test ROC-AUC with its targets (and the points-only
+/// AUC with 0.97 × the model's). The sample's target is the AUC of its true probabilities on the same test
 /// rows, less 0.01.
 /// </summary>
 internal static class QualityBench
