@@ -163,6 +163,7 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
         await Expect(row.Locator("input.points")).ToBeFocusedAsync();
         await Expect(page.Locator("#criterion-form")).ToBeHiddenAsync();
         var id = (await row.GetAttributeAsync("data-id"))!;
+        await Shot(page, "review-6-criterion-added.png", fullPage: false);
 
         // Grade B above grade A is caught on the page; a hysteresis over 50 by the server; both beside the fields.
         await page.Locator("#grades-open").ClickAsync();
@@ -171,7 +172,7 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
         await minB.FillAsync((aMin + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Expect(page.Locator("#grades-errors")).ToContainTextAsync("must be below grade A's");
         await Expect(minB).ToHaveAttributeAsync("aria-invalid", "true");
-        await Shot(page, "review-6-grade-refused.png", fullPage: false);
+        await Shot(page, "review-7-grade-refused.png", fullPage: false);
         await minB.FillAsync(newB.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Expect(page.Locator("#grades-errors")).ToBeEmptyAsync();
         await page.Locator("#hysteresis").FillAsync("60");
@@ -186,7 +187,7 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
             new() { Timeout = 10_000 }));
         Assert.Equal(before.InForce, (await Figures(page)).InForce);
         await Expect(page.Locator("#whatif")).Not.ToHaveClassAsync("stale");
-        await Shot(page, "review-7-added-and-graded.png", fullPage: false);
+        await Shot(page, "review-8-added-and-graded.png", fullPage: false);
 
         await page.Locator("#save").ClickAsync();
         await Expect(page.Locator("#status")).ToContainTextAsync("Draft v1 saved");
@@ -196,7 +197,7 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
         await page.Locator("#approve").ClickAsync();
         await Expect(page.Locator("#status")).ToContainTextAsync("v1 approved by Ann Marketer");
         await Expect(page.Locator("#version-1")).ToContainTextAsync("in force");
-        await Shot(page, "review-8-approved.png", fullPage: false);
+        await Shot(page, "review-9-approved.png", fullPage: false);
 
         var v1 = await RuleSetEndpointsTests.Send(admin, HttpMethod.Get, "/rulesets/sample/1");
         Assert.Equal("approved", (string?)v1["summary"]!["status"]);
@@ -241,6 +242,20 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
         await Expect(page.Locator("#whatif-chart")).ToBeInViewportAsync();
         await Expect(page.Locator("#save")).ToBeInViewportAsync();
         await Shot(page, "review-4-viewport.png", fullPage: false);
+
+        // With the criterion form and the grade editor open the table gives way; the page itself still does not scroll.
+        await page.Locator("#add-open").ClickAsync();
+        await page.Locator("#grades-open").ClickAsync();
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollHeight <= 720 && document.documentElement.scrollWidth <= 1280"));
+        await Expect(page.Locator("#save")).ToBeInViewportAsync();
+        await Expect(page.Locator("#hysteresis")).ToBeInViewportAsync();
+        await Expect(page.Locator("#nc-add")).ToBeInViewportAsync();
+        await Expect(page.Locator("#whatif-chart")).ToBeInViewportAsync();
+        await Shot(page, "review-4-viewport-editors-open.png", fullPage: false);
+        await page.Locator("#nc-cancel").ClickAsync();
+        await Expect(page.Locator("#add-open")).ToBeFocusedAsync();
+        await page.Locator("#grades-open").ClickAsync();
+        await Expect(page.Locator("#grades-editor")).ToBeHiddenAsync();
 
         // Tab order: the key, Connect, the model picker, the report link, then the criteria.
         await page.Locator("#api-key").FocusAsync();

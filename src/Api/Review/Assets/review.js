@@ -488,7 +488,8 @@ function showProblem(err, what, addingIndex) {
       focus ??= id;
     }
   }
-  if (errors.length) $("whatif").classList.add("stale");
+  // A refused new criterion leaves the draft as it was; a refused draft leaves the what-if figures behind it.
+  if (errors.length && addingIndex === undefined) $("whatif").classList.add("stale");
   status(`${what}: ${err.message}`, true);
   if (focus && $(focus) && addingIndex !== undefined) $(focus).focus();
 }
