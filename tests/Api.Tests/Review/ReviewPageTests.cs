@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using LeadML.Api.Tests.Fixtures;
 using LeadML.Api.Tests.RuleSets;
+using LeadML.Features.Featurization;
 using LeadML.Tests.Shared;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -97,6 +98,135 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
     }
 
     [Fact]
+    public async Task AMarketerAddsACriterionAndMovesGradeBApprovesAndScoringFiresTheNewCriterion()
+    {
+        using var factory = ApiFactory.For(bundle.CopyTo());
+        var root = factory.StartKestrel();
+        using var admin = new HttpClient { BaseAddress = root };
+        admin.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.AdminKey);
+        // The sample lead (RuleSetEndpointsTests.Lead) works in software, so a criterion on that level fires for it.
+        var feature = FeatureNames.Category("industry", "Software");
+        var known = (await RuleSetEndpointsTests.Send(admin, HttpMethod.Get, "/rulesets/sample/features")).AsArray()
+            .Single(f => (string?)f!["name"] == feature)!;
+        var featureLabel = (string)known["label"]!;
+        var grades = (await RuleSetEndpointsTests.Send(admin, HttpMethod.Get, "/rulesets/sample/0"))["rules"]!["grades"]!.AsArray();
+        var b = grades.Select(g => (string?)g!["grade"]).ToList().IndexOf("B");
+        Assert.True(b > 0, "the suggestion has a grade B below grade A");
+        var aMin = (double)grades[b - 1]!["minScore"]!;
+        var oldB = (double)grades[b]!["minScore"]!;
+        var newB = Math.Floor((aMin + oldB) / 2);
+        Assert.NotEqual(oldB, newB);
+
+        var page = await chromium.NewPageAsync();
+        var requests = new List<string>();
+        page.Request += (_, r) => requests.Add(r.Url);
+        var errors = new List<string>();
+        page.PageError += (_, e) => errors.Add(e);
+        page.Console += (_, m) => output.WriteLine($"console: {m.Text}");
+
+        await page.GotoAsync(new Uri(root, "/review").ToString());
+        await page.Locator("#api-key").FillAsync(ApiFactory.AdminKey);
+        await page.Locator("#api-key").PressAsync("Enter");
+        await Expect(page.Locator("#status")).ToContainTextAsync("Connected: sample, suggested in force");
+        await page.Locator("#create-draft").ClickAsync();
+        await Expect(page.Locator("#status")).ToContainTextAsync("Draft v1 created from the suggestion");
+        await Expect(page.Locator("#whatif-draft-auc")).Not.ToBeEmptyAsync();
+        var before = await Figures(page);
+
+        // The form opens from the keyboard on the search field; picking the level prefills "is 1", the group and the label.
+        await page.Locator("#add-open").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#nc-search")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync("software");
+        Assert.All(await page.Locator("#nc-feature option").AllTextContentsAsync(), t => Assert.Contains("software", t, StringComparison.OrdinalIgnoreCase));
+        await page.Locator("#nc-feature").SelectOptionAsync(feature);
+        await Expect(page.Locator("#nc-op")).ToHaveValueAsync("eq");
+        await Expect(page.Locator("#nc-value")).ToHaveValueAsync("1");
+        await Expect(page.Locator("#nc-group")).ToHaveValueAsync("fit");
+        await Expect(page.Locator("#nc-label")).ToHaveValueAsync(featureLabel);
+
+        // Out-of-range points are refused by the server; its message and JSON path stand beside the points field.
+        await page.Locator("#nc-points").FillAsync("140");
+        await page.Locator("#nc-points").PressAsync("Enter");
+        await Expect(page.Locator("#nc-points-error")).ToContainTextAsync("points are whole numbers from -100 to 100");
+        await Expect(page.Locator("#nc-points-error")).ToContainTextAsync(".points)");
+        await Expect(page.Locator("#nc-points")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(page.Locator("#criteria tr:has(.tag.new)")).ToHaveCountAsync(0);
+        await Shot(page, "review-5-criterion-refused.png", fullPage: false);
+
+        await page.Locator("#nc-points").FillAsync("35");
+        await page.Locator("#nc-points").PressAsync("Enter");
+        var row = page.Locator("#criteria tr:has(.tag.new)");
+        await Expect(row).ToHaveCountAsync(1);
+        await Expect(row).ToContainTextAsync(featureLabel);
+        await Expect(row.Locator("input.points")).ToHaveValueAsync("35");
+        await Expect(row.Locator("input.points")).ToBeFocusedAsync();
+        await Expect(page.Locator("#criterion-form")).ToBeHiddenAsync();
+        var id = (await row.GetAttributeAsync("data-id"))!;
+        await Shot(page, "review-6-criterion-added.png", fullPage: false);
+
+        // Grade B above grade A is caught on the page; a hysteresis over 50 by the server; both beside the fields.
+        await page.Locator("#grades-open").ClickAsync();
+        await Expect(page.Locator("#grade-minScore-0")).ToBeFocusedAsync();
+        var minB = page.Locator($"#grade-minScore-{b}");
+        await minB.FillAsync((aMin + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(page.Locator("#grades-errors")).ToContainTextAsync("must be below grade A's");
+        await Expect(minB).ToHaveAttributeAsync("aria-invalid", "true");
+        await Shot(page, "review-7-grade-refused.png", fullPage: false);
+        await minB.FillAsync(newB.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(page.Locator("#grades-errors")).ToBeEmptyAsync();
+        await page.Locator("#hysteresis").FillAsync("60");
+        await Expect(page.Locator("#grades-errors")).ToContainTextAsync("the hysteresis is 0 to 50 points ($.thresholds.hysteresis)");
+        await page.Locator("#hysteresis").FillAsync("8");
+        await Expect(page.Locator("#grades-errors")).ToBeEmptyAsync();
+
+        // The what-if follows the new criterion and the new band; the figures in force stay.
+        await Expect(page.Locator("#whatif-grades")).ToContainTextAsync($"Grade B ≥ {newB}");
+        await OrShot(page, "review-failed-whatif-added.png", () => page.WaitForFunctionAsync(
+            "b => document.querySelector('#whatif-draft-auc').textContent + '|' + document.querySelector('#whatif-draft-ready').textContent !== b", before.Draft,
+            new() { Timeout = 10_000 }));
+        Assert.Equal(before.InForce, (await Figures(page)).InForce);
+        await Expect(page.Locator("#whatif")).Not.ToHaveClassAsync("stale");
+        await Shot(page, "review-8-added-and-graded.png", fullPage: false);
+
+        await page.Locator("#save").ClickAsync();
+        await Expect(page.Locator("#status")).ToContainTextAsync("Draft v1 saved");
+        await Expect(page.Locator($"tr[data-id='{id}']")).ToBeVisibleAsync();
+        await page.Locator("#approver").FillAsync("Ann Marketer");
+        await page.Locator("#comment").FillAsync("software companies buy; B starts higher");
+        await page.Locator("#approve").ClickAsync();
+        await Expect(page.Locator("#status")).ToContainTextAsync("v1 approved by Ann Marketer");
+        await Expect(page.Locator("#version-1")).ToContainTextAsync("in force");
+        await Shot(page, "review-9-approved.png", fullPage: false);
+
+        var v1 = await RuleSetEndpointsTests.Send(admin, HttpMethod.Get, "/rulesets/sample/1");
+        Assert.Equal("approved", (string?)v1["summary"]!["status"]);
+        var added = v1["rules"]!["criteria"]!.AsArray().Single(c => (string?)c!["id"] == id)!;
+        Assert.Equal(featureLabel, (string?)added["label"]);
+        Assert.Equal(35, (int)added["points"]!);
+        Assert.Equal("fit", (string?)added["group"]);
+        Assert.True((bool)added["enabled"]!);
+        Assert.Equal(feature, (string?)added["condition"]!["feature"]);
+        Assert.Equal("eq", (string?)added["condition"]!["op"]);
+        Assert.Equal(1, (double)added["condition"]!["value"]!);
+        var savedGrades = v1["rules"]!["grades"]!.AsArray();
+        Assert.Equal(newB, (double)savedGrades.Single(g => (string?)g!["grade"] == "B")!["minScore"]!);
+        Assert.Equal(grades.Count, savedGrades.Count);
+        Assert.Equal(8, (double)v1["rules"]!["thresholds"]!["hysteresis"]!);
+
+        using var scoring = new HttpClient { BaseAddress = root };
+        scoring.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.ScoringKey);
+        var score = await RuleSetEndpointsTests.Send(scoring, HttpMethod.Post, "/score", RuleSetEndpointsTests.Lead());
+        Assert.Equal("v1", (string?)score["ruleSetVersion"]);
+        var fired = score["rulePoints"]!["criteria"]!.AsArray().Single(c => (string?)c!["id"] == id)!;
+        Assert.Equal(35, (int)fired["points"]!);
+        Assert.Equal("fit", (string?)fired["group"]);
+
+        Assert.Empty(errors);
+        Assert.All(requests, r => Assert.StartsWith(root.ToString(), r));
+    }
+
+    [Fact]
     public async Task ThePageFitsAt1280x720AndServesTheModelReport()
     {
         using var factory = ApiFactory.For(bundle.CopyTo());
@@ -112,6 +242,20 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
         await Expect(page.Locator("#whatif-chart")).ToBeInViewportAsync();
         await Expect(page.Locator("#save")).ToBeInViewportAsync();
         await Shot(page, "review-4-viewport.png", fullPage: false);
+
+        // With the criterion form and the grade editor open the table gives way; the page itself still does not scroll.
+        await page.Locator("#add-open").ClickAsync();
+        await page.Locator("#grades-open").ClickAsync();
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollHeight <= 720 && document.documentElement.scrollWidth <= 1280"));
+        await Expect(page.Locator("#save")).ToBeInViewportAsync();
+        await Expect(page.Locator("#hysteresis")).ToBeInViewportAsync();
+        await Expect(page.Locator("#nc-add")).ToBeInViewportAsync();
+        await Expect(page.Locator("#whatif-chart")).ToBeInViewportAsync();
+        await Shot(page, "review-4-viewport-editors-open.png", fullPage: false);
+        await page.Locator("#nc-cancel").ClickAsync();
+        await Expect(page.Locator("#add-open")).ToBeFocusedAsync();
+        await page.Locator("#grades-open").ClickAsync();
+        await Expect(page.Locator("#grades-editor")).ToBeHiddenAsync();
 
         // Tab order: the key, Connect, the model picker, the report link, then the criteria.
         await page.Locator("#api-key").FocusAsync();

@@ -1,10 +1,11 @@
 // LeadML review page: criteria with suggested points and the points in force, inline editing with a live what-if,
-// approval, version history with diff and restore. Talks only to this Api (X-Api-Key from sessionStorage).
+// new criteria, grade bands and hysteresis, approval, version history with diff and restore. Talks only to this Api (X-Api-Key from sessionStorage).
 "use strict";
 
 const KEY_STORE = "leadml.adminKey";
 const $ = (id) => document.getElementById(id);
-const state = { key: "", model: "", list: null, suggestion: null, inForce: null, working: null, saved: "", chart: null, whatIfSeq: 0, timer: 0 };
+const state = { key: "", model: "", list: null, suggestion: null, inForce: null, working: null, saved: "", chart: null, whatIfSeq: 0, timer: 0,
+  features: [], featureByName: new Map() };
 
 function status(text, isError) {
   const s = $("status");
@@ -22,6 +23,7 @@ async function api(method, url, body) {
     const errors = data && data.errors ? Object.entries(data.errors).map(([p, m]) => `${p}: ${[].concat(m).join(" ")}`).join("; ") : "";
     const err = new Error(`${res.status} ${(data && data.title) || res.statusText}${errors ? " — " + errors : data && data.detail ? " — " + data.detail : ""}`);
     err.status = res.status;
+    err.problem = data && typeof data === "object" ? data : null;
     throw err;
   }
   return data;
@@ -54,10 +56,12 @@ async function loadModel(model, keepWorking) {
   state.model = model;
   const base = `/rulesets/${encodeURIComponent(model)}`;
   const list = await api("GET", base);
-  const [suggestion, inForce] = await Promise.all([
+  const [suggestion, inForce, features] = await Promise.all([
     api("GET", `${base}/0`),
     list.inForce.version === 0 ? null : api("GET", `${base}/${list.inForce.version}`),
+    state.features.model === model ? state.features : api("GET", `${base}/features`),
   ]);
+  if (features !== state.features) setFeatures(model, features);
   state.list = list;
   state.suggestion = suggestion.rules;
   state.inForce = inForce ? inForce.rules : suggestion.rules;
@@ -105,10 +109,12 @@ function renderCriteria() {
     const s = suggested.get(c.id);
     const f = inForce.get(c.id);
     const sup = c.support;
+    const added = !s && !f;
     tr.innerHTML = `
       <td><input type="checkbox" class="enabled" id="on-${i}" aria-label="Use ${esc(c.label)}" ${c.enabled ? "checked" : ""}></td>
-      <td class="criterion"><label for="points-${i}" class="label">${esc(c.label)}${c.lowSupport ? ' <span class="tag warn" title="few leads support it">low support</span>' : ""}</label>
-        <div class="desc" title="${esc(c.description || "")}">${esc(c.description || "")}</div></td>
+      <td class="criterion"><label for="points-${i}" class="label">${esc(c.label)}${c.lowSupport ? ' <span class="tag warn" title="few leads support it">low support</span>' : ""}${added ? ' <span class="tag new">new</span>' : ""}</label>
+        <div class="desc" title="${esc(c.description || "")}">${esc(c.description || describe(c.condition))}</div>
+        ${added ? `<button type="button" class="remove" aria-label="Remove ${esc(c.label)}">Remove</button>` : ""}<small class="field-error row-error"></small></td>
       <td class="num">${s ? s.points : "–"}</td>
       <td class="num">${f ? (f.enabled ? f.points : `<s>${f.points}</s>`) : "–"}</td>
       <td class="num"><input type="number" class="points" id="points-${i}" min="-100" max="100" step="1" value="${c.points}"></td>
@@ -125,12 +131,22 @@ function renderCriteria() {
       c.enabled = e.target.checked;
       edited(tr, c, f);
     });
+    if (added) {
+      tr.querySelector(".remove").addEventListener("click", () => {
+        w.rules.criteria.splice(w.rules.criteria.indexOf(c), 1);
+        renderCriteria();
+        scheduleWhatIf(0);
+        status(`Removed "${c.label}" from the draft.`);
+        $("add-open").focus();
+      });
+    }
     markChanged(tr, c, f);
     return tr;
   });
   $("criteria").tBodies[0].replaceChildren(...rows);
   $("base-points").value = w.rules.basePoints;
   $("sales-ready").value = w.rules.thresholds.salesReady;
+  renderGrades();
   applyFilter();
   renderEditing();
 }
@@ -168,6 +184,316 @@ function readNumbers() {
   if (Number.isFinite(ready)) r.thresholds = { ...r.thresholds, salesReady: ready };
 }
 
+// ---- adding a criterion -----------------------------------------------------------------------------------------------
+
+const OP_WORDS = { eq: "is", gte: "at least", lt: "below", between: "between", missing: "missing", present: "present" };
+const lower = (v) => String(v ?? "").toLowerCase();
+
+function setFeatures(model, list) {
+  const features = [...list].sort((a, b) => a.label.localeCompare(b.label, "en") || a.name.localeCompare(b.name, "en"));
+  features.model = model;
+  state.features = features;
+  state.featureByName = new Map(features.map((f) => [f.name, f]));
+}
+
+/** A plain sentence for a condition the trainer did not describe (criteria added on this page). */
+function describe(condition) {
+  if (!condition) return "";
+  const f = state.featureByName.get(condition.feature);
+  const name = f ? f.label : condition.feature;
+  const op = lower(condition.op);
+  const tail = op === "between" ? `from ${condition.value} to under ${condition.upper}` : op === "missing" || op === "present" ? "" : condition.value;
+  return `${name} — ${OP_WORDS[op] || op} ${tail}`.trim();
+}
+
+function defaultLabel(f, op, value, upper) {
+  if (!f) return "";
+  const v = Number.isFinite(value) ? value : "…";
+  const kind = lower(f.kind);
+  if (op === "eq" && (kind === "level" || kind === "flag") && value === 1) return f.label;
+  if (op === "eq" && kind === "flag" && value === 0) return `${f.label}: no`;
+  if (op === "between") return `${f.label}: ${v} to under ${Number.isFinite(upper) ? upper : "…"}`;
+  if (op === "missing" || op === "present") return `${f.label}: ${OP_WORDS[op]}`;
+  return `${f.label}: ${op === "eq" ? "" : OP_WORDS[op] + " "}${v}`;
+}
+
+const form = { labelTouched: false };
+
+function fillFeatureOptions() {
+  const words = lower($("nc-search").value).split(/\s+/).filter(Boolean);
+  const select = $("nc-feature");
+  const current = select.value;
+  const matches = state.features.filter((f) => words.every((w) => lower(f.label).includes(w) || lower(f.name).includes(w)));
+  const groups = ["fit", "engagement"].map((g) => {
+    const og = document.createElement("optgroup");
+    og.label = g === "fit" ? "Fit (who the lead is)" : "Engagement (what the lead does)";
+    og.append(...matches.filter((f) => lower(f.group) === g).map((f) => new Option(f.label, f.name)));
+    return og;
+  }).filter((og) => og.children.length);
+  select.replaceChildren(...groups);
+  $("nc-count").textContent = `${matches.length} of ${state.features.length}`;
+  if (matches.some((f) => f.name === current)) select.value = current;
+  if (select.value !== current) featureChosen();
+}
+
+function featureChosen() {
+  const f = state.featureByName.get($("nc-feature").value);
+  if (!f) return;
+  form.labelTouched = false;
+  const kind = lower(f.kind);
+  const [op, value] = kind === "level" || kind === "flag" ? ["eq", 1] : kind === "count" ? ["gte", 1] : kind === "recency" ? ["lt", 30] : ["gte", ""];
+  $("nc-op").value = op;
+  $("nc-value").value = value;
+  $("nc-upper").value = "";
+  $("nc-group").value = lower(f.group);
+  $("nc-points").placeholder = f.negative ? "e.g. -10" : "e.g. 10";
+  comparisonChosen();
+}
+
+function comparisonChosen() {
+  const op = $("nc-op").value;
+  $("nc-values").hidden = op === "missing" || op === "present";
+  $("nc-upper-wrap").hidden = op !== "between";
+  relabel();
+}
+
+function relabel() {
+  if (form.labelTouched) return;
+  const f = state.featureByName.get($("nc-feature").value);
+  $("nc-label").value = defaultLabel(f, $("nc-op").value, $("nc-value").valueAsNumber, $("nc-upper").valueAsNumber);
+}
+
+function openCriterionForm() {
+  if (!state.working) return;
+  const f = $("criterion-form");
+  f.hidden = false;
+  $("add-open").setAttribute("aria-expanded", "true");
+  clearErrors(f, "nc-errors");
+  $("nc-search").value = "";
+  $("nc-points").value = "";
+  form.labelTouched = false;
+  fillFeatureOptions();
+  featureChosen();
+  $("nc-search").focus();
+}
+
+function closeCriterionForm() {
+  $("criterion-form").hidden = true;
+  $("add-open").setAttribute("aria-expanded", "false");
+  $("add-open").focus();
+}
+
+function uniqueId(label) {
+  const base = lower(label).normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "criterion";
+  const ids = new Set(state.working.rules.criteria.map((c) => c.id));
+  let id = base;
+  for (let n = 2; ids.has(id); n++) id = `${base}-${n}`;
+  return id;
+}
+
+async function addCriterion(event) {
+  event.preventDefault();
+  const f = $("criterion-form");
+  clearErrors(f, "nc-errors");
+  const feature = $("nc-feature").value;
+  const op = $("nc-op").value;
+  const value = $("nc-value").valueAsNumber;
+  const upper = $("nc-upper").valueAsNumber;
+  const points = $("nc-points").valueAsNumber;
+  const label = $("nc-label").value.trim();
+  // Only what the server cannot be sent is checked here; ranges and rules are the server's (shown as it answers).
+  const problems = [];
+  if (!feature) problems.push(["nc-feature", "Pick a feature (search by its label)."]);
+  if (op !== "missing" && op !== "present" && !Number.isFinite(value)) problems.push(["nc-value", "Type the value to compare with."]);
+  if (op === "between" && !Number.isFinite(upper)) problems.push(["nc-upper", "Type the upper bound."]);
+  if (!Number.isFinite(points)) problems.push(["nc-points", "Type the points, a whole number from -100 to 100."]);
+  if (!label) problems.push(["nc-label", "Type a label."]);
+  if (problems.length) {
+    for (const [id, message] of problems) fieldError(id, message);
+    $(problems[0][0]).focus();
+    return;
+  }
+  const criterion = {
+    id: uniqueId(label), label, description: "", group: $("nc-group").value, enabled: true, points,
+    condition: { feature, op, value: Number.isFinite(value) ? value : 0, upper: op === "between" ? upper : null, orMissing: false },
+  };
+  const candidate = clone(state.working.rules);
+  candidate.criteria.push(criterion);
+  // The what-if checks a rule set as an edit would, so the criterion is validated by the server before it joins the table.
+  const seq = ++state.whatIfSeq;
+  $("nc-add").disabled = true;
+  try {
+    const result = await api("POST", `/rulesets/${encodeURIComponent(state.model)}/whatif`, candidate);
+    state.working.rules.criteria.push(criterion);
+    renderCriteria();
+    if (seq === state.whatIfSeq) renderWhatIf(result);
+    $("criterion-form").hidden = true;
+    $("add-open").setAttribute("aria-expanded", "false");
+    const row = $("criteria").querySelector(`tr[data-id="${CSS.escape(criterion.id)}"]`);
+    row.scrollIntoView({ block: "nearest" });
+    row.querySelector(".points").focus();
+    status(`Added "${label}" (${points} points); save the draft to keep it.`);
+  } catch (e) {
+    showProblem(e, "Not added", candidate.criteria.length - 1);
+  } finally {
+    $("nc-add").disabled = false;
+  }
+}
+
+// ---- grade bands and hysteresis ---------------------------------------------------------------------------------------
+
+function renderGrades() {
+  const r = state.working.rules;
+  $("grades").tBodies[0].replaceChildren(...r.grades.map((g, i) => {
+    const tr = document.createElement("tr");
+    tr.innerHTML = `
+      <td><input id="grade-grade-${i}" class="grade-name" maxlength="12" aria-label="Grade ${i + 1}: letter" value="${esc(g.grade)}"></td>
+      <td><input id="grade-minScore-${i}" type="number" min="0" max="100" step="any" aria-label="Grade ${esc(g.grade)}: minimum score" value="${g.minScore ?? ""}"></td>
+      <td><input id="grade-label-${i}" class="grade-label" maxlength="80" aria-label="Grade ${esc(g.grade)}: label" value="${esc(g.label || "")}"></td>
+      <td><button type="button" class="remove" aria-label="Remove grade ${esc(g.grade)}" ${r.grades.length < 2 ? "disabled" : ""}>Remove</button></td>`;
+    tr.querySelector(".grade-name").addEventListener("input", (e) => { g.grade = e.target.value.trim(); gradesEdited(); });
+    tr.querySelector('input[type="number"]').addEventListener("input", (e) => {
+      g.minScore = Number.isFinite(e.target.valueAsNumber) ? e.target.valueAsNumber : null;
+      gradesEdited();
+    });
+    tr.querySelector(".grade-label").addEventListener("input", (e) => { g.label = e.target.value; gradesEdited(); });
+    tr.querySelector(".remove").addEventListener("click", () => {
+      r.grades.splice(i, 1);
+      renderGrades();
+      gradesEdited();
+      $("grade-add").focus();
+    });
+    return tr;
+  }));
+  $("hysteresis").value = r.thresholds.hysteresis;
+  checkGrades();
+}
+
+function addGrade() {
+  const r = state.working.rules;
+  const last = r.grades[r.grades.length - 1];
+  r.grades.push({ grade: last ? String.fromCharCode(last.grade.charCodeAt(0) + 1) : "A", minScore: null, label: "" });
+  renderGrades();
+  gradesEdited();
+  $(`grade-minScore-${r.grades.length - 1}`).focus();
+}
+
+function gradesEdited() {
+  renderEditing();
+  if (checkGrades()) scheduleWhatIf(300);
+}
+
+/** Client-side checks of the grade bands and hysteresis; shows what is wrong next to the fields. True when all is well. */
+function checkGrades() {
+  const editor = $("grades-editor");
+  clearErrors(editor, "grades-errors");
+  const r = state.working.rules;
+  const seen = new Set();
+  r.grades.forEach((g, i) => {
+    const name = g.grade || `#${i + 1}`;
+    if (!g.grade) fieldError(`grade-grade-${i}`, `Grade ${i + 1} needs a letter or name.`);
+    else if (seen.has(g.grade)) fieldError(`grade-grade-${i}`, `Grade ${g.grade} appears twice.`);
+    seen.add(g.grade);
+    if (!Number.isFinite(g.minScore)) fieldError(`grade-minScore-${i}`, `Grade ${name} needs a minimum score.`);
+    else if (g.minScore < 0 || g.minScore > 100) fieldError(`grade-minScore-${i}`, `Grade ${name}'s minimum score is ${g.minScore}; it lies between 0 and 100.`);
+    else if (i > 0 && Number.isFinite(r.grades[i - 1].minScore) && g.minScore >= r.grades[i - 1].minScore) {
+      fieldError(`grade-minScore-${i}`, `Grade ${name}'s minimum (${g.minScore}) must be below grade ${r.grades[i - 1].grade || i}'s (${r.grades[i - 1].minScore}): grades run best first.`);
+    }
+  });
+  const h = r.thresholds.hysteresis;
+  if (!Number.isFinite(h) || h < 0) fieldError("hysteresis", "The hysteresis is a number of points, 0 or more.");
+  const ok = !editor.querySelector('[aria-invalid="true"]');
+  $("whatif").classList.toggle("stale", !ok);
+  return ok;
+}
+
+function toggleGrades(open, focus) {
+  const show = open ?? $("grades-editor").hidden;
+  $("grades-editor").hidden = !show;
+  $("grades-open").setAttribute("aria-expanded", String(show));
+  if (focus) (show ? $("grade-minScore-0") : $("grades-open"))?.focus();
+}
+
+// ---- field errors and problem details -------------------------------------------------------------------------------
+
+/** Marks a field invalid and writes the message next to it (its "-error" element) and in the form's list. */
+function fieldError(id, message, path) {
+  const field = $(id);
+  if (!field) return;
+  field.setAttribute("aria-invalid", "true");
+  const slot = $(`${id}-error`);
+  const container = field.closest(".editor");
+  const list = container && container.querySelector(".errors");
+  const text = path ? `${message} (${path})` : message;
+  if (slot) {
+    slot.textContent = text;
+    field.setAttribute("aria-describedby", slot.id);
+  } else if (list) {
+    const li = document.createElement("li");
+    li.textContent = text;
+    list.append(li);
+  }
+}
+
+function clearErrors(container, listId) {
+  for (const el of container.querySelectorAll('[aria-invalid="true"]')) el.removeAttribute("aria-invalid");
+  for (const el of container.querySelectorAll(".field-error")) el.textContent = "";
+  $(listId).replaceChildren();
+}
+
+const CRITERION_FIELDS = { "condition.feature": "nc-feature", "condition.op": "nc-op", "condition.value": "nc-value", "condition.upper": "nc-upper",
+  points: "nc-points", label: "nc-label", id: "nc-label", group: "nc-group" };
+
+/**
+ * Shows a failed request: each JSON path of a problem's errors goes next to its field (the criterion form for the
+ * criterion being added, the grade editor, a row of the table) and the whole answer goes to the status line.
+ */
+function showProblem(err, what, addingIndex) {
+  const errors = err.problem && err.problem.errors ? Object.entries(err.problem.errors) : [];
+  let focus = null;
+  for (const [path, messages] of errors) {
+    const message = [].concat(messages).join(" ");
+    let m;
+    if ((m = /^\$\.criteria\[(\d+)\](?:\.(.+))?$/.exec(path))) {
+      const i = Number(m[1]);
+      if (i === addingIndex) {
+        const id = CRITERION_FIELDS[m[2]];
+        if (id) fieldError(id, `${message}`, path);
+        else $("nc-errors").append(Object.assign(document.createElement("li"), { textContent: `${path}: ${message}` }));
+        focus ??= id || "nc-search";
+      } else {
+        const c = state.working.rules.criteria[i];
+        const row = c && $("criteria").querySelector(`tr[data-id="${CSS.escape(c.id)}"]`);
+        if (row) {
+          row.querySelector(".row-error").textContent = `${message} (${path})`;
+          const input = m[2] === "points" ? row.querySelector(".points") : null;
+          if (input) input.setAttribute("aria-invalid", "true");
+          row.hidden = false;
+          row.scrollIntoView({ block: "nearest" });
+        }
+      }
+    } else if ((m = /^\$\.grades(?:\[(\d+)\](?:\.(\w+))?)?$/.exec(path))) {
+      toggleGrades(true);
+      const id = m[1] !== undefined ? `grade-${m[2] || "minScore"}-${m[1]}` : "grade-add";
+      if (m[1] !== undefined) fieldError(id, message, path);
+      else $("grades-errors").append(Object.assign(document.createElement("li"), { textContent: `${path}: ${message}` }));
+      focus ??= id;
+    } else if (path === "$.thresholds.hysteresis") {
+      toggleGrades(true);
+      fieldError("hysteresis", message, path);
+      focus ??= "hysteresis";
+    } else if (path === "$.thresholds.salesReady" || path === "$.basePoints") {
+      const id = path === "$.basePoints" ? "base-points" : "sales-ready";
+      $(id).setAttribute("aria-invalid", "true");
+      focus ??= id;
+    }
+  }
+  // A refused new criterion leaves the draft as it was; a refused draft leaves the what-if figures behind it.
+  if (errors.length && addingIndex === undefined) $("whatif").classList.add("stale");
+  status(`${what}: ${err.message}`, true);
+  if (focus && $(focus) && addingIndex !== undefined) $(focus).focus();
+}
+
 // ---- what-if ---------------------------------------------------------------------------------------------------------
 
 function scheduleWhatIf(delay) {
@@ -176,17 +502,27 @@ function scheduleWhatIf(delay) {
 }
 
 async function runWhatIf() {
+  // Bands the page already knows to be wrong are not sent; their messages stand next to the fields.
+  if (!checkGrades()) return;
   const seq = ++state.whatIfSeq;
   $("whatif").setAttribute("aria-busy", "true");
   try {
     const r = await api("POST", `/rulesets/${encodeURIComponent(state.model)}/whatif`, state.working.rules);
     if (seq !== state.whatIfSeq) return;
+    clearServerErrors();
     renderWhatIf(r);
   } catch (e) {
-    if (seq === state.whatIfSeq) status(`What-if failed: ${e.message}`, true);
+    if (seq === state.whatIfSeq) showProblem(e, "What-if failed");
   } finally {
     if (seq === state.whatIfSeq) $("whatif").removeAttribute("aria-busy");
   }
+}
+
+function clearServerErrors() {
+  for (const el of document.querySelectorAll("#criteria .row-error")) el.textContent = "";
+  for (const el of document.querySelectorAll('#criteria [aria-invalid="true"], #base-points, #sales-ready')) el.removeAttribute("aria-invalid");
+  $("whatif").classList.remove("stale");
+  if ($("status").className === "error" && /^What-if failed/.test($("status").textContent)) status("");
 }
 
 function renderWhatIf(r) {
@@ -232,6 +568,10 @@ function renderWhatIf(r) {
 
 async function save() {
   readNumbers();
+  if (!checkGrades()) {
+    toggleGrades(true, true);
+    throw new Error("the grade bands or the hysteresis need fixing first (see beside them)");
+  }
   const w = state.working;
   const base = `/rulesets/${encodeURIComponent(state.model)}`;
   if (w.version === null) {
@@ -251,7 +591,7 @@ async function onSave(event) {
     await loadModel(state.model, true);
     status(`Draft v${v} saved.`);
   } catch (e) {
-    status(`Not saved: ${e.message}`, true);
+    showProblem(e, "Not saved");
   }
 }
 
@@ -270,7 +610,7 @@ async function onApprove(event) {
     await loadModel(state.model);
     status(`Version v${v} approved by ${approvedBy} and in force.`);
   } catch (e) {
-    status(`Not approved: ${e.message}`, true);
+    showProblem(e, "Not approved");
   }
 }
 
@@ -397,6 +737,33 @@ for (const id of ["base-points", "sales-ready"]) {
     scheduleWhatIf(300);
   });
 }
+$("hysteresis").addEventListener("input", (e) => {
+  const r = state.working.rules;
+  r.thresholds = { ...r.thresholds, hysteresis: Number.isFinite(e.target.valueAsNumber) ? e.target.valueAsNumber : null };
+  gradesEdited();
+});
+$("grades-open").addEventListener("click", () => toggleGrades(undefined, true));
+$("grade-add").addEventListener("click", addGrade);
+$("grades-editor").addEventListener("keydown", (e) => {
+  if (e.key === "Escape") toggleGrades(false, true);
+});
+$("add-open").addEventListener("click", () => ($("criterion-form").hidden ? openCriterionForm() : closeCriterionForm()));
+$("criterion-form").addEventListener("submit", addCriterion);
+$("criterion-form").addEventListener("keydown", (e) => {
+  if (e.key === "Escape") closeCriterionForm();
+});
+$("nc-cancel").addEventListener("click", closeCriterionForm);
+$("nc-search").addEventListener("input", fillFeatureOptions);
+$("nc-search").addEventListener("keydown", (e) => {
+  if (e.key === "ArrowDown") {
+    e.preventDefault();
+    $("nc-feature").focus();
+  }
+});
+$("nc-feature").addEventListener("change", featureChosen);
+$("nc-op").addEventListener("change", comparisonChosen);
+for (const id of ["nc-value", "nc-upper"]) $(id).addEventListener("input", relabel);
+$("nc-label").addEventListener("input", (e) => { form.labelTouched = e.target.value.trim() !== ""; });
 const stored = sessionStorage.getItem(KEY_STORE);
 if (stored) {
   $("api-key").value = stored;
