@@ -34,7 +34,7 @@ public sealed class RefinementLoopTests : IDisposable
 
         // 2. Served on a SQLite store; the history goes in through the Api as a CRM and a tracker would send it.
         using var api = new SqliteApi(champion.BundleDirectory, HistoryEnd, ("LeadML:Store:Synchronous", "NORMAL"),
-            ("LeadML:Rescoring:Interval", "3650.00:00:00"), ("LeadML:WatchBundles", "false"));
+            ("LeadML:Rescoring:Interval", "3650.00:00:00"), ("LeadML:WatchBundles", "false"), ("LeadML:Promotion:Auto", "true"));
         var history = HistoryReader.Read(historyFolder);
         var leads = history.Leads.Leads;
         await Parallel.ForEachAsync(leads, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (lead, ct) =>
@@ -100,20 +100,28 @@ public sealed class RefinementLoopTests : IDisposable
         var challenger = TrainingRun.Run(new TrainOptions { History = exported, Out = Path.Combine(_root, "models", "challenger"), Search = Fast });
         Assert.True(challenger.Manifest.Window.Test.To > champion.Manifest.Window.Test.To, "the store's newer months move the training window on");
 
-        // 6. Compare through the Api on the store's history, then promote (force only when the comparison found it worse).
+        // 6. Compare through the Api on the store's history. Automatic promotion is on: the challenger goes in force
+        // exactly when the comparison finds it not worse on any metric; otherwise promotion is refused unless forced.
         var compared = await SqliteApi.Json(await api.Admin.PostAsJsonAsync("/admin/models/sample/compare", new { bundle = challenger.BundleDirectory }));
-        Assert.False(compared["promoted"]!.GetValue<bool>());
         Assert.Equal(champion.Manifest.ModelVersion, compared["comparison"]!["current"]!["modelVersion"]!.GetValue<string>());
         Assert.InRange(compared["comparison"]!["new"]!["rocAuc"]!.GetValue<double>(), 0.6, 1.0);
         var notWorse = compared["notWorse"]!.GetValue<bool>();
-        if (!notWorse)
+        Assert.Equal(notWorse, compared["promoted"]!.GetValue<bool>());
+        string action;
+        if (notWorse)
+        {
+            action = "auto";
+        }
+        else
         {
             var refused = await SqliteApi.Json(await api.Admin.PostAsJsonAsync("/admin/models/sample/promote", new { bundle = challenger.BundleDirectory }), HttpStatusCode.Conflict);
             Assert.NotNull(refused["errors"]!["$.force"]);
+            var promoted = await SqliteApi.Json(await api.Admin.PostAsJsonAsync("/admin/models/sample/promote", new { bundle = challenger.BundleDirectory, force = true }));
+            Assert.Equal(champion.Manifest.ModelVersion, promoted["previousModelVersion"]!.GetValue<string>());
+            action = "promote";
         }
-        var promoted = await SqliteApi.Json(await api.Admin.PostAsJsonAsync("/admin/models/sample/promote", new { bundle = challenger.BundleDirectory, force = !notWorse }));
-        Assert.Equal(challenger.Manifest.ModelVersion, promoted["modelVersion"]!.GetValue<string>());
-        Assert.Equal(champion.Manifest.ModelVersion, promoted["previousModelVersion"]!.GetValue<string>());
+        var inForce = (await SqliteApi.Json(await api.Client.GetAsync("/models"))).AsArray().Single()!;
+        Assert.Equal(challenger.Manifest.ModelVersion, inForce["modelVersion"]!.GetValue<string>());
 
         // 7. Scores change version: now, and in the store once rescoring reaches the leads.
         var someLead = open[0].Id;
@@ -139,7 +147,7 @@ public sealed class RefinementLoopTests : IDisposable
         var score = await SqliteApi.Json(await api.Client.PostAsJsonAsync("/score", new { attributes = new { industry = "Software" } }));
         Assert.Equal(champion.Manifest.ModelVersion, score["modelVersion"]!.GetValue<string>());
         var list = (await SqliteApi.Json(await api.Admin.GetAsync("/admin/models/sample/promotions"))).AsArray();
-        Assert.Equal(["rollback", "promote"], list.Select(p => p!["action"]!.GetValue<string>()).ToArray());
+        Assert.Equal(["rollback", action], list.Select(p => p!["action"]!.GetValue<string>()).ToArray());
     }
 
     public void Dispose()
