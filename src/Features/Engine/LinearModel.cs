@@ -20,6 +20,9 @@ public sealed class LinearModel
     public double[] Scales { get; init; } = [];
 
     /// <summary>Number of features the model expects.</summary>
+    /// <summary>Features read as <c>ln(1 + x)</c> before standardising (long-tailed counts and durations); null: none.</summary>
+    public bool[]? Log1p { get; init; }
+
     public int Width => Weights.Length;
 
     /// <summary>The log-odds margin for one feature vector of <see cref="Width"/> values.</summary>
@@ -56,7 +59,13 @@ public sealed class LinearModel
         phi[^1] = Intercept;
     }
 
-    private double Term(float value, int j) => float.IsNaN(value) ? 0.0 : Weights[j] * (value - Means[j]) / Scales[j];
+    private double Term(float value, int j)
+    {
+        if (float.IsNaN(value)) return 0.0;
+        double v = value;
+        if (Log1p is { } log && log[j]) v = Math.Log(1 + Math.Max(0, v));
+        return Weights[j] * (v - Means[j]) / Scales[j];
+    }
 
     private void CheckWidth(int length, string name)
     {

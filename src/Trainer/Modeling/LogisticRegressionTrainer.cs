@@ -45,6 +45,10 @@ internal static class LogisticRegressionTrainer
             throw new ArgumentOutOfRangeException(nameof(l2), l2, "l2 must be a finite number ≥ 0");
         }
 
+        // Long-tailed non-negative columns (page counts, durations) are read as ln(1 + x): a few huge values would
+        // otherwise dominate their standardised scale and the fit.
+        var log = LongTailed(x, rows, width);
+        if (log is not null) x = Log1pColumns(x, rows, width, log);
         var (means, scales, constant) = Standardisation(x, rows, width);
         var z = Standardise(x, rows, width, means, scales);
         var objective = new LogisticObjective(z, rows, width, y, weights, l2);
@@ -57,7 +61,49 @@ internal static class LogisticRegressionTrainer
         {
             if (constant[j]) w[j] = 0.0;
         }
-        return new LinearModel { Intercept = theta[width], Weights = w, Means = means, Scales = scales };
+        return new LinearModel { Intercept = theta[width], Weights = w, Means = means, Scales = scales, Log1p = log };
+    }
+
+    /// <summary>Columns with only non-negative values, more than 10 distinct ones, and a skewness above 2; null when none.</summary>
+    internal static bool[]? LongTailed(float[] x, int rows, int width)
+    {
+        bool[]? result = null;
+        var values = new List<double>(rows);
+        for (var j = 0; j < width; j++)
+        {
+            values.Clear();
+            var negative = false;
+            for (var i = 0; i < rows; i++)
+            {
+                var v = x[(long)i * width + j];
+                if (float.IsNaN(v)) continue;
+                if (v < 0) { negative = true; break; }
+                values.Add(v);
+            }
+            if (negative || values.Count < 30 || values.Distinct().Take(11).Count() <= 10) continue;
+            var mean = values.Average();
+            var m2 = values.Average(v => (v - mean) * (v - mean));
+            if (m2 <= 0) continue;
+            var m3 = values.Average(v => (v - mean) * (v - mean) * (v - mean));
+            if (m3 / Math.Pow(m2, 1.5) <= 2) continue;
+            result ??= new bool[width];
+            result[j] = true;
+        }
+        return result;
+    }
+
+    private static float[] Log1pColumns(float[] x, int rows, int width, bool[] log)
+    {
+        var copy = (float[])x.Clone();
+        for (var i = 0; i < rows; i++)
+        {
+            for (var j = 0; j < width; j++)
+            {
+                var k = (long)i * width + j;
+                if (log[j] && !float.IsNaN(copy[k])) copy[k] = (float)Math.Log(1 + Math.Max(0, (double)copy[k]));
+            }
+        }
+        return copy;
     }
 
     private static double[] Minimise(LogisticObjective objective, double[] start)

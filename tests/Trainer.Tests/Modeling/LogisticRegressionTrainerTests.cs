@@ -155,4 +155,37 @@ public sealed class LogisticRegressionTrainerTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"fit took {clock.Elapsed.TotalSeconds:F2} s");
         Assert.InRange(model.Weights[0], 0.2, 0.4);
     }
+
+    [Fact]
+    public void Fit_LongTailedColumns_AreReadAsLog1p_AndServingAgrees()
+    {
+        // Column 0: log-normal durations whose logarithm drives the label; column 1: a plain normal; column 2: negative values.
+        var rng = new Xoshiro256(11);
+        const int rows = 5000;
+        var x = new float[rows * 3];
+        var y = new float[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            var g = rng.NextGaussian();
+            x[i * 3] = (float)Math.Exp(2 + 1.5 * g);
+            x[i * 3 + 1] = (float)rng.NextGaussian();
+            x[i * 3 + 2] = (float)(rng.NextGaussian() * 100);
+            y[i] = rng.NextDouble() < 1 / (1 + Math.Exp(-(g - 1))) ? 1 : 0;
+        }
+        var model = LogisticRegressionTrainer.Fit(x, rows, 3, y, 1e-3);
+        Assert.Equal([true, false, false], model.Log1p!);
+        // Strictly monotone in the duration, as its logarithm drives the label.
+        Assert.True(model.Weights[0] > 0);
+        var phi = new double[4];
+        for (var i = 0; i < 50; i++)
+        {
+            var row = x.AsSpan(i * 3, 3);
+            model.Contributions(row, phi);
+            Assert.Equal(model.Margin(row), phi.Sum(), 9);
+        }
+        // The transform travels with the bundle's JSON.
+        var json = System.Text.Json.JsonSerializer.Serialize(model, LeadML.Features.Bundles.BundleJson.Options);
+        var back = System.Text.Json.JsonSerializer.Deserialize<LinearModel>(json, LeadML.Features.Bundles.BundleJson.Options)!;
+        Assert.Equal(model.Margin(x.AsSpan(0, 3)), back.Margin(x.AsSpan(0, 3)), 12);
+    }
 }
