@@ -2,7 +2,7 @@ namespace LeadML.Features.Randomness;
 
 /// <summary>
 /// xoshiro256** pseudo-random generator, seeded through SplitMix64. Reproducible across platforms and runs, and free
-/// of the correlations between successive outputs that <c>new Random(seed)</c> (a lagged-Fibonacci generator) has.
+/// of the correlations between successive outputs that a seeded <see cref="System.Random"/> (a lagged-Fibonacci generator) has.
 /// Use it for synthetic data, bootstrap resampling and test fixtures.
 /// </summary>
 public sealed class Xoshiro256

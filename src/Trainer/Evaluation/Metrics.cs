@@ -67,23 +67,13 @@ internal static class Metrics
     public static double RocAuc(double[] p, float[] y)
     {
         CheckSizes(p, y);
-        var order = SortedAscending(p);
         long positives = 0;
         var positiveRankSum = 0.0;
-        var start = 0;
-        while (start < order.Length)
+        foreach (var (start, end, groupPositives) in TieGroups(SortedAscending(p), p, y))
         {
-            var end = start;
-            var groupPositives = 0;
-            while (end < order.Length && p[order[end]].Equals(p[order[start]]))
-            {
-                if (y[order[end]] > 0.5f) groupPositives++;
-                end++;
-            }
             // Ranks start + 1 … end share their average.
             positiveRankSum += groupPositives * (start + 1 + end) / 2.0;
             positives += groupPositives;
-            start = end;
         }
         long negatives = p.Length - positives;
         if (positives == 0 || negatives == 0) return double.NaN;
@@ -177,8 +167,19 @@ internal static class Metrics
         var order = SortedAscending(p);
         Array.Reverse(order);
         var truePositives = 0;
-        var seen = 0;
         var ap = 0.0;
+        foreach (var (_, end, groupPositives) in TieGroups(order, p, y))
+        {
+            truePositives += groupPositives;
+            ap += (double)groupPositives / positives * truePositives / end;
+        }
+        return ap;
+    }
+
+    /// <summary>Runs of equal scores along <paramref name="order"/>: where each starts and ends (exclusive), and how
+    /// many positives it holds. Tied rows share one threshold in every ranking metric.</summary>
+    private static IEnumerable<(int Start, int End, int Positives)> TieGroups(int[] order, double[] p, float[] y)
+    {
         var start = 0;
         while (start < order.Length)
         {
@@ -189,12 +190,9 @@ internal static class Metrics
                 if (y[order[end]] > 0.5f) groupPositives++;
                 end++;
             }
-            truePositives += groupPositives;
-            seen = end;
-            ap += (double)groupPositives / positives * truePositives / seen;
+            yield return (start, end, groupPositives);
             start = end;
         }
-        return ap;
     }
 
     /// <summary>Mean negative log-likelihood (natural log), probabilities clipped to [<see cref="LogLossEpsilon"/>, 1 − ε].</summary>
