@@ -26,17 +26,7 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
             .MaxBy(c => (int)c!["support"]!["conversions"]!)!["id"]!;
         var other = (string)suggestion.First(c => (string?)c!["id"] != widest)!["id"]!;
 
-        var page = await chromium.NewPageAsync();
-        var requests = new List<string>();
-        page.Request += (_, r) => requests.Add(r.Url);
-        var errors = new List<string>();
-        page.PageError += (_, e) => errors.Add(e);
-        page.Console += (_, m) => output.WriteLine($"console: {m.Text}");
-
-        await page.GotoAsync(new Uri(root, "/review").ToString());
-        await page.Locator("#api-key").FillAsync(ApiFactory.AdminKey);
-        await page.Locator("#api-key").PressAsync("Enter");
-        await Expect(page.Locator("#status")).ToContainTextAsync("Connected: sample, suggested in force");
+        var (page, requests, errors) = await Connect(root);
         await Expect(page.Locator("#whatif-draft-auc")).Not.ToBeEmptyAsync();
         Assert.Equal(await page.Locator("#whatif-draft-auc").TextContentAsync(), await page.Locator("#whatif-inforce-auc").TextContentAsync());
         Assert.Equal(ApiFactory.AdminKey, await page.EvaluateAsync<string>("sessionStorage.getItem('leadml.adminKey')"));
@@ -117,17 +107,7 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
         var newB = Math.Floor((aMin + oldB) / 2);
         Assert.NotEqual(oldB, newB);
 
-        var page = await chromium.NewPageAsync();
-        var requests = new List<string>();
-        page.Request += (_, r) => requests.Add(r.Url);
-        var errors = new List<string>();
-        page.PageError += (_, e) => errors.Add(e);
-        page.Console += (_, m) => output.WriteLine($"console: {m.Text}");
-
-        await page.GotoAsync(new Uri(root, "/review").ToString());
-        await page.Locator("#api-key").FillAsync(ApiFactory.AdminKey);
-        await page.Locator("#api-key").PressAsync("Enter");
-        await Expect(page.Locator("#status")).ToContainTextAsync("Connected: sample, suggested in force");
+        var (page, requests, errors) = await Connect(root);
         await page.Locator("#create-draft").ClickAsync();
         await Expect(page.Locator("#status")).ToContainTextAsync("Draft v1 created from the suggestion");
         await Expect(page.Locator("#whatif-draft-auc")).Not.ToBeEmptyAsync();
@@ -301,5 +281,23 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
         var path = Chromium.ScreenshotPath(name);
         await page.ScreenshotAsync(new() { Path = path, FullPage = fullPage });
         output.WriteLine($"screenshot: {path}");
+    }
+
+    /// <summary>Opens the page at 1280×720, types the admin key and waits until it is connected; requests and page
+    /// errors are collected for the checks at the end.</summary>
+    private async Task<(IPage Page, List<string> Requests, List<string> Errors)> Connect(Uri root)
+    {
+        var page = await chromium.NewPageAsync();
+        var requests = new List<string>();
+        page.Request += (_, r) => requests.Add(r.Url);
+        var errors = new List<string>();
+        page.PageError += (_, e) => errors.Add(e);
+        page.Console += (_, m) => output.WriteLine($"console: {m.Text}");
+
+        await page.GotoAsync(new Uri(root, "/review").ToString());
+        await page.Locator("#api-key").FillAsync(ApiFactory.AdminKey);
+        await page.Locator("#api-key").PressAsync("Enter");
+        await Expect(page.Locator("#status")).ToContainTextAsync("Connected: sample, suggested in force");
+        return (page, requests, errors);
     }
 }
