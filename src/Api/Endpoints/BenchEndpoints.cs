@@ -17,16 +17,28 @@ public static class BenchEndpoints
         if (!app.Configuration.GetValue<bool>("LeadML:Benchmark:Enabled")) return;
         var bench = app.MapGroup("/bench").ExcludeFromDescription();
         bench.MapPost("/bare", (ScoreRequest request) => Results.Ok(new { score = 50.0, grade = "C", salesReady = false, leadId = request.LeadId }));
-        bench.MapPost("/inprocess", (BatchScoreRequest request, ModelRegistry registry, IOptions<LeadMlOptions> options, TimeProvider clock, bool explain = false, int repeat = 10) =>
+        // With json=true each repeat also parses the body and writes the answers, as the endpoint does (no HTTP).
+        bench.MapPost("/inprocess", async (HttpRequest http, ModelRegistry registry, IOptions<LeadMlOptions> options, TimeProvider clock, bool explain = false, int repeat = 10, bool json = false) =>
         {
+            using var buffer = new MemoryStream();
+            await http.Body.CopyToAsync(buffer);
+            var body = buffer.ToArray();
+            var request = System.Text.Json.JsonSerializer.Deserialize(body, ScoringJson.Default.BatchScoreRequest)!;
             var leads = request.Leads ?? throw new RequestValidationException("$.leads", "is required");
             var now = clock.GetUtcNow().UtcDateTime;
             var scoreOptions = new ScoreOptions(explain, false, options.Value.BlendWeight, options.Value.TopContributions);
             var watch = Stopwatch.StartNew();
             for (var r = 0; r < repeat; r++)
             {
+                var batch = json ? System.Text.Json.JsonSerializer.Deserialize(body, ScoringJson.Default.BatchScoreRequest)!.Leads! : leads;
                 // The same work as /score/batch: parse each item, score it, in parallel.
-                Parallel.For(0, leads.Count, i => LeadScorer.Score(registry.Get(leads[i].Model ?? request.Model), LeadScorer.FromRequest(leads[i], now), scoreOptions));
+                var results = new ScoreResponse[batch.Count];
+                Parallel.For(0, batch.Count, i => results[i] = LeadScorer.Score(registry.Get(batch[i].Model ?? request.Model), LeadScorer.FromRequest(batch[i], now), scoreOptions));
+                if (json)
+                {
+                    var answer = new BatchScoreResponse(results.Length, 0, [.. results.Select((x, i) => new BatchItem(i, x, null))]);
+                    System.Text.Json.JsonSerializer.Serialize(Stream.Null, answer, ScoringJson.Default.BatchScoreResponse);
+                }
             }
             var seconds = watch.Elapsed.TotalSeconds;
             return Results.Ok(new { rows = leads.Count * repeat, seconds, rowsPerSecond = leads.Count * repeat / seconds });

@@ -66,7 +66,9 @@ public sealed record ScoreResponse
     /// <summary>Calibrated probability of converting within the model's horizon.</summary>
     public required double ModelProbability { get; init; }
     public required ModelPoints ModelPoints { get; init; }
-    public required Blend Blend { get; init; }
+    /// <summary>How rule points and model points were blended (absent with <c>explain=false</c>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Blend? Blend { get; init; }
     /// <summary>What was odd in the request; absent when nothing was.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ScoreWarnings? Warnings { get; init; }
@@ -85,8 +87,9 @@ public sealed record RulePoints
     public required double Fit { get; init; }
     /// <summary>Engagement (implicit criteria: what the lead does), 0–100.</summary>
     public required double Engagement { get; init; }
-    /// <summary>Criteria that fired (empty with <c>explain=false</c>).</summary>
-    public required IReadOnlyList<FiredCriterionDto> Criteria { get; init; }
+    /// <summary>Criteria that fired (absent with <c>explain=false</c>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<FiredCriterionDto>? Criteria { get; init; }
 }
 
 /// <param name="Value">The feature's value (null when missing).</param>
@@ -97,11 +100,14 @@ public sealed record ModelPoints
 {
     public required double Score { get; init; }
     /// <summary>Points of a lead in every reference band (what the contributions are measured from).</summary>
-    public required double Baseline { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? Baseline { get; init; }
     /// <summary>The largest positive and negative contributions, in points.</summary>
-    public required IReadOnlyList<ContributionDto> Contributions { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ContributionDto>? Contributions { get; init; }
     /// <summary>All other contributions summed, so that the parts add up.</summary>
-    public required double OtherPoints { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? OtherPoints { get; init; }
 }
 
 /// <param name="Value">The feature's value (null when missing).</param>

@@ -98,12 +98,12 @@ public static class LeadScorer
                 BasePoints = model.Rules.BasePoints,
                 Fit = Math.Round(rules.Fit, 2),
                 Engagement = Math.Round(rules.Engagement, 2),
-                Criteria = [.. rules.Fired.Select(f => new FiredCriterionDto(f.Id, f.Label, f.Group == CriterionGroup.Fit ? "fit" : "engagement",
+                Criteria = !options.Explain ? null : [.. rules.Fired.Select(f => new FiredCriterionDto(f.Id, f.Label, f.Group == CriterionGroup.Fit ? "fit" : "engagement",
                     f.Points, f.CountedPoints, OrNull(f.Value)))],
             },
             ModelProbability = Math.Round(probability, 6),
             ModelPoints = modelPoints,
-            Blend = new Blend(w, Math.Round(rules.Score, 2), Math.Round(modelPoints.Score, 2),
+            Blend = !options.Explain ? null : new Blend(w, Math.Round(rules.Score, 2), Math.Round(modelPoints.Score, 2),
                 string.Create(CultureInfo.InvariantCulture, $"score = {1 - w:0.##} × rule points + {w:0.##} × model points")),
             Warnings = Warn(new ScoreWarnings
             {
@@ -140,7 +140,7 @@ public static class LeadScorer
         var score = Math.Round(model.MarginPoints(margin), 2);
         if (!options.Explain)
         {
-            return new ModelPoints { Score = score, Baseline = 0, Contributions = [], OtherPoints = 0 };
+            return new ModelPoints { Score = score };
         }
         var phi = new double[model.Width + 1];
         model.Contributions(x, phi);

@@ -84,8 +84,9 @@ public sealed class ScoringTests(TrainedBundle bundle) : IDisposable
     {
         var full = await Json(await _api.Client().PostAsJsonAsync("/score", Lead()));
         var bare = await Json(await _api.Client().PostAsJsonAsync("/score?explain=false", Lead()));
-        Assert.Empty(bare["rulePoints"]!["criteria"]!.AsArray());
-        Assert.Empty(bare["modelPoints"]!["contributions"]!.AsArray());
+        Assert.Null(bare["rulePoints"]!["criteria"]);
+        Assert.Null(bare["modelPoints"]!["contributions"]);
+        Assert.Null(bare["blend"]);
         Assert.Equal(full["score"]!.GetValue<double>(), bare["score"]!.GetValue<double>());
     }
 
