@@ -33,26 +33,35 @@ internal sealed class GroupCommit
     private async Task LoopAsync()
     {
         var batch = new List<Write>(_max);
+        // One connection for the life of the loop, its statements prepared once (SAVEPOINT included): the writer is
+        // the bottleneck of ingestion, and parsing the same few statements again for every write was a good part of it.
+        // A batch that fails drops the connection, so whatever state broke it goes with it.
+        DbConnection? c = null;
+        PreparedCommands? prepared = null;
         while (await _queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
             while (batch.Count < _max && _queue.Reader.TryRead(out var w)) batch.Add(w);
             try
             {
-                await using var c = await _store.OpenAsync();
+                if (c is null)
+                {
+                    c = await _store.OpenAsync();
+                    prepared = Sql.KeepPrepared(c);
+                }
                 await using var tx = await c.BeginTransactionAsync();
                 foreach (var w in batch)
                 {
-                    await tx.SaveAsync("w");
+                    await Sql.ExecAsync(c, tx, "SAVEPOINT w", default);
                     try
                     {
                         await w.RunAsync(c, tx);
-                        await tx.ReleaseAsync("w");
+                        await Sql.ExecAsync(c, tx, "RELEASE w", default);
                     }
                     catch (Exception e)
                     {
-                        await tx.RollbackAsync("w");
-                        await tx.ReleaseAsync("w");
+                        await Sql.ExecAsync(c, tx, "ROLLBACK TO w", default);
+                        await Sql.ExecAsync(c, tx, "RELEASE w", default);
                         w.Error = e;
                     }
                 }
@@ -62,8 +71,14 @@ internal sealed class GroupCommit
             catch (Exception e)
             {
                 foreach (var w in batch) w.Fail(e);
+                prepared?.Dispose();
+                prepared = null;
+                if (c is not null) await c.DisposeAsync();
+                c = null;
             }
         }
+        prepared?.Dispose();
+        if (c is not null) await c.DisposeAsync();
     }
 
     public async Task StopAsync()
