@@ -111,6 +111,7 @@ internal sealed class GroupCommit
                     {
                         await Sql.ExecAsync(c, tx, "ROLLBACK TO w", default);
                         await Sql.ExecAsync(c, tx, "RELEASE w", default);
+                        _store.Forget();
                         w.Error = e;
                     }
                 }
@@ -125,6 +126,7 @@ internal sealed class GroupCommit
             }
             catch (Exception e)
             {
+                _store.Forget();
                 foreach (var w in batch) w.Fail(e);
                 prepared?.Dispose();
                 prepared = null;
