@@ -18,6 +18,7 @@ public sealed partial class LeadStore : IDisposable
     private readonly NpgsqlDataSource? _postgres;
     private readonly string _synchronous;
     private readonly GroupCommit? _group;
+    private readonly EventCache? _events;
 
     internal LeadStore(StoreDialect dialect, string connectionString, string synchronous = "FULL")
     {
@@ -27,6 +28,7 @@ public sealed partial class LeadStore : IDisposable
         else
         {
             _sqlite = connectionString;
+            _events = new EventCache();
             _group = new GroupCommit(this);
         }
     }
@@ -83,7 +85,13 @@ public sealed partial class LeadStore : IDisposable
             }
             catch (Exception e) when (attempt < 5 && IsTransient(e))
             {
+                Forget();
                 await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt * attempt), ct);
+            }
+            catch
+            {
+                Forget();
+                throw;
             }
         }
     }
@@ -93,6 +101,9 @@ public sealed partial class LeadStore : IDisposable
     /// writers there run in parallel.</summary>
     public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default) =>
         _group is not null ? _group.RunAsync(work) : InTransactionAsync(work, ct);
+
+    /// <summary>Drops what the store holds in memory of a transaction that did not commit.</summary>
+    internal void Forget() => _events?.Clear();
 
     private static bool IsTransient(Exception e) => e switch
     {
@@ -154,12 +165,21 @@ public sealed partial class LeadStore : IDisposable
             INSERT INTO events (model, lead_id, event_id, ts, type, detail, received_at) VALUES (@m, @l, @e, @ts, @t, @d, @r)
             ON CONFLICT (model, lead_id, event_id) DO NOTHING
             """, ct, ("m", model), ("l", leadId), ("e", e.EventId), ("ts", Sql.Ms(e.Timestamp)), ("t", e.Type), ("d", e.Detail), ("r", Sql.Ms(now)));
+        if (n > 0) _events?.Added(model, leadId, e);
         return n > 0;
     }
 
-    public Task<List<StoredEvent>> EventsAsync(DbConnection c, DbTransaction? tx, string model, string leadId, CancellationToken ct) =>
-        Sql.ListAsync(c, tx, "SELECT event_id, ts, type, detail FROM events WHERE model = @m AND lead_id = @l ORDER BY ts, seq",
+    /// <summary>A lead's events, oldest first. Inside a transaction on SQLite they come from memory when this process
+    /// wrote or read them last (<see cref="EventCache"/>).</summary>
+    public async Task<List<StoredEvent>> EventsAsync(DbConnection c, DbTransaction? tx, string model, string leadId, CancellationToken ct)
+    {
+        var cache = tx is null ? null : _events;
+        if (cache?.Get(model, leadId) is { } held) return held;
+        var events = await Sql.ListAsync(c, tx, "SELECT event_id, ts, type, detail FROM events WHERE model = @m AND lead_id = @l ORDER BY ts, seq",
             r => new StoredEvent(r.GetString(0), Sql.Time(Sql.Long(r, 1)), r.GetString(2), Sql.NullableString(r, 3)), ct, ("m", model), ("l", leadId));
+        cache?.Put(model, leadId, events);
+        return events;
+    }
 
     /// <summary>Writes a lead's new score state (with its event count and latest event time).</summary>
     public Task SaveScoreAsync(DbConnection c, DbTransaction tx, StoredLead lead, CancellationToken ct) =>
@@ -191,6 +211,7 @@ public sealed partial class LeadStore : IDisposable
     /// <summary>Erases a lead with its events, score history, alerts and their delivery log; false when unknown.</summary>
     public Task<bool> DeleteLeadAsync(string model, string id, CancellationToken ct) => InTransactionAsync(async (c, tx) =>
     {
+        _events?.Remove(model, id);
         var n = await Sql.ExecAsync(c, tx, "DELETE FROM leads WHERE model = @m AND id = @id", ct, ("m", model), ("id", id));
         foreach (var table in new[] { "events", "score_history", "alerts", "deliveries" })
         {

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace LeadML.Api.Store;
 
@@ -24,25 +25,69 @@ internal static class Sql
 
     public static async Task<int> ExecAsync(DbConnection c, DbTransaction? tx, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
     {
-        await using var cmd = Command(c, tx, sql, parameters);
-        return await cmd.ExecuteNonQueryAsync(ct);
+        var cmd = Rent(c, tx, sql, parameters, out var owned);
+        try
+        {
+            return await cmd.ExecuteNonQueryAsync(ct);
+        }
+        finally
+        {
+            if (owned) await cmd.DisposeAsync();
+        }
     }
 
     public static async Task<object?> ScalarAsync(DbConnection c, DbTransaction? tx, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
     {
-        await using var cmd = Command(c, tx, sql, parameters);
-        var v = await cmd.ExecuteScalarAsync(ct);
-        return v is DBNull ? null : v;
+        var cmd = Rent(c, tx, sql, parameters, out var owned);
+        try
+        {
+            var v = await cmd.ExecuteScalarAsync(ct);
+            return v is DBNull ? null : v;
+        }
+        finally
+        {
+            if (owned) await cmd.DisposeAsync();
+        }
     }
 
     public static async Task<List<T>> ListAsync<T>(DbConnection c, DbTransaction? tx, string sql, Func<DbDataReader, T> read, CancellationToken ct,
         params (string Name, object? Value)[] parameters)
     {
-        await using var cmd = Command(c, tx, sql, parameters);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        var list = new List<T>();
-        while (await r.ReadAsync(ct)) list.Add(read(r));
-        return list;
+        var cmd = Rent(c, tx, sql, parameters, out var owned);
+        try
+        {
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            var list = new List<T>();
+            while (await r.ReadAsync(ct)) list.Add(read(r));
+            return list;
+        }
+        finally
+        {
+            if (owned) await cmd.DisposeAsync();
+        }
+    }
+
+    private static readonly ConditionalWeakTable<DbConnection, PreparedCommands> Prepared = new();
+
+    /// <summary>Makes the helpers keep the commands they run on <paramref name="c"/> prepared, for a connection that
+    /// lives long and runs the same statements over and over (the SQLite writer). Dispose the result before the
+    /// connection.</summary>
+    public static PreparedCommands KeepPrepared(DbConnection c)
+    {
+        var commands = new PreparedCommands(c);
+        Prepared.AddOrUpdate(c, commands);
+        return commands;
+    }
+
+    private static DbCommand Rent(DbConnection c, DbTransaction? tx, string sql, (string Name, object? Value)[] parameters, out bool owned)
+    {
+        if (Prepared.TryGetValue(c, out var commands) && commands.Rent(tx, sql, parameters) is { } kept)
+        {
+            owned = false;
+            return kept;
+        }
+        owned = true;
+        return Command(c, tx, sql, parameters);
     }
 
     public static long Ms(DateTime utc) => (DateTime.SpecifyKind(utc, DateTimeKind.Utc).Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond;
@@ -62,4 +107,37 @@ internal static class Sql
     public static DateTime? NullableTime(DbDataReader r, int i) => r.IsDBNull(i) ? null : Time(Long(r, i));
 
     public static bool Flag(DbDataReader r, int i) => Long(r, i) != 0;
+}
+
+/// <summary>
+/// The prepared commands of one connection by SQL text, run again with new parameter values: parsing and planning a
+/// statement costs more than running the small ones of an ingestion. Bounded (SQL built from filters is not kept past
+/// the bound); not thread-safe, like the connection it belongs to.
+/// </summary>
+internal sealed class PreparedCommands(DbConnection connection) : IDisposable
+{
+    private const int MaxCommands = 128;
+    private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+
+    /// <summary>The kept command for <paramref name="sql"/> bound to these values, or null when it is not kept.</summary>
+    public DbCommand? Rent(DbTransaction? tx, string sql, (string Name, object? Value)[] parameters)
+    {
+        if (_commands.TryGetValue(sql, out var cmd))
+        {
+            cmd.Transaction = tx;
+            foreach (var (name, value) in parameters) cmd.Parameters[name].Value = value ?? DBNull.Value;
+            return cmd;
+        }
+        if (_commands.Count >= MaxCommands) return null;
+        cmd = Sql.Command(connection, tx, sql, parameters);
+        cmd.Prepare();
+        _commands.Add(sql, cmd);
+        return cmd;
+    }
+
+    public void Dispose()
+    {
+        foreach (var cmd in _commands.Values) cmd.Dispose();
+        _commands.Clear();
+    }
 }
