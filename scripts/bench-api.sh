@@ -73,5 +73,5 @@ shared 2 cores (server and wrk compete). Target: ingestion ≥ 0.25 × /score.
 |---|---:|---:|---:|---:|---:|:-:|
 MD
   fi
-  echo "| $(date -u +%Y-%m-%d) | $seconds | $connections | $score | $events | $ratio | $met |" >>BENCHMARKS.md
+  append_row "$heading" "| $(date -u +%Y-%m-%d) | $seconds | $connections | $score | $events | $ratio | $met |"
 fi

@@ -70,5 +70,5 @@ by the managed evaluator) ≥ 0.10 × bare, batch ≥ 0.8 × in-process.
 |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 MD
   fi
-  echo "$table" >>BENCHMARKS.md
+  append_row "## Api: scoring speed" "$table"
 fi

@@ -36,3 +36,19 @@ start_api() {
   cat "$work/api.log"
   return 1
 }
+
+# append_row HEADING ROW: adds ROW after the last table row of the BENCHMARKS.md section HEADING.
+append_row() {
+  awk -v h="$1" -v row="$2" '
+    { line[NR] = $0 }
+    END {
+      inside = 0; last = 0
+      for (i = 1; i <= NR; i++) {
+        if (line[i] == h) { inside = 1; continue }
+        if (inside && line[i] ~ /^## /) inside = 0
+        if (inside && line[i] ~ /^\|/) last = i
+      }
+      for (i = 1; i <= NR; i++) { print line[i]; if (i == last) print row }
+      if (last == 0) print row
+    }' BENCHMARKS.md >"$work/BENCHMARKS.md" && cp "$work/BENCHMARKS.md" BENCHMARKS.md
+}
