@@ -28,8 +28,9 @@ public sealed class ScoringModel
     private readonly TreeEnsemble? _trees;
     private readonly LinearModel? _linear;
 
-    private ScoringModel(string name, ModelBundle bundle, TreeEnsemble? trees, LinearModel? linear, RuleSet rules, RuleSetSource source, LiveDrift? drift)
+    private ScoringModel(string name, ModelBundle bundle, TreeEnsemble? trees, LinearModel? linear, RuleSet suggested, RuleSet rules, RuleSetSource source, LiveDrift? drift)
     {
+        Suggested = suggested;
         Drift = drift;
         Name = name;
         Bundle = bundle;
@@ -82,15 +83,15 @@ public sealed class ScoringModel
         var reference = bundle.ReadOptional<DriftReference>(DriftReference.FileName);
         var drift = reference is null ? null : new LiveDrift(reference);
         return approved is null
-            ? new ScoringModel(name, bundle, trees, bundle.Linear, suggested, RuleSetSource.Suggested, drift)
-            : new ScoringModel(name, bundle, trees, bundle.Linear, approved, RuleSetSource.Approved, drift);
+            ? new ScoringModel(name, bundle, trees, bundle.Linear, suggested, suggested, RuleSetSource.Suggested, drift)
+            : new ScoringModel(name, bundle, trees, bundle.Linear, suggested, approved, RuleSetSource.Approved, drift);
     }
 
     /// <summary>The same model with another rule set in force.</summary>
-    public ScoringModel WithRules(RuleSet rules, RuleSetSource source) => new(Name, Bundle, _trees, _linear, rules, source, Drift);
+    public ScoringModel WithRules(RuleSet rules, RuleSetSource source) => new(Name, Bundle, _trees, _linear, Suggested, rules, source, Drift);
 
-    /// <summary>The bundle's suggested rule set.</summary>
-    public RuleSet Suggested => Bundle.ReadOptional<RuleSet>(ModelBundle.SuggestedRuleSetFile)!;
+    /// <summary>The bundle's suggested rule set, as loaded with it.</summary>
+    public RuleSet Suggested { get; }
 
     /// <summary>Log-odds of converting within the horizon.</summary>
     public double Margin(ReadOnlySpan<float> x) => _trees is not null ? _trees.Margin(x) : _linear!.Margin(x);
