@@ -197,6 +197,7 @@ public sealed class ScoringTests(TrainedBundle bundle) : IDisposable
         var swagger = JsonNode.Parse(await c.GetStringAsync("/swagger/v1/swagger.json"))!;
         Assert.NotNull(swagger["paths"]!["/score"]);
         Assert.NotNull(swagger["paths"]!["/score/batch"]);
+        Assert.Equal("X-Api-Key", swagger["components"]!["securitySchemes"]!["X-Api-Key"]!["name"]!.GetValue<string>());
         // Examples a developer can send as they are.
         var request = swagger["components"]!["schemas"]!["ScoreRequest"]!["properties"]!;
         Assert.Equal("Software", request["attributes"]!["example"]!["industry"]!.GetValue<string>());
