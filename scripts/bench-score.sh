@@ -2,15 +2,17 @@
 # Scoring speed, measured side by side in one run with wrk on loopback (2 threads, 32 connections):
 #   bare endpoint (parses the /score body, returns a constant) | /score?explain=false | /score (full explanation)
 #   | /score/batch of 1,000 leads (rows/s) against the in-process batch rate for the same rows.
-# Ratios are appended to BENCHMARKS.md.  scripts/bench-score.sh [--bundle models/sample] [--seconds 10] [--no-record]
+# Ratios are appended to BENCHMARKS.md.
+#   scripts/bench-score.sh [--bundle models/sample] [--seconds 10] [--batch-connections 4] [--no-record]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bundle=models/sample; seconds=10; record=1
+bundle=models/sample; seconds=10; record=1; batch_connections=4
 while (($#)); do
   case "$1" in
     --bundle) bundle=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
+    --batch-connections) batch_connections=$2; shift 2 ;;
     --no-record) record=0; shift ;;
     *) echo "unknown option $1" >&2; exit 1 ;;
   esac
@@ -39,7 +41,7 @@ rps 3 "$work/lead.lua" 32 /score >/dev/null
 bare=$(rps "$seconds" "$work/lead.lua" 32 /bench/bare)
 plain=$(rps "$seconds" "$work/lead.lua" 32 /score?explain=false)
 full=$(rps "$seconds" "$work/lead.lua" 32 /score)
-batch=$(rps "$seconds" "$work/batch.lua" 4 "/score/batch?explain=false")
+batch=$(rps "$seconds" "$work/batch.lua" "$batch_connections" "/score/batch?explain=false")
 inproc=$(curl -fs -X POST -H 'content-type: application/json' --data-binary @"$work/batch.json" "http://127.0.0.1:$port/bench/inprocess?repeat=20" | grep -o '"rowsPerSecond":[0-9.]*' | cut -d: -f2)
 errors=$(grep -c "Non-2xx" "$work/wrk.log" || true)
 
