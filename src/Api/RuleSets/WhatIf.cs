@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using LeadML.Features.Bundles;
 using LeadML.Features.Rules;
+using LeadML.Trainer.Evaluation;
+using LeadML.Trainer.Points;
 
 namespace LeadML.Api.RuleSets;
 
@@ -46,69 +48,30 @@ public static class WhatIf
     }
 
     /// <summary>Area under the ROC curve by ranks (Mann–Whitney, ties counting one half); null with one class only.</summary>
-    public static double? RocAuc(double[] scores, bool[] converted)
-    {
-        var n = scores.Length;
-        var positives = converted.Count(c => c);
-        var negatives = n - positives;
-        if (positives == 0 || negatives == 0) return null;
-        var order = Enumerable.Range(0, n).ToArray();
-        Array.Sort(scores.ToArray(), order);
-        double rankSum = 0;
-        for (var i = 0; i < n;)
-        {
-            var j = i;
-            while (j + 1 < n && scores[order[j + 1]] == scores[order[i]]) j++;
-            var averageRank = (i + j) / 2.0 + 1;
-            for (var k = i; k <= j; k++)
-            {
-                if (converted[order[k]]) rankSum += averageRank;
-            }
-            i = j + 1;
-        }
-        return (rankSum - positives * (positives + 1) / 2.0) / ((double)positives * negatives);
-    }
+    public static double? RocAuc(double[] scores, bool[] converted) =>
+        Metrics.RocAuc(scores, Labels(converted)) is var auc && double.IsFinite(auc) ? auc : null;
 
     private static WhatIfFigures Evaluate(RuleSet rules, string label, ModelBundle bundle, EvaluationSample sample, int months)
     {
         var evaluator = new RuleEvaluator(rules, bundle.Spec);
-        var scores = new double[sample.Rows];
-        for (var i = 0; i < sample.Rows; i++) scores[i] = evaluator.Evaluate(sample.Row(i), explain: false).Score;
-
-        var leads = new int[rules.Grades.Count];
-        var conversions = new int[rules.Grades.Count];
+        var scores = Suggestion.Scores(evaluator, sample.X, sample.Rows, sample.Width);
+        var y = Labels(sample.Converted);
+        var grades = ThresholdSuggester.Stats(scores, y, sample.Cutoff, rules.Grades)
+            .Select((g, k) => new GradeFigures(g.Grade, g.MinScore, rules.Grades[k].Label, g.Leads, g.Share, g.Conversions, g.ConversionRate, g.LeadsPerMonth))
+            .ToList();
         int ready = 0, readyConverted = 0;
         for (var i = 0; i < scores.Length; i++)
         {
-            var g = GradeIndex(rules.Grades, scores[i]);
-            if (g >= 0)
-            {
-                leads[g]++;
-                if (sample.Converted[i]) conversions[g]++;
-            }
-            if (scores[i] >= rules.Thresholds.SalesReady)
-            {
-                ready++;
-                if (sample.Converted[i]) readyConverted++;
-            }
+            if (scores[i] < rules.Thresholds.SalesReady) continue;
+            ready++;
+            if (sample.Converted[i]) readyConverted++;
         }
-        var grades = rules.Grades.Select((g, k) => new GradeFigures(g.Grade, g.MinScore, g.Label, leads[k],
-            Round(Ratio(leads[k], scores.Length)), conversions[k], Round(Ratio(conversions[k], leads[k])), Math.Round(leads[k] / (double)months, 1))).ToList();
         return new WhatIfFigures(label, RocAuc(scores, sample.Converted) is { } auc ? Round(auc) : null, rules.Thresholds.SalesReady, ready,
             Math.Round(ready / (double)months, 1), Round(Ratio(readyConverted, ready)), scores.Length == 0 ? 0 : Math.Round(scores.Average(), 2),
             grades, evaluator.UnknownFeatures);
     }
 
-    /// <summary>The band a score falls in, as <see cref="RuleEvaluator.Grade"/> decides: the first whose minimum it
-    /// reaches, else the last.</summary>
-    private static int GradeIndex(IReadOnlyList<GradeBand> grades, double score)
-    {
-        for (var g = 0; g < grades.Count; g++)
-        {
-            if (score >= grades[g].MinScore) return g;
-        }
-        return grades.Count - 1;
-    }
+    private static float[] Labels(bool[] converted) => [.. converted.Select(c => c ? 1f : 0f)];
 
     private static double Ratio(int a, int b) => b == 0 ? 0 : (double)a / b;
 

@@ -179,23 +179,6 @@ internal static class SampleTruth
     }
 
     /// <summary>ROC-AUC (ties count one half); NaN when either class is absent.</summary>
-    public static double RocAuc(IReadOnlyList<double> scores, IReadOnlyList<bool> labels)
-    {
-        var order = Enumerable.Range(0, scores.Count).OrderBy(i => scores[i]).ToArray();
-        double positives = labels.Count(l => l), negatives = labels.Count - positives;
-        if (positives == 0 || negatives == 0) return double.NaN;
-        var rankSum = 0.0;
-        for (var i = 0; i < order.Length;)
-        {
-            var j = i;
-            while (j + 1 < order.Length && scores[order[j + 1]] == scores[order[i]]) j++;
-            var rank = (i + j) / 2.0 + 1;
-            for (var k = i; k <= j; k++)
-            {
-                if (labels[order[k]]) rankSum += rank;
-            }
-            i = j + 1;
-        }
-        return (rankSum - positives * (positives + 1) / 2) / (positives * negatives);
-    }
+    public static double RocAuc(IReadOnlyList<double> scores, IReadOnlyList<bool> labels) =>
+        Evaluation.Metrics.RocAuc([.. scores], [.. labels.Select(l => l ? 1f : 0f)]);
 }
