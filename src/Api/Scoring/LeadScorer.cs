@@ -40,7 +40,8 @@ public static class LeadScorer
     {
         var unknown = new List<string>();
         var invalid = new List<string>();
-        var attributes = model.Aligner.FromText(lead.Attributes, unknown, invalid);
+        var unknownTypes = new SortedSet<string>(StringComparer.Ordinal);
+        var x = Vector(model, lead, unknown, invalid, unknownTypes, out var ignored);
         var missing = new List<string>();
         var unknownCategories = new List<string>();
         for (var a = 0; a < model.Spec.Attributes.Count; a++)
@@ -55,23 +56,6 @@ public static class LeadScorer
                 unknownCategories.Add($"{enc.Column}: '{text.Trim()}' is not a level the model knows; scored as another value");
             }
         }
-
-        var accumulator = EventAccumulator.ForOneLead(model.Featurizer, lead.AsOf);
-        var ignored = 0;
-        var unknownTypes = new SortedSet<string>(StringComparer.Ordinal);
-        var known = model.Spec.Channels.Select(c => c.Type).ToHashSet(StringComparer.Ordinal);
-        foreach (var e in lead.Events)
-        {
-            if (e.Timestamp >= lead.AsOf)
-            {
-                ignored++;
-                continue;
-            }
-            if (!known.Contains(e.Type)) unknownTypes.Add(e.Type);
-            accumulator.Add(new LeadEvent(0, e.Timestamp, e.Type, e.Detail));
-        }
-        var x = new float[model.Width];
-        model.Featurizer.Write(attributes, lead.CreatedAt, lead.AsOf, accumulator, 0, x);
 
         var margin = model.Margin(x);
         var probability = Finite(model.Probability(margin));
@@ -121,13 +105,25 @@ public static class LeadScorer
     private static ScoreWarnings? Warn(ScoreWarnings w) => w.IsEmpty ? null : w;
 
     /// <summary>The feature vector the scorer computes for a lead (for tests and diagnostics).</summary>
-    public static float[] Vector(ScoringModel model, LeadInput lead)
+    public static float[] Vector(ScoringModel model, LeadInput lead) => Vector(model, lead, null, null, null, out _);
+
+    /// <summary>The one place a lead becomes a feature vector: attributes aligned to the spec, events before
+    /// <c>asOf</c> accumulated point in time; what is odd is reported into the lists given.</summary>
+    private static float[] Vector(ScoringModel model, LeadInput lead, List<string>? unknown, List<string>? invalid,
+        SortedSet<string>? unknownTypes, out int ignored)
     {
-        var attributes = model.Aligner.FromText(lead.Attributes);
+        var attributes = model.Aligner.FromText(lead.Attributes, unknown, invalid);
         var accumulator = EventAccumulator.ForOneLead(model.Featurizer, lead.AsOf);
+        ignored = 0;
         foreach (var e in lead.Events)
         {
-            if (e.Timestamp < lead.AsOf) accumulator.Add(new LeadEvent(0, e.Timestamp, e.Type, e.Detail));
+            if (e.Timestamp >= lead.AsOf)
+            {
+                ignored++;
+                continue;
+            }
+            if (unknownTypes is not null && !model.EventTypes.Contains(e.Type)) unknownTypes.Add(e.Type);
+            accumulator.Add(new LeadEvent(0, e.Timestamp, e.Type, e.Detail));
         }
         var x = new float[model.Width];
         model.Featurizer.Write(attributes, lead.CreatedAt, lead.AsOf, accumulator, 0, x);

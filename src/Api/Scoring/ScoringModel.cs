@@ -41,6 +41,7 @@ public sealed class ScoringModel
         Rules = rules;
         RuleSource = source;
         Evaluator = new RuleEvaluator(rules, bundle.Spec);
+        EventTypes = bundle.Spec.Channels.Select(c => c.Type).ToHashSet(StringComparer.Ordinal);
         Levels = bundle.Spec.Attributes.ToDictionary(a => a.Column, a => a.Levels.ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
     }
 
@@ -57,6 +58,9 @@ public sealed class ScoringModel
     public string ModelVersion => Bundle.Manifest.ModelVersion;
     public FeatureSpec Spec => Bundle.Spec;
     public int Width => Featurizer.Width;
+
+    /// <summary>Event types the model has features for (others are reported as unknown).</summary>
+    public IReadOnlySet<string> EventTypes { get; }
 
     /// <summary>Known category levels per attribute column (others score as "(other)" and are reported).</summary>
     public IReadOnlyDictionary<string, HashSet<string>> Levels { get; }
