@@ -24,8 +24,6 @@ public sealed class ModelBundle
     public const string SuggestedRuleSetFile = "suggested-ruleset.json";
     public const string ReportFile = "report.html";
 
-    public static JsonSerializerOptions Json => BundleJson.Options;
-
     public required BundleManifest Manifest { get; init; }
     public required FeatureSpec Spec { get; init; }
     /// <summary>The XGBoost model as UBJ, for <see cref="ModelKind.Trees"/>.</summary>
@@ -51,7 +49,7 @@ public sealed class ModelBundle
             WriteJson(temp, ManifestFile, Manifest);
             WriteJson(temp, FeaturesFile, Spec);
             WriteJson(temp, CalibrationFile, Calibration);
-            File.WriteAllText(Path.Combine(temp, MetricsFile), Metrics.ToJsonString(Json));
+            File.WriteAllText(Path.Combine(temp, MetricsFile), Metrics.ToJsonString(BundleJson.Options));
             if (Trees is not null) File.WriteAllBytes(Path.Combine(temp, TreesFile), Trees);
             if (Linear is not null) WriteJson(temp, LinearFile, Linear);
             foreach (var (name, bytes) in extraFiles ?? new Dictionary<string, byte[]>())
@@ -134,7 +132,7 @@ public sealed class ModelBundle
     }
 
     private static void WriteJson<T>(string dir, string file, T value) =>
-        File.WriteAllText(Path.Combine(dir, file), JsonSerializer.Serialize(value, Json));
+        File.WriteAllText(Path.Combine(dir, file), JsonSerializer.Serialize(value, BundleJson.Options));
 
     internal static T ReadJson<T>(string dir, string file)
     {
@@ -142,7 +140,7 @@ public sealed class ModelBundle
         if (!File.Exists(path)) throw new BundleException(dir, $"is missing {file}");
         try
         {
-            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Json)
+            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), BundleJson.Options)
                 ?? throw new BundleException(dir, $"{file} is empty");
         }
         catch (JsonException e)

@@ -71,7 +71,7 @@ internal static class TrainCommand
             }
             if (asJson)
             {
-                Console.WriteLine(SummaryJson(summary!).ToJsonString(ModelBundle.Json));
+                Console.WriteLine(SummaryJson(summary!).ToJsonString(BundleJson.Options));
             }
             else
             {

@@ -174,7 +174,7 @@ internal static class TrainingRun
             return new JsonObject { ["rows"] = y.Length, ["positives"] = y.Count(v => v > 0.5f) };
         }
         var set = Metrics.Compute(p, y);
-        var node = JsonSerializer.SerializeToNode(set, ModelBundle.Json)!.AsObject();
+        var node = JsonSerializer.SerializeToNode(set, BundleJson.Options)!.AsObject();
         node["ece"] = set.ExpectedCalibrationError;
         node["rows"] = y.Length;
         node["positives"] = y.Count(v => v > 0.5f);
@@ -249,5 +249,5 @@ internal static class TrainingRun
         return Convert.ToHexStringLower(sha.GetHashAndReset())[..32];
     }
 
-    private static JsonNode ToJson<T>(T value) => JsonSerializer.SerializeToNode(value, ModelBundle.Json)!;
+    private static JsonNode ToJson<T>(T value) => JsonSerializer.SerializeToNode(value, BundleJson.Options)!;
 }
