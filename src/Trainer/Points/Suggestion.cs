@@ -18,12 +18,14 @@ internal sealed record SuggestionResult(RuleSet Rules, JsonObject Metrics);
 /// </summary>
 internal static class Suggestion
 {
-    public static SuggestionResult Run(SnapshotSet s, TrainedModel model, string modelVersion, DateTime createdAt, double? modelTestAuc,
-        PointsOptions? points = null, ThresholdOptions? thresholds = null)
+    /// <param name="valid">The validation rows as <see cref="SnapshotSet.Select"/> gives them.</param>
+    /// <param name="test">The test rows, likewise.</param>
+    public static SuggestionResult Run(SnapshotSet s, (float[] X, float[] Y, int[] Rows) valid, (float[] X, float[] Y, int[] Rows) test,
+        TrainedModel model, string modelVersion, DateTime createdAt, double? modelTestAuc, PointsOptions? points = null, ThresholdOptions? thresholds = null)
     {
         var width = s.Width;
-        var (validX, validY, validRows) = s.Select(Period.Validation);
-        var (testX, testY, testRows) = s.Select(Period.Test);
+        var (validX, validY, validRows) = valid;
+        var (testX, testY, testRows) = test;
         var contributions = model.Contributions(validX, validY.Length, width);
         var suggested = PointsBuilder.Build(s.Spec, validX, validY, contributions, points);
 
@@ -67,9 +69,9 @@ internal static class Suggestion
     }
 
     /// <summary>The test-period snapshots for what-if evaluation of drafts.</summary>
-    public static EvaluationSample TestSample(SnapshotSet s)
+    public static EvaluationSample TestSample(SnapshotSet s, (float[] X, float[] Y, int[] Rows) test)
     {
-        var (x, y, rows) = s.Select(Period.Test);
+        var (x, y, rows) = test;
         return new EvaluationSample { Width = s.Width, X = x, Converted = [.. y.Select(v => v > 0.5f)], Cutoff = [.. rows.Select(i => s.Cutoff[i])] };
     }
 

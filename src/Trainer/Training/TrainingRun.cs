@@ -49,8 +49,10 @@ internal static class TrainingRun
 
         var width = snapshots.Width;
         var (trainX, trainY, _) = snapshots.Select(Period.Train);
-        var (validX, validY, _) = snapshots.Select(Period.Validation);
-        var (testX, testY, testRows) = snapshots.Select(Period.Test);
+        var valid = snapshots.Select(Period.Validation);
+        var test = snapshots.Select(Period.Test);
+        var (validX, validY, _) = valid;
+        var (testX, testY, _) = test;
         RequireBothClasses(trainY, "training");
         RequireBothClasses(validY, "validation");
 
@@ -103,7 +105,7 @@ internal static class TrainingRun
         };
         progress?.Invoke("Suggesting points, thresholds and grades");
         var testAuc = metrics["test"]?["rocAuc"] is JsonValue a && a.TryGetValue<double>(out var auc) ? auc : (double?)null;
-        var suggestion = Suggestion.Run(snapshots, model, manifest.ModelVersion, manifest.CreatedAt, testAuc, options.Points, options.Thresholds);
+        var suggestion = Suggestion.Run(snapshots, valid, test, model, manifest.ModelVersion, manifest.CreatedAt, testAuc, options.Points, options.Thresholds);
         foreach (var (key, value) in suggestion.Metrics) metrics[key] = value?.DeepClone();
         var report = ReportWriter.Render(manifest, metrics, suggestion.Rules);
         // The training-time distributions the Api compares live traffic with.
@@ -123,11 +125,10 @@ internal static class TrainingRun
         bundle.Save(options.Out, new Dictionary<string, byte[]>
         {
             [ModelBundle.SuggestedRuleSetFile] = JsonSerializer.SerializeToUtf8Bytes(suggestion.Rules, BundleJson.Options),
-            [EvaluationSample.FileName] = Suggestion.TestSample(snapshots).ToBytes(),
+            [EvaluationSample.FileName] = Suggestion.TestSample(snapshots, test).ToBytes(),
             [ReportWriter.FileName] = System.Text.Encoding.UTF8.GetBytes(report),
             [DriftReference.FileName] = JsonSerializer.SerializeToUtf8Bytes(driftReference, BundleJson.Options),
         });
-        _ = testRows;
         return new TrainingSummary(bundle.Directory!, manifest, metrics, warnings);
     }
 
