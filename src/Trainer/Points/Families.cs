@@ -44,12 +44,10 @@ internal static class Families
             var name = FeatureNames.Channel(ch.Type, ch.Detail);
             if (f.Name.StartsWith(name + ".", StringComparison.Ordinal))
             {
-                return (name, ch.Detail is null ? Humanize(ch.Type) : $"{Humanize(ch.Type)} {ch.Detail}", false);
+                return (name, FeatureLayout.Describe(ch), false);
             }
         }
         if (f.Name.StartsWith("act.active_days_", StringComparison.Ordinal)) return ("act.active_days", "active days", false);
         return (f.Name, f.Label, false);
     }
-
-    internal static string Humanize(string type) => type.Replace('_', ' ');
 }
