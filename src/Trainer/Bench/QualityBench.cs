@@ -43,13 +43,15 @@ internal static class QualityBench
     public const double PointsRatioTarget = 0.97;
     public const double SampleTolerance = 0.01;
 
-    public static IReadOnlyList<QualityResult> Run(string schemasFolder, string workFolder, IEnumerable<string>? only, Action<string> log)
+    /// <param name="sample">The generated sample history (default: 8,000 leads, seed 42, as <c>leadml sample</c>).</param>
+    public static IReadOnlyList<QualityResult> Run(string schemasFolder, string workFolder, IEnumerable<string>? only, Action<string> log,
+        SampleOptions? sample = null)
     {
         var wanted = only?.ToHashSet(StringComparer.OrdinalIgnoreCase);
         var results = new List<QualityResult>();
         if (wanted is null || wanted.Contains("sample"))
         {
-            results.Add(Sample(Path.Combine(workFolder, "sample"), log));
+            results.Add(Sample(Path.Combine(workFolder, "sample"), sample ?? new SampleOptions(), log));
         }
         foreach (var (name, schema, target, note) in DataSets)
         {
@@ -62,11 +64,11 @@ internal static class QualityBench
         return results;
     }
 
-    private static QualityResult Sample(string folder, Action<string> log)
+    private static QualityResult Sample(string folder, SampleOptions options, Action<string> log)
     {
         var history = Path.Combine(folder, "history");
-        log("sample: generating 8,000 leads with true probabilities");
-        SampleGenerator.Write(history, new SampleOptions());
+        log($"sample: generating {options.Leads:N0} leads (seed {options.Seed}) with true probabilities");
+        SampleGenerator.Write(history, options with { TruthProbabilities = true });
         var (metrics, seconds) = Train(history, Path.Combine(folder, "model"), log);
         var truth = TruthAuc(Path.Combine(history, "truth-probabilities.csv"), metrics);
         log($"sample: truth ROC-AUC {truth.Auc:F4} on {truth.Rows:N0} rows of the test cut-offs");
@@ -74,7 +76,8 @@ internal static class QualityBench
         var bundle = ModelBundle.Load(Path.Combine(folder, "model"));
         var truthJson = JsonNode.Parse(File.ReadAllText(Path.Combine(history, "truth.json")))!.AsObject();
         var recovery = TruthRecovery.Evaluate(truthJson, bundle.ReadOptional<RuleSet>(ModelBundle.SuggestedRuleSetFile)!, bundle.Spec, EvaluationSample.Read(bundle.Directory!));
-        return Result("sample", metrics, truth.Auc - SampleTolerance,
+        var name = options.Leads == 8000 && options.Seed == 42 ? "sample" : $"sample ({options.Leads:N0} leads, seed {options.Seed})";
+        return Result(name, metrics, truth.Auc - SampleTolerance,
             $"truth AUC {truth.Auc:F4} − 0.01 ({truth.Rows:N0} truth rows)", seconds) with
         {
             Details = "Recovery of the true effects by the suggested points on the sample history (targets: Spearman ≥ 0.9, every effect of magnitude ≥ 0.3 with the right sign, no criterion on post-conversion events):\n\n" + TruthRecovery.Format(recovery),

@@ -25,6 +25,10 @@ internal sealed record TruthEffect
     public double? Per { get; init; }
     public double? Cap { get; init; }
 
+    /// <summary>The feature whose value stands for this one when it is missing: for days without activity, the
+    /// lead's age when it never had any (the generator counts idle days from the creation then).</summary>
+    public string? MissingAs { get; init; }
+
     /// <summary>The effect in a marketer's words.</summary>
     public required string Description { get; init; }
 }
@@ -129,7 +133,7 @@ internal static class SampleTruth
         effects.Add(new TruthEffect
         {
             Feature = FeatureNames.DaysSinceLastActivity, Kind = "perUnit", Per = 30, Cap = InactivityCapDays,
-            LogOdds = InactivityPer30Days,
+            LogOdds = InactivityPer30Days, MissingAs = FeatureNames.LeadAge,
             Description = $"every 30 days without activity (since creation when none), up to {InactivityCapDays} days",
         });
         return effects;

@@ -66,9 +66,12 @@ internal static class TruthRecovery
                 case "perUnit":
                     var per = e["per"]!.GetValue<double>();
                     var cap = e["cap"]!.GetValue<double>();
-                    // Days-since features are missing when there was never any activity; compare at the cap either way.
-                    applies = i => sample.Row(i)[j] >= cap || (float.IsNaN(sample.Row(i)[j]) && logOdds < 0);
-                    neutral = i => sample.Row(i)[j] < per;
+                    // Days without activity are missing when there was never any; the truth then counts them from the
+                    // creation, so the lead's age stands for them (a lead created yesterday is not idle).
+                    var missingAs = e["missingAs"] is { } m ? spec.IndexOf(m.ToString()) : -1;
+                    float Value(int i) => float.IsNaN(sample.Row(i)[j]) && missingAs >= 0 ? sample.Row(i)[missingAs] : sample.Row(i)[j];
+                    applies = i => Value(i) >= cap;
+                    neutral = i => Value(i) < per;
                     break;
                 default:
                     continue;
