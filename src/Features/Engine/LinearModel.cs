@@ -10,13 +10,19 @@ public sealed class LinearModel
     /// <summary>Log-odds of a lead whose every feature sits at its training mean.</summary>
     public double Intercept { get; init; }
 
-    /// <summary>Log-odds per standard deviation of each feature, in feature-vector order.</summary>
+    /// <summary>
+    /// Log-odds per unit of <c>(x − mean) / scale</c>, in feature-vector order: per standard deviation for numbers, per
+    /// level for 0/1 indicators (whose scale is 1).
+    /// </summary>
     public double[] Weights { get; init; } = [];
 
     /// <summary>Training mean of each feature (over non-missing values); the baseline of the contributions.</summary>
     public double[] Means { get; init; } = [];
 
-    /// <summary>Training standard deviation of each feature; 1 for a constant feature (whose weight is 0).</summary>
+    /// <summary>
+    /// Training standard deviation of each numeric feature; 1 for a 0/1 indicator (category level, flag) and for a
+    /// constant feature (whose weight is 0).
+    /// </summary>
     public double[] Scales { get; init; } = [];
 
     /// <summary>Number of features the model expects.</summary>

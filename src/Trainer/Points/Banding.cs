@@ -136,23 +136,32 @@ internal static class Banding
         return total <= 1e-12 ? 0 : 1 - residual / total;
     }
 
-    /// <summary>Quintile edges rounded to two significant digits.</summary>
-    private static double[] QuantileEdges(List<float> present)
+    /// <summary>
+    /// Quintile edges rounded to two significant digits, or more where two would carry the edge out of the data's
+    /// range (a quintile at the maximum 999 would become 1,000 and cut nothing off: the band "999 or more" of a
+    /// sentinel value, or of any value holding most rows at the top, would vanish with its effect).
+    /// </summary>
+    internal static double[] QuantileEdges(List<float> present)
     {
         if (present.Count == 0) return [];
         var sorted = present.Order().ToArray();
+        double min = sorted[0], max = sorted[^1];
         var edges = new List<double>();
         foreach (var q in new[] { 0.2, 0.4, 0.6, 0.8 })
         {
-            edges.Add(Round2(sorted[(int)(q * (sorted.Length - 1))]));
+            double value = sorted[(int)(q * (sorted.Length - 1))];
+            var edge = Round(value, 2);
+            for (var digits = 3; !(edge > min && edge <= max) && digits <= 9; digits++) edge = Round(value, digits);
+            edges.Add(edge);
         }
         return [.. edges.Distinct()];
     }
 
-    internal static double Round2(double v)
+    /// <summary><paramref name="v"/> rounded to <paramref name="digits"/> significant digits.</summary>
+    internal static double Round(double v, int digits)
     {
         if (v == 0 || !double.IsFinite(v)) return v;
-        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(Math.Abs(v))) - 1);
+        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(Math.Abs(v))) - (digits - 1));
         return Math.Round(v / magnitude) * magnitude;
     }
 

@@ -23,6 +23,12 @@ internal sealed record PointsOptions
 /// <summary>How much of the model's variation a family carries.</summary>
 internal sealed record FamilyImportance(string Family, string Label, CriterionGroup Group, double MeanAbsContribution, double Share, bool Kept, string? Representative);
 
+/// <summary>
+/// Rows of an earlier period (training) that hold a category level no evaluation row has, with their labels and the
+/// final model's contributions (one column per feature plus the bias), so that level still gets its points.
+/// </summary>
+internal sealed record EarlierRows(float[] X, float[] Y, double[] Contributions);
+
 /// <summary>The suggested criteria and scale, before thresholds and grades are added.</summary>
 internal sealed record SuggestedCriteria(
     IReadOnlyList<Criterion> Criteria, PointsScale Scale, double BasePoints, IReadOnlyList<FamilyImportance> Importance);
@@ -34,11 +40,14 @@ internal sealed record SuggestedCriteria(
 /// of the family's most common band (which scores 0), so that the sum over families approximates the model's
 /// margin. Log-odds become points in the scorecard convention, <c>points = factor × log-odds</c> with
 /// <c>factor = PDO / ln 2</c>; the factor is chosen so that the 2nd to 98th percentile of evaluation leads span 5 to
-/// 95 points and no criterion exceeds ±100.
+/// 95 points and no criterion exceeds ±100. A category level the model learnt but no evaluation lead has (a month
+/// outside the evaluation period, say) is not left at 0 points: its mean contribution is read on the earlier rows
+/// that have it (<see cref="EarlierRows"/>) against the reference level's on the evaluation rows — exact for the
+/// logistic regression, whose level contributions are constant — and the criterion is marked low support.
 /// </summary>
 internal static class PointsBuilder
 {
-    public static SuggestedCriteria Build(FeatureSpec spec, float[] x, float[] y, double[] contributions, PointsOptions? options = null)
+    public static SuggestedCriteria Build(FeatureSpec spec, float[] x, float[] y, double[] contributions, PointsOptions? options = null, EarlierRows? earlier = null)
     {
         options ??= new PointsOptions();
         var width = spec.Features.Count;
@@ -47,8 +56,14 @@ internal static class PointsBuilder
         {
             throw new ArgumentException($"expected {rows} × {width + 1} contributions, got {contributions.Length}", nameof(contributions));
         }
+        var earlierRows = earlier?.Y.Length ?? 0;
+        if (earlier is not null && (earlier.X.Length != earlierRows * width || earlier.Contributions.Length != earlierRows * (width + 1)))
+        {
+            throw new ArgumentException($"expected {earlierRows} × {width} earlier values and {earlierRows} × {width + 1} contributions", nameof(earlier));
+        }
         var families = Families.Of(spec);
         var phi = new double[families.Count][];
+        var earlierPhi = new double[families.Count][];
         var importance = new double[families.Count];
         for (var f = 0; f < families.Count; f++)
         {
@@ -59,6 +74,11 @@ internal static class PointsBuilder
             }
             var mean = rows == 0 ? 0 : p.Average();
             importance[f] = rows == 0 ? 0 : p.Average(v => Math.Abs(v - mean));
+            var e = earlierPhi[f] = new double[earlierRows];
+            foreach (var j in families[f].Features)
+            {
+                for (var i = 0; i < earlierRows; i++) e[i] += earlier!.Contributions[i * (width + 1) + j];
+            }
         }
         var total = importance.Sum();
         var order = Enumerable.Range(0, families.Count).OrderByDescending(f => importance[f]).ToList();
@@ -89,6 +109,9 @@ internal static class PointsBuilder
         {
             var fam = families[f];
             var (bands, assign, mean, feature) = fam.IsCategory ? CategoryBands(spec, fam, x, width, phi[f]) : NumericBands(spec, fam, x, width, rows, phi[f], options);
+            var elsewhere = fam.IsCategory && earlier is not null
+                ? EarlierLevels(fam, earlier, width, earlierPhi[f], assign, mean)
+                : new (int Rows, int Conversions)[bands.Count];
             representative[f] = feature is null ? fam.Name : spec.Features[feature.Value].Name;
             var counts = new int[bands.Count];
             foreach (var b in assign) counts[b]++;
@@ -97,7 +120,7 @@ internal static class PointsBuilder
             for (var i = 0; i < rows; i++) relative[i] += mean[assign[i]] - mean[reference];
             for (var b = 0; b < bands.Count; b++)
             {
-                if (b == reference || counts[b] == 0) continue;
+                if (b == reference || (counts[b] == 0 && elsewhere[b].Rows == 0)) continue;
                 int conversions = 0, refConversions = 0;
                 for (var i = 0; i < rows; i++)
                 {
@@ -106,8 +129,14 @@ internal static class PointsBuilder
                     else if (assign[i] == reference) refConversions++;
                 }
                 var logOdds = mean[b] - mean[reference];
-                var se = LogOddsRatioError(conversions, counts[b], refConversions, counts[reference]);
-                drafts.Add(new Draft(spec, fam, feature ?? -1, bands[b], bands[reference], logOdds, logOdds - 1.645 * se, logOdds + 1.645 * se, counts[b], conversions));
+                // A level seen only in earlier rows: its uncertainty comes from the leads that had it there.
+                var se = counts[b] > 0
+                    ? LogOddsRatioError(conversions, counts[b], refConversions, counts[reference])
+                    : LogOddsRatioError(elsewhere[b].Conversions, elsewhere[b].Rows, refConversions, counts[reference]);
+                drafts.Add(new Draft(spec, fam, feature ?? -1, bands[b], bands[reference], logOdds, logOdds - 1.645 * se, logOdds + 1.645 * se, counts[b], conversions)
+                {
+                    EarlierRows = elsewhere[b].Rows, EarlierConversions = elsewhere[b].Conversions,
+                });
             }
         }
 
@@ -200,6 +229,35 @@ internal static class PointsBuilder
     }
 
     /// <summary>
+    /// For each level no evaluation row has: the mean family contribution over the earlier rows that have it (written
+    /// into <paramref name="mean"/>) and their count and conversions. Levels the evaluation rows have keep theirs.
+    /// </summary>
+    private static (int Rows, int Conversions)[] EarlierLevels(Family fam, EarlierRows earlier, int width, double[] phi, int[] assign, double[] mean)
+    {
+        var levels = fam.Features;
+        var present = new bool[levels.Length];
+        foreach (var b in assign) present[b] = true;
+        var result = new (int Rows, int Conversions)[levels.Length];
+        var sums = new double[levels.Length];
+        for (var i = 0; i < earlier.Y.Length; i++)
+        {
+            for (var k = 0; k < levels.Length; k++)
+            {
+                if (present[k] || !(earlier.X[i * width + levels[k]] > 0.5f)) continue;
+                sums[k] += phi[i];
+                result[k].Rows++;
+                if (earlier.Y[i] > 0.5f) result[k].Conversions++;
+                break;
+            }
+        }
+        for (var k = 0; k < levels.Length; k++)
+        {
+            if (result[k].Rows > 0) mean[k] = sums[k] / result[k].Rows;
+        }
+        return result;
+    }
+
+    /// <summary>
     /// Standard error of a log odds ratio between a band and its reference from their counts (Woolf, with ½ added to
     /// every cell): the uncertainty that comes from how many leads and conversions support the criterion. The
     /// model's contributions vary little within a band, so resampling them would understate it.
@@ -237,15 +295,23 @@ internal static class PointsBuilder
         var c = CultureInfo.InvariantCulture;
         var direction = points > 0 ? "more" : "less";
         var odds = Math.Exp(d.LogOdds);
+        var support = d.Rows == 0 && d.EarlierRows > 0
+            ? string.Create(c, $"No lead of the evaluation period matched; in the earlier training period {d.EarlierRows:N0} leads did and " +
+              $"{(double)d.EarlierConversions / d.EarlierRows:P1} of them converted (all leads of the evaluation period: {overallRate:P1})")
+            : string.Create(c, $"In the evaluation period {d.Rows:N0} leads matched and {rate:P1} of them converted (all leads: {overallRate:P1})");
         return string.Create(c,
-            $"Applies to leads where {d.Label}. In the evaluation period {d.Rows:N0} leads matched and {rate:P1} of them converted " +
-            $"(all leads: {overallRate:P1}). Compared with the most common case ({d.ReferenceText}), the model finds these leads " +
+            $"Applies to leads where {d.Label}. {support}. Compared with the most common case ({d.ReferenceText}), the model finds these leads " +
             $"{direction} likely to convert: odds ×{odds:0.00} ({d.LogOdds:+0.00;-0.00} log-odds), which is {points:+0;-0} points at " +
             $"{factor * Math.Log(2):0.#} points per doubling of the odds. 90 % interval: {d.Low * factor:+0;-0} to {d.High * factor:+0;-0} points.");
     }
 
     private sealed record Draft(FeatureSpec Spec, Family Family, int Feature, Band Band, Band Reference, double LogOdds, double Low, double High, int Rows, int Conversions)
     {
+        /// <summary>Earlier rows behind a level no evaluation lead has (0 otherwise).</summary>
+        public int EarlierRows { get; init; }
+
+        public int EarlierConversions { get; init; }
+
         public Condition Condition => Family.IsCategory ? new Condition(Spec.Features[(int)Band.Lower].Name, ConditionOp.Eq, 1) : ConditionFor(Band);
 
         public string Label => Family.IsCategory ? Spec.Features[(int)Band.Lower].Label : $"{FeatureLabel}: {Banding.Describe(Band, Kind)}";

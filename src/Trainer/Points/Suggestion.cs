@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LeadML.Features.Bundles;
+using LeadML.Features.Featurization;
 using LeadML.Features.Rules;
 using LeadML.Trainer.Evaluation;
 using LeadML.Trainer.Modeling;
@@ -27,7 +28,7 @@ internal static class Suggestion
         var (validX, validY, validRows) = valid;
         var (testX, testY, testRows) = test;
         var contributions = model.Contributions(validX, validY.Length, width);
-        var suggested = PointsBuilder.Build(s.Spec, validX, validY, contributions, points);
+        var suggested = PointsBuilder.Build(s.Spec, validX, validY, contributions, points, EarlierLevels(s, validX, validY.Length, model));
 
         var draft = new RuleSet
         {
@@ -66,6 +67,47 @@ internal static class Suggestion
             ["importance"] = JsonSerializer.SerializeToNode(suggested.Importance, BundleJson.Options),
         };
         return new SuggestionResult(rules, metrics);
+    }
+
+    /// <summary>
+    /// The training rows holding a category level that no validation row has (a month outside the validation period,
+    /// say), with the final model's contributions, so that the level the model learnt still gets its points; null when
+    /// validation has every level.
+    /// </summary>
+    internal static EarlierRows? EarlierLevels(SnapshotSet s, float[] validX, int validRows, TrainedModel model)
+    {
+        var width = s.Width;
+        var absent = new List<int>();
+        for (var j = 0; j < width; j++)
+        {
+            if (s.Spec.Features[j].Kind != FeatureKind.Level) continue;
+            var seen = false;
+            for (var i = 0; i < validRows && !seen; i++) seen = validX[i * width + j] > 0.5f;
+            if (!seen) absent.Add(j);
+        }
+        if (absent.Count == 0) return null;
+        var rows = new List<int>();
+        for (var i = 0; i < s.Rows; i++)
+        {
+            if (s.Period[i] != Period.Train) continue;
+            foreach (var j in absent)
+            {
+                if (s.X[i * width + j] > 0.5f)
+                {
+                    rows.Add(i);
+                    break;
+                }
+            }
+        }
+        if (rows.Count == 0) return null;
+        var x = new float[rows.Count * width];
+        var y = new float[rows.Count];
+        for (var k = 0; k < rows.Count; k++)
+        {
+            s.Row(rows[k]).CopyTo(x.AsSpan(k * width, width));
+            y[k] = s.Y[rows[k]];
+        }
+        return new EarlierRows(x, y, model.Contributions(x, rows.Count, width));
     }
 
     /// <summary>The test-period snapshots for what-if evaluation of drafts.</summary>

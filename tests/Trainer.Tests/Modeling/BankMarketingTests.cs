@@ -9,55 +9,65 @@ namespace LeadML.Trainer.Tests.Modeling;
 
 /// <summary>
 /// Logistic regression on real data (UCI bank marketing, file order = time order, <c>duration</c> dropped).
-/// Measured with this recipe: random 80/20 split test AUC 0.787 (in line with published logistic regressions without
-/// <c>duration</c>); time split (l2 by validation AUC on rows 60–80 %, refit on 0–80 %, test on the last 20 %) test
-/// AUC 0.702. The time split is much harder: rows 60–80 % come from other months and economic conditions than rows
-/// 0–60 % (validation AUC is about 0.5 for every l2) and the conversion rate triples in the last 20 %. The bounds
-/// below sit a little under those figures, to catch a regression in the fitter rather than to restate the data.
+/// The out-of-time reference is a standard scikit-learn pipeline (numbers standardised, categories one-hot on their
+/// 0/1 scale, <c>C = 1</c>), fit on the first 80 % of rows: 0.745 test ROC-AUC on the last 8,238 rows. Our fitter
+/// scored 0.645 at the same penalty while it divided one-hot columns by their deviation (rare months, which fill the
+/// test period, were then barely penalised), and 0.702 at its best penalty. A random 80/20 split scores 0.784 at l2 0.01 (in line
+/// with published logistic regressions without <c>duration</c>). The bounds sit a little under the measured figures,
+/// to catch a regression in the fitter rather than to restate the data.
 /// </summary>
 public sealed class BankMarketingTests(ITestOutputHelper output)
 {
-    private static readonly double[] Grid = [1e-3, 1e-2, 1e-1, 1, 10];
+    /// <summary>The model search's own grid (<see cref="SearchOptions.L2"/>).</summary>
+    private static readonly double[] Grid = new SearchOptions().L2;
 
     private static readonly Lazy<BankMarketing> Data = new(() => BankMarketing.Load(fitShare: 0.8));
 
+    private const int TestRows = 8238;
+
     [Fact]
-    public void LogisticRegression_TimeSplit_ChoosesL2OnValidationAndScoresTheLastFifth()
+    public void LogisticRegression_FirstFourFifths_MatchesTheStandardPipelineOnTheLastRows()
     {
         var data = Data.Value;
         var n = data.Rows;
-        int sixty = (int)(n * 0.6), eighty = (int)(n * 0.8);
-        var (trainX, trainY) = data.Slice(0, sixty);
-        var (validX, validY) = data.Slice(sixty, eighty);
-        var (fitX, fitY) = data.Slice(0, eighty);
-        var (testX, testY) = data.Slice(eighty, n);
+        var fitRows = (int)(n * 0.8);
+        var (fitX, fitY) = data.Slice(0, fitRows);
+        var (testX, testY) = data.Slice(n - TestRows, n);
+        // scikit-learn's C = 1 on a sum of log-losses is l2 = 1 / rows on our mean log-loss.
+        var model = LogisticRegressionTrainer.Fit(fitX, fitY.Length, data.Width, fitY, 1.0 / fitRows);
+        var auc = Metrics.RocAuc(Margins(model, testX, data.Width), testY);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"l2 1/{fitRows}: test AUC {auc:F4}"));
+        Assert.True(auc >= 0.74, $"test AUC {auc:F4}; the standard pipeline reaches 0.745");
+    }
+
+    [Fact]
+    public void LogisticRegression_TimeSplit_ChoosesL2OnValidationAndScoresTheLastRows()
+    {
+        // The pipeline's recipe for this data set: validation is the 10 % of rows just before the test 20 %, L2 chosen
+        // there by ROC-AUC from the search's grid, then a refit on training + validation.
+        var data = Data.Value;
+        var n = data.Rows;
+        var testFrom = n - TestRows;
+        var validFrom = testFrom - (int)Math.Round(n * 0.1);
+        var (trainX, trainY) = data.Slice(0, validFrom);
+        var (validX, validY) = data.Slice(validFrom, testFrom);
+        var (fitX, fitY) = data.Slice(0, testFrom);
+        var (testX, testY) = data.Slice(testFrom, n);
 
         var candidates = Grid.Select(l2 =>
         {
             var m = LogisticRegressionTrainer.Fit(trainX, trainY.Length, data.Width, trainY, l2);
-            var margins = Margins(m, validX, data.Width);
-            return (L2: l2, Auc: Metrics.RocAuc(margins, validY), LogLoss: Metrics.LogLoss([.. margins.Select(Calibration.Sigmoid)], validY));
+            return (L2: l2, Auc: Metrics.RocAuc(Margins(m, validX, data.Width), validY));
         }).ToList();
         foreach (var c in candidates)
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"l2 {c.L2:G3}: validation AUC {c.Auc:F4}, log-loss {c.LogLoss:F4}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"l2 {c.L2:G3}: validation AUC {c.Auc:F4}"));
         }
-
-        var byAuc = candidates.MaxBy(c => c.Auc).L2;
-        var byLogLoss = candidates.MinBy(c => c.LogLoss).L2;
-        var testAuc = TestAuc(byAuc);
-        var testAucByLogLoss = TestAuc(byLogLoss);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"chosen by validation AUC: l2 {byAuc:G3}, test AUC {testAuc:F4}"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"chosen by validation log-loss: l2 {byLogLoss:G3}, test AUC {testAucByLogLoss:F4}"));
-
-        Assert.True(testAuc >= 0.69, $"test AUC {testAuc:F4} with l2 {byAuc}");
-        Assert.True(testAucByLogLoss >= 0.68, $"test AUC {testAucByLogLoss:F4} with l2 {byLogLoss}");
-
-        double TestAuc(double l2)
-        {
-            var model = LogisticRegressionTrainer.Fit(fitX, fitY.Length, data.Width, fitY, l2);
-            return Metrics.RocAuc(Margins(model, testX, data.Width), testY);
-        }
+        var chosen = candidates.MaxBy(c => c.Auc).L2;
+        var model = LogisticRegressionTrainer.Fit(fitX, fitY.Length, data.Width, fitY, chosen);
+        var testAuc = Metrics.RocAuc(Margins(model, testX, data.Width), testY);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"chosen l2 {chosen:G3}, test AUC {testAuc:F4}"));
+        Assert.True(testAuc >= 0.74, $"test AUC {testAuc:F4} with l2 {chosen}");
     }
 
     [Fact]

@@ -188,4 +188,49 @@ public sealed class LogisticRegressionTrainerTests
         var back = System.Text.Json.JsonSerializer.Deserialize<LinearModel>(json, LeadML.Features.Bundles.BundleJson.Options)!;
         Assert.Equal(model.Margin(x.AsSpan(0, 3)), back.Margin(x.AsSpan(0, 3)), 12);
     }
+
+    [Fact]
+    public void Fit_IndicatorColumns_KeepTheirScaleSoRareLevelsAreShrunkAtLeastAsMuch()
+    {
+        // Two indicators with the same true effect (+1 log-odds): one on half the rows, one on 1 %, and a number.
+        // Dividing an indicator by its deviation √(p(1 − p)) would penalise the rare level about 25 times less than
+        // the common one, so the rare level (about 200 rows) would keep nearly its full, noisy estimate. On the 0/1
+        // scale one l2 shrinks both alike per unit of log-odds, so the level with less evidence is shrunk more.
+        var rng = new Xoshiro256(21);
+        const int rows = 20_000;
+        const int width = 3;
+        var x = new float[rows * width];
+        var y = new float[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            var common = rng.NextBool(0.5) ? 1f : 0f;
+            var rare = rng.NextBool(0.01) ? 1f : 0f;
+            var number = (float)(3 + 2 * rng.NextGaussian());
+            x[i * width] = common;
+            x[i * width + 1] = rare;
+            x[i * width + 2] = number;
+            y[i] = rng.NextBool(Calibration.Sigmoid(-1 + common + rare + 0.3 * (number - 3))) ? 1f : 0f;
+        }
+        var model = LogisticRegressionTrainer.Fit(x, rows, width, y, l2: 0.01);
+        Assert.Equal(1.0, model.Scales[0]);
+        Assert.Equal(1.0, model.Scales[1]);
+        Assert.InRange(model.Scales[2], 1.9, 2.1);
+        Assert.InRange(model.Means[1], 0.005, 0.015);
+        var (_, beta) = RawScale(model);
+        Assert.True(beta[0] > 0.75, $"the common level keeps most of its effect: {beta[0]:F3}");
+        Assert.True(beta[1] < 0.5, $"the rare level is shrunk more than the common one: {beta[1]:F3} against {beta[0]:F3}");
+        Assert.True(beta[1] > 0, $"but keeps its sign: {beta[1]:F3}");
+    }
+
+    [Fact]
+    public void Indicators_AreTheColumnsOfOnlyZeroOneOrMissing()
+    {
+        float[] x =
+        [
+            0f, 0f, 2f, float.NaN,
+            1f, 0.5f, 1f, 1f,
+            1f, 1f, 0f, 0f,
+        ];
+        Assert.Equal([true, false, false, true], LogisticRegressionTrainer.Indicators(x, 3, 4));
+    }
 }

@@ -115,6 +115,39 @@ public sealed class PointsBuilderTests
     }
 
     [Fact]
+    public void Build_LevelOnlyInEarlierRows_GetsTheModelsPointsMarkedLowSupport()
+    {
+        // The evaluation rows have no Retail lead (like months outside the validation period); earlier rows do.
+        var w = Spec.Features.Count;
+        var retailColumn = Spec.IndexOf("attr.industry=Retail");
+        var evaluation = Keep(Generate(6000, 8), i => i[retailColumn] == 0);
+        var earlier = Keep(Generate(3000, 9), i => i[retailColumn] == 1);
+
+        var without = PointsBuilder.Build(Spec, evaluation.X, evaluation.Y, evaluation.Phi);
+        Assert.DoesNotContain(without.Criteria, c => c.Condition.Feature == "attr.industry=Retail");
+
+        var with = PointsBuilder.Build(Spec, evaluation.X, evaluation.Y, evaluation.Phi, earlier: new EarlierRows(earlier.X, earlier.Y, earlier.Phi));
+        var software = with.Criteria.Single(c => c.Condition.Feature == "attr.industry=Software");
+        var retail = with.Criteria.Single(c => c.Condition.Feature == "attr.industry=Retail");
+        // Retail −0.6 and Software +0.8 log-odds against Other, on the same scale.
+        Assert.InRange(retail.Points / (double)software.Points, -0.6 / 0.8 - 0.05, -0.6 / 0.8 + 0.05);
+        Assert.Equal(0, retail.Support!.Leads);
+        Assert.True(retail.LowSupport);
+        Assert.Contains($"{earlier.Y.Length:N0} leads did", retail.Description, StringComparison.Ordinal);
+        Assert.True(retail.Interval!.Low < retail.Points && retail.Points < retail.Interval.High);
+        // Everything else is as without the earlier rows.
+        Assert.Equal(without.Criteria.Select(c => (c.Id, c.Points)), with.Criteria.Where(c => c != retail).Select(c => (c.Id, c.Points)));
+
+        Data Keep(Data d, Func<float[], bool> wanted)
+        {
+            var rows = Enumerable.Range(0, d.Y.Length).Where(i => wanted(d.X[(i * w)..((i + 1) * w)])).ToArray();
+            return new Data(
+                [.. rows.SelectMany(i => d.X[(i * w)..((i + 1) * w)])], [.. rows.Select(i => d.Y[i])],
+                [.. rows.SelectMany(i => d.Phi[(i * (w + 1))..((i + 1) * (w + 1))])], [.. rows.Select(i => d.Margin[i])]);
+        }
+    }
+
+    [Fact]
     public void Build_SupportCountsRowsAndConversions()
     {
         var d = Generate(3000, 4);
