@@ -71,14 +71,14 @@ internal static class QualityBench
         SampleGenerator.Write(history, options with { TruthProbabilities = true });
         var (metrics, seconds) = Train(history, Path.Combine(folder, "model"), log);
         var truth = TruthAuc(Path.Combine(history, "truth-probabilities.csv"), metrics);
-        log($"sample: truth ROC-AUC {truth.Auc:F4} on {truth.Rows:N0} rows of the test cut-offs");
+        log($"sample: truth ROC-AUC {truth.Auc:F4} (observable-history ceiling {truth.ObservableAuc:F4}) on {truth.Rows:N0} rows of the test cut-offs");
         // Do the suggested points recover the generator's true effects? (Spearman ≥ 0.9, right signs, no post-conversion criteria.)
         var bundle = ModelBundle.Load(Path.Combine(folder, "model"));
         var truthJson = JsonNode.Parse(File.ReadAllText(Path.Combine(history, "truth.json")))!.AsObject();
         var recovery = TruthRecovery.Evaluate(truthJson, bundle.ReadOptional<RuleSet>(ModelBundle.SuggestedRuleSetFile)!, bundle.Spec, EvaluationSample.Read(bundle.Directory!));
         var name = options.Leads == 8000 && options.Seed == 42 ? "sample" : $"sample ({options.Leads:N0} leads, seed {options.Seed})";
         return Result(name, metrics, truth.Auc - SampleTolerance,
-            $"truth AUC {truth.Auc:F4} − 0.01 ({truth.Rows:N0} truth rows)", seconds) with
+            $"truth AUC {truth.Auc:F4} − 0.01 ({truth.Rows:N0} truth rows); observable-history ceiling {truth.ObservableAuc:F4}, model {metrics["test"]!["rocAuc"]!.GetValue<double>() - truth.ObservableAuc:+0.0000;-0.0000} from it", seconds) with
         {
             Details = "Recovery of the true effects by the suggested points on the sample history (targets: Spearman ≥ 0.9, every effect of magnitude ≥ 0.3 with the right sign, no criterion on post-conversion events):\n\n" + TruthRecovery.Format(recovery),
         };
@@ -91,14 +91,16 @@ internal static class QualityBench
         return (summary.Metrics, watch.Elapsed.TotalSeconds);
     }
 
-    /// <summary>The true probabilities' ROC-AUC over the rows of the model's test cut-offs.</summary>
-    internal static (double Auc, int Rows) TruthAuc(string truthCsv, JsonObject metrics)
+    /// <summary>The ROC-AUC of the true probabilities (the oracle's) and of the probabilities given the observable
+    /// history only, over the rows of the model's test cut-offs.</summary>
+    internal static (double Auc, double ObservableAuc, int Rows) TruthAuc(string truthCsv, JsonObject metrics)
     {
         var testCutoffs = metrics["positiveRateByPeriod"]!.AsArray()
             .Where(n => n!["period"]!.GetValue<string>() == "test")
             .Select(n => n!["cutoff"]!.GetValue<string>())
             .ToHashSet(StringComparer.Ordinal);
         var p = new List<double>();
+        var q = new List<double>();
         var y = new List<float>();
         foreach (var line in File.ReadLines(truthCsv).Skip(1))
         {
@@ -106,12 +108,13 @@ internal static class QualityBench
             if (!testCutoffs.Contains(f[0][..10])) continue;
             p.Add(double.Parse(f[2], CultureInfo.InvariantCulture));
             y.Add(f[3] == "1" ? 1f : 0f);
+            q.Add(double.Parse(f[4], CultureInfo.InvariantCulture));
         }
         if (p.Count == 0)
         {
             throw new InvalidDataException($"{truthCsv} has no rows at the test cut-offs {string.Join(", ", testCutoffs)}");
         }
-        return (Metrics.RocAuc([.. p], [.. y]), p.Count);
+        return (Metrics.RocAuc([.. p], [.. y]), Metrics.RocAuc([.. q], [.. y]), p.Count);
     }
 
     private static QualityResult Result(string name, JsonObject m, double target, string note, double seconds)

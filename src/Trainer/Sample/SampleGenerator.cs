@@ -80,7 +80,7 @@ internal static class SampleGenerator
         var jobs = new List<TruthJob>();
         var share = options.TruthProbabilities ? 0.5 : 1.0;
         var events = WriteEvents(Path.Combine(folder, "events.csv"), leads, ids, start, historySeconds, options.ActivityScale,
-            options.TruthProbabilities ? cutoffDays : [], jobs, progress, share);
+            options.TruthProbabilities ? cutoffDays : [], jobs, progress, share, options.Seed);
         WriteLeads(Path.Combine(folder, "leads.csv"), leads, ids, start);
 
         TruthProbabilitySummary? truthSummary = null;
@@ -139,10 +139,17 @@ internal static class SampleGenerator
         return all.Skip(Math.Max(0, all.Count - count)).ToList();
     }
 
-    private sealed record TruthJob(int Lead, int Cutoff, SampleLeadState State, int Day, Xoshiro256 Rng);
+    private sealed record TruthJob(int Lead, int Cutoff, SampleLeadState State, int Day, Xoshiro256 Rng, ObservedHistory Seen, Xoshiro256 PosteriorRng);
+
+    private const ulong PosteriorSeedSalt = 0x4F42_5345_5256_4544UL;
+
+    /// <summary>The generator of the observable-history probabilities for one lead and cut-off: its own stream, so that
+    /// the oracle's probabilities stay the same with or without them.</summary>
+    private static Xoshiro256 PosteriorRng(ulong seed, int lead, int cutoff) =>
+        new(seed ^ PosteriorSeedSalt ^ ((ulong)(lead + 1) * 0x9E37_79B9_7F4A_7C15UL) ^ ((ulong)(cutoff + 1) * 0xC2B2_AE3D_27D4_EB4FUL));
 
     private static long WriteEvents(string path, SampleLead[] leads, string[] ids, DateTime start, long historySeconds,
-        double activityScale, int[] cutoffDays, List<TruthJob> jobs, IProgress<double>? progress, double share)
+        double activityScale, int[] cutoffDays, List<TruthJob> jobs, IProgress<double>? progress, double share, ulong seed)
     {
         using var w = Writer(path);
         w.WriteLine("event_id,lead_id,timestamp,type,detail");
@@ -161,7 +168,11 @@ internal static class SampleGenerator
             for (var day = firstDay + 1; day < historyDays; day++)
             {
                 var cutoff = Array.IndexOf(cutoffDays, day);
-                if (cutoff >= 0) jobs.Add(new TruthJob(i, cutoff, state, day, lead.TruthRng!.Fork((ulong)cutoff)));
+                if (cutoff >= 0)
+                {
+                    jobs.Add(new TruthJob(i, cutoff, state, day, lead.TruthRng!.Fork((ulong)cutoff), ObservedHistory.From(buffer),
+                        PosteriorRng(seed, i, cutoff)));
+                }
                 var dayStart = day * SecondsPerDay;
                 var dayEnd = Math.Min(dayStart + SecondsPerDay, historySeconds);
                 if (lead.Rng.NextDouble() < -double.ExpM1(-lead.Hazard(state, day)))
@@ -211,6 +222,7 @@ internal static class SampleGenerator
         string[] ids, List<DateTime> cutoffs, int replicates, IProgress<double>? progress, double share)
     {
         var probabilities = new double[jobs.Count];
+        var observable = new double[jobs.Count];
         // In chunks, so that progress is reported from this thread; each job owns its generator, so the result does
         // not depend on the scheduling.
         const int chunk = 512;
@@ -221,6 +233,7 @@ internal static class SampleGenerator
             {
                 var j = jobs[k];
                 probabilities[k] = SampleTruth.Probability(leads[j.Lead], j.State, j.Day, HorizonDays, replicates, j.Rng);
+                observable[k] = SamplePosterior.Probability(leads[j.Lead], j.State, j.Seen, j.Day, HorizonDays, replicates, j.PosteriorRng);
             });
             progress?.Report(share + (1 - share) * to / Math.Max(1, jobs.Count));
         }
@@ -228,7 +241,7 @@ internal static class SampleGenerator
         var order = Enumerable.Range(0, jobs.Count).OrderBy(k => jobs[k].Cutoff).ThenBy(k => jobs[k].Lead).ToArray();
         var labels = new bool[jobs.Count];
         using var w = Writer(path);
-        w.WriteLine("cutoff,lead_id,probability,converted_within_horizon");
+        w.WriteLine("cutoff,lead_id,probability,converted_within_horizon,observable_probability");
         foreach (var k in order)
         {
             var j = jobs[k];
@@ -236,11 +249,16 @@ internal static class SampleGenerator
             labels[k] = leads[j.Lead].Converted is { } c && c < cutoffSecond + HorizonDays * SecondsPerDay;
             w.WriteLine(string.Join(',',
                 cutoffs[j.Cutoff].ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), ids[j.Lead],
-                probabilities[k].ToString("0.000000", CultureInfo.InvariantCulture), labels[k] ? "1" : "0"));
+                probabilities[k].ToString("0.000000", CultureInfo.InvariantCulture), labels[k] ? "1" : "0",
+                observable[k].ToString("0.000000", CultureInfo.InvariantCulture)));
         }
         return new TruthProbabilitySummary("truth-probabilities.csv", cutoffs, HorizonDays, replicates, jobs.Count,
             jobs.Count == 0 ? 0 : probabilities.Average(), jobs.Count == 0 ? 0 : labels.Count(l => l) / (double)jobs.Count,
-            SampleTruth.RocAuc(probabilities, labels));
+            SampleTruth.RocAuc(probabilities, labels))
+        {
+            ObservableMeanProbability = jobs.Count == 0 ? 0 : observable.Average(),
+            ObservableRocAuc = SampleTruth.RocAuc(observable, labels),
+        };
     }
 
     private static void WriteJson<T>(string path, T value)

@@ -70,6 +70,40 @@ internal sealed class SampleLead
 
     public long? Converted { get; set; }
 
+    /// <summary>The multiplier of every event rate the lead was drawn with.</summary>
+    public double ActivityScale { get; private init; } = 1;
+
+    /// <summary>The same lead (attributes, creation, generators) with other latent engagement, intent and decay: a
+    /// draw from what its observable history says about them (<see cref="SamplePosterior"/>).</summary>
+    public SampleLead WithLatents(double eventsPerDay, double intent, double decayDays)
+    {
+        var lead = new SampleLead(Rng, TruthRng)
+        {
+            Created = Created, Industry = Industry, CompanySize = CompanySize, Country = Country, JobTitle = JobTitle,
+            LeadSource = LeadSource, BudgetKnown = BudgetKnown, FitLogHazard = FitLogHazard, ActivityScale = ActivityScale,
+            EventsPerDay = eventsPerDay, Intent = intent, DecayDays = decayDays,
+        };
+        lead.SetWeights();
+        return lead;
+    }
+
+    /// <summary>The share of each channel in the activity of a lead with <paramref name="intent"/> (summing to 1),
+    /// as <see cref="SetWeights"/> computes it.</summary>
+    public double[] ChannelShares(double intent)
+    {
+        var w = new double[Channels.Length];
+        var sum = 0.0;
+        for (var c = 0; c < Channels.Length; c++)
+        {
+            var ch = Channels[c];
+            var boost = ch.BoostedJobTitle is not null && ch.BoostedJobTitle == JobTitle ? ch.Boost : 1;
+            w[c] = ch.Weight * Math.Exp(ch.IntentPower * intent) * boost;
+            sum += w[c];
+        }
+        for (var c = 0; c < w.Length; c++) w[c] /= sum;
+        return w;
+    }
+
     /// <summary>Draws a lead created within the first <paramref name="historySeconds"/> seconds, arrivals growing
     /// by <see cref="ArrivalGrowth"/> from the first month to the last.</summary>
     public static SampleLead Draw(Xoshiro256 rng, Xoshiro256? truthRng, long historySeconds, double activityScale)
@@ -102,6 +136,7 @@ internal sealed class SampleLead
             CompanySize = size,
             BudgetKnown = budget,
             FitLogHazard = BaseLogHazard + fit,
+            ActivityScale = activityScale,
             EventsPerDay = activityScale * BaseEventsPerDay * Math.Exp(EngagementFitSlope * fit + EngagementSd * rng.NextGaussian()),
             DecayDays = MinDecayDays + (MaxDecayDays - MinDecayDays) * rng.NextDouble(),
             Intent = intent,
@@ -120,18 +155,10 @@ internal sealed class SampleLead
 
     private void SetWeights()
     {
-        var sum = 0.0;
-        for (var c = 0; c < Channels.Length; c++)
-        {
-            var ch = Channels[c];
-            var boost = ch.BoostedJobTitle is not null && ch.BoostedJobTitle == JobTitle ? ch.Boost : 1;
-            _weights[c] = ch.Weight * Math.Exp(ch.IntentPower * Intent) * boost;
-            sum += _weights[c];
-        }
         // Normalised so that EventsPerDay is the rate of all events while e-mail is reachable.
+        ChannelShares(Intent).CopyTo(_weights, 0);
         for (var c = 0; c < Channels.Length; c++)
         {
-            _weights[c] /= sum;
             _weightsNoEmail[c] = Channels[c].Email ? 0 : _weights[c];
             _sumNoEmail += _weightsNoEmail[c];
         }

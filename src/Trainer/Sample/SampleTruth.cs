@@ -41,11 +41,18 @@ internal sealed record TruthEffect
 /// <param name="Rows">Lead × cut-off rows.</param>
 /// <param name="MeanProbability">Mean true probability.</param>
 /// <param name="RealisedRate">Share of the rows whose lead did convert within the horizon.</param>
-/// <param name="RocAuc">ROC-AUC of the true probabilities against the realised outcomes: the best a model can
-/// hope for on these rows.</param>
+/// <param name="RocAuc">ROC-AUC of the true probabilities against the realised outcomes: an oracle's, which knows each
+/// lead's hidden engagement, intent, decay and cold state.</param>
 internal sealed record TruthProbabilitySummary(
     string File, IReadOnlyList<DateTime> Cutoffs, int HorizonDays, int Replicates, int Rows,
-    double MeanProbability, double RealisedRate, double RocAuc);
+    double MeanProbability, double RealisedRate, double RocAuc)
+{
+    /// <summary>Mean of the probabilities given only the observable history (<see cref="SamplePosterior"/>).</summary>
+    public double ObservableMeanProbability { get; init; }
+
+    /// <summary>Their ROC-AUC against the realised outcomes: the best a model of the history can hope for.</summary>
+    public double ObservableRocAuc { get; init; }
+}
 
 /// <summary>The content of <c>truth.json</c>.</summary>
 internal sealed record TruthFile

@@ -268,6 +268,32 @@ public sealed class SampleGeneratorTests(SampleHistoryFixture sample) : IClassFi
         Assert.InRange(p.Average(), realisedRate - 0.02, realisedRate + 0.02);
         // The truth ranks leads well above chance.
         Assert.True(SampleTruth.RocAuc(p, realised) > 0.75);
+
+        // Given only the observable history, the probabilities average to the same (the hidden state integrated over
+        // its posterior), follow the oracle's closely, and rank a little worse: the oracle knows more.
+        var q = rows.Select(r => double.Parse(r["observable_probability"], CultureInfo.InvariantCulture)).ToList();
+        Assert.All(q, x => Assert.InRange(x, 0, 1));
+        Assert.InRange(q.Average(), p.Average() - 0.003, p.Average() + 0.003);
+        Assert.True(Correlation(p, q) > 0.9, $"correlation {Correlation(p, q):F3}");
+        var oracle = SampleTruth.RocAuc(p, realised);
+        var observable = SampleTruth.RocAuc(q, realised);
+        Assert.InRange(observable, oracle - 0.03, oracle + 0.002);
+        // truth.json reports both.
+        var summary = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(sample.Folder, "truth.json")))!["truthProbabilities"]!;
+        Assert.Equal(oracle, summary["rocAuc"]!.GetValue<double>(), 6);
+        Assert.Equal(observable, summary["observableRocAuc"]!.GetValue<double>(), 6);
+    }
+
+    private static double Correlation(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        double ma = a.Average(), mb = b.Average(), sab = 0, saa = 0, sbb = 0;
+        for (var i = 0; i < a.Count; i++)
+        {
+            sab += (a[i] - ma) * (b[i] - mb);
+            saa += (a[i] - ma) * (a[i] - ma);
+            sbb += (b[i] - mb) * (b[i] - mb);
+        }
+        return sab / Math.Sqrt(saa * sbb);
     }
 
     private sealed class TempFolder : IDisposable
