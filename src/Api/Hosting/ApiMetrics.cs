@@ -11,6 +11,18 @@ public static class ApiMetrics
 
     public static void Scored(ScoreResponse r) => Scores.WithLabels(r.Model, r.Grade).Inc();
 
+    /// <summary>A batch's scores, counted per model and grade and added once each (not once per lead, from every
+    /// scoring thread at the same counter).</summary>
+    public static void Scored(IReadOnlyList<BatchItem> items)
+    {
+        var counts = new Dictionary<(string Model, string Grade), int>();
+        foreach (var item in items)
+        {
+            if (item.Result is { } r) counts[(r.Model, r.Grade)] = counts.GetValueOrDefault((r.Model, r.Grade)) + 1;
+        }
+        foreach (var ((model, grade), n) in counts) Scores.WithLabels(model, grade).Inc(n);
+    }
+
     /// <summary>Publishes the versions in force and follows every swap.</summary>
     public static void Track(ModelRegistry registry)
     {
