@@ -34,6 +34,18 @@ public sealed class BatchReaderTests
     }
 
     [Fact]
+    public void Read_ThousandsOfDistinctAndRepeatedTexts_AreEachReadAsWritten()
+    {
+        // More distinct texts than the batch shares, of every length up to beyond the shared ones, many alike.
+        var leads = Enumerable.Range(0, 6000).Select(i => $$"""{"leadId":"L{{i}}","attributes":{"industry":"{{new string('x', i % 70)}}{{i % 4500}}","size":{{i % 300}},"c{{i % 9}}":"v"},"events":[{"type":"t{{i % 5000}}","detail":"/p/{{i}}","timestamp":"2025-11-20T10:00:00Z"}]}""").ToList();
+        var batch = Read($$"""{"leads":[{{string.Join(",", leads)}}]}""", limit: 10_000);
+        for (var i = 0; i < leads.Count; i++)
+        {
+            Assert.Equal(Text(JsonSerializer.Deserialize(leads[i], ScoringJson.Default.ScoreRequest)), Text(batch.Leads[i].Request));
+        }
+    }
+
+    [Fact]
     public void Read_TheBatchAsTheSerializerReadsIt_WhateverTheOrderAndCase()
     {
         const string json = """{"x":[{"leads":1}],"LEADS":[{"leadId":"a"},null,{"leadId":"c"}],"Model":"other"}""";
