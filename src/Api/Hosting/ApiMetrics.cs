@@ -15,12 +15,17 @@ public static class ApiMetrics
     /// scoring thread at the same counter).</summary>
     public static void Scored(IReadOnlyList<BatchItem> items)
     {
-        var counts = new Dictionary<(string Model, string Grade), int>();
+        // A batch has a few models and grades (the same string instances), so a short list beats hashing them.
+        var counts = new List<(string Model, string Grade, int Count)>();
         foreach (var item in items)
         {
-            if (item.Result is { } r) counts[(r.Model, r.Grade)] = counts.GetValueOrDefault((r.Model, r.Grade)) + 1;
+            if (item.Result is not { } r) continue;
+            var k = 0;
+            while (k < counts.Count && !(string.Equals(counts[k].Model, r.Model, StringComparison.Ordinal) && string.Equals(counts[k].Grade, r.Grade, StringComparison.Ordinal))) k++;
+            if (k == counts.Count) counts.Add((r.Model, r.Grade, 1));
+            else counts[k] = (r.Model, r.Grade, counts[k].Count + 1);
         }
-        foreach (var ((model, grade), n) in counts) Scores.WithLabels(model, grade).Inc(n);
+        foreach (var (model, grade, n) in counts) Scores.WithLabels(model, grade).Inc(n);
     }
 
     /// <summary>Publishes the versions in force and follows every swap.</summary>

@@ -144,10 +144,13 @@ public sealed class ScoringTests(TrainedBundle bundle) : IDisposable
                 JsonNode.Parse("""{"leadId":"b","events":[{"timestamp":"2025-01-01T00:00:00Z"}]}"""),
                 JsonSerializer.SerializeToNode(Lead(id: "c", pricingViews: 0))),
         };
+        var before = await ScoresCounted();
         var r = await _api.Client().PostAsync("/score/batch", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         var b = await Json(r);
         Assert.Equal(2, b["scored"]!.GetValue<int>());
+        // The metrics are process-wide and other tests may score meanwhile: at least this batch's scores were counted.
+        Assert.True(await ScoresCounted() >= before + 2);
         Assert.Equal(1, b["failed"]!.GetValue<int>());
         var items = b["items"]!.AsArray();
         Assert.Equal("a", items[0]!["result"]!["leadId"]!.GetValue<string>());
@@ -216,6 +219,11 @@ public sealed class ScoringTests(TrainedBundle bundle) : IDisposable
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
         Assert.Equal("application/problem+json", text.Content.Headers.ContentType?.MediaType);
     }
+
+    private async Task<double> ScoresCounted() =>
+        (await _api.Client(key: null).GetStringAsync("/metrics")).Split('\n')
+            .Where(l => l.StartsWith("leadml_scores_total{model=\"sample\"", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
 
     [Fact]
     public async Task Batch_OverTheLimit_IsRefused()
