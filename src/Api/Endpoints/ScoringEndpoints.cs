@@ -13,7 +13,10 @@ public static class ScoringEndpoints
         score.MapPost("", Score)
             .WithSummary("Score one lead")
             .WithDescription("Hybrid score 0–100 (approved rule points blended with the model's calibrated probability), grade, sales-ready flag and the explanation of every part. explain=false skips the explanation; features=true adds the feature values.");
+        // The batch body is read and the answer written by hand (BatchReader, BatchWriter); the contracts document them.
         score.MapPost("/batch", Batch)
+            .Accepts<BatchScoreRequest>("application/json")
+            .Produces<BatchScoreResponse>()
             .WithSummary("Score many leads")
             .WithDescription("One answer per lead, in order; an unusable lead gets an error with its JSON path and does not fail the batch.");
 
@@ -32,39 +35,50 @@ public static class ScoringEndpoints
         return result;
     }
 
-    private static IResult Batch(BatchScoreRequest request, ModelRegistry registry, IOptions<LeadMlOptions> options, TimeProvider clock,
+    private static async Task Batch(HttpContext http, ModelRegistry registry, IOptions<LeadMlOptions> options, TimeProvider clock,
         bool explain = true, bool features = false)
     {
-        var leads = request.Leads ?? throw new RequestValidationException("$.leads", "is required");
-        if (leads.Count > options.Value.BatchLimit)
+        if (!http.Request.HasJsonContentType())
         {
-            throw new RequestValidationException("$.leads", $"holds {leads.Count:N0} leads; the limit is {options.Value.BatchLimit:N0} per batch");
+            // What the framework answers for a JSON body of another type.
+            http.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+            return;
         }
+        var request = await BatchReader.ReadAsync(http.Request, options.Value.BatchLimit, http.RequestAborted);
+        var leads = request.Leads;
         var now = clock.GetUtcNow().UtcDateTime;
         var scoreOptions = Options(options.Value, explain, features);
         var items = new BatchItem[leads.Count];
         Parallel.For(0, leads.Count, i =>
         {
-            var path = $"$.leads[{i}]";
+            var (r, error) = leads[i];
             try
             {
-                var r = leads[i] ?? throw new RequestValidationException(path, "must be an object");
-                var model = registry.Get(r.Model ?? request.Model);
-                var result = LeadScorer.Score(model, LeadScorer.FromRequest(r, now, path), scoreOptions);
-                ApiMetrics.Scored(result);
-                items[i] = new BatchItem(i, result, null);
+                if (error is not null) items[i] = new BatchItem(i, null, error);
+                else if (r is null) items[i] = new BatchItem(i, null, new BatchError($"$.leads[{i}]", "must be an object"));
+                else
+                {
+                    var model = registry.Get(r.Model ?? request.Model);
+                    items[i] = new BatchItem(i, LeadScorer.Score(model, LeadScorer.FromRequest(r, now), scoreOptions), null);
+                }
             }
             catch (RequestValidationException e)
             {
-                items[i] = new BatchItem(i, null, new BatchError(e.Path, e.Message));
+                // FromRequest names the path within the lead ("$.events[0].type"); the batch puts the lead's in front.
+                items[i] = new BatchItem(i, null, new BatchError($"$.leads[{i}]{e.Path[1..]}", e.Message));
             }
             catch (UnknownModelException e)
             {
-                items[i] = new BatchItem(i, null, new BatchError($"{path}.model", e.Message));
+                items[i] = new BatchItem(i, null, new BatchError($"$.leads[{i}].model", e.Message));
             }
         });
-        var failed = items.Count(x => x.Error is not null);
-        return Results.Ok(new BatchScoreResponse(items.Length - failed, failed, items));
+        var failed = 0;
+        foreach (var item in items)
+        {
+            if (item.Error is not null) failed++;
+        }
+        ApiMetrics.Scored(items);
+        await BatchWriter.WriteAsync(http.Response, new BatchScoreResponse(items.Length - failed, failed, items), http.RequestAborted);
     }
 
     private static IEnumerable<object> Models(ModelRegistry registry) => registry.All.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => new

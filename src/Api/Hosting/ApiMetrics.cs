@@ -11,6 +11,23 @@ public static class ApiMetrics
 
     public static void Scored(ScoreResponse r) => Scores.WithLabels(r.Model, r.Grade).Inc();
 
+    /// <summary>A batch's scores, counted per model and grade and added once each (not once per lead, from every
+    /// scoring thread at the same counter).</summary>
+    public static void Scored(IReadOnlyList<BatchItem> items)
+    {
+        // A batch has a few models and grades (the same string instances), so a short list beats hashing them.
+        var counts = new List<(string Model, string Grade, int Count)>();
+        foreach (var item in items)
+        {
+            if (item.Result is not { } r) continue;
+            var k = 0;
+            while (k < counts.Count && !(string.Equals(counts[k].Model, r.Model, StringComparison.Ordinal) && string.Equals(counts[k].Grade, r.Grade, StringComparison.Ordinal))) k++;
+            if (k == counts.Count) counts.Add((r.Model, r.Grade, 1));
+            else counts[k] = (r.Model, r.Grade, counts[k].Count + 1);
+        }
+        foreach (var (model, grade, n) in counts) Scores.WithLabels(model, grade).Inc(n);
+    }
+
     /// <summary>Publishes the versions in force and follows every swap.</summary>
     public static void Track(ModelRegistry registry)
     {

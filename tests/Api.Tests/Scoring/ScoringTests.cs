@@ -144,10 +144,13 @@ public sealed class ScoringTests(TrainedBundle bundle) : IDisposable
                 JsonNode.Parse("""{"leadId":"b","events":[{"timestamp":"2025-01-01T00:00:00Z"}]}"""),
                 JsonSerializer.SerializeToNode(Lead(id: "c", pricingViews: 0))),
         };
+        var before = await ScoresCounted();
         var r = await _api.Client().PostAsync("/score/batch", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         var b = await Json(r);
         Assert.Equal(2, b["scored"]!.GetValue<int>());
+        // The metrics are process-wide and other tests may score meanwhile: at least this batch's scores were counted.
+        Assert.True(await ScoresCounted() >= before + 2);
         Assert.Equal(1, b["failed"]!.GetValue<int>());
         var items = b["items"]!.AsArray();
         Assert.Equal("a", items[0]!["result"]!["leadId"]!.GetValue<string>());
@@ -158,6 +161,69 @@ public sealed class ScoringTests(TrainedBundle bundle) : IDisposable
         var single = await Json(await _api.Client().PostAsJsonAsync("/score", Lead(id: "a")));
         Assert.Equal(single["score"]!.GetValue<double>(), items[0]!["result"]!["score"]!.GetValue<double>());
     }
+
+    [Theory]
+    [InlineData("explain=false")]
+    [InlineData("explain=true")]
+    [InlineData("explain=false&features=true")]
+    public async Task Batch_AnswersEveryLeadAsScoreDoes(string query)
+    {
+        JsonNode?[] leads =
+        [
+            JsonSerializer.SerializeToNode(Lead(id: "a")),
+            JsonSerializer.SerializeToNode(Lead(industry: null, pricingViews: 0, id: null)),
+            JsonNode.Parse("""{"LeadId":"c","attributes":{"industry":"Aerospace","planet":"Mars","company_size":"many","budget_known":true},"asOf":"2025-12-01T00:00:00Z","events":[{"type":" page_view ","detail":" /pricing ","timestamp":"2025-11-30T23:00:00-02:00"},{"type":"telepathy","timestamp":"2025-11-02T00:00:00Z"}]}"""),
+            JsonNode.Parse("""{"leadId":"d","asOf":"2025-12-01T00:00:00+01:00","createdAt":"2025-11-01T00:00:00Z","attributes":{"industry":"Soft\u0077are","job_title":"Student","company_size":1.5e3}}"""),
+        ];
+        var r = await _api.Client().PostAsync($"/score/batch?{query}", new StringContent(new JsonObject { ["leads"] = new JsonArray([.. leads.Select(l => l!.DeepClone())]) }.ToJsonString(), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.Equal("application/json", r.Content.Headers.ContentType?.MediaType);
+        var items = (await Json(r))["items"]!.AsArray();
+        Assert.Equal(leads.Length, items.Count);
+        for (var i = 0; i < leads.Length; i++)
+        {
+            var single = await Json(await _api.Client().PostAsync($"/score?{query}", new StringContent(leads[i]!.ToJsonString(), Encoding.UTF8, "application/json")));
+            Assert.Equal(i, items[i]!["index"]!.GetValue<int>());
+            Assert.Null(items[i]!["error"]);
+            Assert.True(JsonNode.DeepEquals(single, items[i]!["result"]), $"{single}\n{items[i]!["result"]}");
+        }
+    }
+
+    [Fact]
+    public async Task Batch_FieldsOfTheWrongTypeFailOnlyTheirLeads_MalformedJsonTheRequest()
+    {
+        var body = new JsonObject
+        {
+            ["leads"] = new JsonArray(
+                JsonSerializer.SerializeToNode(Lead(id: "a")),
+                JsonNode.Parse("""{"leadId":"b","events":[{"type":"page_view","timestamp":"2025-11-31T00:00:00Z"}]}"""),
+                JsonNode.Parse("""{"leadId":7}"""),
+                JsonNode.Parse("""{"leadId":"d","attributes":{"industry":{"name":"Software"}}}"""),
+                null,
+                JsonNode.Parse("""{"leadId":"f","model":"nope"}""")),
+        };
+        var r = await _api.Client().PostAsync("/score/batch", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var b = await Json(r);
+        Assert.Equal(1, b["scored"]!.GetValue<int>());
+        Assert.Equal(5, b["failed"]!.GetValue<int>());
+        var paths = b["items"]!.AsArray().Select(x => x!["error"]?["path"]?.GetValue<string>()).ToArray();
+        Assert.Equal(new string?[] { null, "$.leads[1].events[0].timestamp", "$.leads[2].leadId", "$.leads[3].attributes.industry", "$.leads[4]", "$.leads[5].model" }, paths);
+
+        var malformed = await _api.Client().PostAsync("/score/batch", new StringContent("""{"leads":[{"leadId":"a"},{"leadId":"b",]}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal("application/problem+json", malformed.Content.Headers.ContentType?.MediaType);
+        Assert.True((await Json(malformed))["errors"]!.AsObject().ContainsKey("$.leads[1]"));
+
+        var text = await _api.Client().PostAsync("/score/batch", new StringContent("""{"leads":[]}""", Encoding.UTF8, "text/plain"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
+        Assert.Equal("application/problem+json", text.Content.Headers.ContentType?.MediaType);
+    }
+
+    private async Task<double> ScoresCounted() =>
+        (await _api.Client(key: null).GetStringAsync("/metrics")).Split('\n')
+            .Where(l => l.StartsWith("leadml_scores_total{model=\"sample\"", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
 
     [Fact]
     public async Task Batch_OverTheLimit_IsRefused()
@@ -196,7 +262,11 @@ public sealed class ScoringTests(TrainedBundle bundle) : IDisposable
         Assert.Contains("http_request_duration_seconds", metrics, StringComparison.Ordinal);
         var swagger = JsonNode.Parse(await c.GetStringAsync("/swagger/v1/swagger.json"))!;
         Assert.NotNull(swagger["paths"]!["/score"]);
-        Assert.NotNull(swagger["paths"]!["/score/batch"]);
+        var batch = swagger["paths"]!["/score/batch"]!["post"]!;
+        Assert.Equal("#/components/schemas/BatchScoreRequest", batch["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>());
+        Assert.Equal("#/components/schemas/BatchScoreResponse", batch["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>());
+        Assert.Equal(["explain", "features"], batch["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()));
+        Assert.NotNull(swagger["components"]!["schemas"]!["BatchScoreRequest"]!["properties"]!["leads"]);
         Assert.Equal("X-Api-Key", swagger["components"]!["securitySchemes"]!["X-Api-Key"]!["name"]!.GetValue<string>());
         // Examples a developer can send as they are.
         var request = swagger["components"]!["schemas"]!["ScoreRequest"]!["properties"]!;
