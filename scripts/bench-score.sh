@@ -37,7 +37,10 @@ LUA
 done
 
 rps() { wrk -t2 -c"$3" -d"$1"s -s "$2" "http://127.0.0.1:$port$4" | tee -a "$work/wrk.log" | awk '/Requests\/sec/ {print $2}'; }
+# Warm every measured path first (tiered JIT), so that no run pays for compiling what another run did not.
 rps 3 "$work/lead.lua" 32 /score >/dev/null
+rps 3 "$work/batch.lua" "$batch_connections" "/score/batch?explain=false" >/dev/null
+curl -fs -X POST -H 'content-type: application/json' --data-binary @"$work/batch.json" "http://127.0.0.1:$port/bench/inprocess?repeat=5" >/dev/null
 bare=$(rps "$seconds" "$work/lead.lua" 32 /bench/bare)
 plain=$(rps "$seconds" "$work/lead.lua" 32 /score?explain=false)
 full=$(rps "$seconds" "$work/lead.lua" 32 /score)
