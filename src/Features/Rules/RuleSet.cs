@@ -55,8 +55,10 @@ public sealed record Condition(string Feature, ConditionOp Op, double Value = 0,
     }
 }
 
-/// <summary>How many leads a criterion applies to, and how many of them converted (on the evaluation data).</summary>
-public sealed record Support(int Leads, int Conversions, double ConversionRate);
+/// <summary>How many leads a criterion applies to, and how many of them converted (on the evaluation data, unless
+/// <paramref name="Period"/> names another period: <c>training</c> for a level no evaluation lead had, whose points
+/// were read on the training leads that had it).</summary>
+public sealed record Support(int Leads, int Conversions, double ConversionRate, string? Period = null);
 
 /// <summary>An uncertainty interval for a criterion's points (e.g. a bootstrap 90 % interval).</summary>
 public sealed record PointsInterval(double Low, double High);

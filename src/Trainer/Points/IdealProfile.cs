@@ -21,7 +21,8 @@ internal static class IdealProfile
         var overall = (double)conversions / leads;
         var minConversions = Math.Max(5, (int)Math.Ceiling(0.02 * conversions));
         return [.. criteria
-            .Where(c => c.Support is { } s && s.Conversions >= minConversions && s.Leads > 0)
+            // Counts from another period (a level only the training leads had) do not compare with these totals.
+            .Where(c => c.Support is { Period: null } s && s.Conversions >= minConversions && s.Leads > 0)
             .Select(c => new ProfileTrait(c.Id, c.Label, c.Group,
                 Math.Round(c.Support!.ConversionRate / overall, 3), c.Support.Leads, c.Support.Conversions,
                 Math.Round((double)c.Support.Conversions / conversions, 4), Math.Round((double)c.Support.Leads / leads, 4)))

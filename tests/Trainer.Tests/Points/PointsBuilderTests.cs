@@ -131,7 +131,9 @@ public sealed class PointsBuilderTests
         var retail = with.Criteria.Single(c => c.Condition.Feature == "attr.industry=Retail");
         // Retail −0.6 and Software +0.8 log-odds against Other, on the same scale.
         Assert.InRange(retail.Points / (double)software.Points, -0.6 / 0.8 - 0.05, -0.6 / 0.8 + 0.05);
-        Assert.Equal(0, retail.Support!.Leads);
+        // Its support is the training leads', and says so.
+        Assert.Equal(new Support(earlier.Y.Length, (int)earlier.Y.Sum(), Math.Round(earlier.Y.Average(), 6), "training"), retail.Support);
+        Assert.Null(software.Support!.Period);
         Assert.True(retail.LowSupport);
         Assert.Contains($"{earlier.Y.Length:N0} leads did", retail.Description, StringComparison.Ordinal);
         Assert.True(retail.Interval!.Low < retail.Points && retail.Points < retail.Interval.High);
