@@ -130,7 +130,7 @@ internal static class SamplePosterior
         coldLogPrior[days] = Math.Max(0, days - 1) * Math.Log(1 - ColdPerDay);
 
         var separable = unreachableFrom >= days;
-        var cells = new List<(int Decay, int Cold, int Intent, double LogWeight, double LogRate)>();
+        var cells = new List<LatentCell>();
         var reach = new double[days + 1];
         var unreach = new double[days + 1];
         var decayLogPrior = -Math.Log(DecayMid.Length);
@@ -155,14 +155,14 @@ internal static class SamplePosterior
                 if (separable)
                 {
                     var logRate = Math.Log(baseRate * r);
-                    cells.Add((t, k, -1, logPrior + EngagementIntegral.Log(n, logRate), logRate));
+                    cells.Add(new LatentCell(t, k, -1, logPrior + EngagementIntegral.Log(n, logRate), logRate));
                 }
                 else
                 {
                     for (var i = 0; i < IntentZ.Length; i++)
                     {
                         var logRate = Math.Log(baseRate * (r + noEmailShare[i] * u));
-                        cells.Add((t, k, i, logPrior + intentLog[i] + EngagementIntegral.Log(n, logRate), logRate));
+                        cells.Add(new LatentCell(t, k, i, logPrior + intentLog[i] + EngagementIntegral.Log(n, logRate), logRate));
                     }
                 }
             }
@@ -179,20 +179,25 @@ internal static class SamplePosterior
         return [.. log.Select(v => v - norm)];
     }
 
+    /// <summary>One cell of the grid: decay cell, cold day offset (the number of days before the cut-off when not
+    /// cold), intent point (−1 when the intent is drawn on its own), log posterior weight, and the log of the expected
+    /// event count at the engagement multiplier 1.</summary>
+    internal readonly record struct LatentCell(int Decay, int Cold, int Intent, double LogWeight, double LogRate);
+
     /// <summary>Grid cells of (decay, cold day, intent) with their log posterior weights; the engagement is drawn
     /// given the cell.</summary>
     internal sealed class LatentPosterior
     {
-        private readonly List<(int Decay, int Cold, int Intent, double LogWeight, double LogRate)> _cells;
+        private readonly List<LatentCell> _cells;
         private readonly double[] _cumulative;
         private readonly double[]? _intentCumulative;
         private readonly int _events, _days;
         private readonly double _baseRate, _fit;
 
-        public LatentPosterior(List<(int, int, int, double, double)> cells, double[]? intentLog, int events, int days, double baseRate, double fit)
+        public LatentPosterior(List<LatentCell> cells, double[]? intentLog, int events, int days, double baseRate, double fit)
         {
             _cells = cells;
-            _cumulative = Cumulative(cells.Select(c => c.Item4).ToArray());
+            _cumulative = Cumulative([.. cells.Select(c => c.LogWeight)]);
             _intentCumulative = intentLog is null ? null : Cumulative(intentLog);
             _events = events;
             _days = days;
