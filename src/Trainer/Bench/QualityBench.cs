@@ -76,7 +76,8 @@ internal static class QualityBench
         var bundle = ModelBundle.Load(Path.Combine(folder, "model"));
         var truthJson = JsonNode.Parse(File.ReadAllText(Path.Combine(history, "truth.json")))!.AsObject();
         var recovery = TruthRecovery.Evaluate(truthJson, bundle.ReadOptional<RuleSet>(ModelBundle.SuggestedRuleSetFile)!, bundle.Spec, EvaluationSample.Read(bundle.Directory!));
-        var name = options.Leads == 8000 && options.Seed == 42 ? "sample" : $"sample ({options.Leads:N0} leads, seed {options.Seed})";
+        var defaults = new SampleOptions();
+        var name = options.Leads == defaults.Leads && options.Seed == defaults.Seed ? "sample" : $"sample ({options.Leads:N0} leads, seed {options.Seed})";
         return Result(name, metrics, truth.Auc - SampleTolerance,
             $"truth AUC {truth.Auc:F4} − 0.01 ({truth.Rows:N0} truth rows); observable-history ceiling {truth.ObservableAuc:F4}, model {metrics["test"]!["rocAuc"]!.GetValue<double>() - truth.ObservableAuc:+0.0000;-0.0000} from it", seconds) with
         {

@@ -20,8 +20,8 @@ internal static class BenchCommand
         var output = new Option<string?>("--out") { Description = "Also write the table to this markdown file" };
         var schemas = new Option<string?>("--schemas") { Description = "Folder with bank-additional.json, online-shoppers.json, olist.json (default: data/schemas above the current folder)" };
         var only = new Option<string[]>("--only") { Description = "Only these data sets (sample, bank-additional, online-shoppers, olist)", AllowMultipleArgumentsPerToken = true };
-        var sampleLeads = new Option<int>("--sample-leads") { Description = "Leads in the generated sample history (a learning curve: how the gap to the truth shrinks with more history)", DefaultValueFactory = _ => 8000 };
-        var sampleSeed = new Option<ulong>("--sample-seed") { Description = "Seed of the generated sample history", DefaultValueFactory = _ => 42 };
+        var sampleLeads = new Option<int>("--sample-leads") { Description = "Leads in the generated sample history (a learning curve: how the gap to the truth shrinks with more history)", DefaultValueFactory = _ => new Sample.SampleOptions().Leads };
+        var sampleSeed = new Option<ulong>("--sample-seed") { Description = "Seed of the generated sample history", DefaultValueFactory = _ => new Sample.SampleOptions().Seed };
         var command = new Command("quality", "Out-of-time test ROC-AUC on the sample history and the three public data sets, against their targets") { output, schemas, only, sampleLeads, sampleSeed };
         command.SetAction(r => CommandErrors.Run(() =>
         {
