@@ -25,9 +25,12 @@ internal sealed record FamilyImportance(string Family, string Label, CriterionGr
 
 /// <summary>
 /// Rows of an earlier period (training) that hold a category level no evaluation row has, with their labels and the
-/// final model's contributions (one column per feature plus the bias), so that level still gets its points.
+/// final model's contributions (one column per feature plus the bias), so that level still gets its points. Rows from
+/// <paramref name="Leads"/> on are not leads: they are evaluation leads with a level no lead has at all put in (a value
+/// known only from later leads, or the pooled "another value"), so that the level's points are what the model gives
+/// such a lead; they count for its points, not for its support.
 /// </summary>
-internal sealed record EarlierRows(float[] X, float[] Y, double[] Contributions);
+internal sealed record EarlierRows(float[] X, float[] Y, double[] Contributions, int Leads = int.MaxValue);
 
 /// <summary>The suggested criteria and scale, before thresholds and grades are added.</summary>
 internal sealed record SuggestedCriteria(
@@ -111,7 +114,7 @@ internal static class PointsBuilder
             var (bands, assign, mean, feature) = fam.IsCategory ? CategoryBands(spec, fam, x, width, phi[f]) : NumericBands(spec, fam, x, width, rows, phi[f], options);
             var elsewhere = fam.IsCategory && earlier is not null
                 ? EarlierLevels(fam, earlier, width, earlierPhi[f], assign, mean)
-                : new (int Rows, int Conversions)[bands.Count];
+                : new (int Rows, int Conversions, int Modelled)[bands.Count];
             representative[f] = feature is null ? fam.Name : spec.Features[feature.Value].Name;
             var counts = new int[bands.Count];
             foreach (var b in assign) counts[b]++;
@@ -120,7 +123,7 @@ internal static class PointsBuilder
             for (var i = 0; i < rows; i++) relative[i] += mean[assign[i]] - mean[reference];
             for (var b = 0; b < bands.Count; b++)
             {
-                if (b == reference || (counts[b] == 0 && elsewhere[b].Rows == 0)) continue;
+                if (b == reference || (counts[b] == 0 && elsewhere[b].Rows == 0 && elsewhere[b].Modelled == 0)) continue;
                 int conversions = 0, refConversions = 0;
                 for (var i = 0; i < rows; i++)
                 {
@@ -135,7 +138,7 @@ internal static class PointsBuilder
                     : LogOddsRatioError(elsewhere[b].Conversions, elsewhere[b].Rows, refConversions, counts[reference]);
                 drafts.Add(new Draft(spec, fam, feature ?? -1, bands[b], bands[reference], logOdds, logOdds - 1.645 * se, logOdds + 1.645 * se, counts[b], conversions)
                 {
-                    EarlierRows = elsewhere[b].Rows, EarlierConversions = elsewhere[b].Conversions,
+                    EarlierRows = elsewhere[b].Rows, EarlierConversions = elsewhere[b].Conversions, Modelled = elsewhere[b].Modelled > 0,
                 });
             }
         }
@@ -168,6 +171,7 @@ internal static class PointsBuilder
                 Points = Math.Clamp(points, -100, 100),
                 Support = d.Rows == 0 && d.EarlierRows > 0
                     ? new Support(d.EarlierRows, d.EarlierConversions, Math.Round((double)d.EarlierConversions / d.EarlierRows, 6), "training")
+                    : d.Rows == 0 && d.Modelled ? null
                     : new Support(d.Rows, d.Conversions, Math.Round(rate, 6)),
                 Interval = new PointsInterval(Math.Round(d.Low * factor, 1), Math.Round(d.High * factor, 1)),
                 LowSupport = d.Rows < options.MinSupport || d.Conversions < options.MinConversions,
@@ -234,12 +238,12 @@ internal static class PointsBuilder
     /// For each level no evaluation row has: the mean family contribution over the earlier rows that have it (written
     /// into <paramref name="mean"/>) and their count and conversions. Levels the evaluation rows have keep theirs.
     /// </summary>
-    private static (int Rows, int Conversions)[] EarlierLevels(Family fam, EarlierRows earlier, int width, double[] phi, int[] assign, double[] mean)
+    private static (int Rows, int Conversions, int Modelled)[] EarlierLevels(Family fam, EarlierRows earlier, int width, double[] phi, int[] assign, double[] mean)
     {
         var levels = fam.Features;
         var present = new bool[levels.Length];
         foreach (var b in assign) present[b] = true;
-        var result = new (int Rows, int Conversions)[levels.Length];
+        var result = new (int Rows, int Conversions, int Modelled)[levels.Length];
         var sums = new double[levels.Length];
         for (var i = 0; i < earlier.Y.Length; i++)
         {
@@ -247,14 +251,19 @@ internal static class PointsBuilder
             {
                 if (present[k] || !(earlier.X[i * width + levels[k]] > 0.5f)) continue;
                 sums[k] += phi[i];
-                result[k].Rows++;
-                if (earlier.Y[i] > 0.5f) result[k].Conversions++;
+                if (i >= earlier.Leads) result[k].Modelled++;
+                else
+                {
+                    result[k].Rows++;
+                    if (earlier.Y[i] > 0.5f) result[k].Conversions++;
+                }
                 break;
             }
         }
         for (var k = 0; k < levels.Length; k++)
         {
-            if (result[k].Rows > 0) mean[k] = sums[k] / result[k].Rows;
+            var n = result[k].Rows + result[k].Modelled;
+            if (n > 0) mean[k] = sums[k] / n;
         }
         return result;
     }
@@ -300,6 +309,9 @@ internal static class PointsBuilder
         var support = d.Rows == 0 && d.EarlierRows > 0
             ? string.Create(c, $"No lead of the evaluation period matched; in the earlier training period {d.EarlierRows:N0} leads did and " +
               $"{(double)d.EarlierConversions / d.EarlierRows:P1} of them converted (all leads of the evaluation period: {overallRate:P1})")
+            : d.Rows == 0 && d.Modelled
+            ? "No lead of the training or evaluation period matched, so the points are what the model gives such a lead: its " +
+              "contribution for this value, averaged over evaluation leads with the value put in"
             : string.Create(c, $"In the evaluation period {d.Rows:N0} leads matched and {rate:P1} of them converted (all leads: {overallRate:P1})");
         return string.Create(c,
             $"Applies to leads where {d.Label}. {support}. Compared with the most common case ({d.ReferenceText}), the model finds these leads " +
@@ -313,6 +325,9 @@ internal static class PointsBuilder
         public int EarlierRows { get; init; }
 
         public int EarlierConversions { get; init; }
+
+        /// <summary>No lead had the level: its points come from evaluation leads with it put in.</summary>
+        public bool Modelled { get; init; }
 
         public Condition Condition => Family.IsCategory ? new Condition(Spec.Features[(int)Band.Lower].Name, ConditionOp.Eq, 1) : ConditionFor(Band);
 

@@ -71,9 +71,13 @@ internal static class Suggestion
 
     /// <summary>
     /// The training rows holding a category level that no validation row has (a month outside the validation period,
-    /// say), with the final model's contributions, so that the level the model learnt still gets its points; null when
-    /// validation has every level.
+    /// say), with the final model's contributions, so that the level the model learnt still gets its points; then, for
+    /// a level no training row has either (a value only later leads have, or the pooled "another value"), validation
+    /// rows with that level put in instead of theirs, so that its points are what the model gives such a lead (the Api
+    /// scores it so). Null when validation has every level.
     /// </summary>
+    private const int ModelledRows = 300;
+
     internal static EarlierRows? EarlierLevels(SnapshotSet s, float[] validX, int validRows, TrainedModel model)
     {
         var width = s.Width;
@@ -99,15 +103,33 @@ internal static class Suggestion
                 }
             }
         }
-        if (rows.Count == 0) return null;
-        var x = new float[rows.Count * width];
-        var y = new float[rows.Count];
+        var unseen = absent.Where(j => !rows.Any(i => s.X[i * width + j] > 0.5f)).ToList();
+        // Up to ModelledRows validation rows, spread over the period, stand in for the leads a level never had.
+        var stride = Math.Max(1, validRows / ModelledRows);
+        var stand = validRows == 0 ? 0 : (validRows + stride - 1) / stride;
+        var total = rows.Count + unseen.Count * stand;
+        if (total == 0) return null;
+        var x = new float[total * width];
+        var y = new float[total];
         for (var k = 0; k < rows.Count; k++)
         {
             s.Row(rows[k]).CopyTo(x.AsSpan(k * width, width));
             y[k] = s.Y[rows[k]];
         }
-        return new EarlierRows(x, y, model.Contributions(x, rows.Count, width));
+        var at = rows.Count;
+        var families = Families.Of(s.Spec);
+        foreach (var j in unseen)
+        {
+            var family = families.First(f => f.Features.Contains(j));
+            for (var r = 0; r < validRows; r += stride, at++)
+            {
+                var row = x.AsSpan(at * width, width);
+                validX.AsSpan(r * width, width).CopyTo(row);
+                foreach (var level in family.Features) row[level] = 0;
+                row[j] = 1;
+            }
+        }
+        return new EarlierRows(x, y, model.Contributions(x, total, width), rows.Count);
     }
 
     /// <summary>The test-period snapshots for what-if evaluation of drafts.</summary>

@@ -74,7 +74,7 @@ internal sealed record BankMarketing(float[] X, float[] Y, int Rows, int Width, 
     /// <summary>Rows [from, to) as their own matrix and labels.</summary>
     public (float[] X, float[] Y) Slice(int from, int to) => (X[(from * Width)..(to * Width)], Y[from..to]);
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

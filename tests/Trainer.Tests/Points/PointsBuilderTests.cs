@@ -114,11 +114,42 @@ public sealed class PointsBuilderTests
         Assert.True(points.Count(p => p is > 0 and < 100) > 0.9 * points.Length);
     }
 
+    /// <summary>The rows of <paramref name="d"/> whose feature vector is <paramref name="wanted"/>.</summary>
+    private static Data Keep(Data d, Func<float[], bool> wanted)
+    {
+        var w = Spec.Features.Count;
+        var rows = Enumerable.Range(0, d.Y.Length).Where(i => wanted(d.X[(i * w)..((i + 1) * w)])).ToArray();
+        return new Data(
+            [.. rows.SelectMany(i => d.X[(i * w)..((i + 1) * w)])], [.. rows.Select(i => d.Y[i])],
+            [.. rows.SelectMany(i => d.Phi[(i * (w + 1))..((i + 1) * (w + 1))])], [.. rows.Select(i => d.Margin[i])]);
+    }
+
+    [Fact]
+    public void Build_LevelNoLeadHas_GetsTheModelsPointsWithoutSupport()
+    {
+        // No lead has Retail; evaluation leads with Retail put in stand for them (their contributions are the model's).
+        var retailColumn = Spec.IndexOf("attr.industry=Retail");
+        var evaluation = Keep(Generate(6000, 8), i => i[retailColumn] == 0);
+        var modelled = Keep(Generate(3000, 9), i => i[retailColumn] == 1);
+
+        var s = PointsBuilder.Build(Spec, evaluation.X, evaluation.Y, evaluation.Phi,
+            earlier: new EarlierRows(modelled.X, modelled.Y, modelled.Phi, Leads: 0));
+
+        var software = s.Criteria.Single(c => c.Condition.Feature == "attr.industry=Software");
+        var retail = s.Criteria.Single(c => c.Condition.Feature == "attr.industry=Retail");
+        Assert.InRange(retail.Points / (double)software.Points, -0.6 / 0.8 - 0.05, -0.6 / 0.8 + 0.05);
+        // Not a lead among them: no support figures, marked low support, and the description says where the points come from.
+        Assert.Null(retail.Support);
+        Assert.True(retail.LowSupport);
+        Assert.Contains("No lead of the training or evaluation period matched", retail.Description, StringComparison.Ordinal);
+        Assert.NotNull(software.Support);
+
+    }
+
     [Fact]
     public void Build_LevelOnlyInEarlierRows_GetsTheModelsPointsMarkedLowSupport()
     {
         // The evaluation rows have no Retail lead (like months outside the validation period); earlier rows do.
-        var w = Spec.Features.Count;
         var retailColumn = Spec.IndexOf("attr.industry=Retail");
         var evaluation = Keep(Generate(6000, 8), i => i[retailColumn] == 0);
         var earlier = Keep(Generate(3000, 9), i => i[retailColumn] == 1);
@@ -140,13 +171,6 @@ public sealed class PointsBuilderTests
         // Everything else is as without the earlier rows.
         Assert.Equal(without.Criteria.Select(c => (c.Id, c.Points)), with.Criteria.Where(c => c != retail).Select(c => (c.Id, c.Points)));
 
-        Data Keep(Data d, Func<float[], bool> wanted)
-        {
-            var rows = Enumerable.Range(0, d.Y.Length).Where(i => wanted(d.X[(i * w)..((i + 1) * w)])).ToArray();
-            return new Data(
-                [.. rows.SelectMany(i => d.X[(i * w)..((i + 1) * w)])], [.. rows.Select(i => d.Y[i])],
-                [.. rows.SelectMany(i => d.Phi[(i * (w + 1))..((i + 1) * (w + 1))])], [.. rows.Select(i => d.Margin[i])]);
-        }
     }
 
     [Fact]
