@@ -173,8 +173,7 @@ internal static class PointsBuilder
                     ? new Support(d.EarlierRows, d.EarlierConversions, Math.Round((double)d.EarlierConversions / d.EarlierRows, 6), "training")
                     : d.Rows == 0 && d.Modelled ? null
                     : new Support(d.Rows, d.Conversions, Math.Round(rate, 6)),
-                // No lead behind the points, so no interval from leads and conversions either.
-                Interval = d.Rows == 0 && d.Modelled ? null : new PointsInterval(Math.Round(d.Low * factor, 1), Math.Round(d.High * factor, 1)),
+                Interval = new PointsInterval(Math.Round(d.Low * factor, 1), Math.Round(d.High * factor, 1)),
                 LowSupport = d.Rows < options.MinSupport || d.Conversions < options.MinConversions,
             });
         }
@@ -314,11 +313,10 @@ internal static class PointsBuilder
             ? "No lead of the training or evaluation period matched, so the points are what the model gives such a lead: its " +
               "contribution for this value, averaged over evaluation leads with the value put in"
             : string.Create(c, $"In the evaluation period {d.Rows:N0} leads matched and {rate:P1} of them converted (all leads: {overallRate:P1})");
-        var interval = d.Rows == 0 && d.Modelled ? "" : string.Create(c, $" 90 % interval: {d.Low * factor:+0;-0} to {d.High * factor:+0;-0} points.");
         return string.Create(c,
             $"Applies to leads where {d.Label}. {support}. Compared with the most common case ({d.ReferenceText}), the model finds these leads " +
             $"{direction} likely to convert: odds ×{odds:0.00} ({d.LogOdds:+0.00;-0.00} log-odds), which is {points:+0;-0} points at " +
-            $"{factor * Math.Log(2):0.#} points per doubling of the odds.{interval}");
+            $"{factor * Math.Log(2):0.#} points per doubling of the odds. 90 % interval: {d.Low * factor:+0;-0} to {d.High * factor:+0;-0} points.");
     }
 
     private sealed record Draft(FeatureSpec Spec, Family Family, int Feature, Band Band, Band Reference, double LogOdds, double Low, double High, int Rows, int Conversions)

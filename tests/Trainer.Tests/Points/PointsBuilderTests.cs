@@ -140,7 +140,6 @@ public sealed class PointsBuilderTests
         Assert.InRange(retail.Points / (double)software.Points, -0.6 / 0.8 - 0.05, -0.6 / 0.8 + 0.05);
         // Not a lead among them: no support figures, marked low support, and the description says where the points come from.
         Assert.Null(retail.Support);
-        Assert.Null(retail.Interval);
         Assert.True(retail.LowSupport);
         Assert.Contains("No lead of the training or evaluation period matched", retail.Description, StringComparison.Ordinal);
         Assert.NotNull(software.Support);
