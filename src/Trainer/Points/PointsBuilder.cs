@@ -171,7 +171,6 @@ internal static class PointsBuilder
                 Points = Math.Clamp(points, -100, 100),
                 Support = d.Rows == 0 && d.EarlierRows > 0
                     ? new Support(d.EarlierRows, d.EarlierConversions, Math.Round((double)d.EarlierConversions / d.EarlierRows, 6), "training")
-                    : d.Rows == 0 && d.Modelled ? null
                     : new Support(d.Rows, d.Conversions, Math.Round(rate, 6)),
                 Interval = new PointsInterval(Math.Round(d.Low * factor, 1), Math.Round(d.High * factor, 1)),
                 LowSupport = d.Rows < options.MinSupport || d.Conversions < options.MinConversions,
