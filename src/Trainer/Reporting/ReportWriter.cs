@@ -124,7 +124,7 @@ internal static class ReportWriter
                 .Append(c.Points.ToString("+0;-0;0", CultureInfo.InvariantCulture)).Append("</td><td class=\"n\">")
                 .Append(c.Interval is { } i ? $"{F(i.Low, "0")} to {F(i.High, "0")}" : "").Append("</td><td class=\"n\">")
                 .Append(F(c.Support?.Leads, "N0")).Append(c.Support?.Period is { } period ? $" <small>({E(period)})</small>" : "").Append("</td><td class=\"n\">").Append(F(c.Support?.Conversions, "N0"))
-                .Append("</td><td class=\"n\">").Append(F(c.Support?.ConversionRate, "0.0%")).Append("</td></tr>");
+                .Append("</td><td class=\"n\">").Append(F(c.Support is { Leads: > 0 } s ? s.ConversionRate : null, "0.0%")).Append("</td></tr>");
         }
         h.Append("</tbody></table></section>");
     }

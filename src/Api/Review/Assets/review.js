@@ -119,7 +119,7 @@ function renderCriteria() {
       <td class="num">${f ? (f.enabled ? f.points : `<s>${f.points}</s>`) : "–"}</td>
       <td class="num"><input type="number" class="points" id="points-${i}" min="-100" max="100" step="1" value="${c.points}"></td>
       <td class="num">${sup ? `${sup.leads} <small>(${sup.conversions})</small>${sup.period ? ` <small>${esc(sup.period)}</small>` : ""}` : "–"}</td>
-      <td class="num">${sup ? pct(sup.conversionRate) : "–"}</td>
+      <td class="num">${sup && sup.leads > 0 ? pct(sup.conversionRate) : "–"}</td>
       <td class="num">${c.interval ? `${num(c.interval.low, 0)} to ${num(c.interval.high, 0)}` : "–"}</td>`;
     tr.querySelector(".points").addEventListener("input", (e) => {
       const v = e.target.valueAsNumber;
