@@ -8,14 +8,15 @@ api_pid=
 cleanup() { [[ -n $api_pid ]] && kill "$api_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-# ensure_bundle PATH [LEADS]: prints PATH, or trains a bundle on a generated sample into the work folder.
+# ensure_bundle PATH [LEADS]: prints PATH, or trains a bundle on a generated sample (default size unless LEADS) into
+# the work folder.
 ensure_bundle() {
-  local bundle=$1 leads=${2:-8000}
+  local bundle=$1 leads=${2:-}
   dotnet build src/Api -c Release -v quiet -nologo >/dev/null
   if [[ ! -f $bundle/manifest.json ]]; then
-    echo "No bundle at $bundle: training one on a generated $leads-lead sample history first" >&2
+    echo "No bundle at $bundle: training one on a generated sample history first" >&2
     dotnet build src/Trainer -c Release -v quiet -nologo >/dev/null
-    dotnet src/Trainer/bin/Release/net10.0/leadml.dll sample --out "$work/history" --leads "$leads" --no-truth-probabilities >/dev/null
+    dotnet src/Trainer/bin/Release/net10.0/leadml.dll sample --out "$work/history" ${leads:+--leads "$leads"} --no-truth-probabilities >/dev/null
     dotnet src/Trainer/bin/Release/net10.0/leadml.dll train --history "$work/history" --out "$work/models/sample" >/dev/null
     bundle=$work/models/sample
   fi

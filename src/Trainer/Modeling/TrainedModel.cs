@@ -10,7 +10,7 @@ internal sealed class TrainedModel : IDisposable
     public Booster? Booster { get; init; }
     public LinearModel? Linear { get; init; }
     public required IReadOnlyDictionary<string, string> Settings { get; init; }
-    /// <summary>A short description, e.g. "trees depth 3, eta 0.1, 212 rounds".</summary>
+    /// <summary>A short description, e.g. "trees depth 3, eta 0.05, 400 rounds".</summary>
     public required string Description { get; init; }
     /// <summary>Simplicity rank for ties: lower is simpler (linear 0, then trees by depth).</summary>
     public required int Complexity { get; init; }

@@ -57,7 +57,7 @@ public sealed class CliTests(TrainedSample sample) : IClassFixture<TrainedSample
     }
 }
 
-/// <summary>The default sample history (8,000 leads) trained once with <c>leadml train --json</c> for the CLI tests.</summary>
+/// <summary>A sample history of 8,000 leads trained once with <c>leadml train --json</c> for the CLI tests.</summary>
 public sealed class TrainedSample : IDisposable
 {
     public TrainedSample()
@@ -65,7 +65,7 @@ public sealed class TrainedSample : IDisposable
         Root = Path.Combine(Path.GetTempPath(), $"leadml-cli-{Guid.NewGuid():N}");
         var history = Path.Combine(Root, "history");
         Bundle = Path.Combine(Root, "model");
-        SampleGenerator.Write(history, new SampleOptions { TruthProbabilities = false });
+        SampleGenerator.Write(history, new SampleOptions { Leads = 8000, TruthProbabilities = false });
         Train = Leadml.Run("train", "--history", history, "--out", Bundle, "--json");
     }
 

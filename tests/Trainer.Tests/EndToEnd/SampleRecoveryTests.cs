@@ -50,11 +50,11 @@ public sealed class SampleRecoveryTests(SampleBundle bundle, ITestOutputHelper o
         var truth = JsonNode.Parse(File.ReadAllText(Path.Combine(bundle.History, "truth.json")))!.AsObject();
         var r = TruthRecovery.Evaluate(truth, rules, b.Spec, EvaluationSample.Read(bundle.Directory));
         output.WriteLine(TruthRecovery.Format(r));
-        // The issue's targets are Spearman ≥ 0.9 and no wrong sign; BENCHMARKS.md reports the measured figures
-        // (0.855, one miss: e-mail bounces, which the model barely uses). This guards against regressions.
+        // On the shipped sample (20,000 leads) the suggested points recover the generator's true effects: ranked alike,
+        // every effect of magnitude 0.3 or more with its sign, and nothing that happens only after conversion.
         Assert.Empty(r.PostConversionCriteria);
-        Assert.True(r.WrongSigns.Count <= 1, $"wrong signs: {string.Join(", ", r.WrongSigns)}");
-        Assert.True(r.Spearman >= 0.8, $"Spearman {r.Spearman:F3} < 0.8");
+        Assert.True(r.WrongSigns.Count == 0, $"wrong signs: {string.Join(", ", r.WrongSigns)}");
+        Assert.True(r.Spearman >= 0.9, $"Spearman {r.Spearman:F3} < 0.9");
     }
 }
 

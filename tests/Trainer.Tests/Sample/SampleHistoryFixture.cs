@@ -3,14 +3,14 @@ using LeadML.Trainer.Sample;
 
 namespace LeadML.Trainer.Tests.Sample;
 
-/// <summary>One default-size sample history (8000 leads, true probabilities with fewer replicates), generated once
-/// for the tests that look at its content, read back into memory, and deleted afterwards.</summary>
+/// <summary>One sample history (8,000 leads, true probabilities with fewer replicates: content checks need no more),
+/// generated once for the tests that look at its content, read back into memory, and deleted afterwards.</summary>
 public sealed class SampleHistoryFixture : IDisposable
 {
     public SampleHistoryFixture()
     {
         Folder = Path.Combine(Path.GetTempPath(), "leadml-sample-" + Guid.NewGuid().ToString("N"));
-        Options = new SampleOptions { TruthReplicates = 16 };
+        Options = new SampleOptions { Leads = 8000, TruthReplicates = 16 };
         Summary = SampleGenerator.Write(Folder, Options);
         Leads = ReadCsv(Path.Combine(Folder, "leads.csv"));
         Events = ReadCsv(Path.Combine(Folder, "events.csv"));
