@@ -8,7 +8,8 @@ namespace LeadML.Api.Endpoints;
 /// <summary>
 /// Reference endpoints for <c>scripts/bench-score.sh</c>, mapped only with <c>LeadML:Benchmark:Enabled=true</c>:
 /// <c>POST /bench/bare</c> parses the same body as <c>/score</c> and returns a constant (the framework's ceiling), and
-/// <c>POST /bench/inprocess</c> scores a batch body in process, without HTTP, and reports rows per second.
+/// <c>POST /bench/inprocess</c> scores a batch body in process, without HTTP, and reports rows per second: <c>repeat</c>
+/// times, or with <c>seconds</c> for at least that long (as long as the HTTP run it is compared with).
 /// </summary>
 public static class BenchEndpoints
 {
@@ -18,8 +19,10 @@ public static class BenchEndpoints
         var bench = app.MapGroup("/bench").ExcludeFromDescription();
         bench.MapPost("/bare", (ScoreRequest request) => Results.Ok(new { score = 50.0, grade = "C", salesReady = false, leadId = request.LeadId }));
         // With json=true each repeat also reads the body and writes the answers as /score/batch does (BatchReader,
-        // BatchWriter), without HTTP.
-        bench.MapPost("/inprocess", async (HttpRequest http, ModelRegistry registry, IOptions<LeadMlOptions> options, TimeProvider clock, bool explain = false, int repeat = 10, bool json = false) =>
+        // BatchWriter), without HTTP. With concurrency=N, N batches are in flight at once, as N connections keep the
+        // endpoint busy; the repeats (or seconds) are per batch in flight.
+        bench.MapPost("/inprocess", async (HttpRequest http, ModelRegistry registry, IOptions<LeadMlOptions> options, TimeProvider clock,
+            bool explain = false, int repeat = 10, double seconds = 0, int concurrency = 1, bool json = false) =>
         {
             using var buffer = new MemoryStream();
             await http.Body.CopyToAsync(buffer);
@@ -28,34 +31,55 @@ public static class BenchEndpoints
             var leads = request.Leads ?? throw new RequestValidationException("$.leads", "is required");
             var now = clock.GetUtcNow().UtcDateTime;
             var scoreOptions = new ScoreOptions(explain, false, options.Value.BlendWeight, options.Value.TopContributions);
-            var output = new System.Buffers.ArrayBufferWriter<byte>(body.Length);
             var watch = Stopwatch.StartNew();
-            TimeSpan parse = default, score = default, write = default;
-            for (var r = 0; r < repeat; r++)
+            var totals = new Totals();
+            await Task.WhenAll(Enumerable.Range(0, Math.Clamp(concurrency, 1, 64)).Select(_ => Task.Run(() =>
             {
-                var t0 = watch.Elapsed;
-                var batch = json ? Parsed(body, options.Value.BatchLimit) : leads;
-                var t1 = watch.Elapsed;
-                // The same work as /score/batch: parse each item, score it, in parallel.
-                var results = new ScoreResponse[batch.Count];
-                Parallel.For(0, batch.Count, i => results[i] = LeadScorer.Score(registry.Get(batch[i].Model ?? request.Model), LeadScorer.FromRequest(batch[i], now), scoreOptions));
-                var t2 = watch.Elapsed;
-                if (json)
+                var output = new System.Buffers.ArrayBufferWriter<byte>(body.Length);
+                TimeSpan parse = default, score = default, write = default;
+                var rounds = 0;
+                for (; rounds < repeat || watch.Elapsed.TotalSeconds < seconds; rounds++)
                 {
-                    var answer = new BatchScoreResponse(results.Length, 0, [.. results.Select((x, i) => new BatchItem(i, x, null))]);
-                    output.ResetWrittenCount();
-                    using var writer = new System.Text.Json.Utf8JsonWriter(output);
-                    BatchWriter.Write(writer, answer);
+                    var t0 = watch.Elapsed;
+                    var batch = json ? Parsed(body, options.Value.BatchLimit) : leads;
+                    var t1 = watch.Elapsed;
+                    // The same work as /score/batch: parse each item, score it, in parallel.
+                    var results = new ScoreResponse[batch.Count];
+                    Parallel.For(0, batch.Count, i => results[i] = LeadScorer.Score(registry.Get(batch[i].Model ?? request.Model), LeadScorer.FromRequest(batch[i], now), scoreOptions));
+                    var t2 = watch.Elapsed;
+                    if (json)
+                    {
+                        var answer = new BatchScoreResponse(results.Length, 0, [.. results.Select((x, i) => new BatchItem(i, x, null))]);
+                        output.ResetWrittenCount();
+                        using var writer = new System.Text.Json.Utf8JsonWriter(output);
+                        BatchWriter.Write(writer, answer);
+                    }
+                    (parse, score, write) = (parse + (t1 - t0), score + (t2 - t1), write + (watch.Elapsed - t2));
                 }
-                (parse, score, write) = (parse + (t1 - t0), score + (t2 - t1), write + (watch.Elapsed - t2));
-            }
-            var seconds = watch.Elapsed.TotalSeconds;
+                totals.Add(rounds, parse, score, write);
+            })));
+            var elapsed = watch.Elapsed.TotalSeconds;
             return Results.Ok(new
             {
-                rows = leads.Count * repeat, seconds, rowsPerSecond = leads.Count * repeat / seconds,
-                parseSeconds = parse.TotalSeconds, scoreSeconds = score.TotalSeconds, writeSeconds = write.TotalSeconds,
+                rows = leads.Count * totals.Rounds, seconds = elapsed, rowsPerSecond = leads.Count * totals.Rounds / elapsed,
+                parseSeconds = totals.Parse.TotalSeconds, scoreSeconds = totals.Score.TotalSeconds, writeSeconds = totals.Write.TotalSeconds,
             });
         });
+    }
+
+    /// <summary>What the batches in flight did, summed.</summary>
+    private sealed class Totals
+    {
+        private readonly Lock _lock = new();
+        public int Rounds { get; private set; }
+        public TimeSpan Parse { get; private set; }
+        public TimeSpan Score { get; private set; }
+        public TimeSpan Write { get; private set; }
+
+        public void Add(int rounds, TimeSpan parse, TimeSpan score, TimeSpan write)
+        {
+            lock (_lock) (Rounds, Parse, Score, Write) = (Rounds + rounds, Parse + parse, Score + score, Write + write);
+        }
     }
 
     private static List<ScoreRequest> Parsed(byte[] body, int limit) =>
