@@ -9,7 +9,10 @@ namespace LeadML.Trainer.Modeling;
 internal sealed record CandidateResult(string Description, ModelKind Kind, IReadOnlyDictionary<string, string> Settings, double ValidationRocAuc, double ValidationLogLoss, int Complexity);
 
 /// <summary>The chosen model, refit on training + validation, with its calibration and the search that led to it.</summary>
-internal sealed record SearchOutcome(TrainedModel Model, Calibration Calibration, IReadOnlyList<CandidateResult> Candidates, CandidateResult Chosen, string Why);
+/// <summary>The search's result: the refit model, its calibration, every candidate, the chosen one and why, and the
+/// chosen candidate's margins on validation from its training-only fit (out of time, before the refit saw them).</summary>
+internal sealed record SearchOutcome(TrainedModel Model, Calibration Calibration, IReadOnlyList<CandidateResult> Candidates, CandidateResult Chosen, string Why,
+    double[] ChosenValidationMargins);
 
 /// <summary>Settings of the candidate search.</summary>
 internal sealed record SearchOptions
@@ -110,7 +113,7 @@ internal static class ModelSearch
         progress?.Invoke($"refit on training + validation: {chosen.Result.Description}");
         var refit = Refit(chosen.Model, allX, allY, width, nTrain, options);
         foreach (var r in results) r.Model.Dispose();
-        return new SearchOutcome(refit, calibration, [.. results.Select(r => r.Result)], chosen.Result, why);
+        return new SearchOutcome(refit, calibration, [.. results.Select(r => r.Result)], chosen.Result, why, chosen.ValidMargins);
     }
 
     private static (LinearModel Model, double L2) FitLinear(float[] trainX, float[] trainY, float[] validX, float[] validY, int width, double[] grid)
