@@ -8,8 +8,13 @@ namespace LeadML.Features.Featurization;
 public sealed class AttributeAligner
 {
     private readonly FeatureSpec _spec;
+    private readonly HashSet<string> _columns;
 
-    public AttributeAligner(FeatureSpec spec) => _spec = spec;
+    public AttributeAligner(FeatureSpec spec)
+    {
+        _spec = spec;
+        _columns = [.. spec.Attributes.Select(a => a.Column)];
+    }
 
     /// <summary>Aligns every lead of a table; a spec attribute missing from the table is missing for every lead.</summary>
     public AttributeValues[] Align(LeadTable table)
@@ -59,11 +64,9 @@ public sealed class AttributeAligner
         var cats = new string?[_spec.Attributes.Count];
         var nums = new double[_spec.Attributes.Count];
         Array.Fill(nums, double.NaN);
-        var known = new HashSet<string>(StringComparer.Ordinal);
         for (var a = 0; a < _spec.Attributes.Count; a++)
         {
             var enc = _spec.Attributes[a];
-            known.Add(enc.Column);
             if (!values.TryGetValue(enc.Column, out var text) || AttributeText.IsMissing(text)) continue;
             var t = text!.Trim();
             switch (enc.Type)
@@ -87,7 +90,13 @@ public sealed class AttributeAligner
         }
         if (unknownNames is not null)
         {
-            unknownNames.AddRange(values.Keys.Where(k => !known.Contains(k)).Order(StringComparer.Ordinal));
+            // Every scored lead passes here: the spec's names are a set built once, and sorting is only for what was added.
+            var start = unknownNames.Count;
+            foreach (var name in values.Keys)
+            {
+                if (!_columns.Contains(name)) unknownNames.Add(name);
+            }
+            if (unknownNames.Count - start > 1) unknownNames.Sort(start, unknownNames.Count - start, StringComparer.Ordinal);
         }
         return new AttributeValues(cats, nums);
     }

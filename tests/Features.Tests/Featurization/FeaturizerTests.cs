@@ -138,6 +138,22 @@ public sealed class FeaturizerTests
         Assert.Contains(invalid, m => m.Contains("employees") && m.Contains("lots"));
     }
 
+
+    [Fact]
+    public void FromText_NamesNotInTheSpec_AreReportedInOrder_AfterWhatTheListHeld()
+    {
+        var f = new Featurizer(Spec());
+        var unknown = new List<string> { "earlier" };
+        new AttributeAligner(f.Spec).FromText(new Dictionary<string, string?>
+        {
+            ["zone"] = "x",
+            ["industry"] = "Software",
+            ["Industry"] = "Software",
+            ["age"] = "3",
+        }, unknown);
+
+        Assert.Equal(["earlier", "Industry", "age", "zone"], unknown);
+    }
     [Fact]
     public void Accumulator_ManyLeadsAndCutoffs_EqualsOneLeadAtATime()
     {
