@@ -169,8 +169,8 @@ internal static class PointsBuilder
                 Group = d.Family.Group,
                 Condition = d.Condition,
                 Points = Math.Clamp(points, -100, 100),
-                Support = d.Rows == 0 && d.EarlierRows > 0
-                    ? new Support(d.EarlierRows, d.EarlierConversions, Math.Round((double)d.EarlierConversions / d.EarlierRows, 6), "training")
+                Support = d.FromEarlier
+                    ? new Support(d.EarlierRows, d.EarlierConversions, Math.Round(d.EarlierRate, 6), "training")
                     : new Support(d.Rows, d.Conversions, Math.Round(rate, 6)),
                 Interval = new PointsInterval(Math.Round(d.Low * factor, 1), Math.Round(d.High * factor, 1)),
                 LowSupport = d.Rows < options.MinSupport || d.Conversions < options.MinConversions,
@@ -305,9 +305,9 @@ internal static class PointsBuilder
         var c = CultureInfo.InvariantCulture;
         var direction = points > 0 ? "more" : "less";
         var odds = Math.Exp(d.LogOdds);
-        var support = d.Rows == 0 && d.EarlierRows > 0
+        var support = d.FromEarlier
             ? string.Create(c, $"No lead of the evaluation period matched; in the earlier training period {d.EarlierRows:N0} leads did and " +
-              $"{(double)d.EarlierConversions / d.EarlierRows:P1} of them converted (all leads of the evaluation period: {overallRate:P1})")
+              $"{d.EarlierRate:P1} of them converted (all leads of the evaluation period: {overallRate:P1})")
             : d.Rows == 0 && d.Modelled
             ? "No lead of the training or evaluation period matched, so the points are what the model gives such a lead: its " +
               "contribution for this value, averaged over evaluation leads with the value put in"
@@ -324,6 +324,11 @@ internal static class PointsBuilder
         public int EarlierRows { get; init; }
 
         public int EarlierConversions { get; init; }
+
+        /// <summary>Supported by earlier rows only: no evaluation lead has the level, some training leads do.</summary>
+        public bool FromEarlier => Rows == 0 && EarlierRows > 0;
+
+        public double EarlierRate => (double)EarlierConversions / EarlierRows;
 
         /// <summary>No lead had the level: its points come from evaluation leads with it put in.</summary>
         public bool Modelled { get; init; }
