@@ -138,16 +138,20 @@ internal static class Migrations
             """),
     ];
 
-    /// <summary>Applies the migrations not yet recorded, each in its own transaction. On PostgreSQL an advisory lock
-    /// makes instances that start together apply them once.</summary>
+    /// <summary>Applies the migrations not yet recorded, each in its own transaction. On PostgreSQL an advisory lock,
+    /// taken before anything is created (the migrations table too: two concurrent <c>CREATE TABLE IF NOT EXISTS</c>
+    /// collide there), makes instances that start together apply them once.</summary>
     public static async Task<IReadOnlyList<int>> ApplyAsync(DbConnection connection, StoreDialect dialect, TimeProvider clock, CancellationToken ct)
     {
-        await Sql.ExecAsync(connection, null, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)", ct);
+        await using (var tx = await BeginAsync(connection, dialect, ct))
+        {
+            await Sql.ExecAsync(connection, tx, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)", ct);
+            await tx.CommitAsync(ct);
+        }
         var applied = new List<int>();
         foreach (var m in All)
         {
-            await using var tx = await connection.BeginTransactionAsync(ct);
-            if (dialect.IsPostgres) await Sql.ExecAsync(connection, tx, "SELECT pg_advisory_xact_lock(7007007)", ct);
+            await using var tx = await BeginAsync(connection, dialect, ct);
             var done = await Sql.ScalarAsync(connection, tx, "SELECT COUNT(*) FROM schema_migrations WHERE version = @v", ct, ("v", m.Version));
             if (Convert.ToInt64(done, System.Globalization.CultureInfo.InvariantCulture) > 0)
             {
@@ -165,5 +169,21 @@ internal static class Migrations
             applied.Add(m.Version);
         }
         return applied;
+    }
+
+    /// <summary>A transaction that, on PostgreSQL, holds the migrations' advisory lock until it ends.</summary>
+    private static async Task<DbTransaction> BeginAsync(DbConnection connection, StoreDialect dialect, CancellationToken ct)
+    {
+        var tx = await connection.BeginTransactionAsync(ct);
+        try
+        {
+            if (dialect.IsPostgres) await Sql.ExecAsync(connection, tx, "SELECT pg_advisory_xact_lock(7007007)", ct);
+            return tx;
+        }
+        catch
+        {
+            await tx.DisposeAsync();
+            throw;
+        }
     }
 }
