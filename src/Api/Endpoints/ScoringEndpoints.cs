@@ -44,28 +44,19 @@ public static class ScoringEndpoints
             http.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
             return;
         }
-        var request = await BatchReader.ReadAsync(http.Request, options.Value.BatchLimit, http.RequestAborted);
-        var leads = request.Leads;
         var now = clock.GetUtcNow().UtcDateTime;
+        var request = await BatchReader.ReadAsync(http.Request, options.Value.BatchLimit, now, http.RequestAborted);
+        var leads = request.Leads;
         var scoreOptions = Options(options.Value, explain, features);
         var items = new BatchItem[leads.Count];
         Parallel.For(0, leads.Count, i =>
         {
-            var (r, error) = leads[i];
+            var (lead, model, error) = leads[i];
             try
             {
-                if (error is not null) items[i] = new BatchItem(i, null, error);
-                else if (r is null) items[i] = new BatchItem(i, null, new BatchError($"$.leads[{i}]", "must be an object"));
-                else
-                {
-                    var model = registry.Get(r.Model ?? request.Model);
-                    items[i] = new BatchItem(i, LeadScorer.Score(model, LeadScorer.FromRequest(r, now), scoreOptions), null);
-                }
-            }
-            catch (RequestValidationException e)
-            {
-                // FromRequest names the path within the lead ("$.events[0].type"); the batch puts the lead's in front.
-                items[i] = new BatchItem(i, null, new BatchError($"$.leads[{i}]{e.Path[1..]}", e.Message));
+                items[i] = lead is null
+                    ? new BatchItem(i, null, error)
+                    : new BatchItem(i, LeadScorer.Score(registry.Get(model ?? request.Model), lead, scoreOptions), null);
             }
             catch (UnknownModelException e)
             {

@@ -13,6 +13,9 @@ public sealed class AttributeTextConverter : JsonConverter<Dictionary<string, st
     /// <summary>Marks a value that is not a string, number, boolean or null.</summary>
     public const string Invalid = "\u0000invalid";
 
+    /// <summary>Whether a value is <see cref="Invalid"/> (compared as text: a client may send those very characters).</summary>
+    public static bool IsInvalid(string? value) => value is { Length: 8 } && value[0] == '\u0000' && value == Invalid;
+
     public override Dictionary<string, string?> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType != JsonTokenType.StartObject) throw new JsonException("attributes must be an object of name: value");

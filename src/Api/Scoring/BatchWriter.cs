@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 
 namespace LeadML.Api.Scoring;
@@ -74,6 +75,11 @@ internal static class BatchWriter
 
     private static void WriteItem(Utf8JsonWriter writer, BatchItem item, Texts texts)
     {
+        if (TryRenderPlain(item, texts, out var rendered))
+        {
+            writer.WriteRawValue(rendered, skipInputValidation: true);
+            return;
+        }
         writer.WriteStartObject();
         writer.WriteNumber(Index, item.Index);
         if (item.Result is { } r)
@@ -158,6 +164,90 @@ internal static class BatchWriter
         writer.WriteEndObject();
     }
 
+    /// <summary>
+    /// An item with a score and nothing to explain (what <c>explain=false</c> answers when nothing was odd), rendered
+    /// into one piece of bytes as <see cref="WriteItem"/> would write it: most batches are made of these, and writing
+    /// them property by property cost about a third of the time spent on their JSON. False, and nothing rendered, for
+    /// anything else (an error, an explanation, warnings, a lead id the encoder would escape, a number that is not a
+    /// rounded one).
+    /// </summary>
+    private static bool TryRenderPlain(BatchItem item, Texts texts, out ReadOnlySpan<byte> rendered)
+    {
+        rendered = default;
+        if (item is not { Result: { } r, Error: null }
+            || r.RulePoints.Criteria is not null || r.ModelPoints.Baseline is not null || r.ModelPoints.Contributions is not null
+            || r.ModelPoints.OtherPoints is not null || r.Blend is not null || r.Warnings is not null || r.Features is not null
+            || (r.LeadId is { } id && !IsPlain(id)))
+        {
+            return false;
+        }
+        var header = texts.Header(r);
+        var date = texts.Date(r.AsOf);
+        var grade = texts.Encoded(r.Grade).EncodedUtf8Bytes;
+        var bytes = texts.Scratch(header.Length + date.Length + grade.Length + (r.LeadId?.Length ?? 0) + 512);
+        var at = 0;
+        if (!(Put(bytes, ref at, "{\"index\":"u8) && Formatted(bytes, ref at, item.Index)
+            && Put(bytes, ref at, ",\"result\":{\"leadId\":"u8) && LeadIdText(bytes, ref at, r.LeadId)
+            && Put(bytes, ref at, header) && Put(bytes, ref at, date)
+            && Put(bytes, ref at, ",\"score\":"u8) && Rounded(bytes, ref at, r.Score)
+            && Put(bytes, ref at, ",\"grade\":\""u8) && Put(bytes, ref at, grade)
+            && Put(bytes, ref at, r.SalesReady ? "\",\"salesReady\":true"u8 : "\",\"salesReady\":false"u8)
+            && Put(bytes, ref at, ",\"rulePoints\":{\"score\":"u8) && Rounded(bytes, ref at, r.RulePoints.Score)
+            && Put(bytes, ref at, ",\"basePoints\":"u8) && Rounded(bytes, ref at, r.RulePoints.BasePoints)
+            && Put(bytes, ref at, ",\"fit\":"u8) && Rounded(bytes, ref at, r.RulePoints.Fit)
+            && Put(bytes, ref at, ",\"engagement\":"u8) && Rounded(bytes, ref at, r.RulePoints.Engagement)
+            && Put(bytes, ref at, "},\"modelProbability\":"u8) && Rounded(bytes, ref at, r.ModelProbability)
+            && Put(bytes, ref at, ",\"modelPoints\":{\"score\":"u8) && Rounded(bytes, ref at, r.ModelPoints.Score)
+            && Put(bytes, ref at, "}},\"error\":null}"u8)))
+        {
+            return false;
+        }
+        rendered = bytes.AsSpan(0, at);
+        return true;
+    }
+
+    private static bool Put(Span<byte> bytes, ref int at, ReadOnlySpan<byte> text)
+    {
+        if (!text.TryCopyTo(bytes[at..])) return false;
+        at += text.Length;
+        return true;
+    }
+
+    private static bool Formatted(Span<byte> bytes, ref int at, int value)
+    {
+        if (!System.Buffers.Text.Utf8Formatter.TryFormat(value, bytes[at..], out var written)) return false;
+        at += written;
+        return true;
+    }
+
+    private static bool Rounded(Span<byte> bytes, ref int at, double value)
+    {
+        if (bytes.Length - at < 32 || !TryFormatRounded(value, bytes[at..], out var written)) return false;
+        at += written;
+        return true;
+    }
+
+    private static bool LeadIdText(Span<byte> bytes, ref int at, string? id)
+    {
+        if (id is null) return Put(bytes, ref at, "null"u8);
+        if (bytes.Length - at < id.Length + 2) return false;
+        bytes[at++] = (byte)'"';
+        at += System.Text.Encoding.ASCII.GetBytes(id, bytes[at..]);
+        bytes[at++] = (byte)'"';
+        return true;
+    }
+
+    /// <summary>Letters, digits and <c>- _ . : / @</c> only: text the JSON encoder writes as it is.</summary>
+    private static bool IsPlain(string text)
+    {
+        if (text.Length > 256) return false;
+        foreach (var c in text)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':' or '/' or '@')) return false;
+        }
+        return true;
+    }
+
     /// <summary>A number as <see cref="Utf8JsonWriter.WriteNumber(JsonEncodedText, double)"/> writes it (the shortest
     /// text that reads back as the same double), without its general formatting for what answers mostly hold.</summary>
     private static void Number(Utf8JsonWriter writer, JsonEncodedText name, double value)
@@ -184,6 +274,14 @@ internal static class BatchWriter
     internal static bool TryFormatRounded(double value, Span<byte> text, out int length)
     {
         length = 0;
+        if (value == 0)
+        {
+            // The writer's text for zero keeps its sign.
+            var zero = double.IsNegative(value) ? "-0"u8 : "0"u8;
+            zero.CopyTo(text);
+            length = zero.Length;
+            return true;
+        }
         var magnitude = Math.Abs(value);
         if (!(magnitude >= 1e-3 && magnitude < 1e9)) return false;
         foreach (var scale in Scales)
@@ -217,6 +315,47 @@ internal static class BatchWriter
     private sealed class Texts
     {
         private readonly Dictionary<string, JsonEncodedText> _encoded = new(StringComparer.Ordinal);
+        private readonly Dictionary<(string, string, string, string), byte[]> _headers = [];
+        private (string? Model, string? ModelVersion, string? RuleSetVersion, string? RuleSetSource, byte[] Bytes) _header;
+        private byte[] _scratch = new byte[1024];
+
+        /// <summary>A buffer of at least <paramref name="size"/> bytes to render an item into, reused item after item.</summary>
+        public byte[] Scratch(int size)
+        {
+            if (_scratch.Length < size) _scratch = new byte[Math.Max(size, 2 * _scratch.Length)];
+            return _scratch;
+        }
+
+        /// <summary>What an answer says of its model, up to the value of <c>asOf</c>:
+        /// <c>,"model":…,"modelVersion":…,"ruleSetVersion":…,"ruleSetSource":…,"asOf":</c>.</summary>
+        public byte[] Header(ScoreResponse r)
+        {
+            if (ReferenceEquals(r.Model, _header.Model) && ReferenceEquals(r.ModelVersion, _header.ModelVersion)
+                && ReferenceEquals(r.RuleSetVersion, _header.RuleSetVersion) && ReferenceEquals(r.RuleSetSource, _header.RuleSetSource))
+            {
+                return _header.Bytes;
+            }
+            var key = (r.Model, r.ModelVersion, r.RuleSetVersion, r.RuleSetSource);
+            if (!_headers.TryGetValue(key, out var bytes))
+            {
+                var buffer = new ArrayBufferWriter<byte>(256);
+                Append(buffer, ",\"model\":\""u8, Encoded(r.Model), "\",\"modelVersion\":\""u8, Encoded(r.ModelVersion));
+                Append(buffer, "\",\"ruleSetVersion\":\""u8, Encoded(r.RuleSetVersion), "\",\"ruleSetSource\":\""u8, Encoded(r.RuleSetSource));
+                buffer.Write("\",\"asOf\":"u8);
+                bytes = buffer.WrittenSpan.ToArray();
+                if (_headers.Count < 64) _headers[key] = bytes;
+            }
+            _header = (r.Model, r.ModelVersion, r.RuleSetVersion, r.RuleSetSource, bytes);
+            return bytes;
+        }
+
+        private static void Append(ArrayBufferWriter<byte> buffer, ReadOnlySpan<byte> a, JsonEncodedText b, ReadOnlySpan<byte> c, JsonEncodedText d)
+        {
+            buffer.Write(a);
+            buffer.Write(b.EncodedUtf8Bytes);
+            buffer.Write(c);
+            buffer.Write(d.EncodedUtf8Bytes);
+        }
         private DateTimeOffset _date;
         private byte[]? _dateJson;
 
@@ -233,7 +372,7 @@ internal static class BatchWriter
         {
             if (_dateJson is null || date != _date || date.Offset != _date.Offset)
             {
-                var buffer = new System.Buffers.ArrayBufferWriter<byte>(48);
+                var buffer = new ArrayBufferWriter<byte>(48);
                 using (var w = new Utf8JsonWriter(buffer)) w.WriteStringValue(date);
                 (_date, _dateJson) = (date, buffer.WrittenSpan.ToArray());
             }

@@ -4,32 +4,64 @@ using LeadML.Api.Scoring;
 
 namespace LeadML.Api.Tests.Scoring;
 
-/// <summary>The batch body reader against what the serializer reads for <c>POST /score</c>, and its errors.</summary>
+/// <summary>The batch body reader against what <c>POST /score</c> makes of the same lead (the serializer, then
+/// <see cref="LeadScorer.FromRequest"/>), and its errors.</summary>
 public sealed class BatchReaderTests
 {
-    private static BatchBody Read(string json, int limit = 100) => BatchReader.Read(Encoding.UTF8.GetBytes(json), limit);
+    private static readonly DateTime Now = new(2025, 12, 2, 9, 30, 0, DateTimeKind.Utc);
 
-    /// <summary>The request as JSON, to compare values read by both readers (attributes, events and all).</summary>
-    private static string Text(ScoreRequest? r) => JsonSerializer.Serialize(r, ScoringJson.Default.ScoreRequest);
+    private static BatchBody Read(string json, int limit = 100) => BatchReader.Read(Encoding.UTF8.GetBytes(json), limit, Now);
+
+    /// <summary>A lead as the scorer sees it, as text to compare (attributes and events in order), or its error.</summary>
+    private static string Text(LeadInput? l, BatchError? error = null) => l is null
+        ? $"error {error?.Path}: {error?.Message}"
+        : $"{l.LeadId ?? "<none>"} | {l.CreatedAt:O} {l.CreatedAt.Kind} | {l.AsOf:O} {l.AsOf.Kind} | "
+          + string.Join(", ", l.Attributes.Select(a => $"{a.Key}={a.Value ?? "<null>"}")) + " | "
+          + string.Join(", ", l.Events.Select(e => $"{e.Timestamp:O} {e.Timestamp.Kind} {e.Type} {e.Detail ?? "<none>"}"));
+
+    /// <summary>What <c>POST /score</c> makes of a lead that is item <paramref name="index"/> of a batch.</summary>
+    private static string Alone(string lead, int index)
+    {
+        var request = JsonSerializer.Deserialize(lead, ScoringJson.Default.ScoreRequest)!;
+        try
+        {
+            return Text(LeadScorer.FromRequest(request, Now, $"$.leads[{index}]"));
+        }
+        catch (RequestValidationException e)
+        {
+            return Text(null, new BatchError(e.Path, e.Message));
+        }
+    }
+
+    private static string Text(BatchLead l) => Text(l.Lead, l.Error);
 
     [Theory]
     [InlineData("""{"leadId":"L1","model":"sample","attributes":{"industry":"Software","company_size":250,"big":1.5e3,"ok":true,"no":false,"gone":null},"events":[{"type":"page_view","detail":"/pricing","timestamp":"2025-11-20T10:00:00Z"},{"type":" email_open ","timestamp":"2025-11-21T08:00:00+02:00","detail":null}],"createdAt":"2025-09-01T00:00:00Z","asOf":"2025-12-01T00:00:00.1234567Z"}""")]
     [InlineData("""{"LEADID":"L2","Attributes":{"Industry":"Soft\u0077are","city":"Zürich","emoji":"\uD83D\uDE00","quote":"a\"b"},"EVENTS":[{"TYPE":"webinar","Timestamp":"2025-11-20"}]}""")]
     [InlineData("""{"unknown":{"deep":[1,{"x":[]}]},"leadId":null,"attributes":null,"events":null,"createdAt":null,"asOf":null}""")]
-    [InlineData("""{"attributes":{"a":"first","a":"second","list":[1,2],"object":{"x":1}},"leadId":"first","leadId":"second","events":[null,{"type":"x"}]}""")]
+    [InlineData("""{"attributes":{"a":"first","b":"x","a":"second"},"leadId":"first","leadId":"second","events":[{"type":"x","timestamp":"2025-11-20T10:00:00Z"}],"events":[{"type":"y","detail":"  ","timestamp":"2025-11-20T10:00:00Z"}]}""")]
     [InlineData("""{"attributes":{"long":"0123456789012345678901234567890123456789012345678901234567890123456789","l\u0065ad":"escaped name"},"events":[]}""")]
     [InlineData("""{"le\u0061dId":"escaped property name","lead\u0131d":"dotless i"}""")]
+    [InlineData("""{"attributes":{"a0":1,"a1":1,"a2":1,"a3":1,"a4":1,"a5":1,"a6":1,"a7":1,"a8":1,"a9":1,"a10":1,"a11":1,"a12":1,"a13":1,"a14":1,"a15":1,"a16":1,"a17":1,"a3":"again","a16":"again too","a18":null}}""")]
+    [InlineData("""{"createdAt":"2025-11-01T00:00:00Z","events":[{"type":"later","timestamp":"2026-01-01T00:00:00Z"}]}""")]
     [InlineData("{}")]
-    public void Read_ALead_IsWhatTheSerializerReads(string lead)
+    // What the checks of one lead refuse, in the same order.
+    [InlineData("""{"attributes":{"a":"first","list":[1,2],"object":{"x":1}},"events":[null,{"type":"x"}]}""")]
+    [InlineData("""{"attributes":{"list":[1,2],"list":"fixed"},"events":[{"type":"x","timestamp":"2025-11-20T10:00:00Z"},{"type":" "}]}""")]
+    [InlineData("""{"attributes":{"sent":"\u0000invalid"}}""")]
+    [InlineData("""{"events":[{"timestamp":"2025-11-20T10:00:00Z"},{"type":"x"}],"createdAt":"2025-12-01T00:00:00Z","asOf":"2025-11-01T00:00:00Z"}""")]
+    [InlineData("""{"createdAt":"2025-12-31T00:00:00Z"}""")]
+    [InlineData("""{"events":[{"type":"x","timestamp":"2025-11-20T10:00:00Z"},{"type":"y"}]}""")]
+    [InlineData("""{"events":[{"type":"x","timestamp":"2025-11-20T10:00:00Z"},null]}""")]
+    public void Read_ALead_IsWhatPostScoreMakesOfIt(string lead)
     {
-        var expected = JsonSerializer.Deserialize(lead, ScoringJson.Default.ScoreRequest);
         var batch = Read($$"""{"model":"m","leads":[{{lead}},{{lead}}]}""");
         Assert.Equal("m", batch.Model);
         Assert.Equal(2, batch.Leads.Count);
-        foreach (var item in batch.Leads)
+        for (var i = 0; i < 2; i++)
         {
-            Assert.Null(item.Error);
-            Assert.Equal(Text(expected), Text(item.Request));
+            Assert.Equal(Alone(lead, i), Text(batch.Leads[i]));
+            Assert.Equal(JsonSerializer.Deserialize(lead, ScoringJson.Default.ScoreRequest)!.Model, batch.Leads[i].Model);
         }
     }
 
@@ -41,19 +73,20 @@ public sealed class BatchReaderTests
         var batch = Read($$"""{"leads":[{{string.Join(",", leads)}}]}""", limit: 10_000);
         for (var i = 0; i < leads.Count; i++)
         {
-            Assert.Equal(Text(JsonSerializer.Deserialize(leads[i], ScoringJson.Default.ScoreRequest)), Text(batch.Leads[i].Request));
+            Assert.Equal(Alone(leads[i], i), Text(batch.Leads[i]));
         }
     }
 
     [Fact]
     public void Read_TheBatchAsTheSerializerReadsIt_WhateverTheOrderAndCase()
     {
-        const string json = """{"x":[{"leads":1}],"LEADS":[{"leadId":"a"},null,{"leadId":"c"}],"Model":"other"}""";
+        const string json = """{"x":[{"leads":1}],"LEADS":[{"leadId":"a"},null,{"leadId":"c","model":"own"}],"Model":"other"}""";
         var expected = JsonSerializer.Deserialize(json, ScoringJson.Default.BatchScoreRequest)!;
         var batch = Read(json);
         Assert.Equal(expected.Model, batch.Model);
-        Assert.Equal(expected.Leads!.Select(Text), batch.Leads.Select(l => Text(l.Request)));
-        Assert.Equal(default, batch.Leads[1]);
+        Assert.Equal(["a", null, "c"], batch.Leads.Select(l => l.Lead?.LeadId));
+        Assert.Equal([null, null, "own"], batch.Leads.Select(l => l.Model));
+        Assert.Equal(new BatchError("$.leads[1]", "must be an object"), batch.Leads[1].Error);
     }
 
     [Theory]
@@ -74,12 +107,12 @@ public sealed class BatchReaderTests
     {
         var batch = Read($$"""{"leads":[{"leadId":"a"},{{bad}},{"leadId":"c","events":[{"type":"x","timestamp":"2025-11-20T10:00:00Z"}]}]}""");
         Assert.Equal(3, batch.Leads.Count);
-        Assert.Equal("a", batch.Leads[0].Request!.LeadId);
-        Assert.Null(batch.Leads[1].Request);
+        Assert.Equal("a", batch.Leads[0].Lead!.LeadId);
+        Assert.Null(batch.Leads[1].Lead);
         Assert.Equal(path, batch.Leads[1].Error!.Path);
         Assert.StartsWith(message, batch.Leads[1].Error!.Message, StringComparison.Ordinal);
-        Assert.Equal("c", batch.Leads[2].Request!.LeadId);
-        Assert.Single(batch.Leads[2].Request!.Events!);
+        Assert.Equal("c", batch.Leads[2].Lead!.LeadId);
+        Assert.Single(batch.Leads[2].Lead!.Events);
     }
 
     [Theory]
@@ -100,7 +133,40 @@ public sealed class BatchReaderTests
     public void Read_InvalidUtf8_IsUnreadableJson()
     {
         byte[] json = [.. """{"leads":[{"leadId":"""u8, (byte)'"', 0xC3, 0x28, (byte)'"', .. "}]}"u8];
-        Assert.Throws<JsonException>(() => BatchReader.Read(json, 10));
+        Assert.Throws<JsonException>(() => BatchReader.Read(json, 10, Now));
+    }
+
+    [Fact]
+    public void TryParseUtc_ReadsWhatTheJsonReaderReads_OrDeclines()
+    {
+        // Valid and nearly valid dates of every part's range; whatever the fast form reads must be what the reader reads.
+        var random = new LeadML.Features.Randomness.Xoshiro256(11);
+        var texts = new List<string> { "2025-11-20T10:00:00Z", "2024-02-29T23:59:59.9999999Z", "2025-02-29T00:00:00Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
+            "0000-01-01T00:00:00Z", "2025-11-20T24:00:00Z", "2025-11-20T10:60:00Z", "2025-11-20T10:00:60Z", "2025-13-01T00:00:00Z", "2025-00-10T00:00:00Z",
+            "2025-11-20T10:00:00.Z", "2025-11-20T10:00:00.12345678Z", "2025-11-20T10:00:00", "2025-11-20t10:00:00Z", "2025-11-20 10:00:00Z",
+            "2025-11-20T10:00:00+00:00", "2025-11-20T10:00:00.5+01:00", "2025-11-2OT10:00:00Z", "+025-11-20T10:00:00Z", "2025-11-20" };
+        for (var i = 0; i < 20_000; i++)
+        {
+            var fraction = random.NextInt(9) switch { 0 => "", var n => "." + string.Concat(Enumerable.Range(0, n).Select(_ => (char)('0' + random.NextInt(10)))) };
+            texts.Add($"{random.NextInt(10_000):0000}-{random.NextInt(14):00}-{random.NextInt(33):00}T{random.NextInt(26):00}:{random.NextInt(62):00}:{random.NextInt(62):00}{fraction}Z");
+        }
+        var read = 0;
+        foreach (var text in texts)
+        {
+            var json = Encoding.UTF8.GetBytes($"\"{text}\"");
+            var reader = new Utf8JsonReader(json);
+            reader.Read();
+            var valid = reader.TryGetDateTimeOffset(out var expected);
+            if (!BatchReader.TryParseUtc(Encoding.UTF8.GetBytes(text), out var utc)) continue;
+            read++;
+            Assert.True(valid, text);
+            Assert.Equal(expected, new DateTimeOffset(utc));
+            Assert.Equal(TimeSpan.Zero, expected.Offset);
+            Assert.Equal(DateTimeKind.Utc, utc.Kind);
+        }
+        Assert.True(read > texts.Count / 5, $"{read} of {texts.Count} read");
+        Assert.True(BatchReader.TryParseUtc("2025-11-20T10:00:00Z"u8, out _));
+        Assert.True(BatchReader.TryParseUtc("2025-11-20T10:00:00.123Z"u8, out _));
     }
 
     [Theory]

@@ -63,6 +63,35 @@ public sealed class BatchWriterTests
         Assert.Equal(JsonSerializer.Serialize(empty, ScoringJson.Default.BatchScoreResponse), Written(empty));
     }
 
+    [Fact]
+    public void Write_PlainScores_AsTheSerializer_WhateverTheLeadIdModelAndNumbers()
+    {
+        // Answers without explanation are rendered in one piece; every part of them must still read as the serializer
+        // writes it, including lead ids and model texts the encoder escapes and numbers it writes its own way.
+        string?[] ids = ["L-1_a.b:c/d@e", "a+b", "a&b", "a'b", "a b", "<x>", "é", "tab\t", "", new string('x', 300), "9", null];
+        (string Model, string Version, string RuleSet, string Source)[] models =
+            [("sample", "sample-20251201T000000Z", "v3", "approved"), ("näive <b>", "v\"1\"", "suggested", "suggested")];
+        double[] numbers = [0, -0.0, 100, 57, 97.49, 0.364162, -3.5, 1e-7, 1.0 / 3, 12345.678901];
+        var items = new List<BatchItem>();
+        for (var i = 0; i < 60; i++)
+        {
+            var (model, version, ruleSet, source) = models[i / 3 % 2];
+            var n = numbers[i % numbers.Length];
+            var answer = Answer(Math.Abs(n) <= 100 ? n : 100, leadId: ids[i % ids.Length], asOf: new DateTimeOffset(2025, 12, 1, 10, i % 4, 0, TimeSpan.FromHours(i % 5 == 0 ? 1 : 0)));
+            answer = answer with
+            {
+                Model = model, ModelVersion = version, RuleSetVersion = ruleSet, RuleSetSource = source,
+                ModelProbability = numbers[(i + 3) % numbers.Length],
+                RulePoints = answer.RulePoints with { Fit = numbers[(i + 1) % numbers.Length], Engagement = numbers[(i + 2) % numbers.Length] },
+                ModelPoints = answer.ModelPoints with { Score = numbers[(i + 4) % numbers.Length] },
+                Warnings = i % 7 == 0 ? new ScoreWarnings { IgnoredEvents = 1 } : null,
+            };
+            items.Add(new BatchItem(i, answer, null));
+        }
+        var batch = new BatchScoreResponse(items.Count, 0, items);
+        Assert.Equal(JsonSerializer.Serialize(batch, ScoringJson.Default.BatchScoreResponse), Written(batch));
+    }
+
     private static string WriterText(double value)
     {
         var buffer = new ArrayBufferWriter<byte>();
