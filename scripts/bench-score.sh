@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Scoring speed, measured side by side in one run with wrk on loopback (2 threads, 32 connections):
 #   bare endpoint (parses the /score body, returns a constant) | /score?explain=false | /score (full explanation)
-#   | /score/batch of 1,000 leads (rows/s) against the in-process batch rate for the same rows, in --rounds alternating
-#   rounds of --seconds each (the median ratio counts: the rounds show how much the machine's noise moves it).
+#   | /score/batch of 1,000 leads (rows/s) against the in-process batch rate for the same rows, in --rounds batch rounds
+#   of --seconds each, each between two in-process rounds (the median ratio counts: the rounds show how much the
+#   machine's noise moves it).
 # Ratios are appended to BENCHMARKS.md.
 #   scripts/bench-score.sh [--bundle models/sample] [--seconds 10] [--rounds 5] [--batch-connections 4] [--no-record]
 set -euo pipefail
@@ -46,15 +47,18 @@ curl -fs -X POST -H 'content-type: application/json' --data-binary @"$work/batch
 bare=$(rps "$seconds" "$work/lead.lua" 32 /bench/bare)
 plain=$(rps "$seconds" "$work/lead.lua" 32 /score?explain=false)
 full=$(rps "$seconds" "$work/lead.lua" 32 /score)
-# Batch against in process: alternating rounds of equal length, so that both see the same state of the machine, and
-# as many batches in flight in process as wrk keeps connections open.
+# Batch against in process: alternating rounds of equal length, with as many batches in flight in process as wrk keeps
+# connections open. Each batch round sits between two in-process rounds and is set against their mean, so that a
+# machine slowing down or speeding up over the run moves both sides alike.
 inprocess() { curl -fs -X POST -H 'content-type: application/json' --data-binary @"$work/batch.json" \
   "http://127.0.0.1:$port/bench/inprocess?repeat=1&seconds=$1&concurrency=$batch_connections" | grep -o '"rowsPerSecond":[0-9.]*' | cut -d: -f2; }
 : >"$work/rounds"
+before=$(inprocess "$seconds")
 for ((i = 1; i <= rounds; i++)); do
   b=$(rps "$seconds" "$work/batch.lua" "$batch_connections" "/score/batch?explain=false")
-  p=$(inprocess "$seconds")
-  awk -v b="$b" -v p="$p" 'BEGIN { printf "%.0f %.0f %.3f\n", b * 1000, p, b * 1000 / p }' | tee -a "$work/rounds" >&2
+  after=$(inprocess "$seconds")
+  awk -v b="$b" -v p="$before" -v q="$after" 'BEGIN { m = (p + q) / 2; printf "%.0f %.0f %.3f\n", b * 1000, m, b * 1000 / m }' | tee -a "$work/rounds" >&2
+  before=$after
 done
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 batchrows=$(awk '{ print $1 }' "$work/rounds" | median)

@@ -16,9 +16,7 @@ var settings = section.Get<LeadMlOptions>() ?? new LeadMlOptions();
 
 // Limits, JSON and errors: every error is application/problem+json with the offending field's path.
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = settings.MaxRequestBytes);
-// A batch body arrives in hundreds of 4 KB reads: reading straight away, without first waiting for data with an empty
-// read, halves the system calls (4 KB held per idle connection is the price).
-builder.WebHost.UseSockets(o => o.WaitForDataBeforeAllocatingBuffer = false);
+SocketReading.Configure(builder, settings);
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
     o.SerializerOptions.TypeInfoResolverChain.Insert(0, ScoringJson.Default);

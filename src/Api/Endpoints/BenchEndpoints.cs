@@ -24,7 +24,8 @@ public static class BenchEndpoints
             gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2),
             allocatedBytes = GC.GetTotalAllocatedBytes(), pauseSeconds = GC.GetTotalPauseDuration().TotalSeconds,
         }));
-        // The rows are turned into the scorer's input once, before the clock starts: what is measured is scoring them.
+        // The rows are read into the scorer's input once, before the clock starts, by the batch endpoint's reader (the
+        // same input objects it scores): what is measured is scoring them.
         // With json=true each repeat also reads the body and writes the answers as /score/batch does (BatchReader,
         // BatchWriter), without HTTP. With concurrency=N, N batches are in flight at once, as N connections keep the
         // endpoint busy; the repeats (or seconds) are per batch in flight.
@@ -34,10 +35,9 @@ public static class BenchEndpoints
             using var buffer = new MemoryStream();
             await http.Body.CopyToAsync(buffer);
             var body = buffer.ToArray();
-            var request = System.Text.Json.JsonSerializer.Deserialize(body, ScoringJson.Default.BatchScoreRequest)!;
             var now = clock.GetUtcNow().UtcDateTime;
-            var leads = (request.Leads ?? throw new RequestValidationException("$.leads", "is required"))
-                .Select((r, i) => new BatchLead(LeadScorer.FromRequest(r, now, $"$.leads[{i}]"), r.Model, null)).ToList();
+            var request = BatchReader.Read(body, options.Value.BatchLimit, now);
+            var leads = Parsed(body, options.Value.BatchLimit, now);
             var scoreOptions = new ScoreOptions(explain, false, options.Value.BlendWeight, options.Value.TopContributions);
             var watch = Stopwatch.StartNew();
             var totals = new Totals();
