@@ -52,11 +52,16 @@ full=$(rps "$seconds" "$work/lead.lua" 32 /score)
 # machine slowing down or speeding up over the run moves both sides alike.
 inprocess() { curl -fs -X POST -H 'content-type: application/json' --data-binary @"$work/batch.json" \
   "http://127.0.0.1:$port/bench/inprocess?repeat=1&seconds=$1&concurrency=$batch_connections" | grep -o '"rowsPerSecond":[0-9.]*' | cut -d: -f2; }
-: >"$work/rounds"
-before=$(inprocess "$seconds")
+# The process's allocated bytes and GC pause seconds so far; gc_add SIDE BEFORE AFTER ROWS adds a round's difference.
+gc() { curl -fs "http://127.0.0.1:$port/bench/gc" | grep -o '"\(allocatedBytes\|pauseSeconds\)":[0-9.eE+-]*' | cut -d: -f2 | tr '\n' ' '; }
+gc_add() { echo "$1 $2 $3 $4" | awk '{ print $1, $4 - $2, $5 - $3, $6 }' >>"$work/gc"; }
+: >"$work/rounds"; : >"$work/gc"
+g0=$(gc); before=$(inprocess "$seconds"); g1=$(gc); gc_add inprocess "$g0" "$g1" "$(awk -v p="$before" -v s="$seconds" 'BEGIN { print p * s }')"
 for ((i = 1; i <= rounds; i++)); do
-  b=$(rps "$seconds" "$work/batch.lua" "$batch_connections" "/score/batch?explain=false")
-  after=$(inprocess "$seconds")
+  g0=$(gc); b=$(rps "$seconds" "$work/batch.lua" "$batch_connections" "/score/batch?explain=false"); g1=$(gc)
+  gc_add batch "$g0" "$g1" "$(awk -v b="$b" -v s="$seconds" 'BEGIN { print b * 1000 * s }')"
+  after=$(inprocess "$seconds"); g2=$(gc)
+  gc_add inprocess "$g1" "$g2" "$(awk -v p="$after" -v s="$seconds" 'BEGIN { print p * s }')"
   awk -v b="$b" -v p="$before" -v q="$after" 'BEGIN { m = (p + q) / 2; printf "%.0f %.0f %.3f\n", b * 1000, m, b * 1000 / m }' | tee -a "$work/rounds" >&2
   before=$after
 done
@@ -66,6 +71,7 @@ inproc=$(awk '{ print $2 }' "$work/rounds" | median)
 batch_r=$(awk '{ print $3 }' "$work/rounds" | median)
 batch_range=$(awk '{ print $3 }' "$work/rounds" | sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "–" hi }')
 errors=$(grep -c "Non-2xx" "$work/wrk.log" || true)
+gc_side() { awk -v side="$1" -v s="$seconds" '$1 == side { bytes += $2; pause += $3; rows += $4; n++ } END { printf "%.0f bytes allocated per row, GC pauses %.1f %% of the time", bytes / rows, 100 * pause / (n * s) }' "$work/gc"; }
 
 r() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 ok() { awk -v a="$1" -v t="$2" 'BEGIN { print (a >= t) ? "✓" : "✗" }'; }
@@ -73,6 +79,7 @@ plain_r=$(r "$plain" "$bare"); full_r=$(r "$full" "$bare")
 table="| $(date -u +%Y-%m-%d) | $depth | $bare | $plain | $plain_r $(ok "$plain_r" 0.45) | $full | $full_r $(ok "$full_r" 0.10) | $batchrows | $(printf '%.0f' "$inproc") | $batch_r $(ok "$batch_r" 0.8) ($batch_range) | $errors |"
 echo "bare $bare req/s; /score?explain=false $plain ($plain_r × bare, target 0.45); /score $full ($full_r × bare, target 0.10);"
 echo "/score/batch 1,000 leads: $batchrows rows/s against $inproc in process (median ratio of $rounds rounds $batch_r, range $batch_range, target 0.8); wrk runs with non-2xx: $errors"
+echo "garbage: batch $(gc_side batch); in process $(gc_side inprocess)"
 if ((record)); then
   if ! grep -q '^## Api: scoring speed' BENCHMARKS.md 2>/dev/null; then
     cat >>BENCHMARKS.md <<'MD'

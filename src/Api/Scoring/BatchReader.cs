@@ -393,13 +393,14 @@ internal static class BatchReader
     private static int Which(ref Utf8JsonReader reader, Name[] names)
     {
         var utf8 = reader.ValueSpan;
-        if (!reader.ValueIsEscaped && System.Text.Ascii.IsValid(utf8))
+        if (!reader.ValueIsEscaped)
         {
+            // An ASCII name matches only a name of its length; a name that is not ASCII is compared as text below.
             for (var i = 0; i < names.Length; i++)
             {
-                if (System.Text.Ascii.EqualsIgnoreCase(utf8, names[i].Utf8)) return i;
+                if (names[i].Utf8.Length == utf8.Length && System.Text.Ascii.EqualsIgnoreCase(utf8, names[i].Utf8)) return i;
             }
-            return -1;
+            if (System.Text.Ascii.IsValid(utf8)) return -1;
         }
         var text = reader.GetString();
         for (var i = 0; i < names.Length; i++)
