@@ -48,10 +48,12 @@ public static class ScoringEndpoints
         var request = await BatchReader.ReadAsync(http.Request, options.Value.BatchLimit, now, http.RequestAborted);
         var leads = request.Leads;
         var scoreOptions = Options(options.Value, explain, features);
-        var items = new BatchItem[leads.Count];
-        Parallel.For(0, leads.Count, i =>
+        var items = new BatchItem[leads.Length];
+        Parallel.For(0, leads.Length, i =>
         {
             var (lead, model, error) = leads[i];
+            // A scored lead's input is garbage at once, not held (and copied by each collection) to the batch's end.
+            leads[i] = default;
             try
             {
                 items[i] = lead is null

@@ -11,7 +11,7 @@ namespace LeadML.Api.Scoring;
 internal readonly record struct BatchLead(LeadInput? Lead, string? Model, BatchError? Error);
 
 /// <summary>A batch body as read: the batch's model and its leads in order.</summary>
-internal sealed record BatchBody(string? Model, IReadOnlyList<BatchLead> Leads);
+internal sealed record BatchBody(string? Model, BatchLead[] Leads);
 
 /// <summary>
 /// Reads a <see cref="BatchScoreRequest"/> body in one pass over its UTF-8 bytes straight into the scorer's
@@ -129,7 +129,7 @@ internal static class BatchReader
         }
         if (leads is null) throw new RequestValidationException("$.leads", "is required");
         if (count > limit) throw new RequestValidationException("$.leads", $"holds {count:N0} leads; the limit is {limit:N0} per batch");
-        return new BatchBody(model, leads);
+        return new BatchBody(model, [.. leads]);
     }
 
     private static JsonException Unreadable(string message, int index, long? line, long? position, Exception inner)

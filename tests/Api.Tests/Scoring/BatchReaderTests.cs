@@ -57,7 +57,7 @@ public sealed class BatchReaderTests
     {
         var batch = Read($$"""{"model":"m","leads":[{{lead}},{{lead}}]}""");
         Assert.Equal("m", batch.Model);
-        Assert.Equal(2, batch.Leads.Count);
+        Assert.Equal(2, batch.Leads.Length);
         for (var i = 0; i < 2; i++)
         {
             Assert.Equal(Alone(lead, i), Text(batch.Leads[i]));
@@ -106,7 +106,7 @@ public sealed class BatchReaderTests
     public void Read_AFieldOfTheWrongType_FailsOnlyThatLead_NamingItsPath(string bad, string path, string message)
     {
         var batch = Read($$"""{"leads":[{"leadId":"a"},{{bad}},{"leadId":"c","events":[{"type":"x","timestamp":"2025-11-20T10:00:00Z"}]}]}""");
-        Assert.Equal(3, batch.Leads.Count);
+        Assert.Equal(3, batch.Leads.Length);
         Assert.Equal("a", batch.Leads[0].Lead!.LeadId);
         Assert.Null(batch.Leads[1].Lead);
         Assert.Equal(path, batch.Leads[1].Error!.Path);
