@@ -152,6 +152,7 @@ internal static class BatchReader
         }
         string? model = null, leadId = null;
         IReadOnlyDictionary<string, string?>? attributes = null;
+        string? invalidAttribute = null;
         LeadEventInput[]? events = null;
         (string Path, string Message)? eventFault = null;
         DateTimeOffset? createdAt = null, asOf = null;
@@ -169,7 +170,7 @@ internal static class BatchReader
                     if (!TryText(ref reader, null, out leadId)) fault ??= (".leadId", "must be a string");
                     break;
                 case 2:
-                    attributes = ReadAttributes(ref reader, texts, ref fault);
+                    attributes = ReadAttributes(ref reader, texts, ref fault, out invalidAttribute);
                     break;
                 case 3:
                     events = ReadEvents(ref reader, texts, ref fault, out eventFault);
@@ -186,25 +187,22 @@ internal static class BatchReader
             }
         }
         if (fault is { } f) return Failed(index, f.Path, f.Message);
-        attributes ??= NamedTexts.Create([], []);
-        foreach (var (name, value) in attributes)
-        {
-            if (AttributeTextConverter.IsInvalid(value)) return Failed(index, $".attributes.{name}", LeadScorer.InvalidAttributeMessage);
-        }
+        if (invalidAttribute is not null) return Failed(index, $".attributes.{invalidAttribute}", LeadScorer.InvalidAttributeMessage);
         var at = asOf?.UtcDateTime ?? now;
         var created = createdAt?.UtcDateTime ?? at;
         if (created > at) return Failed(index, ".createdAt", LeadScorer.CreatedAfterAsOfMessage);
         if (eventFault is { } e) return Failed(index, e.Path, e.Message);
-        return new BatchLead(new LeadInput { LeadId = leadId, Attributes = attributes, Events = events ?? [], CreatedAt = created, AsOf = at }, model, null);
+        return new BatchLead(new LeadInput { LeadId = leadId, Attributes = attributes ?? NamedTexts.None, Events = events ?? [], CreatedAt = created, AsOf = at }, model, null);
     }
 
     private static BatchLead Failed(int index, string path, string message) => new(null, null, new BatchError($"$.leads[{index}]{path}", message));
 
     /// <summary>As <see cref="AttributeTextConverter"/>: strings as they are, numbers as written, true/false, null as
-    /// missing, any other value marked <see cref="AttributeTextConverter.Invalid"/>; a name written twice keeps its
-    /// place and its last value.</summary>
-    private static IReadOnlyDictionary<string, string?>? ReadAttributes(ref Utf8JsonReader reader, Texts texts, ref (string, string)? fault)
+    /// missing, any other value marked <see cref="AttributeTextConverter.Invalid"/> and the first such name (in the
+    /// order written) given as <paramref name="invalid"/>; a name written twice keeps its place and its last value.</summary>
+    private static IReadOnlyDictionary<string, string?>? ReadAttributes(ref Utf8JsonReader reader, Texts texts, ref (string, string)? fault, out string? invalid)
     {
+        invalid = null;
         if (reader.TokenType == JsonTokenType.Null) return null;
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -236,6 +234,10 @@ internal static class BatchReader
                 texts.AddName(name);
                 values.Add(value);
             }
+        }
+        for (var i = 0; i < values.Count && invalid is null; i++)
+        {
+            if (AttributeTextConverter.IsInvalid(values[i])) invalid = names[i];
         }
         return NamedTexts.Create(names, values);
     }

@@ -13,7 +13,8 @@ internal sealed class NamedTexts : IReadOnlyDictionary<string, string?>
     /// <summary>Up to this many names are scanned; more go into a dictionary.</summary>
     public const int MaxScanned = 16;
 
-    private static readonly NamedTexts Empty = new([], []);
+    /// <summary>No attributes.</summary>
+    public static readonly NamedTexts None = new([], []);
     private readonly string[] _names;
     private readonly string?[] _values;
 
@@ -23,7 +24,7 @@ internal sealed class NamedTexts : IReadOnlyDictionary<string, string?>
     public static IReadOnlyDictionary<string, string?> Create(List<string> names, List<string?> values)
     {
         var count = names.Count;
-        if (count == 0) return Empty;
+        if (count == 0) return None;
         if (count > MaxScanned)
         {
             var map = new Dictionary<string, string?>(count, StringComparer.Ordinal);
