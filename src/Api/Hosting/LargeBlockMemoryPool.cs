@@ -68,19 +68,10 @@ public sealed class LargeBlockMemoryPool(int blockSize) : MemoryPool<byte>
         }
     }
 
-    /// <summary>What Kestrel asks for its pools; keeps the pools it made (for tests).</summary>
+    /// <summary>What Kestrel asks for its pools.</summary>
     public sealed class Factory(int blockSize) : IMemoryPoolFactory<byte>
     {
-        private readonly ConcurrentQueue<LargeBlockMemoryPool> _pools = new();
-
-        public IEnumerable<LargeBlockMemoryPool> Pools => _pools;
-
-        public MemoryPool<byte> Create(MemoryPoolOptions? options = null)
-        {
-            var pool = new LargeBlockMemoryPool(blockSize);
-            _pools.Enqueue(pool);
-            return pool;
-        }
+        public MemoryPool<byte> Create(MemoryPoolOptions? options = null) => new LargeBlockMemoryPool(blockSize);
     }
 }
 

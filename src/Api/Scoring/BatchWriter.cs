@@ -318,6 +318,8 @@ internal static class BatchWriter
         private readonly Dictionary<(string, string, string, string), byte[]> _headers = [];
         private (string? Model, string? ModelVersion, string? RuleSetVersion, string? RuleSetSource, byte[] Bytes) _header;
         private byte[] _scratch = new byte[1024];
+        private DateTimeOffset _date;
+        private byte[]? _dateJson;
 
         /// <summary>A buffer of at least <paramref name="size"/> bytes to render an item into, reused item after item.</summary>
         public byte[] Scratch(int size)
@@ -356,8 +358,6 @@ internal static class BatchWriter
             buffer.Write(c);
             buffer.Write(d.EncodedUtf8Bytes);
         }
-        private DateTimeOffset _date;
-        private byte[]? _dateJson;
 
         public JsonEncodedText Encoded(string text)
         {
