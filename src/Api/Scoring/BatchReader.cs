@@ -24,7 +24,7 @@ internal sealed record BatchBody(string? Model, BatchLead[] Leads);
 /// small arrays, held while the batch is scored. A field of a lead with the wrong JSON type, an unreadable date or a
 /// failed check fails only that lead, with the field's path; malformed JSON fails the request.
 /// </summary>
-internal static class BatchReader
+internal static partial class BatchReader
 {
     private static readonly Name[] BatchNames = [new("model"), new("leads")];
     private static readonly Name[] LeadNames = [new("model"), new("leadId"), new("attributes"), new("events"), new("createdAt"), new("asOf")];
@@ -67,8 +67,13 @@ internal static class BatchReader
     }
 
     /// <summary>Reads a batch; more than <paramref name="limit"/> leads, or no <c>leads</c>, fail the request. A lead
-    /// without <c>asOf</c> is scored as of <paramref name="now"/>.</summary>
-    public static BatchBody Read(ReadOnlySpan<byte> json, int limit, DateTime now)
+    /// without <c>asOf</c> is scored as of <paramref name="now"/>. The common form of a batch is read by
+    /// <see cref="TryReadCommon"/>, any other by <see cref="ReadChecked"/>.</summary>
+    public static BatchBody Read(ReadOnlySpan<byte> json, int limit, DateTime now) =>
+        TryReadCommon(json, limit, now, out var body) ? body : ReadChecked(json, limit, now);
+
+    /// <summary>Reads any batch through the JSON reader, with every check and error message.</summary>
+    internal static BatchBody ReadChecked(ReadOnlySpan<byte> json, int limit, DateTime now)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
         var texts = new Texts();
@@ -463,6 +468,24 @@ internal static class BatchReader
             if (Names.Count >= NamedTexts.MaxScanned) _nameIndex[name] = Names.Count;
             Names.Add(name);
         }
+
+        private readonly List<QuotedName?> _namesAt = [];
+
+        /// <summary>An attribute name as the previous lead wrote it at a position: its text, and its UTF-8 bytes with
+        /// the closing quote.</summary>
+        public sealed record QuotedName(byte[] Quoted, string Text);
+
+        /// <summary>The attribute name last read at <paramref name="position"/>, if any.</summary>
+        public QuotedName? NameAt(int position) => position < _namesAt.Count ? _namesAt[position] : null;
+
+        public void SetNameAt(int position, ReadOnlySpan<byte> utf8, string text)
+        {
+            if (position >= MaxScanned) return;
+            while (_namesAt.Count <= position) _namesAt.Add(null);
+            _namesAt[position] = new QuotedName([.. utf8, (byte)'"'], text);
+        }
+
+        private const int MaxScanned = NamedTexts.MaxScanned;
 
         /// <summary>The current string or property name token's text.</summary>
         public string Get(ref Utf8JsonReader reader) =>

@@ -11,7 +11,7 @@ namespace LeadML.Api.Scoring;
 public sealed record LeadInput
 {
     public string? LeadId { get; init; }
-    public IReadOnlyDictionary<string, string?> Attributes { get; init; } = new Dictionary<string, string?>();
+    public IReadOnlyDictionary<string, string?> Attributes { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string?>.Empty;
     public IReadOnlyList<LeadEventInput> Events { get; init; } = [];
     public required DateTime CreatedAt { get; init; }
     public required DateTime AsOf { get; init; }
