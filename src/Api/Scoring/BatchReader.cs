@@ -364,34 +364,34 @@ internal static partial class BatchReader
         {
             return false;
         }
-        if (!(Digits(text, 0, 4, out var year) && Digits(text, 5, 2, out var month) && Digits(text, 8, 2, out var day)
-            && Digits(text, 11, 2, out var hour) && Digits(text, 14, 2, out var minute) && Digits(text, 17, 2, out var second)))
+        // Each digit as its value; a byte that is not a digit gives a value above 9.
+        uint y0 = text[0] - 48u, y1 = text[1] - 48u, y2 = text[2] - 48u, y3 = text[3] - 48u, mo0 = text[5] - 48u, mo1 = text[6] - 48u,
+            d0 = text[8] - 48u, d1 = text[9] - 48u, h0 = text[11] - 48u, h1 = text[12] - 48u, mi0 = text[14] - 48u, mi1 = text[15] - 48u,
+            s0 = text[17] - 48u, s1 = text[18] - 48u;
+        if (y0 > 9 || y1 > 9 || y2 > 9 || y3 > 9 || mo0 > 9 || mo1 > 9 || d0 > 9 || d1 > 9 || h0 > 9 || h1 > 9 || mi0 > 9 || mi1 > 9 || s0 > 9 || s1 > 9)
         {
             return false;
         }
-        var ticks = 0;
+        int year = (int)(y0 * 1000 + y1 * 100 + y2 * 10 + y3), month = (int)(mo0 * 10 + mo1), day = (int)(d0 * 10 + d1);
+        int hour = (int)(h0 * 10 + h1), minute = (int)(mi0 * 10 + mi1), second = (int)(s0 * 10 + s1);
+        // Up to 7 decimals of a second, in ticks.
+        long ticks = 0;
         if (text.Length > 20)
         {
-            if (text[19] != '.' || !Digits(text, 20, text.Length - 21, out ticks)) return false;
-            for (var n = text.Length - 21; n < 7; n++) ticks *= 10;
+            if (text[19] != '.') return false;
+            for (var i = 20; i < 27; i++)
+            {
+                var d = i < text.Length - 1 ? text[i] - 48u : 0;
+                if (d > 9) return false;
+                ticks = ticks * 10 + d;
+            }
         }
         if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
         {
             return false;
         }
-        utc = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).AddTicks(ticks);
-        return true;
-    }
-
-    private static bool Digits(ReadOnlySpan<byte> text, int start, int count, out int value)
-    {
-        value = 0;
-        for (var i = start; i < start + count; i++)
-        {
-            var d = text[i] - '0';
-            if ((uint)d > 9) return false;
-            value = value * 10 + d;
-        }
+        utc = new DateTime(new DateOnly(year, month, day).DayNumber * TimeSpan.TicksPerDay
+            + (hour * 3600L + minute * 60 + second) * TimeSpan.TicksPerSecond + ticks, DateTimeKind.Utc);
         return true;
     }
 
