@@ -43,7 +43,6 @@ internal static partial class BatchReader
                 }
                 else
                 {
-                    seen |= 2;
                     if (!scan.Next('[')) return false;
                     leads = new List<BatchLead>(Math.Min(limit, 1024));
                     if (!scan.Next(']'))
