@@ -30,6 +30,9 @@ internal static partial class BatchReader
     private static readonly Name[] LeadNames = [new("model"), new("leadId"), new("attributes"), new("events"), new("createdAt"), new("asOf")];
     private static readonly Name[] EventNames = [new("type"), new("detail"), new("timestamp")];
 
+    /// <summary>How deep a body may nest objects and arrays (the serializer's default).</summary>
+    private const int MaxDepth = 64;
+
     private const string DateMessage = "must be an ISO 8601 date and time, e.g. 2025-11-20T10:00:00Z";
 
     /// <summary>Reads the request body whole (Kestrel enforces the size limit) and then the batch in it.</summary>
@@ -75,7 +78,7 @@ internal static partial class BatchReader
     /// <summary>Reads any batch through the JSON reader, with every check and error message.</summary>
     internal static BatchBody ReadChecked(ReadOnlySpan<byte> json, int limit, DateTime now)
     {
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
         var texts = new Texts();
         string? model = null;
         List<BatchLead>? leads = null;

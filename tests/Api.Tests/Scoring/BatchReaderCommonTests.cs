@@ -33,14 +33,13 @@ public sealed class BatchReaderCommonTests
         }
     }
 
-    /// <summary>Asserts that the fast path either declines or reads what the checked reader reads (and then that every
-    /// lead is usable: a lead with a problem is the checked reader's); returns whether it accepted.</summary>
+    /// <summary>Asserts that the fast path either declines or reads what the checked reader reads; returns whether it
+    /// accepted.</summary>
     private static bool Agrees(byte[] json, int limit = 100)
     {
         if (!BatchReader.TryReadCommon(json, limit, Now, out var fast)) return false;
         var expected = Checked(json, limit);
         Assert.True(expected == Text(fast), $"The fast path read {Encoding.UTF8.GetString(json)}\nas\n{Text(fast)}\nbut the checked reader gives\n{expected}");
-        Assert.All(fast.Leads, l => Assert.NotNull(l.Lead));
         return true;
     }
 
@@ -130,22 +129,37 @@ public sealed class BatchReaderCommonTests
     }
 
     [Theory]
-    // Valid JSON the fast path leaves to the checked reader (other forms, or a lead with a problem).
-    [InlineData("""{"leads":[{"leadId":"a\"b"}]}""")]
-    [InlineData("""{"leads":[{"attributes":{"industry":"Soft\u0077are"}}]}""")]
-    [InlineData("""{"leads":[{"LeadId":"a"}]}""")]
-    [InlineData("""{"leads":[{"leadId":"a","leadId":"b"}]}""")]
+    // Leads the fast path leaves to the checked reader, one at a time: other forms, or a lead with a problem.
+    [InlineData("""{"leadId":"a\"b"}""")]
+    [InlineData("""{"attributes":{"industry":"Soft\u0077are"}}""")]
+    [InlineData("""{"LeadId":"a","Attributes":{"x":1}}""")]
+    [InlineData("""{"leadId":"a","leadId":"b"}""")]
+    [InlineData("""{"leadId":"a","extra":{"deep":[1,{"x":null}]}}""")]
+    [InlineData("""{"attributes":{"list":[1]}}""")]
+    [InlineData("""{"events":[{"type":"x"}]}""")]
+    [InlineData("""{"events":[{"type":" ","timestamp":"2025-11-20T10:00:00Z"}]}""")]
+    [InlineData("""{"events":[{"type":"x","timestamp":"2025-11-20T10:00:00+01:00"}]}""")]
+    [InlineData("""{"createdAt":"2025-12-31T00:00:00Z"}""")]
+    [InlineData("""{"leadId":5}""")]
+    [InlineData("""{"attributes":{"x":"\u0000invalid"}}""")]
+    [InlineData("null")]
+    [InlineData("\"L1\"")]
+    [InlineData("[1,2]")]
+    [InlineData("7")]
+    public void AnUncommonLead_IsReadAloneByTheCheckedReader_AndTheOthersByTheFastPath(string lead)
+    {
+        var json = Encoding.UTF8.GetBytes($$$"""{"leads":[{"leadId":"first","attributes":{"a":"x"}},{{{lead}}},{"leadId":"last","events":[{"type":"t","timestamp":"2025-11-20T10:00:00Z"}]}]}""");
+        Assert.True(Agrees(json), $"declined {lead}");
+    }
+
+    [Theory]
+    // A body the fast path leaves to the checked reader whole: another form of the body, or malformed JSON.
     [InlineData("""{"leads":[{"leadId":"a"}],"extra":1}""")]
-    [InlineData("""{"leads":[{"attributes":{"list":[1]}}]}""")]
-    [InlineData("""{"leads":[{"events":[{"type":"x"}]}]}""")]
-    [InlineData("""{"leads":[{"events":[{"type":" ","timestamp":"2025-11-20T10:00:00Z"}]}]}""")]
-    [InlineData("""{"leads":[{"events":[{"type":"x","timestamp":"2025-11-20T10:00:00+01:00"}]}]}""")]
-    [InlineData("""{"leads":[{"createdAt":"2025-12-31T00:00:00Z"}]}""")]
-    [InlineData("""{"leads":[{"leadId":5}]}""")]
-    [InlineData("""{"leads":[null]}""")]
+    [InlineData("""{"Leads":[{"leadId":"a"}]}""")]
+    [InlineData("""{"leads":[],"leads":[]}""")]
     [InlineData("""{"leads":null}""")]
     [InlineData("""{"model":"m"}""")]
-    [InlineData("""{"leads":[{"attributes":{"x":"\u0000invalid"}}]}""")]
+    [InlineData("""{"model":5,"leads":[]}""")]
     // Malformed JSON, which only the checked reader may answer.
     [InlineData("""{"leads":[{"attributes":{"n":01}}]}""")]
     [InlineData("""{"leads":[{"attributes":{"n":1.}}]}""")]
@@ -180,6 +194,23 @@ public sealed class BatchReaderCommonTests
         {
             return $"fails: {e.GetType().Name}";
         }
+    }
+
+    [Fact]
+    public void NestingInALead_IsRefusedAtTheDepthTheCheckedReaderRefusesIt()
+    {
+        var outcomes = new List<string>();
+        for (var depth = 56; depth <= 66; depth++)
+        {
+            var json = $$$"""{"leads":[{"leadId":"a"},{"extra":{{{new string('[', depth)}}}{{{new string(']', depth)}}}}]}""";
+            var expected = Checked(Encoding.UTF8.GetBytes(json), 100);
+            Agrees(Encoding.UTF8.GetBytes(json));
+            Assert.Equal(expected, CheckedThroughRead(json));
+            outcomes.Add(expected);
+        }
+        // Some depths are read and the deeper ones refused.
+        Assert.Contains(outcomes, o => o.StartsWith("fails", StringComparison.Ordinal));
+        Assert.Contains(outcomes, o => !o.StartsWith("fails", StringComparison.Ordinal));
     }
 
     [Fact]
