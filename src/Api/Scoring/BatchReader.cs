@@ -22,7 +22,8 @@ internal sealed record BatchBody(string? Model, BatchLead[] Leads);
 /// allocating, shares repeated texts (attribute names and values, event types and details, model names) across the
 /// leads of a batch instead of allocating them per lead, and builds no request objects on the way: a lead is a few
 /// small arrays, held while the batch is scored. A field of a lead with the wrong JSON type, an unreadable date or a
-/// failed check fails only that lead, with the field's path; malformed JSON fails the request.
+/// failed check fails only that lead, with the field's path; malformed JSON fails the request. Leads in the form nearly
+/// every client sends are read without the JSON reader (<see cref="TryReadCommon"/>, in BatchReader.Common.cs).
 /// </summary>
 internal static partial class BatchReader
 {
@@ -481,14 +482,14 @@ internal static partial class BatchReader
         /// <summary>The attribute name last read at <paramref name="position"/>, if any.</summary>
         public QuotedName? NameAt(int position) => position < _namesAt.Count ? _namesAt[position] : null;
 
+        /// <summary>Remembers the attribute name read at <paramref name="position"/> (of the first few positions),
+        /// for the next lead to try first.</summary>
         public void SetNameAt(int position, ReadOnlySpan<byte> utf8, string text)
         {
-            if (position >= MaxScanned) return;
+            if (position >= NamedTexts.MaxScanned) return;
             while (_namesAt.Count <= position) _namesAt.Add(null);
             _namesAt[position] = new QuotedName([.. utf8, (byte)'"'], text);
         }
-
-        private const int MaxScanned = NamedTexts.MaxScanned;
 
         /// <summary>The current string or property name token's text.</summary>
         public string Get(ref Utf8JsonReader reader) =>
