@@ -181,13 +181,7 @@ internal static partial class BatchReader
                         value = texts.Ascii(number);
                         break;
                 }
-                var at = texts.IndexOfName(name);
-                if (at >= 0) values[at] = value;
-                else
-                {
-                    texts.AddName(name);
-                    values.Add(value);
-                }
+                texts.Attribute(name, value);
             }
             while (scan.Next(','));
             if (!scan.Next('}')) return false;

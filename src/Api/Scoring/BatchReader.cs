@@ -236,13 +236,7 @@ internal static partial class BatchReader
                 JsonTokenType.Null => null,
                 _ => Invalid(ref reader),
             };
-            var at = texts.IndexOfName(name);
-            if (at >= 0) values[at] = value;
-            else
-            {
-                texts.AddName(name);
-                values.Add(value);
-            }
+            texts.Attribute(name, value);
         }
         for (var i = 0; i < values.Count && invalid is null; i++)
         {
@@ -450,9 +444,22 @@ internal static partial class BatchReader
         public List<LeadEventInput> Events { get; } = [];
         private readonly Dictionary<string, int> _nameIndex = new(StringComparer.Ordinal);
 
+        /// <summary>Adds an attribute of the lead being read; a name written twice keeps its place and takes the
+        /// last value.</summary>
+        public void Attribute(string name, string? value)
+        {
+            var at = IndexOfName(name);
+            if (at >= 0) Values[at] = value;
+            else
+            {
+                AddName(name);
+                Values.Add(value);
+            }
+        }
+
         /// <summary>Where <paramref name="name"/> is in <see cref="Names"/>, or -1: a scan for the few names a lead
         /// has, an index built on the way for a lead with many.</summary>
-        public int IndexOfName(string name)
+        private int IndexOfName(string name)
         {
             if (Names.Count > NamedTexts.MaxScanned) return _nameIndex.GetValueOrDefault(name, -1);
             for (var i = 0; i < Names.Count; i++)
@@ -462,7 +469,7 @@ internal static partial class BatchReader
             return -1;
         }
 
-        public void AddName(string name)
+        private void AddName(string name)
         {
             if (Names.Count == NamedTexts.MaxScanned)
             {
