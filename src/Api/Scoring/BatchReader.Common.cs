@@ -139,7 +139,7 @@ internal static partial class BatchReader
         var at = asOf ?? now;
         var created = createdAt ?? at;
         if (created > at) return false;
-        lead = new BatchLead(new LeadInput { LeadId = leadId, Attributes = attributes ?? NamedTexts.None, Events = events ?? [], CreatedAt = created, AsOf = at }, model, null);
+        lead = Usable(leadId, attributes, events, created, at, model);
         return true;
     }
 
@@ -244,7 +244,7 @@ internal static partial class BatchReader
                     if (!scan.Next('}')) return false;
                 }
                 if (string.IsNullOrWhiteSpace(type) || timestamp is null) return false;
-                result.Add(new LeadEventInput(timestamp.Value, type.Trim(), string.IsNullOrWhiteSpace(detail) ? null : detail.Trim()));
+                result.Add(LeadEventInput.Sent(timestamp.Value, type, detail));
             }
             while (scan.Next(','));
             if (!scan.Next(']')) return false;
@@ -288,7 +288,7 @@ internal static partial class BatchReader
     /// <summary>
     /// The bytes of a JSON text, read forward. Each step skips the white space JSON allows before a token; whatever
     /// does not fit (another byte, a string with an escape or a control character, a malformed number, the end)
-    /// gives false or an empty span, and the batch goes to the checked reader.
+    /// gives false or an empty span, and the lead (or, outside a lead, the batch) goes to the checked reader.
     /// </summary>
     private ref struct Scanner(ReadOnlySpan<byte> json)
     {

@@ -201,8 +201,13 @@ internal static partial class BatchReader
         var created = createdAt?.UtcDateTime ?? at;
         if (created > at) return Failed(index, ".createdAt", LeadScorer.CreatedAfterAsOfMessage);
         if (eventFault is { } e) return Failed(index, e.Path, e.Message);
-        return new BatchLead(new LeadInput { LeadId = leadId, Attributes = attributes ?? NamedTexts.None, Events = events ?? [], CreatedAt = created, AsOf = at }, model, null);
+        return Usable(leadId, attributes, events, created, at, model);
     }
+
+    /// <summary>A lead that passed the checks of one lead, as the scorer takes it.</summary>
+    private static BatchLead Usable(string? leadId, IReadOnlyDictionary<string, string?>? attributes, LeadEventInput[]? events,
+        DateTime createdAt, DateTime asOf, string? model) =>
+        new(new LeadInput { LeadId = leadId, Attributes = attributes ?? NamedTexts.None, Events = events ?? [], CreatedAt = createdAt, AsOf = asOf }, model, null);
 
     private static BatchLead Failed(int index, string path, string message) => new(null, null, new BatchError($"$.leads[{index}]{path}", message));
 
@@ -304,7 +309,7 @@ internal static partial class BatchReader
             }
             if (string.IsNullOrWhiteSpace(type)) missing ??= ($".events[{i}].type", "is required");
             else if (timestamp is null) missing ??= ($".events[{i}].timestamp", "is required");
-            else result.Add(new LeadEventInput(timestamp.Value.UtcDateTime, type.Trim(), string.IsNullOrWhiteSpace(detail) ? null : detail.Trim()));
+            else result.Add(LeadEventInput.Sent(timestamp.Value.UtcDateTime, type, detail));
         }
         return result.Count == 0 ? [] : [.. result];
     }

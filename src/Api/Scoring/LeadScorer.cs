@@ -18,7 +18,12 @@ public sealed record LeadInput
 }
 
 /// <summary>One event of a lead (UTC).</summary>
-public readonly record struct LeadEventInput(DateTime Timestamp, string Type, string? Detail);
+public readonly record struct LeadEventInput(DateTime Timestamp, string Type, string? Detail)
+{
+    /// <summary>An event as a request sends it: type and detail trimmed, a blank detail as none.</summary>
+    public static LeadEventInput Sent(DateTime utc, string type, string? detail) =>
+        new(utc, type.Trim(), string.IsNullOrWhiteSpace(detail) ? null : detail.Trim());
+}
 
 /// <summary>How much to explain and how to blend.</summary>
 public sealed record ScoreOptions(bool Explain = true, bool Features = false, double BlendWeight = 0.5, int TopContributions = 5);
@@ -199,7 +204,7 @@ public static class LeadScorer
             if (e is null) throw new RequestValidationException($"{path}.events[{i}]", "must be an object");
             if (string.IsNullOrWhiteSpace(e.Type)) throw new RequestValidationException($"{path}.events[{i}].type", "is required");
             if (e.Timestamp is null) throw new RequestValidationException($"{path}.events[{i}].timestamp", "is required");
-            events.Add(new LeadEventInput(e.Timestamp.Value.UtcDateTime, e.Type.Trim(), string.IsNullOrWhiteSpace(e.Detail) ? null : e.Detail.Trim()));
+            events.Add(LeadEventInput.Sent(e.Timestamp.Value.UtcDateTime, e.Type, e.Detail));
         }
         return new LeadInput { LeadId = r.LeadId, Attributes = attributes, Events = events, CreatedAt = createdAt, AsOf = asOf };
     }
