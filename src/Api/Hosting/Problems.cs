@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LeadML.Api.Scoring;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LeadML.Api.Hosting;
 
@@ -12,6 +13,11 @@ namespace LeadML.Api.Hosting;
 /// </summary>
 public sealed class Problems(IProblemDetailsService problems, ILogger<Problems> log) : IExceptionHandler
 {
+    /// <summary>The answer to a request field that cannot be used: 400 problem+json with the field's JSON path in
+    /// <c>errors</c>, the same body as a <see cref="RequestValidationException"/> gets, returned without throwing.</summary>
+    public static ValidationProblem Invalid(string path, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [path] = [message] }, detail: message, title: "Invalid request");
+
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         var (status, title, path, detail) = Describe(exception);
