@@ -16,7 +16,6 @@ internal static class Program
             ReportCommand.Create(),
             CompareCommand.Create(),
             ExportCommand.Create(),
-            BenchCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

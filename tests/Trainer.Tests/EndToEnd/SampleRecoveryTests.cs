@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using LeadML.Features.Bundles;
 using LeadML.Features.Rules;
+using LeadML.Trainer.Bench;
 using LeadML.Trainer.Sample;
 using LeadML.Trainer.Training;
 using Xunit.Abstractions;

@@ -203,5 +203,5 @@ public sealed class PointsBuilderTests
     public void Build_WrongContributionShape_Throws() =>
         Assert.Throws<ArgumentException>(() => PointsBuilder.Build(Spec, new float[Spec.Features.Count], [0], new double[3]));
 
-    private static double Spearman(double[] a, double[] b) => LeadML.Trainer.Sample.TruthRecovery.Spearman(a, b);
+    private static double Spearman(double[] a, double[] b) => LeadML.Trainer.Bench.TruthRecovery.Spearman(a, b);
 }

@@ -12,9 +12,9 @@ namespace LeadML.Trainer.Bench;
 internal sealed record ScaleResult(double ActivityScale, int Leads, long Events, int SnapshotRows, double Seconds, long PeakWorkingSet, double TestAuc);
 
 /// <summary>
-/// <c>leadml bench scale</c>: end-to-end training time and peak memory on a sample history of 30,000 leads (about
+/// <c>scale</c>: end-to-end training time and peak memory on a sample history of 30,000 leads (about
 /// 1.5 million events), and again with ten times the events for the same leads. Each training runs in a child process
-/// (<c>leadml bench scale-run</c>) so that one size's peak working set does not include another's.
+/// (<c>scale-run</c>) so that one size's peak working set does not include another's.
 /// </summary>
 internal static class ScaleBench
 {
@@ -66,20 +66,20 @@ internal static class ScaleBench
 
     private static JsonObject RunChild(string history, string output, Action<string> log)
     {
-        // Started the way this process was: the apphost directly, or `dotnet leadml.dll`.
+        // Started the way this process was: the apphost directly, or `dotnet LeadML.Trainer.Bench.dll`.
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
         // The child's step times go straight to this process's standard error.
         if (string.Equals(Path.GetFileNameWithoutExtension(Environment.ProcessPath), "dotnet", StringComparison.OrdinalIgnoreCase))
         {
             start.ArgumentList.Add(typeof(ScaleBench).Assembly.Location);
         }
-        foreach (var a in new[] { "bench", "scale-run", "--history", history, "--out", output }) start.ArgumentList.Add(a);
+        foreach (var a in new[] { "scale-run", "--history", history, "--out", output }) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"bench scale-run exited with {process.ExitCode}: {stdout}");
+            throw new InvalidOperationException($"scale-run exited with {process.ExitCode}: {stdout}");
         }
         var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last();
         log($"  child: {line}");

@@ -1,27 +1,33 @@
 using System.CommandLine;
 using System.Globalization;
-using LeadML.Trainer.Bench;
+using LeadML.Trainer.Commands;
+using LeadML.Trainer.Sample;
 
-namespace LeadML.Trainer.Commands;
+namespace LeadML.Trainer.Bench;
 
-/// <summary><c>leadml bench quality|scale</c>: the benchmarks of BENCHMARKS.md. Benchmarks, not tests: they take
-/// minutes and print measured figures beside their targets.</summary>
-internal static class BenchCommand
+/// <summary>The Trainer's benchmarks of BENCHMARKS.md, <c>quality</c> and <c>scale</c>. Benchmarks, not tests: they
+/// take minutes and print measured figures beside their targets.
+/// Run in Release from the repository root: <c>dotnet run -c Release --project bench/Trainer.Bench -- quality</c>.</summary>
+internal static class Program
 {
-    public static Command Create() => new("bench", "Run a benchmark and print its markdown table (see BENCHMARKS.md)")
+    private static int Main(string[] args)
     {
-        Quality(),
-        Scale(),
-        ScaleRun(),
-    };
+        var root = new RootCommand("Runs a benchmark of the leadml trainer and prints its markdown table (see BENCHMARKS.md)")
+        {
+            Quality(),
+            Scale(),
+            ScaleRun(),
+        };
+        return root.Parse(args).Invoke();
+    }
 
     private static Command Quality()
     {
         var output = new Option<string?>("--out") { Description = "Also write the table to this markdown file" };
         var schemas = new Option<string?>("--schemas") { Description = "Folder with bank-additional.json, online-shoppers.json, olist.json (default: data/schemas above the current folder)" };
         var only = new Option<string[]>("--only") { Description = "Only these data sets (sample, bank-additional, online-shoppers, olist)", AllowMultipleArgumentsPerToken = true };
-        var sampleLeads = new Option<int>("--sample-leads") { Description = "Leads in the generated sample history (a learning curve: how the gap to the truth shrinks with more history)", DefaultValueFactory = _ => new Sample.SampleOptions().Leads };
-        var sampleSeed = new Option<ulong>("--sample-seed") { Description = "Seed of the generated sample history", DefaultValueFactory = _ => new Sample.SampleOptions().Seed };
+        var sampleLeads = new Option<int>("--sample-leads") { Description = "Leads in the generated sample history (a learning curve: how the gap to the truth shrinks with more history)", DefaultValueFactory = _ => new SampleOptions().Leads };
+        var sampleSeed = new Option<ulong>("--sample-seed") { Description = "Seed of the generated sample history", DefaultValueFactory = _ => new SampleOptions().Seed };
         var command = new Command("quality", "Out-of-time test ROC-AUC on the sample history and the three public data sets, against their targets") { output, schemas, only, sampleLeads, sampleSeed };
         command.SetAction(r => CommandErrors.Run(() =>
         {
@@ -31,7 +37,7 @@ internal static class BenchCommand
             {
                 var requested = r.GetValue(only);
                 var results = QualityBench.Run(folder, work, requested is { Length: > 0 } ? requested : null, Console.Error.WriteLine,
-                    new Sample.SampleOptions { Leads = r.GetValue(sampleLeads), Seed = r.GetValue(sampleSeed) });
+                    new SampleOptions { Leads = r.GetValue(sampleLeads), Seed = r.GetValue(sampleSeed) });
                 Emit(QualityBench.Markdown(results), r.GetValue(output));
             }
             finally
@@ -72,7 +78,7 @@ internal static class BenchCommand
     {
         var history = new Option<string>("--history") { Required = true };
         var output = new Option<string>("--out") { Required = true };
-        var command = new Command("scale-run", "One timed training run (child process of bench scale)") { history, output };
+        var command = new Command("scale-run", "One timed training run (child process of scale)") { history, output };
         command.Hidden = true;
         command.SetAction(r => CommandErrors.Run(() =>
         {

@@ -4,9 +4,10 @@ using LeadML.Features.Bundles;
 using LeadML.Features.Featurization;
 using LeadML.Features.History;
 using LeadML.Features.Rules;
+using LeadML.Trainer.Bench;
 using LeadML.Trainer.Sample;
 
-namespace LeadML.Trainer.Tests.Sample;
+namespace LeadML.Trainer.Tests.Bench;
 
 /// <summary>How the recovery check reads the suggested points against one true effect.</summary>
 public sealed class TruthRecoveryTests

@@ -5,7 +5,7 @@ using LeadML.Features.Featurization;
 using LeadML.Features.Rules;
 using LeadML.Trainer.Points;
 
-namespace LeadML.Trainer.Sample;
+namespace LeadML.Trainer.Bench;
 
 /// <summary>One true effect of the sample history beside what the suggested points say about it (log-odds).</summary>
 internal sealed record RecoveredEffect(string Feature, string Description, double TrueLogOdds, double SuggestedLogOdds, int Rows, int ComparedWith)

@@ -24,7 +24,7 @@ internal sealed record QualityResult(
 }
 
 /// <summary>
-/// <c>leadml bench quality</c>: trains on the sample history and on the three public data sets with the same pipeline
+/// <c>quality</c>: trains on the sample history and on the three public data sets with the same pipeline
 /// as <c>leadml train</c>, and compares the out-of-time test ROC-AUC with its targets (and the points-only
 /// AUC with 0.97 × the model's). The sample's target is the AUC of its true probabilities on the same test
 /// rows, less 0.01.
