@@ -188,15 +188,17 @@ internal static class SamplePosterior
     /// given the cell.</summary>
     internal sealed class LatentPosterior
     {
-        private readonly List<LatentCell> _cells;
         private readonly double[] _cumulative;
         private readonly double[]? _intentCumulative;
         private readonly int _events, _days;
         private readonly double _baseRate, _fit;
 
+        /// <summary>The grid's cells with their log posterior weights (not normalised).</summary>
+        public IReadOnlyList<LatentCell> Cells { get; }
+
         public LatentPosterior(List<LatentCell> cells, double[]? intentLog, int events, int days, double baseRate, double fit)
         {
-            _cells = cells;
+            Cells = cells;
             _cumulative = Cumulative([.. cells.Select(c => c.LogWeight)]);
             _intentCumulative = intentLog is null ? null : Cumulative(intentLog);
             _events = events;
@@ -221,25 +223,10 @@ internal static class SamplePosterior
             return Math.Min(i < 0 ? ~i : i, cumulative.Length - 1);
         }
 
-        /// <summary>Posterior probability that the lead is cold at the cut-off.</summary>
-        public double ColdProbability
-        {
-            get
-            {
-                double cold = 0, previous = 0;
-                for (var i = 0; i < _cells.Count; i++)
-                {
-                    if (_cells[i].Cold < _days) cold += _cumulative[i] - previous;
-                    previous = _cumulative[i];
-                }
-                return cold;
-            }
-        }
-
         /// <summary>One draw: events a day when new, intent, decay days, cold at the cut-off.</summary>
         public (double EventsPerDay, double Intent, double DecayDays, bool Cold) Draw(Xoshiro256 rng)
         {
-            var cell = _cells[Pick(_cumulative, rng)];
+            var cell = Cells[Pick(_cumulative, rng)];
             var intentIndex = cell.Intent >= 0 ? cell.Intent : Pick(_intentCumulative!, rng);
             var z = EngagementIntegral.Draw(_events, cell.LogRate, rng);
             var intentZ = IntentZ[intentIndex] + IntentStep * (rng.NextDouble() - 0.5);
