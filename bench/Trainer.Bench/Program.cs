@@ -32,19 +32,10 @@ internal static class Program
         command.SetAction(r => CommandErrors.Run(() =>
         {
             var folder = r.GetValue(schemas) ?? FindSchemas();
-            var work = WorkFolder("quality");
-            try
-            {
-                var requested = r.GetValue(only);
-                var results = QualityBench.Run(folder, work, requested is { Length: > 0 } ? requested : null, Console.Error.WriteLine,
-                    new SampleOptions { Leads = r.GetValue(sampleLeads), Seed = r.GetValue(sampleSeed) });
-                Emit(QualityBench.Markdown(results), r.GetValue(output));
-            }
-            finally
-            {
-                Directory.Delete(work, recursive: true);
-            }
-            return CommandErrors.Ok;
+            var requested = r.GetValue(only);
+            return InWorkFolder("quality", r.GetValue(output), work => QualityBench.Markdown(QualityBench.Run(folder, work,
+                requested is { Length: > 0 } ? requested : null, Console.Error.WriteLine,
+                new SampleOptions { Leads = r.GetValue(sampleLeads), Seed = r.GetValue(sampleSeed) })));
         }));
         return command;
     }
@@ -58,18 +49,9 @@ internal static class Program
         var command = new Command("scale", "End-to-end training time and peak memory at 1× and 10× the events for the same leads") { leads, activity, multipliers, output };
         command.SetAction(r => CommandErrors.Run(() =>
         {
-            var work = WorkFolder("scale");
-            try
-            {
-                var ks = r.GetValue(multipliers)!.Split(',').Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-                var results = ScaleBench.Run(r.GetValue(leads), r.GetValue(activity), ks, work, Console.Error.WriteLine);
-                Emit(ScaleBench.Markdown(results), r.GetValue(output));
-            }
-            finally
-            {
-                Directory.Delete(work, recursive: true);
-            }
-            return CommandErrors.Ok;
+            var ks = r.GetValue(multipliers)!.Split(',').Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+            return InWorkFolder("scale", r.GetValue(output), work =>
+                ScaleBench.Markdown(ScaleBench.Run(r.GetValue(leads), r.GetValue(activity), ks, work, Console.Error.WriteLine)));
         }));
         return command;
     }
@@ -88,17 +70,23 @@ internal static class Program
         return command;
     }
 
-    private static void Emit(string markdown, string? path)
+    /// <summary>Runs a benchmark in a temporary work folder, removed afterwards, and prints the markdown table it
+    /// returns (also written to <paramref name="path"/> when given).</summary>
+    private static int InWorkFolder(string name, string? path, Func<string, string> run)
     {
-        Console.WriteLine(markdown);
-        if (path is not null) File.WriteAllText(path, markdown);
-    }
-
-    private static string WorkFolder(string name)
-    {
-        var folder = Path.Combine(Path.GetTempPath(), $"leadml-bench-{name}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(folder);
-        return folder;
+        var work = Path.Combine(Path.GetTempPath(), $"leadml-bench-{name}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(work);
+        try
+        {
+            var markdown = run(work);
+            Console.WriteLine(markdown);
+            if (path is not null) File.WriteAllText(path, markdown);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+        return CommandErrors.Ok;
     }
 
     /// <summary>data/schemas in the current folder or the nearest one above it (the repository root).</summary>
