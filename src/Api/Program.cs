@@ -9,7 +9,6 @@ using LeadML.Api.Review;
 using LeadML.Api.RuleSets;
 using LeadML.Api.Scoring;
 using LeadML.Api.Store;
-using Prometheus;
 
 // LeadML Api: hybrid lead scores (approved rule points + the model's calibrated probability) with explanations.
 var builder = WebApplication.CreateBuilder(args);
@@ -17,7 +16,7 @@ builder.AddHosting(); // settings checked at start, limits, JSON, problem+json e
 SocketReading.Configure(builder, builder.Configuration.GetSection(LeadMlOptions.Section).Get<LeadMlOptions>() ?? new LeadMlOptions());
 builder.AddScoring(); // models from their bundles, swapped atomically on change; API keys
 builder.AddRuleSets(); // rule-set versions in the store, or in memory without one
-builder.AddLeadStore(); // SQLite, PostgreSQL or none; what follows needs a store
+builder.AddLeadStore(); // SQLite, PostgreSQL or none; rescoring, alerts and promotion run only with a store
 builder.AddRescoring();
 builder.AddAlerts();
 builder.AddPromotion();

@@ -17,7 +17,7 @@ public static class AlertEndpoints
     public static RouteGroupBuilder MapAlertsApi(this IEndpointRouteBuilder app)
     {
         var alerts = app.MapGroup("/alerts").WithTags("Alerts").RequireKey(KeyRole.Scoring);
-        if (app.ServiceProvider.GetService<LeadStore>() is null) return alerts;
+        if (!app.HasLeadStore()) return alerts;
         alerts.MapGet("", List).WithSummary("Alerts, newest first: filter by model, leadId, kind (sales-ready, gone-cold), delivered, since; limit ≤ 1000");
         alerts.MapGet("/deliveries", Deliveries).WithSummary("Delivery attempts, newest first: filter by alertKey, leadId, succeeded; limit ≤ 1000");
         return alerts;

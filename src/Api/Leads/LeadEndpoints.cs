@@ -19,7 +19,7 @@ public static class LeadEndpoints
     public static RouteGroupBuilder MapLeadsApi(this IEndpointRouteBuilder app)
     {
         var leads = app.MapGroup("").WithTags("Leads").RequireKey(KeyRole.Scoring);
-        if (app.ServiceProvider.GetService<LeadStore>() is null) return leads;
+        if (!app.HasLeadStore()) return leads;
         leads.MapPut("/leads/{id}", Put).WithSummary("Create or update a lead's attributes and dates; scores it");
         leads.MapPost("/leads/{id}/events", PostLeadEvents)
             .WithSummary("Add events of one lead (idempotent by event id); rescores it in the same transaction");
@@ -64,7 +64,7 @@ public static class LeadEndpoints
             var e = events[i];
             if (e is null) return Problems.Invalid(at, "must be an object");
             if (e.LeadId is not null && e.LeadId != id) return Problems.Invalid($"{at}.leadId", $"is '{e.LeadId}' but the path names lead '{id}'");
-            if (Parse(e, at, id, parsed) is { } unusable) return unusable;
+            if (Add(e, at, id, parsed) is { } unusable) return unusable;
         }
         return await IngestAsync(parsed, request.Model ?? model, store, rescorer, registry, signal, options.Value, clock, ct);
     }
@@ -81,13 +81,13 @@ public static class LeadEndpoints
             if (e is null) return Problems.Invalid(at, "must be an object");
             if (string.IsNullOrWhiteSpace(e.LeadId)) return Problems.Invalid($"{at}.leadId", "is required");
             if (CheckId(e.LeadId, $"{at}.leadId") is { } invalid) return invalid;
-            if (Parse(e, at, e.LeadId, parsed) is { } unusable) return unusable;
+            if (Add(e, at, e.LeadId, parsed) is { } unusable) return unusable;
         }
         return await IngestAsync(parsed, request.Model ?? model, store, rescorer, registry, signal, options.Value, clock, ct);
     }
 
     /// <summary>Adds the event at <paramref name="at"/> to <paramref name="parsed"/>, or answers why it cannot be used.</summary>
-    private static ValidationProblem? Parse(LeadEventRequest e, string at, string leadId, List<(string LeadId, StoredEvent Event)> parsed)
+    private static ValidationProblem? Add(LeadEventRequest e, string at, string leadId, List<(string LeadId, StoredEvent Event)> parsed)
     {
         if (string.IsNullOrWhiteSpace(e.EventId)) return Problems.Invalid($"{at}.eventId", "is required (it makes a resent event a duplicate)");
         if (e.EventId.Length > MaxIdLength) return Problems.Invalid($"{at}.eventId", $"is longer than {MaxIdLength} characters");

@@ -42,7 +42,7 @@ public static class ConversionEndpoints
     public static RouteGroupBuilder MapConversionsApi(this IEndpointRouteBuilder app)
     {
         var conversions = app.MapGroup("/leads/{id}/conversion").WithTags("Outcomes").RequireKey(KeyRole.Scoring);
-        if (app.ServiceProvider.GetService<LeadStore>() is null) return conversions;
+        if (!app.HasLeadStore()) return conversions;
         conversions.MapPost("", Post)
             .WithSummary("Record that a lead converted (idempotent; another time answers 409 unless the key is an admin key)");
         conversions.MapDelete("", Delete).RequireKey(KeyRole.Admin).WithSummary("Undo a lead's conversion");

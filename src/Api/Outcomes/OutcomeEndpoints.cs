@@ -29,7 +29,7 @@ public static class OutcomeEndpoints
     public static RouteGroupBuilder MapOutcomesApi(this IEndpointRouteBuilder app)
     {
         var outcomes = app.MapGroup("/outcomes").WithTags("Outcomes").RequireKey(KeyRole.Scoring);
-        if (app.ServiceProvider.GetService<LeadStore>() is null) return outcomes;
+        if (!app.HasLeadStore()) return outcomes;
         outcomes.MapGet("", Get)
             .WithSummary("Observed conversion rate per grade of the model version in force, beside the rate its report promised");
         return outcomes;

@@ -4,7 +4,8 @@ using Microsoft.Extensions.Options;
 namespace LeadML.Api.Store;
 
 /// <summary>Registers the lead store (section <c>LeadML:Store</c>): SQLite, PostgreSQL or none. Lead state, alerts,
-/// rescoring, promotion and stored rule sets ask <see cref="HasLeadStore"/> whether there is one.</summary>
+/// rescoring, promotion and stored rule sets ask <see cref="HasLeadStore(IHostApplicationBuilder)"/> whether there
+/// is one.</summary>
 public static class LeadStoreSetup
 {
     public static IHostApplicationBuilder AddLeadStore(this IHostApplicationBuilder builder)
@@ -24,6 +25,9 @@ public static class LeadStoreSetup
         var options = builder.Configuration.GetSection(StoreOptions.Section).Get<StoreOptions>() ?? new StoreOptions();
         return !string.Equals(options.Provider, "none", StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>Whether a store was registered: endpoint groups of lead state stay empty without one.</summary>
+    public static bool HasLeadStore(this IEndpointRouteBuilder app) => app.ServiceProvider.GetService<LeadStore>() is not null;
 
     /// <summary>Opens the store and brings its schema up to date. The store is first asked for when the model
     /// registry reads approved rule sets at start, so a store that cannot be reached stops the start with its own
