@@ -33,7 +33,7 @@ public sealed class AlertDelivery : BackgroundService
     {
         _store = store;
         _options = options.Value;
-        _webhooks = [.. webhooks.Value.Where(w => !string.IsNullOrWhiteSpace(w.Url))];
+        _webhooks = webhooks.Value;
         _signal = signal;
         _clock = clock;
         _log = log;
