@@ -49,8 +49,9 @@ public static class ConversionEndpoints
         return conversions;
     }
 
-    private static async Task<Results<Ok<ConversionResponse>, ProblemHttpResult, ValidationProblem>> Post(string id, ConversionRequest request, HttpContext http, LeadStore store,
-        LeadRescorer rescorer, ModelRegistry registry, ApiKeys keys, TimeProvider clock, string? model = null, CancellationToken ct = default)
+    private static async Task<Results<Ok<ConversionResponse>, ProblemHttpResult, ValidationProblem>> Post(string id, ConversionRequest request,
+        HttpContext http, LeadStore store, LeadRescorer rescorer, ModelRegistry registry, ApiKeys keys, TimeProvider clock, string? model = null,
+        CancellationToken ct = default)
     {
         var scoring = registry.Get(request.Model ?? model);
         var now = clock.GetUtcNow().UtcDateTime;
