@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
+using LeadML.Api.Hosting;
 using LeadML.Api.Store;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -32,7 +33,7 @@ public sealed class AlertDelivery : BackgroundService
     {
         _store = store;
         _options = options.Value;
-        _webhooks = [.. webhooks.Value.Where(w => !string.IsNullOrWhiteSpace(w.Url))];
+        _webhooks = webhooks.Value;
         _signal = signal;
         _clock = clock;
         _log = log;
@@ -56,7 +57,7 @@ public sealed class AlertDelivery : BackgroundService
     {
         if (_webhooks.Count == 0)
         {
-            _log.LogWarning("No webhooks configured (LeadML:Webhooks:0:Url): alerts stay in the outbox until one is");
+            Log.NoWebhooks(_log);
             return;
         }
         if (!_store.Dialect.IsPostgres) await _store.ReleaseClaimsAsync(stoppingToken);
@@ -69,7 +70,7 @@ public sealed class AlertDelivery : BackgroundService
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                _log.LogError(e, "Alert delivery round failed; retrying after {Interval}", _options.PollInterval);
+                Log.DeliveryRoundFailed(_log, e, _options.PollInterval);
             }
             await _signal.WaitAsync(_options.PollInterval, stoppingToken);
         }
@@ -94,7 +95,7 @@ public sealed class AlertDelivery : BackgroundService
             var rounds = alert.Attempts / (_options.MaxRetries + 1);
             var wait = TimeSpan.FromTicks((long)Math.Min(TimeSpan.FromMinutes(10).Ticks, _options.RedeliveryDelay.Ticks * Math.Pow(2, Math.Min(rounds, 20))));
             await _store.FinishAlertAsync(alert.Seq, error is null, attempts, now, now + wait, error, CancellationToken.None);
-            if (error is not null) _log.LogWarning("Alert {Key} not delivered ({Error}); next round after {Wait}", alert.Key, error, wait);
+            if (error is not null) Log.AlertNotDelivered(_log, alert.Key, error, wait);
         });
         return claimed.Count;
     }

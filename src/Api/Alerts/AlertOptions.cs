@@ -37,15 +37,3 @@ public sealed class AlertOptions
     /// this. Must exceed one round of attempts. Default 5 minutes.</summary>
     public TimeSpan ClaimTimeout { get; set; } = TimeSpan.FromMinutes(5);
 }
-
-/// <summary>A webhook alerts are posted to (<c>LeadML:Webhooks:0:Url</c>, <c>LeadML:Webhooks:0:Secret</c>).</summary>
-public sealed class WebhookOptions
-{
-    public const string Section = "LeadML:Webhooks";
-
-    /// <summary>The receiver's URL.</summary>
-    public string Url { get; set; } = "";
-
-    /// <summary>The HMAC-SHA256 key of the <c>X-LeadML-Signature</c> header.</summary>
-    public string Secret { get; set; } = "";
-}

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace LeadML.Api.Hosting;
 
 /// <summary>The Api's settings (section <c>LeadML</c> of appsettings.json or environment variables such as
@@ -13,15 +15,19 @@ public sealed class LeadMlOptions
     public string? DefaultModel { get; set; }
 
     /// <summary>Weight of the model in the hybrid score: <c>score = (1 − w) × rule points + w × model points</c>.</summary>
+    [Range(0.0, 1.0, ErrorMessage = "LeadML:BlendWeight must be between {1} and {2}")]
     public double BlendWeight { get; set; } = 0.5;
 
     /// <summary>Most leads in one <c>POST /score/batch</c>.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "LeadML:BatchLimit must be at least {1}")]
     public int BatchLimit { get; set; } = 10_000;
 
     /// <summary>Model contributions listed in an explanation: this many positive and this many negative.</summary>
+    [Range(0, int.MaxValue, ErrorMessage = "LeadML:TopContributions must be {1} or more")]
     public int TopContributions { get; set; } = 5;
 
     /// <summary>Largest request body in bytes.</summary>
+    [Range(typeof(long), "1", "9223372036854775807", ErrorMessage = "LeadML:MaxRequestBytes must be at least {1}")]
     public long MaxRequestBytes { get; set; } = 32 * 1024 * 1024;
 
     /// <summary>Kestrel reads sockets in blocks of this many bytes (0: its defaults, 4 KB blocks); see

@@ -8,8 +8,8 @@ namespace LeadML.Api.Hosting;
 /// <summary>
 /// Turns failures into RFC 7807 <c>application/problem+json</c>: an unreadable body or a field that cannot be used
 /// answers 400 with the offending field's JSON path in <c>errors</c>; an unknown model or rule-set version 404; a
-/// change the rule-set life cycle forbids 409; anything else 500
-/// without internals.
+/// change the rule-set life cycle forbids 409; anything else 500 without internals (a missing dictionary key included:
+/// that is a bug, not an unknown resource).
 /// </summary>
 public sealed class Problems(IProblemDetailsService problems, ILogger<Problems> log) : IExceptionHandler
 {
@@ -21,7 +21,7 @@ public sealed class Problems(IProblemDetailsService problems, ILogger<Problems> 
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         var (status, title, path, detail) = Describe(exception);
-        if (status >= 500) log.LogError(exception, "Unhandled error on {Path}", context.Request.Path);
+        if (status >= 500) Log.UnhandledError(log, exception, context.Request.Path);
         context.Response.StatusCode = status;
         var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = detail };
         if (path is not null) problem.Extensions["errors"] = new Dictionary<string, string[]> { [path] = [detail] };
@@ -34,7 +34,7 @@ public sealed class Problems(IProblemDetailsService problems, ILogger<Problems> 
         UnknownModelException u => (404, "Unknown model", "$.model", u.Message),
         RuleSets.RuleSetConflictException c => (409, "Conflict", null, c.Message),
         Outcomes.ConversionConflictException c => (409, "Conflict", "$.at", c.Message),
-        KeyNotFoundException k => (404, "Not found", null, k.Message),
+        RuleSets.UnknownRuleSetException u => (404, "Not found", null, u.Message),
         BadHttpRequestException { InnerException: JsonException j } => (400, "Unreadable JSON", j.Path ?? "$", Clean(j.Message)),
         BadHttpRequestException b when b.StatusCode == 413 => (413, "Request too large", null, b.Message),
         BadHttpRequestException b => (b.StatusCode, "Bad request", null, b.Message),

@@ -9,41 +9,36 @@ namespace LeadML.Api.Leads;
 
 /// <summary>
 /// Stored leads: <c>PUT /leads/{id}</c>, <c>POST /leads/{id}/events</c>, bulk <c>POST /events</c>,
-/// <c>GET /leads/{id}</c>, <c>GET /leads/{id}/history</c>, <c>DELETE /leads/{id}</c> (admin key); and the alerts
-/// (<see cref="AlertEndpoints"/>). Mapped only when a store is configured.
+/// <c>GET /leads/{id}</c>, <c>GET /leads/{id}/history</c>, <c>DELETE /leads/{id}</c> (admin key). Mapped only
+/// when a store is configured.
 /// </summary>
 public static class LeadEndpoints
 {
     private const int MaxIdLength = 256;
 
-    public static void Map(WebApplication app)
+    public static RouteGroupBuilder MapLeadsApi(this IEndpointRouteBuilder app)
     {
-        if (app.Services.GetService<LeadStore>() is null) return;
-        var leads = app.MapGroup("/leads").WithTags("Leads").RequireKey(KeyRole.Scoring);
-        leads.MapPut("/{id}", Put).WithSummary("Create or update a lead's attributes and dates; scores it");
-        leads.MapPost("/{id}/events", PostLeadEvents)
+        var leads = app.MapGroup("").WithTags("Leads").RequireKey(KeyRole.Scoring);
+        if (!app.HasLeadStore()) return leads;
+        leads.MapPut("/leads/{id}", Put).WithSummary("Create or update a lead's attributes and dates; scores it");
+        leads.MapPost("/leads/{id}/events", PostLeadEvents)
             .WithSummary("Add events of one lead (idempotent by event id); rescores it in the same transaction");
-        leads.MapGet("/{id}", Get).WithSummary("A stored lead with its score computed now and explained");
-        leads.MapGet("/{id}/history", History).WithSummary("Every score change of a lead, with its reason and versions");
-        app.MapDelete("/leads/{id}", Delete).WithTags("Leads").RequireKey(KeyRole.Admin)
-            .WithSummary("Erase a lead with its events, score history and alerts");
-        app.MapPost("/events", PostEvents).WithTags("Leads").RequireKey(KeyRole.Scoring)
-            .WithSummary("Add events of many leads in one transaction (idempotent by event id)");
-        AlertEndpoints.Map(app);
-        Outcomes.ConversionEndpoints.Map(app);
-        Outcomes.OutcomeEndpoints.Map(app);
-        Promotion.PromotionEndpoints.Map(app);
+        leads.MapGet("/leads/{id}", Get).WithSummary("A stored lead with its score computed now and explained");
+        leads.MapGet("/leads/{id}/history", History).WithSummary("Every score change of a lead, with its reason and versions");
+        leads.MapDelete("/leads/{id}", Delete).RequireKey(KeyRole.Admin).WithSummary("Erase a lead with its events, score history and alerts");
+        leads.MapPost("/events", PostEvents).WithSummary("Add events of many leads in one transaction (idempotent by event id)");
+        return leads;
     }
 
-    private static async Task<Ok<LeadScoreSummary>> Put(string id, LeadRequest request, LeadStore store, LeadRescorer rescorer, ModelRegistry registry,
-        AlertSignal signal, TimeProvider clock, string? model = null, CancellationToken ct = default)
+    private static async Task<Results<Ok<LeadScoreSummary>, ValidationProblem>> Put(string id, LeadRequest request, LeadStore store, LeadRescorer rescorer,
+        ModelRegistry registry, AlertSignal signal, TimeProvider clock, string? model = null, CancellationToken ct = default)
     {
-        CheckId(id, "$.leadId");
+        if (CheckId(id, "$.leadId") is { } invalid) return invalid;
         var scoring = registry.Get(request.Model ?? model);
         var now = clock.GetUtcNow().UtcDateTime;
         var parsed = LeadScorer.FromRequest(new ScoreRequest { Attributes = request.Attributes, CreatedAt = request.CreatedAt ?? new DateTimeOffset(now, TimeSpan.Zero) }, now);
         var converted = request.ConvertedAt?.UtcDateTime;
-        if (converted < parsed.CreatedAt) throw new RequestValidationException("$.convertedAt", "is before createdAt");
+        if (converted < parsed.CreatedAt) return Problems.Invalid("$.convertedAt", "is before createdAt");
         var r = await store.WriteAsync(async (c, tx) =>
         {
             var lead = await store.UpsertLeadAsync(c, tx, scoring.Name, id, parsed.Attributes, parsed.CreatedAt, converted, now, ct);
@@ -53,10 +48,11 @@ public static class LeadEndpoints
         return TypedResults.Ok(Summary(r));
     }
 
-    private static Task<Ok<EventsResponse>> PostLeadEvents(string id, LeadEventsRequest request, LeadStore store, LeadRescorer rescorer, ModelRegistry registry,
-        AlertSignal signal, IOptions<LeadMlOptions> options, TimeProvider clock, string? model = null, CancellationToken ct = default)
+    private static async Task<Results<Ok<EventsResponse>, ValidationProblem>> PostLeadEvents(string id, LeadEventsRequest request, LeadStore store,
+        LeadRescorer rescorer, ModelRegistry registry, AlertSignal signal, IOptions<LeadMlOptions> options, TimeProvider clock, string? model = null,
+        CancellationToken ct = default)
     {
-        CheckId(id, "$.leadId");
+        if (CheckId(id, "$.leadId") is { } invalid) return invalid;
         var events = request.Events is not null
             ? request.Events
             : [new LeadEventRequest { EventId = request.EventId, Type = request.Type, Detail = request.Detail, Timestamp = request.Timestamp }];
@@ -65,47 +61,51 @@ public static class LeadEndpoints
         for (var i = 0; i < events.Count; i++)
         {
             var at = path is null ? "$" : $"{path}[{i}]";
-            var e = events[i] ?? throw new RequestValidationException(at, "must be an object");
-            if (e.LeadId is not null && e.LeadId != id) throw new RequestValidationException($"{at}.leadId", $"is '{e.LeadId}' but the path names lead '{id}'");
-            parsed.Add((id, Parse(e, at)));
+            var e = events[i];
+            if (e is null) return Problems.Invalid(at, "must be an object");
+            if (e.LeadId is not null && e.LeadId != id) return Problems.Invalid($"{at}.leadId", $"is '{e.LeadId}' but the path names lead '{id}'");
+            if (Add(e, at, id, parsed) is { } unusable) return unusable;
         }
-        return IngestAsync(parsed, request.Model ?? model, store, rescorer, registry, signal, options.Value, clock, ct);
+        return await IngestAsync(parsed, request.Model ?? model, store, rescorer, registry, signal, options.Value, clock, ct);
     }
 
-    private static Task<Ok<EventsResponse>> PostEvents(BulkEventsRequest request, LeadStore store, LeadRescorer rescorer, ModelRegistry registry,
-        AlertSignal signal, IOptions<LeadMlOptions> options, TimeProvider clock, string? model = null, CancellationToken ct = default)
+    private static async Task<Results<Ok<EventsResponse>, ValidationProblem>> PostEvents(BulkEventsRequest request, LeadStore store, LeadRescorer rescorer,
+        ModelRegistry registry, AlertSignal signal, IOptions<LeadMlOptions> options, TimeProvider clock, string? model = null, CancellationToken ct = default)
     {
-        var events = request.Events ?? throw new RequestValidationException("$.events", "is required");
+        if (request.Events is not { } events) return Problems.Invalid("$.events", "is required");
         var parsed = new List<(string LeadId, StoredEvent Event)>(events.Count);
         for (var i = 0; i < events.Count; i++)
         {
             var at = $"$.events[{i}]";
-            var e = events[i] ?? throw new RequestValidationException(at, "must be an object");
-            if (string.IsNullOrWhiteSpace(e.LeadId)) throw new RequestValidationException($"{at}.leadId", "is required");
-            CheckId(e.LeadId, $"{at}.leadId");
-            parsed.Add((e.LeadId, Parse(e, at)));
+            var e = events[i];
+            if (e is null) return Problems.Invalid(at, "must be an object");
+            if (string.IsNullOrWhiteSpace(e.LeadId)) return Problems.Invalid($"{at}.leadId", "is required");
+            if (CheckId(e.LeadId, $"{at}.leadId") is { } invalid) return invalid;
+            if (Add(e, at, e.LeadId, parsed) is { } unusable) return unusable;
         }
-        return IngestAsync(parsed, request.Model ?? model, store, rescorer, registry, signal, options.Value, clock, ct);
+        return await IngestAsync(parsed, request.Model ?? model, store, rescorer, registry, signal, options.Value, clock, ct);
     }
 
-    private static StoredEvent Parse(LeadEventRequest e, string at)
+    /// <summary>Adds the event at <paramref name="at"/> to <paramref name="parsed"/>, or answers why it cannot be used.</summary>
+    private static ValidationProblem? Add(LeadEventRequest e, string at, string leadId, List<(string LeadId, StoredEvent Event)> parsed)
     {
-        if (string.IsNullOrWhiteSpace(e.EventId)) throw new RequestValidationException($"{at}.eventId", "is required (it makes a resent event a duplicate)");
-        if (e.EventId.Length > MaxIdLength) throw new RequestValidationException($"{at}.eventId", $"is longer than {MaxIdLength} characters");
-        if (string.IsNullOrWhiteSpace(e.Type)) throw new RequestValidationException($"{at}.type", "is required");
-        if (e.Timestamp is null) throw new RequestValidationException($"{at}.timestamp", "is required");
-        return new StoredEvent(e.EventId, e.Timestamp.Value.UtcDateTime, e.Type.Trim(), string.IsNullOrWhiteSpace(e.Detail) ? null : e.Detail.Trim());
+        if (string.IsNullOrWhiteSpace(e.EventId)) return Problems.Invalid($"{at}.eventId", "is required (it makes a resent event a duplicate)");
+        if (e.EventId.Length > MaxIdLength) return Problems.Invalid($"{at}.eventId", $"is longer than {MaxIdLength} characters");
+        if (string.IsNullOrWhiteSpace(e.Type)) return Problems.Invalid($"{at}.type", "is required");
+        if (e.Timestamp is null) return Problems.Invalid($"{at}.timestamp", "is required");
+        parsed.Add((leadId, new StoredEvent(e.EventId, e.Timestamp.Value.UtcDateTime, e.Type.Trim(), string.IsNullOrWhiteSpace(e.Detail) ? null : e.Detail.Trim())));
+        return null;
     }
 
     /// <summary>Stores the events of every lead and rescores each lead that got new ones, all in one transaction
     /// (leads locked in id order, so concurrent requests cannot deadlock); the answer is sent after the commit, so
     /// an acknowledged event is stored.</summary>
-    private static async Task<Ok<EventsResponse>> IngestAsync(List<(string LeadId, StoredEvent Event)> events, string? model, LeadStore store,
-        LeadRescorer rescorer, ModelRegistry registry, AlertSignal signal, LeadMlOptions options, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Ok<EventsResponse>, ValidationProblem>> IngestAsync(List<(string LeadId, StoredEvent Event)> events, string? model,
+        LeadStore store, LeadRescorer rescorer, ModelRegistry registry, AlertSignal signal, LeadMlOptions options, TimeProvider clock, CancellationToken ct)
     {
         if (events.Count > options.BatchLimit)
         {
-            throw new RequestValidationException("$.events", $"holds {events.Count:N0} events; the limit is {options.BatchLimit:N0} per request");
+            return Problems.Invalid("$.events", $"holds {events.Count:N0} events; the limit is {options.BatchLimit:N0} per request");
         }
         var scoring = registry.Get(model);
         var byLead = events.GroupBy(e => e.LeadId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
@@ -180,11 +180,10 @@ public static class LeadEndpoints
             ["errors"] = new Dictionary<string, string[]> { ["$.leadId"] = [$"model {model} has no lead '{id}'"] },
         });
 
-    private static void CheckId(string id, string path)
-    {
-        if (string.IsNullOrWhiteSpace(id)) throw new RequestValidationException(path, "is required");
-        if (id.Length > MaxIdLength) throw new RequestValidationException(path, $"is longer than {MaxIdLength} characters");
-    }
+    private static ValidationProblem? CheckId(string id, string path) =>
+        string.IsNullOrWhiteSpace(id) ? Problems.Invalid(path, "is required")
+        : id.Length > MaxIdLength ? Problems.Invalid(path, $"is longer than {MaxIdLength} characters")
+        : null;
 
     private static DateTimeOffset Utc(DateTime t) => new(t, TimeSpan.Zero);
 

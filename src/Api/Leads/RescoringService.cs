@@ -1,4 +1,5 @@
 using LeadML.Api.Alerts;
+using LeadML.Api.Hosting;
 using LeadML.Api.RuleSets;
 using LeadML.Api.Scoring;
 using LeadML.Api.Store;
@@ -32,7 +33,7 @@ public sealed class RescoringService(LeadStore store, LeadRescorer rescorer, Mod
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                log.LogError(e, "Rescoring round failed; retrying after {Poll}", poll);
+                Log.RescoringRoundFailed(log, e, poll);
             }
             await _wake.WaitAsync(poll, stoppingToken);
         }
@@ -58,7 +59,7 @@ public sealed class RescoringService(LeadStore store, LeadRescorer rescorer, Mod
             var latest = await ruleSets.LatestApprovedAsync(model.Name, ct);
             if (latest is not null && (model.RuleSource != RuleSetSource.Approved || model.Rules.Version != latest.Version))
             {
-                log.LogInformation("Adopting approved rule set v{Version} of model {Model} from the store", latest.Version, model.Name);
+                Log.AdoptingRuleSet(log, latest.Version, model.Name);
                 registry.ApplyRuleSet(model.Name, latest.Rules, RuleSetSource.Approved);
             }
         }
@@ -87,7 +88,7 @@ public sealed class RescoringService(LeadStore store, LeadRescorer rescorer, Mod
                 return (leads.Count, raised, suppressed);
             }, ct);
             if (raised > 0) alerts.Notify();
-            if (suppressed > 0) log.LogWarning("{Suppressed} alerts of model {Model} not raised: the cap of {Max} per rule-set change was reached", suppressed, name, cap.Max);
+            if (suppressed > 0) Log.AlertsSuppressed(log, suppressed, name, cap.Max);
             total += count;
             if (count < options.Value.BatchSize) return total;
         }

@@ -10,12 +10,13 @@ public static class DriftEndpoints
     private static readonly Gauge FeaturePsi = Metrics.CreateGauge("leadml_feature_psi",
         "Population stability index of live traffic against the bundle's training distribution (0.1 moderate, 0.25 significant)", "model", "feature");
 
-    public static void Map(WebApplication app)
+    public static RouteGroupBuilder MapDriftApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/drift", Drift).WithTags("Monitoring").RequireKey(KeyRole.Scoring)
+        var drift = app.MapGroup("/drift").WithTags("Monitoring").RequireKey(KeyRole.Scoring);
+        drift.MapGet("", Drift)
             .WithSummary("Drift of live traffic")
             .WithDescription("PSI of every feature and of the model's probability over the requests scored since the bundle was loaded, against the bundle's training-time distributions; bands: below 0.1 stable, 0.1–0.25 moderate, above significant.");
-        var registry = app.Services.GetRequiredService<ModelRegistry>();
+        var registry = app.ServiceProvider.GetRequiredService<ModelRegistry>();
         Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
         {
             foreach (var m in registry.All)
@@ -28,6 +29,7 @@ public static class DriftEndpoints
                 if (m.Drift.Probability().Psi is { } p) FeaturePsi.WithLabels(m.Name, "probability").Set(p);
             }
         });
+        return drift;
     }
 
     private static IResult Drift(ModelRegistry registry, string? model = null, int top = 0)

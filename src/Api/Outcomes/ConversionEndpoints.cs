@@ -39,38 +39,41 @@ public static class ConversionEndpoints
 {
     private const int MaxSourceLength = 256;
 
-    public static void Map(WebApplication app)
+    public static RouteGroupBuilder MapConversionsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/leads/{id}/conversion", Post).WithTags("Outcomes").RequireKey(KeyRole.Scoring)
+        var conversions = app.MapGroup("/leads/{id}/conversion").WithTags("Outcomes").RequireKey(KeyRole.Scoring);
+        if (!app.HasLeadStore()) return conversions;
+        conversions.MapPost("", Post)
             .WithSummary("Record that a lead converted (idempotent; another time answers 409 unless the key is an admin key)");
-        app.MapDelete("/leads/{id}/conversion", Delete).WithTags("Outcomes").RequireKey(KeyRole.Admin)
-            .WithSummary("Undo a lead's conversion");
+        conversions.MapDelete("", Delete).RequireKey(KeyRole.Admin).WithSummary("Undo a lead's conversion");
+        return conversions;
     }
 
-    private static async Task<Results<Ok<ConversionResponse>, ProblemHttpResult>> Post(string id, ConversionRequest request, HttpContext http, LeadStore store,
-        LeadRescorer rescorer, ModelRegistry registry, ApiKeys keys, TimeProvider clock, string? model = null, CancellationToken ct = default)
+    private static async Task<Results<Ok<ConversionResponse>, ProblemHttpResult, ValidationProblem>> Post(string id, ConversionRequest request,
+        HttpContext http, LeadStore store, LeadRescorer rescorer, ModelRegistry registry, ApiKeys keys, TimeProvider clock, string? model = null,
+        CancellationToken ct = default)
     {
         var scoring = registry.Get(request.Model ?? model);
         var now = clock.GetUtcNow().UtcDateTime;
         var at = request.At?.UtcDateTime ?? now;
         // Milliseconds are what the store keeps: a repeat must compare equal to what was stored.
         at = new DateTime(at.Ticks - at.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
-        if (at > now) throw new RequestValidationException("$.at", $"is {request.At:O}, in the future");
-        if (request.Value is { } v && (!double.IsFinite(v) || v < 0)) throw new RequestValidationException("$.value", $"is {v}; use a finite amount ≥ 0");
+        if (at > now) return Problems.Invalid("$.at", $"is {request.At:O}, in the future");
+        if (request.Value is { } v && (!double.IsFinite(v) || v < 0)) return Problems.Invalid("$.value", $"is {v}; use a finite amount ≥ 0");
         var source = string.IsNullOrWhiteSpace(request.Source) ? null : request.Source.Trim();
-        if (source?.Length > MaxSourceLength) throw new RequestValidationException("$.source", $"is longer than {MaxSourceLength} characters");
+        if (source?.Length > MaxSourceLength) return Problems.Invalid("$.source", $"is longer than {MaxSourceLength} characters");
         var isAdmin = keys.Check(http, KeyRole.Admin) is null;
         var wanted = new StoredConversion(at, request.Value, source);
 
-        var result = await store.WriteAsync<ConversionResponse?>(async (c, tx) =>
+        return await store.WriteAsync<Results<Ok<ConversionResponse>, ProblemHttpResult, ValidationProblem>>(async (c, tx) =>
         {
             var lead = await store.GetLeadAsync(c, tx, scoring.Name, id, ct);
-            if (lead is null) return null;
-            if (at < lead.CreatedAt) throw new RequestValidationException("$.at", $"is before the lead was created ({lead.CreatedAt:O})");
+            if (lead is null) return NotFound(scoring.Name, id);
+            if (at < lead.CreatedAt) return Problems.Invalid("$.at", $"is before the lead was created ({lead.CreatedAt:O})");
             var stored = await store.ConversionAsync(c, tx, scoring.Name, id, ct);
             string status;
             if (stored is null) status = "recorded";
-            else if (stored == wanted) return Response(lead, stored, "unchanged");
+            else if (stored == wanted) return TypedResults.Ok(Response(lead, stored, "unchanged"));
             else if (stored.At == at) status = "updated";
             else if (isAdmin) status = "replaced";
             else
@@ -79,11 +82,10 @@ public static class ConversionEndpoints
                     $"lead '{id}' already converted at {stored.At:O}; a different time ({at:O}) needs an admin key, or undo the conversion first");
             }
             await store.SetConversionAsync(c, tx, scoring.Name, id, wanted, now, ct);
-            if (status == "updated") return Response(lead, wanted, status);
+            if (status == "updated") return TypedResults.Ok(Response(lead, wanted, status));
             var r = await RescoreAsync(c, tx, store, rescorer, lead with { ConvertedAt = at }, scoring, now, ScoreReasons.Conversion, ct);
-            return Response(r, wanted, status);
+            return TypedResults.Ok(Response(r, wanted, status));
         }, ct);
-        return result is null ? NotFound(scoring.Name, id) : TypedResults.Ok(result);
     }
 
     private static async Task<Results<Ok<ConversionResponse>, ProblemHttpResult>> Delete(string id, LeadStore store, LeadRescorer rescorer, ModelRegistry registry,

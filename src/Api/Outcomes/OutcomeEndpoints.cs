@@ -26,21 +26,23 @@ public sealed record OutcomesResponse(string Model, string ModelVersion, int Hor
 /// </summary>
 public static class OutcomeEndpoints
 {
-    public static void Map(WebApplication app)
+    public static RouteGroupBuilder MapOutcomesApi(this IEndpointRouteBuilder app)
     {
-        if (app.Services.GetService<LeadStore>() is null) return;
-        app.MapGet("/outcomes", Get).WithTags("Outcomes").RequireKey(KeyRole.Scoring)
+        var outcomes = app.MapGroup("/outcomes").WithTags("Outcomes").RequireKey(KeyRole.Scoring);
+        if (!app.HasLeadStore()) return outcomes;
+        outcomes.MapGet("", Get)
             .WithSummary("Observed conversion rate per grade of the model version in force, beside the rate its report promised");
+        return outcomes;
     }
 
-    private static async Task<Ok<OutcomesResponse>> Get(ModelRegistry registry, LeadStore store, TimeProvider clock, string? model = null,
+    private static async Task<Results<Ok<OutcomesResponse>, ValidationProblem>> Get(ModelRegistry registry, LeadStore store, TimeProvider clock, string? model = null,
         DateTimeOffset? cutoff = null, CancellationToken ct = default)
     {
         var m = registry.Get(model);
         var now = clock.GetUtcNow().UtcDateTime;
         var horizon = m.Bundle.Manifest.Window.HorizonDays > 0 ? m.Bundle.Manifest.Window.HorizonDays : 90;
         var at = cutoff?.UtcDateTime ?? now.AddDays(-horizon);
-        if (at > now) throw new RequestValidationException("$.cutoff", $"is {cutoff:O}, in the future");
+        if (at > now) return Problems.Invalid("$.cutoff", $"is {cutoff:O}, in the future");
         var promised = new Dictionary<string, double>(StringComparer.Ordinal);
         if (m.Bundle.Metrics["grades"]?["test"] is JsonArray stats)
         {

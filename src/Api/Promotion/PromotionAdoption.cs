@@ -1,3 +1,4 @@
+using LeadML.Api.Hosting;
 using LeadML.Api.Leads;
 using LeadML.Api.Scoring;
 using LeadML.Api.Store;
@@ -22,7 +23,7 @@ public sealed class PromotionAdoption(LeadStore store, ModelRegistry registry, I
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                log.LogError(e, "Reading promotions from the store failed");
+                Log.PromotionsUnreadable(log, e);
             }
             await Task.Delay(options.Value.PollInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
         }
@@ -41,8 +42,8 @@ public sealed class PromotionAdoption(LeadStore store, ModelRegistry registry, I
             _seen[model.Name] = latest.Seq;
             if (string.Equals(latest.Bundle, registry.BundleFolder(model.Name), StringComparison.Ordinal)) continue;
             var (ok, message) = registry.Promote(model.Name, latest.Bundle);
-            if (ok) log.LogInformation("Adopted the promotion of model {Model} from the store: {Message}", model.Name, message);
-            else log.LogError("The promoted bundle {Bundle} of model {Model} does not load, keeping {Version}: {Message}", latest.Bundle, model.Name, model.ModelVersion, message);
+            if (ok) Log.PromotionAdopted(log, model.Name, message);
+            else Log.PromotedBundleUnloadable(log, latest.Bundle, model.Name, model.ModelVersion, message);
         }
     }
 }

@@ -2,6 +2,7 @@ using LeadML.Api.Hosting;
 using LeadML.Api.Scoring;
 using LeadML.Features.Assets;
 using LeadML.Features.Bundles;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LeadML.Api.Review;
 
@@ -19,17 +20,19 @@ public static class ReviewPage
         ["/review/review.css"] = ("review.css", "text/css; charset=utf-8"),
     };
 
-    public static void Map(WebApplication app)
+    public static RouteGroupBuilder MapReviewApi(this IEndpointRouteBuilder app)
     {
+        var review = app.MapGroup("");
         foreach (var (path, (resource, type)) in Files)
         {
             var text = Read(resource);
-            app.MapGet(path, (HttpContext context) => Static(context, text, type)).ExcludeFromDescription();
+            review.MapGet(path, (HttpContext context) => Static(context, text, type)).ExcludeFromDescription();
         }
-        app.MapGet("/review/chart.js", (HttpContext context) => Static(context, VendoredAssets.ChartJs, "text/javascript; charset=utf-8"))
+        review.MapGet("/review/chart.js", (HttpContext context) => Static(context, VendoredAssets.ChartJs, "text/javascript; charset=utf-8"))
             .ExcludeFromDescription();
-        app.MapGet("/models/{model}/report", Report).WithTags("Scoring").RequireKey(KeyRole.Scoring)
+        review.MapGet("/models/{model}/report", Report).WithTags("Scoring").RequireKey(KeyRole.Scoring)
             .WithSummary("The model's report (report.html of its bundle)");
+        return review;
     }
 
     private static IResult Static(HttpContext context, string text, string contentType)
@@ -39,15 +42,16 @@ public static class ReviewPage
         return Results.Text(text, contentType);
     }
 
-    private static IResult Report(string model, ModelRegistry registry)
+    private static Results<PhysicalFileHttpResult, ProblemHttpResult> Report(string model, ModelRegistry registry)
     {
         var m = registry.Get(model);
         var path = Path.Combine(m.Bundle.Directory ?? "", ModelBundle.ReportFile);
         if (m.Bundle.Directory is null || !File.Exists(path))
         {
-            throw new KeyNotFoundException($"model {m.Name}'s bundle has no {ModelBundle.ReportFile}; run 'leadml report' on it");
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found",
+                detail: $"model {m.Name}'s bundle has no {ModelBundle.ReportFile}; run 'leadml report' on it");
         }
-        return Results.File(path, "text/html; charset=utf-8");
+        return TypedResults.PhysicalFile(path, "text/html; charset=utf-8");
     }
 
     private static string Read(string name)

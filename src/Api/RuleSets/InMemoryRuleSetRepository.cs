@@ -80,17 +80,11 @@ public sealed class InMemoryRuleSetRepository : IRuleSetRepository
     private int IndexOfDraft(string model, int version)
     {
         var i = _sets.FindIndex(s => s.Model == model && s.Version == version);
-        if (i < 0) throw new KeyNotFoundException($"model {model} has no rule set version {version}");
+        if (i < 0) throw new UnknownRuleSetException(model, version);
         if (_sets[i].Status != RuleSetStatus.Draft) throw new RuleSetConflictException($"version {version} is {_sets[i].Status.ToString().ToLowerInvariant()}, not a draft; approved versions never change");
         return i;
     }
 
     private void Audit(string model, int version, string action, string? actor, DateTime at, string? detail) =>
         _audit.Add(new RuleSetAuditEntry(_audit.Count + 1, model, version, action, actor, at, detail));
-}
-
-/// <summary>The registry's view of the repository: the latest approved rule set of a model.</summary>
-public sealed class RepositoryApprovedRuleSets(IRuleSetRepository repository) : Scoring.IApprovedRuleSets
-{
-    public RuleSet? Latest(string model) => repository.LatestApprovedAsync(model).GetAwaiter().GetResult()?.Rules;
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using LeadML.Api.Hosting;
 using LeadML.Api.Scoring;
 using LeadML.Features.Rules;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LeadML.Api.RuleSets;
 
@@ -19,7 +20,7 @@ public static class RuleSetEndpoints
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    public static RouteGroupBuilder Map(WebApplication app)
+    public static RouteGroupBuilder MapRuleSetsApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/rulesets/{model}").WithTags("Rule sets").RequireKey(KeyRole.Admin);
         g.MapGet("", List).WithSummary("The suggestion, every stored version and which one is in force");
@@ -50,9 +51,11 @@ public static class RuleSetEndpoints
     private static IResult Features(string model, ModelRegistry registry) =>
         TypedResults.Json(registry.Get(model).Spec.Features.Select(f => new KnownFeature(f.Name, f.Label, f.Kind, f.Group, f.Negative)), Json);
 
-    private static async Task<IResult> Get(string model, int version, ModelRegistry registry, IRuleSetRepository repository, CancellationToken ct)
+    private static async Task<Results<JsonHttpResult<RuleSetView>, ValidationProblem>> Get(string model, int version, ModelRegistry registry,
+        IRuleSetRepository repository, CancellationToken ct)
     {
         var m = registry.Get(model);
+        if (NotAVersion(version, "$.version") is { } invalid) return invalid;
         var (rules, stored) = await Resolve(m, version, repository, ct);
         return TypedResults.Json(new RuleSetView(Summary(rules, stored, InForceOf(m)), rules), Json);
     }
@@ -62,7 +65,7 @@ public static class RuleSetEndpoints
     {
         var m = registry.Get(model);
         var from = request?.From is > 0 ? request.From : null;
-        var (rules, _) = await Resolve(m, from ?? 0, repository, ct, "$.from");
+        var (rules, _) = await Resolve(m, from ?? 0, repository, ct);
         var draft = await repository.CreateDraftAsync(m.Name, rules, from, Actor(request?.CreatedBy), Now(clock), ct);
         return TypedResults.Json(new RuleSetView(Summary(draft.Rules, draft, InForceOf(m)), draft.Rules), Json,
             statusCode: StatusCodes.Status201Created);
@@ -82,11 +85,11 @@ public static class RuleSetEndpoints
         return TypedResults.Json(new RuleSetView(Summary(updated.Rules, updated, InForceOf(m)), updated.Rules), Json);
     }
 
-    private static async Task<IResult> Approve(string model, int version, ApproveRequest request, ModelRegistry registry,
-        IRuleSetRepository repository, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<JsonHttpResult<RuleSetView>, ValidationProblem>> Approve(string model, int version, ApproveRequest request,
+        ModelRegistry registry, IRuleSetRepository repository, TimeProvider clock, CancellationToken ct)
     {
         var m = registry.Get(model);
-        var approver = Required(request.ApprovedBy, "$.approvedBy", "the approver's name");
+        if (Trim(request.ApprovedBy) is not { } approver) return Missing("$.approvedBy", "the approver's name");
         var stored = await Stored(m, version, repository, ct);
         if (stored.Status != RuleSetStatus.Draft)
         {
@@ -102,11 +105,12 @@ public static class RuleSetEndpoints
         return TypedResults.Json(new RuleSetView(Summary(approved.Rules, approved, InForceOf(now)), approved.Rules), Json);
     }
 
-    private static async Task<IResult> Restore(string model, int version, RestoreRequest request, ModelRegistry registry,
-        IRuleSetRepository repository, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<JsonHttpResult<RuleSetView>, ValidationProblem>> Restore(string model, int version, RestoreRequest request,
+        ModelRegistry registry, IRuleSetRepository repository, TimeProvider clock, CancellationToken ct)
     {
         var m = registry.Get(model);
-        var actor = Required(request.RestoredBy, "$.restoredBy", "the name of who restores");
+        if (Trim(request.RestoredBy) is not { } actor) return Missing("$.restoredBy", "the name of who restores");
+        if (NotAVersion(version, "$.version") is { } invalid) return invalid;
         var (rules, stored) = await Resolve(m, version, repository, ct);
         if (stored is not null && stored.Status != RuleSetStatus.Approved)
         {
@@ -122,21 +126,24 @@ public static class RuleSetEndpoints
             statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> Diff(string model, int? from, int? to, ModelRegistry registry, IRuleSetRepository repository, CancellationToken ct)
+    private static async Task<Results<JsonHttpResult<RuleSetDiff>, ValidationProblem>> Diff(string model, int? from, int? to, ModelRegistry registry,
+        IRuleSetRepository repository, CancellationToken ct)
     {
         var m = registry.Get(model);
-        var a = from ?? throw new RequestValidationException("$.from", "is required: the version to compare from (0 = the suggestion)");
-        var b = to ?? throw new RequestValidationException("$.to", "is required: the version to compare to (0 = the suggestion)");
-        var (left, _) = await Resolve(m, a, repository, ct, "$.from");
-        var (right, _) = await Resolve(m, b, repository, ct, "$.to");
+        if (from is not { } a) return Missing("$.from", "the version to compare from (0 = the suggestion)");
+        if (to is not { } b) return Missing("$.to", "the version to compare to (0 = the suggestion)");
+        if (NotAVersion(a, "$.from") is { } invalidFrom) return invalidFrom;
+        var (left, _) = await Resolve(m, a, repository, ct);
+        if (NotAVersion(b, "$.to") is { } invalidTo) return invalidTo;
+        var (right, _) = await Resolve(m, b, repository, ct);
         return TypedResults.Json(RuleSetDiff.Between(a, left, b, right), Json);
     }
 
     private static async Task<IResult> Audit(string model, ModelRegistry registry, IRuleSetRepository repository, CancellationToken ct) =>
         TypedResults.Json(await repository.AuditAsync(registry.Get(model).Name, ct), Json);
 
-    private static async Task<IResult> WhatIfPost(string model, RuleSetInput input, ModelRegistry registry, IRuleSetRepository repository,
-        CancellationToken ct)
+    private static async Task<Results<JsonHttpResult<WhatIfResult>, ValidationProblem>> WhatIfPost(string model, RuleSetInput input,
+        ModelRegistry registry, IRuleSetRepository repository, CancellationToken ct)
     {
         var m = registry.Get(model);
         RuleSet candidate;
@@ -145,7 +152,8 @@ public static class RuleSetEndpoints
         // with nothing but a version selects a stored one.
         if (input.Version is { } v && input.Criteria is null && input.BasePoints is null && input.Thresholds is null && input.Grades is null)
         {
-            (candidate, _) = await Resolve(m, v, repository, ct, "$.version");
+            if (NotAVersion(v, "$.version") is { } invalid) return invalid;
+            (candidate, _) = await Resolve(m, v, repository, ct);
             label = v == 0 ? "suggested" : $"v{v}";
         }
         else
@@ -156,11 +164,13 @@ public static class RuleSetEndpoints
         return TypedResults.Json(WhatIf.Compare(m.Name, m.Bundle, candidate, label, m.Rules, m.RuleSetVersion), Json);
     }
 
-    private static async Task<IResult> WhatIfGet(string model, int? version, ModelRegistry registry, IRuleSetRepository repository, CancellationToken ct)
+    private static async Task<Results<JsonHttpResult<WhatIfResult>, ValidationProblem>> WhatIfGet(string model, int? version, ModelRegistry registry,
+        IRuleSetRepository repository, CancellationToken ct)
     {
         var m = registry.Get(model);
-        var v = version ?? throw new RequestValidationException("$.version", "is required: the version to evaluate (0 = the suggestion)");
-        var (candidate, _) = await Resolve(m, v, repository, ct, "$.version");
+        if (version is not { } v) return Missing("$.version", "the version to evaluate (0 = the suggestion)");
+        if (NotAVersion(v, "$.version") is { } invalid) return invalid;
+        var (candidate, _) = await Resolve(m, v, repository, ct);
         return TypedResults.Json(WhatIf.Compare(m.Name, m.Bundle, candidate, v == 0 ? "suggested" : $"v{v}", m.Rules, m.RuleSetVersion), Json);
     }
 
@@ -172,11 +182,11 @@ public static class RuleSetEndpoints
         return registry.ApplyRuleSet(model, latest.Rules, RuleSetSource.Approved);
     }
 
+    /// <summary>The rules of a version at or above 0 (see <see cref="NotAVersion"/>): the suggestion for 0.</summary>
     private static async Task<(RuleSet Rules, StoredRuleSet? Stored)> Resolve(ScoringModel m, int version, IRuleSetRepository repository,
-        CancellationToken ct, string? path = null)
+        CancellationToken ct)
     {
         if (version == 0) return (m.Suggested, null);
-        if (version < 0) throw new RequestValidationException(path ?? "$.version", $"is {version}; versions are 1, 2, … (0 = the suggestion)");
         var stored = await Stored(m, version, repository, ct);
         return (stored.Rules, stored);
     }
@@ -184,7 +194,7 @@ public static class RuleSetEndpoints
     private static async Task<StoredRuleSet> Stored(ScoringModel m, int version, IRuleSetRepository repository, CancellationToken ct)
     {
         if (version == 0) throw new RuleSetConflictException("version 0 is the bundle's suggestion, which never changes; create a draft from it");
-        return await repository.GetAsync(m.Name, version, ct) ?? throw new KeyNotFoundException($"model {m.Name} has no rule set version {version}");
+        return await repository.GetAsync(m.Name, version, ct) ?? throw new UnknownRuleSetException(m.Name, version);
     }
 
     private static InForce InForceOf(ScoringModel m) => m.RuleSource == RuleSetSource.Approved
@@ -196,8 +206,10 @@ public static class RuleSetEndpoints
         s?.ApprovedAt, s?.ApprovedBy, s?.Comment, s?.BasedOn, rules.Criteria.Count, rules.Criteria.Count(c => c.Enabled),
         (s?.Version ?? 0) == inForce.Version && (s is null ? inForce.Source == "suggested" : s.Status == RuleSetStatus.Approved));
 
-    private static string Required(string? value, string path, string what) =>
-        Trim(value) ?? throw new RequestValidationException(path, $"is required: {what}");
+    private static ValidationProblem? NotAVersion(int version, string path) =>
+        version < 0 ? Problems.Invalid(path, $"is {version}; versions are 1, 2, … (0 = the suggestion)") : null;
+
+    private static ValidationProblem Missing(string path, string what) => Problems.Invalid(path, $"is required: {what}");
 
     private static string? Trim(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

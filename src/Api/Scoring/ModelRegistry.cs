@@ -59,7 +59,7 @@ public sealed class ModelRegistry : IDisposable
             var path = BundlePath(model.Bundle);
             // A missing or broken bundle stops the start: the message names the folder and the problem.
             _models = _models.SetItem(name, ScoringModel.Load(name, path, _approved.Latest(name)));
-            _log.LogInformation("Loaded model {Model} {Version} from {Path}", name, _models[name].ModelVersion, path);
+            Log.ModelLoaded(_log, name, _models[name].ModelVersion, path);
             if (_options.WatchBundles) Watch(name, path);
         }
     }
@@ -98,7 +98,7 @@ public sealed class ModelRegistry : IDisposable
             }
             catch (Exception e) when (e is Features.Bundles.BundleException or IOException or InvalidDataException or System.Text.Json.JsonException or NotSupportedException or Features.Engine.XGBoostException)
             {
-                _log.LogError("Reload of model {Model} failed, keeping {Version}: {Message}", name, _models[name].ModelVersion, e.Message);
+                Log.ReloadFailed(_log, name, _models[name].ModelVersion, e.Message);
                 return (false, e.Message);
             }
             Swap(name, loaded);
@@ -136,7 +136,7 @@ public sealed class ModelRegistry : IDisposable
     {
         var before = _models[name];
         _models = _models.SetItem(name, next);
-        _log.LogInformation("Model {Model} swapped: {Old}/{OldRules} → {New}/{NewRules}", name, before.ModelVersion, before.RuleSetVersion, next.ModelVersion, next.RuleSetVersion);
+        Log.ModelSwapped(_log, name, before.ModelVersion, before.RuleSetVersion, next.ModelVersion, next.RuleSetVersion);
         Swapped?.Invoke(before, next);
     }
 
@@ -173,7 +173,7 @@ public sealed class ModelRegistry : IDisposable
             _debounce[name] = new Timer(_ =>
             {
                 var (ok, message) = Reload(name);
-                if (ok) _log.LogInformation("Bundle change picked up: {Message}", message);
+                if (ok) Log.BundleChangePickedUp(_log, message);
             }, null, TimeSpan.FromMilliseconds(750), Timeout.InfiniteTimeSpan);
         }
     }

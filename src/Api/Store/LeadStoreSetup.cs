@@ -1,45 +1,50 @@
-using LeadML.Api.Alerts;
-using LeadML.Api.Leads;
-using LeadML.Api.RuleSets;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using LeadML.Api.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace LeadML.Api.Store;
 
-/// <summary>Registers the lead store and what lives on it: the schema migrated on start, the rule-set repository in
-/// the store (replacing the in-memory one), rescoring, and the alert outbox delivery.</summary>
+/// <summary>Registers the lead store (section <c>LeadML:Store</c>): SQLite, PostgreSQL or none. Lead state, alerts,
+/// rescoring, promotion and stored rule sets ask <see cref="HasLeadStore(IHostApplicationBuilder)"/> whether there
+/// is one.</summary>
 public static class LeadStoreSetup
 {
-    /// <summary>Call after the scoring services are registered (it replaces their in-memory rule-set repository).</summary>
-    public static WebApplicationBuilder AddLeadStore(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddLeadStore(this IHostApplicationBuilder builder)
     {
-        var section = builder.Configuration.GetSection(StoreOptions.Section);
-        builder.Services.AddOptions<StoreOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<RescoringOptions>().Bind(builder.Configuration.GetSection(RescoringOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<AlertOptions>().Bind(builder.Configuration.GetSection(AlertOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<List<WebhookOptions>>().Bind(builder.Configuration.GetSection(WebhookOptions.Section));
+        builder.AddValidatedOptions<StoreOptions>(StoreOptions.Section);
+        if (!builder.HasLeadStore()) return builder;
+        var contentRoot = builder.Environment.ContentRootPath;
+        builder.Services.AddSingleton(services => Open(services.GetRequiredService<IOptions<StoreOptions>>().Value, contentRoot,
+            services.GetRequiredService<TimeProvider>()));
+        return builder;
+    }
 
-        var options = section.Get<StoreOptions>() ?? new StoreOptions();
-        var provider = options.Provider.ToLowerInvariant();
-        if (provider == "none") return builder;
-        var store = provider switch
+    /// <summary>Whether the settings name a store (<c>LeadML:Store:Provider</c> is not <c>none</c>), read from the
+    /// configuration itself, so no registration has to come before another.</summary>
+    public static bool HasLeadStore(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(StoreOptions.Section).Get<StoreOptions>() ?? new StoreOptions();
+        return !string.Equals(options.Provider, "none", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Whether a store was registered: endpoint groups of lead state stay empty without one.</summary>
+    public static bool HasLeadStore(this IEndpointRouteBuilder app) => app.ServiceProvider.GetService<LeadStore>() is not null;
+
+    /// <summary>Opens the store and brings its schema up to date. The store is first asked for when the model
+    /// registry reads approved rule sets at start, so a store that cannot be reached stops the start with its own
+    /// message, and the schema exists before anything reads it.</summary>
+    private static LeadStore Open(StoreOptions options, string contentRoot, TimeProvider clock)
+    {
+        var store = options.Provider.ToLowerInvariant() switch
         {
-            "sqlite" => LeadStore.Sqlite(Path.IsPathRooted(options.Path) ? options.Path : Path.Combine(builder.Environment.ContentRootPath, options.Path), options.Synchronous),
+            "sqlite" => LeadStore.Sqlite(Path.IsPathRooted(options.Path) ? options.Path : Path.Combine(contentRoot, options.Path), options.Synchronous),
             "postgres" => LeadStore.Postgres(string.IsNullOrWhiteSpace(options.ConnectionString)
                 ? throw new InvalidOperationException("LeadML:Store:Provider is postgres but LeadML:Store:ConnectionString is not set")
                 : options.ConnectionString),
             _ => throw new InvalidOperationException($"LeadML:Store:Provider '{options.Provider}' is not sqlite, postgres or none"),
         };
-        // The schema must exist before the model registry reads approved rule sets from it, so migrate now: a store
-        // that cannot be reached stops the start with its own message.
-        store.MigrateAsync(TimeProvider.System).GetAwaiter().GetResult();
-        builder.Services.AddSingleton(store);
-        builder.Services.Replace(ServiceDescriptor.Singleton<IRuleSetRepository, StoreRuleSetRepository>());
-        builder.Services.AddSingleton<AlertSignal>();
-        builder.Services.AddSingleton<LeadRescorer>();
-        builder.Services.AddHostedService<RescoringService>();
-        builder.Services.AddHostedService<AlertDelivery>();
-        builder.Services.AddOptions<Promotion.PromotionOptions>().Bind(builder.Configuration.GetSection(Promotion.PromotionOptions.Section));
-        builder.Services.AddHostedService<Promotion.PromotionAdoption>();
-        return builder;
+        // Services are built synchronously; migrating here, once, keeps every reader of the store free of a
+        // "schema ready yet?" check.
+        store.MigrateAsync(clock).GetAwaiter().GetResult();
+        return store;
     }
 }

@@ -91,7 +91,7 @@ public sealed class StoreRuleSetRepository(LeadStore store) : IRuleSetRepository
 
     private async Task<StoredRuleSet> DraftAsync(DbConnection c, DbTransaction tx, string model, int version, CancellationToken ct)
     {
-        var old = await GetAsync(c, tx, model, version, ct) ?? throw new KeyNotFoundException($"model {model} has no rule set version {version}");
+        var old = await GetAsync(c, tx, model, version, ct) ?? throw new UnknownRuleSetException(model, version);
         if (old.Status != RuleSetStatus.Draft)
         {
             throw new RuleSetConflictException($"version {version} is {old.Status.ToString().ToLowerInvariant()}, not a draft; approved versions never change");

@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Prometheus;
+
+namespace LeadML.Api.Hosting;
+
+/// <summary>Registers what every endpoint stands on: the Api's settings (checked at start), limits, JSON and errors
+/// (every error is <c>application/problem+json</c> with the offending field's path), and the operations around it:
+/// health checks, metrics and the OpenAPI document.</summary>
+public static class HostingSetup
+{
+    public static IHostApplicationBuilder AddHosting(this IHostApplicationBuilder builder)
+    {
+        builder.AddValidatedOptions<LeadMlOptions>(LeadMlOptions.Section);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<KestrelServerOptions>()
+            .Configure<IOptions<LeadMlOptions>>((kestrel, options) => kestrel.Limits.MaxRequestBodySize = options.Value.MaxRequestBytes);
+        builder.Services.ConfigureHttpJsonOptions(ApiJson.Configure);
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<Problems>();
+        return builder;
+    }
+
+    public static IHostApplicationBuilder AddOperations(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHealthChecks().AddCheck<ReadyCheck>("bundles", tags: ["ready"]);
+        builder.Services.AddEndpointsApiExplorer();
+        builder.Services.AddSwaggerGen(OpenApi.Configure);
+        return builder;
+    }
+
+    /// <summary>The request pipeline: errors as problem details, the body limit, HTTP metrics, the OpenAPI document and
+    /// Swagger UI.</summary>
+    public static WebApplication UseHosting(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseMiddleware<RequestLimits>();
+        app.UseStatusCodePages();
+        app.UseHttpMetrics();
+        app.UseSwagger();
+        app.UseSwaggerUI();
+        return app;
+    }
+
+    /// <summary>Liveness (the process answers), readiness (every bundle loaded), Prometheus metrics, and the root sending
+    /// a browser to Swagger UI.</summary>
+    public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") });
+        app.MapMetrics("/metrics");
+        app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
+        return app;
+    }
+}
