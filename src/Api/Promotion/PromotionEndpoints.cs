@@ -4,10 +4,8 @@ using LeadML.Api.Hosting;
 using LeadML.Api.Scoring;
 using LeadML.Api.Store;
 using LeadML.Features.Bundles;
-using LeadML.Features.History;
-using LeadML.Trainer.Commands;
-using LeadML.Trainer.Compare;
-using LeadML.Trainer.Store;
+using LeadML.Features.Evaluation;
+using LeadML.Features.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -46,15 +44,15 @@ public static class PromotionEndpoints
             // The comparison reads the whole history and scores it twice: off the request threads' pool budget.
             result = await Task.Run(() =>
             {
-                using var history = StoreFolder.For(StoreSpec(storeOptions.Value, environment), inForce.Name, null)!;
-                return BundleComparison.Run(champion, challenger, HistoryReader.Read(history.Path));
+                var history = StoreHistory.Read(StoreSpec(storeOptions.Value, environment), inForce.Name);
+                return BundleComparison.Run(champion, challenger, history);
             }, ct);
         }
         catch (InvalidDataException e)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Cannot compare", detail: e.Message);
         }
-        CompareCommand.Record(challenger, result);
+        BundleComparison.Record(challenger, result);
         var json = BundleComparison.ToJson(result);
         if (!options.Value.Auto || !result.NewNotWorse)
         {
@@ -156,7 +154,7 @@ public static class PromotionEndpoints
         return Directory.Exists(full) ? full : throw new RequestValidationException("$.bundle", $"'{bundle}' is not a folder");
     }
 
-    /// <summary>The store as the trainer's export names it, from the Api's own store settings.</summary>
+    /// <summary>The store as its history reader names it, from the Api's own store settings.</summary>
     internal static string StoreSpec(StoreOptions o, IHostEnvironment environment) => o.Provider.ToLowerInvariant() switch
     {
         "postgres" => $"postgres:{o.ConnectionString}",

@@ -4,8 +4,8 @@ using System.Text.Json.Nodes;
 using LeadML.Features.Bundles;
 using LeadML.Trainer.Modeling;
 using LeadML.Trainer.Points;
-using LeadML.Trainer.Reporting;
-using LeadML.Trainer.Store;
+using LeadML.Features.Reporting;
+using LeadML.Features.Store;
 using LeadML.Trainer.Training;
 using Spectre.Console;
 
@@ -37,13 +37,12 @@ internal static class TrainCommand
         {
             var asJson = r.GetValue(json);
             var console = CommandErrors.Human(asJson);
-            // A store is exported to a temporary history folder first (its schema keeps --schema's settings), then
-            // trained on like any export.
-            using var fromStore = StoreFolder.For(r.GetValue(history)!, r.GetValue(model), r.GetValue(schema), console);
+            // A store is read directly (its schema keeps --schema's settings) and trained on like any history.
             var options = new TrainOptions
             {
-                History = fromStore?.Path ?? r.GetValue(history)!,
-                Schema = fromStore is null ? r.GetValue(schema) : null,
+                History = r.GetValue(history)!,
+                Schema = r.GetValue(schema),
+                Model = r.GetValue(model),
                 Out = r.GetValue(output)!,
                 Search = new SearchOptions { LinearOnly = r.GetValue(linearOnly), TreesOnly = r.GetValue(treesOnly), Threads = r.GetValue(threads) },
                 Thresholds = new ThresholdOptions { TargetPrecision = r.GetValue(precision), CapacityPerMonth = r.GetValue(capacity) },

@@ -1,6 +1,7 @@
 using System.Globalization;
 using LeadML.Features.Bundles;
 using LeadML.Features.Engine;
+using LeadML.Features.Evaluation;
 using LeadML.Trainer.Evaluation;
 
 namespace LeadML.Trainer.Modeling;

@@ -3,9 +3,10 @@ using System.Text.Json.Nodes;
 using LeadML.Features.Bundles;
 using LeadML.Features.Featurization;
 using LeadML.Features.Rules;
+using LeadML.Features.Evaluation;
 using LeadML.Trainer.Evaluation;
 using LeadML.Trainer.Modeling;
-using LeadML.Trainer.Snapshots;
+using LeadML.Features.Snapshots;
 
 namespace LeadML.Trainer.Points;
 
@@ -35,13 +36,13 @@ internal static class Suggestion
             ModelVersion = modelVersion, CreatedAt = createdAt, Scale = suggested.Scale, BasePoints = suggested.BasePoints,
             Criteria = suggested.Criteria, Thresholds = new Thresholds(100, 5), Grades = [],
         };
-        var validScores = Scores(new RuleEvaluator(draft, s.Spec), validX, validY.Length, width);
+        var validScores = new RuleEvaluator(draft, s.Spec).Scores(validX, validY.Length, width);
         var t = ThresholdSuggester.Suggest(validScores, validY, [.. validRows.Select(i => s.Cutoff[i])], [.. validRows.Select(i => s.Lead[i])],
             thresholds ?? new ThresholdOptions());
         var rules = draft with { Thresholds = t.Thresholds, Grades = t.Grades };
 
         var evaluator = new RuleEvaluator(rules, s.Spec);
-        var testScores = Scores(evaluator, testX, testY.Length, width);
+        var testScores = evaluator.Scores(testX, testY.Length, width);
         var testCutoffs = testRows.Select(i => s.Cutoff[i]).ToArray();
         var metrics = new JsonObject
         {
@@ -59,9 +60,9 @@ internal static class Suggestion
             },
             ["grades"] = new JsonObject
             {
-                ["test"] = JsonSerializer.SerializeToNode(ThresholdSuggester.Stats(testScores, testY, testCutoffs, rules.Grades), BundleJson.Options),
+                ["test"] = JsonSerializer.SerializeToNode(GradeStats.Of(testScores, testY, testCutoffs, rules.Grades), BundleJson.Options),
                 ["validation"] = JsonSerializer.SerializeToNode(
-                    ThresholdSuggester.Stats(validScores, validY, [.. validRows.Select(i => s.Cutoff[i])], rules.Grades), BundleJson.Options),
+                    GradeStats.Of(validScores, validY, [.. validRows.Select(i => s.Cutoff[i])], rules.Grades), BundleJson.Options),
             },
             ["profile"] = JsonSerializer.SerializeToNode(IdealProfile.Build(rules.Criteria, validY.Length, validY.Count(v => v > 0.5f)), BundleJson.Options),
             ["importance"] = JsonSerializer.SerializeToNode(suggested.Importance, BundleJson.Options),
@@ -137,13 +138,6 @@ internal static class Suggestion
     {
         var (x, y, rows) = test;
         return new EvaluationSample { Width = s.Width, X = x, Converted = [.. y.Select(v => v > 0.5f)], Cutoff = [.. rows.Select(i => s.Cutoff[i])] };
-    }
-
-    internal static double[] Scores(RuleEvaluator evaluator, float[] x, int rows, int width)
-    {
-        var scores = new double[rows];
-        for (var i = 0; i < rows; i++) scores[i] = evaluator.Evaluate(x.AsSpan(i * width, width), explain: false).Score;
-        return scores;
     }
 
     private static JsonObject PointsMetrics(double[] scores, float[] y, double? modelAuc)

@@ -6,11 +6,13 @@ using LeadML.Features.Bundles;
 using LeadML.Features.Engine;
 using LeadML.Features.History;
 using LeadML.Features.Monitoring;
+using LeadML.Features.Evaluation;
 using LeadML.Trainer.Evaluation;
 using LeadML.Trainer.Modeling;
 using LeadML.Trainer.Points;
-using LeadML.Trainer.Reporting;
-using LeadML.Trainer.Snapshots;
+using LeadML.Features.Reporting;
+using LeadML.Features.Snapshots;
+using LeadML.Features.Store;
 
 namespace LeadML.Trainer.Training;
 
@@ -19,6 +21,8 @@ internal sealed record TrainOptions
 {
     public required string History { get; init; }
     public string? Schema { get; init; }
+    /// <summary>With a store history: the scoring model whose leads to train on.</summary>
+    public string? Model { get; init; }
     public required string Out { get; init; }
     public SearchOptions Search { get; init; } = new();
     public PointsOptions Points { get; init; } = new();
@@ -43,7 +47,7 @@ internal static class TrainingRun
         clock ??= TimeProvider.System;
         var warnings = new List<string>();
         progress?.Invoke("Reading history");
-        var history = HistoryReader.Read(options.History, options.Schema);
+        var history = StoreHistory.ReadAny(options.History, options.Schema, options.Model);
         var snapshots = SnapshotBuilder.Build(history, new Progress<string>(s => progress?.Invoke(s)));
         CheckVolume(history, snapshots, warnings);
 
@@ -97,7 +101,7 @@ internal static class TrainingRun
             ModelVersion = $"{Path.GetFileName(Path.GetFullPath(options.Out))}-{clock.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}",
             CreatedAt = clock.GetUtcNow().UtcDateTime,
             ModelKind = model.Kind,
-            DataFingerprint = Fingerprint(history),
+            DataFingerprint = history.Fingerprint ?? Fingerprint(history),
             Window = Window(snapshots),
             FeatureCount = width,
             Engine = model.Kind == ModelKind.Trees ? $"xgboost {Booster.Version.Major}.{Booster.Version.Minor}.{Booster.Version.Build}" : "leadml logistic regression",

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LeadML.Features.Randomness;
+using LeadML.Features.Evaluation;
 using LeadML.Trainer.Evaluation;
 
 namespace LeadML.Trainer.Tests.Evaluation;

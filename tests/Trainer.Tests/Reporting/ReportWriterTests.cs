@@ -4,7 +4,7 @@ using LeadML.Features.Bundles;
 using LeadML.Features.Featurization;
 using LeadML.Features.Rules;
 using LeadML.Tests.Shared;
-using LeadML.Trainer.Reporting;
+using LeadML.Features.Reporting;
 
 namespace LeadML.Trainer.Tests.Reporting;
 

@@ -1,7 +1,7 @@
-namespace LeadML.Trainer.Snapshots;
+namespace LeadML.Features.Snapshots;
 
 /// <summary>Which of the three consecutive, disjoint periods a training row belongs to.</summary>
-internal enum Period : byte
+public enum Period : byte
 {
     Train,
     Validation,

@@ -1,12 +1,12 @@
 using LeadML.Features.Featurization;
 
-namespace LeadML.Trainer.Snapshots;
+namespace LeadML.Features.Snapshots;
 
 /// <summary>
 /// Training rows: one per (lead, cut-off) for event histories, one per lead for single tables. Row-major feature
 /// matrix, 0/1 labels, and for each row its lead, cut-off time and period.
 /// </summary>
-internal sealed class SnapshotSet
+public sealed class SnapshotSet
 {
     public required FeatureSpec Spec { get; init; }
     public required int Width { get; init; }

@@ -1,7 +1,7 @@
 using LeadML.Features.Featurization;
 using LeadML.Features.History;
 
-namespace LeadML.Trainer.Snapshots;
+namespace LeadML.Features.Snapshots;
 
 /// <summary>
 /// Builds point-in-time training rows from a history (design §3). Event histories: at each cut-off (month starts, or
@@ -9,7 +9,7 @@ namespace LeadML.Trainer.Snapshots;
 /// converts within the horizon; its features see only events strictly before the cut-off. Events are streamed
 /// twice: once to choose the features, once to accumulate them. Single tables: one row per lead in time order.
 /// </summary>
-internal static class SnapshotBuilder
+public static class SnapshotBuilder
 {
     public static SnapshotSet Build(LeadHistory history, IProgress<string>? progress = null, FeatureSpecOptions? options = null, FeatureSpec? spec = null)
     {

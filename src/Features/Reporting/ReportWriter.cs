@@ -7,7 +7,7 @@ using LeadML.Features.Assets;
 using LeadML.Features.Bundles;
 using LeadML.Features.Rules;
 
-namespace LeadML.Trainer.Reporting;
+namespace LeadML.Features.Reporting;
 
 /// <summary>
 /// Renders <c>report.html</c>: one self-contained page a marketer can open offline (Chart.js inlined) with the data
@@ -15,10 +15,12 @@ namespace LeadML.Trainer.Reporting;
 /// profile, calibration and lift charts, drift and warnings. Everything comes from the bundle's files, so
 /// <c>leadml report</c> can re-render it.
 /// </summary>
-internal static class ReportWriter
+public static class ReportWriter
 {
+    /// <summary>The report's file name in a bundle.</summary>
     public const string FileName = "report.html";
 
+    /// <summary>The report's HTML for a bundle's manifest, metrics and suggested rule set (null: none).</summary>
     public static string Render(BundleManifest manifest, JsonObject metrics, RuleSet? rules)
     {
         var h = new StringBuilder();
@@ -231,11 +233,13 @@ internal static class ReportWriter
         h.Append("<div class=\"card\"><div class=\"label\">").Append(E(label)).Append("</div><div class=\"value\" id=\"").Append(id).Append("\">")
             .Append(E(value)).Append("</div><div class=\"note\">").Append(E(note)).Append("</div></div>");
 
-    internal static string F(JsonNode? node, string format) =>
+    /// <summary>A JSON number formatted invariantly with <paramref name="format"/>; "–" when it is not a number.</summary>
+    public static string F(JsonNode? node, string format) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.Number
             && double.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? F(d, format) : "–";
 
-    internal static string F(double? value, string format) =>
+    /// <summary>A number formatted invariantly with <paramref name="format"/>; "–" when missing or not finite.</summary>
+    public static string F(double? value, string format) =>
         value is { } v && double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "–";
 
     private static string D(DateTime d) => d == default ? "–" : d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
