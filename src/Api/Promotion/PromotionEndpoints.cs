@@ -70,9 +70,9 @@ public static class PromotionEndpoints
         var inForce = registry.Get(name);
         var path = BundlePath(request.Bundle, environment);
         var candidate = LoadBundle(path, "$.bundle");
-        var comparison = candidate.Metrics["comparison"] as JsonObject;
-        var against = comparison?["current"]?["modelVersion"]?.GetValue<string>();
-        var notWorse = comparison?["newNotWorse"]?.GetValue<bool>() ?? false;
+        var comparison = candidate.Metrics.Comparison;
+        var against = comparison?.Current.ModelVersion;
+        var notWorse = comparison?.NewNotWorse ?? false;
         if (!request.Force)
         {
             var problem = comparison is null ? $"bundle {candidate.Manifest.ModelVersion} was never compared with the bundle in force ({inForce.ModelVersion})"
@@ -86,7 +86,7 @@ public static class PromotionEndpoints
                     extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["$.force"] = [problem] } });
             }
         }
-        var r = await PutInForceAsync(inForce.Name, path, "promote", request.Force, comparison, registry, store, clock, ct);
+        var r = await PutInForceAsync(inForce.Name, path, "promote", request.Force, comparison is null ? null : BundleComparison.ToJson(comparison), registry, store, clock, ct);
         return r is PromotionResponse p ? TypedResults.Ok(p) : (ProblemHttpResult)r;
     }
 

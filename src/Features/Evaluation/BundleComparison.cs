@@ -129,17 +129,18 @@ public static class BundleComparison
         return moves;
     }
 
-    /// <summary>The comparison as JSON for metrics.json and the report.</summary>
-    public static JsonObject ToJson(ComparisonResult r) =>
-        System.Text.Json.JsonSerializer.SerializeToNode(r, BundleJson.Options)!.AsObject();
+    /// <summary>The comparison as JSON, as <c>metrics.json</c> holds it.</summary>
+    public static JsonObject ToJson(ComparisonResult r) => System.Text.Json.JsonSerializer.SerializeToNode(r, BundleMetricsJson.Default.ComparisonResult)!.AsObject();
 
-    /// <summary>Stores the comparison in the new bundle's metrics and re-renders its report (each file replaced whole).</summary>
-    public static void Record(ModelBundle bundle, ComparisonResult result)
+    /// <summary>Stores the comparison in the new bundle's metrics and re-renders its report (each file replaced whole);
+    /// returns the metrics as stored.</summary>
+    public static BundleMetrics Record(ModelBundle bundle, ComparisonResult result)
     {
-        bundle.Metrics["comparison"] = ToJson(result);
-        Replace(Path.Combine(bundle.Directory!, ModelBundle.MetricsFile), bundle.Metrics.ToJsonString(BundleJson.Options));
+        var metrics = bundle.Metrics with { Comparison = result };
+        Replace(Path.Combine(bundle.Directory!, ModelBundle.MetricsFile), metrics.ToJson());
         var rules = bundle.ReadOptional<RuleSet>(ModelBundle.SuggestedRuleSetFile);
-        Replace(Path.Combine(bundle.Directory!, ReportWriter.FileName), ReportWriter.Render(bundle.Manifest, bundle.Metrics, rules));
+        Replace(Path.Combine(bundle.Directory!, ReportWriter.FileName), ReportWriter.Render(bundle.Manifest, metrics, rules));
+        return metrics;
     }
 
     private static void Replace(string path, string text)

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using LeadML.Features.Bundles;
 using LeadML.Features.Featurization;
 using LeadML.Features.Rules;
@@ -11,7 +9,8 @@ using LeadML.Features.Snapshots;
 namespace LeadML.Trainer.Points;
 
 /// <summary>The suggested rule set and the figures that judge it, for <c>metrics.json</c> and the report.</summary>
-internal sealed record SuggestionResult(RuleSet Rules, JsonObject Metrics);
+internal sealed record SuggestionResult(RuleSet Rules, PointsOnlyMetrics PointsOnly, ThresholdChoice Thresholds, GradesByPeriod Grades,
+    IReadOnlyList<ProfileTrait> Profile, IReadOnlyList<FamilyImportance> Importance);
 
 /// <summary>
 /// The training run's last step (design §5): criteria and points from the final model's contributions on the
@@ -44,30 +43,13 @@ internal static class Suggestion
         var evaluator = new RuleEvaluator(rules, s.Spec);
         var testScores = evaluator.Scores(testX, testY.Length, width);
         var testCutoffs = testRows.Select(i => s.Cutoff[i]).ToArray();
-        var metrics = new JsonObject
-        {
-            ["pointsOnly"] = new JsonObject
-            {
-                ["test"] = PointsMetrics(testScores, testY, modelTestAuc),
-                ["validation"] = PointsMetrics(validScores, validY, null),
-                ["criteria"] = rules.Criteria.Count,
-            },
-            ["thresholds"] = new JsonObject
-            {
-                ["salesReady"] = rules.Thresholds.SalesReady,
-                ["hysteresis"] = rules.Thresholds.Hysteresis,
-                ["why"] = t.Why,
-            },
-            ["grades"] = new JsonObject
-            {
-                ["test"] = JsonSerializer.SerializeToNode(GradeStats.Of(testScores, testY, testCutoffs, rules.Grades), BundleJson.Options),
-                ["validation"] = JsonSerializer.SerializeToNode(
-                    GradeStats.Of(validScores, validY, [.. validRows.Select(i => s.Cutoff[i])], rules.Grades), BundleJson.Options),
-            },
-            ["profile"] = JsonSerializer.SerializeToNode(IdealProfile.Build(rules.Criteria, validY.Length, validY.Count(v => v > 0.5f)), BundleJson.Options),
-            ["importance"] = JsonSerializer.SerializeToNode(suggested.Importance, BundleJson.Options),
-        };
-        return new SuggestionResult(rules, metrics);
+        return new SuggestionResult(rules,
+            new PointsOnlyMetrics(PointsMetrics(testScores, testY, modelTestAuc), PointsMetrics(validScores, validY, null), rules.Criteria.Count),
+            new ThresholdChoice(rules.Thresholds.SalesReady, rules.Thresholds.Hysteresis, t.Why),
+            new GradesByPeriod(GradeStats.Of(testScores, testY, testCutoffs, rules.Grades),
+                GradeStats.Of(validScores, validY, [.. validRows.Select(i => s.Cutoff[i])], rules.Grades)),
+            IdealProfile.Build(rules.Criteria, validY.Length, validY.Count(v => v > 0.5f)),
+            suggested.Importance);
     }
 
     /// <summary>
@@ -140,13 +122,10 @@ internal static class Suggestion
         return new EvaluationSample { Width = s.Width, X = x, Converted = [.. y.Select(v => v > 0.5f)], Cutoff = [.. rows.Select(i => s.Cutoff[i])] };
     }
 
-    private static JsonObject PointsMetrics(double[] scores, float[] y, double? modelAuc)
+    private static PointsFigures PointsMetrics(double[] scores, float[] y, double? modelAuc)
     {
-        var node = new JsonObject { ["rows"] = y.Length };
         var auc = Metrics.RocAuc(scores, y);
-        if (!double.IsFinite(auc)) return node;
-        node["rocAuc"] = Math.Round(auc, 6);
-        if (modelAuc is { } m && m > 0) node["ratio"] = Math.Round(auc / m, 6);
-        return node;
+        if (!double.IsFinite(auc)) return new PointsFigures(y.Length);
+        return new PointsFigures(y.Length, Math.Round(auc, 6), modelAuc is { } m && m > 0 ? Math.Round(auc / m, 6) : null);
     }
 }
