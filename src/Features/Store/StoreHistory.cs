@@ -147,7 +147,7 @@ public static class StoreHistory
                     r.IsDBNull(3) ? null : Convert.ToInt64(r.GetValue(3), CultureInfo.InvariantCulture)));
             }
         }
-        if (leads.Count == 0) throw new InvalidDataException($"{Describe(store)}: model '{model}' has no leads to export");
+        if (leads.Count == 0) throw new InvalidDataException($"{Describe(store)}: model '{model}' has no leads");
 
         // Role names win over attributes of the same name, which are left out (a lead's own id or dates sent as attributes).
         var roles = new HashSet<string>(RoleColumns, StringComparer.OrdinalIgnoreCase);
@@ -194,14 +194,12 @@ public static class StoreHistory
     /// counted.</summary>
     private sealed class StoreEvents(string store, string model, LeadTable leads) : IEventSource
     {
-        private const int MaxPooled = 100_000;
-
         public IEnumerable<LeadEvent> ReadEvents(ReadReport report)
         {
             using var connection = Open(store);
             using var cmd = EventsCommand(connection, model);
             using var r = cmd.ExecuteReader();
-            var pool = new Dictionary<string, string>(StringComparer.Ordinal);
+            var pool = new TextPool();
             var row = 1L;
             while (r.Read())
             {
@@ -216,15 +214,8 @@ public static class StoreHistory
                 var type = r.GetString(3).Trim();
                 if (type.Length == 0) throw new HistoryFormatException($"{Describe(store)} events", row, E.Type, "the event type is empty");
                 var detail = r.IsDBNull(4) ? null : r.GetString(4).Trim();
-                yield return new LeadEvent(index, when, Intern(pool, type.ToLowerInvariant()), AttributeText.IsMissing(detail ?? "") ? null : Intern(pool, detail!));
+                yield return new LeadEvent(index, when, pool.Intern(type.ToLowerInvariant()), AttributeText.IsMissing(detail ?? "") ? null : pool.Intern(detail!));
             }
-        }
-
-        private static string Intern(Dictionary<string, string> pool, string value)
-        {
-            if (pool.TryGetValue(value, out var shared)) return shared;
-            if (pool.Count < MaxPooled) pool[value] = value;
-            return value;
         }
     }
 
