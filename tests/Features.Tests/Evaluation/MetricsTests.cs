@@ -1,9 +1,8 @@
 using System.Text.Json;
 using LeadML.Features.Randomness;
 using LeadML.Features.Evaluation;
-using LeadML.Trainer.Evaluation;
 
-namespace LeadML.Trainer.Tests.Evaluation;
+namespace LeadML.Features.Tests.Evaluation;
 
 public sealed class MetricsTests
 {
