@@ -11,6 +11,11 @@ namespace LeadML.Features.Snapshots;
 /// </summary>
 public static class SnapshotBuilder
 {
+    /// <summary>The snapshots of <paramref name="history"/>.</summary>
+    /// <param name="history">The history read.</param>
+    /// <param name="progress">Reports each pass over the events.</param>
+    /// <param name="options">How features are chosen (ignored with <paramref name="spec"/>).</param>
+    /// <param name="spec">An existing bundle's features, reused as they are so that its model sees what it was trained on.</param>
     public static SnapshotSet Build(LeadHistory history, IProgress<string>? progress = null, FeatureSpecOptions? options = null, FeatureSpec? spec = null)
     {
         return history.Kind == HistoryKind.SingleTable
