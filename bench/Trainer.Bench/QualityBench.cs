@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using LeadML.Features.Evaluation;
 using LeadML.Trainer.Evaluation;
 using LeadML.Trainer.Sample;
 using LeadML.Trainer.Training;
@@ -89,7 +90,7 @@ internal static class QualityBench
     {
         var watch = Stopwatch.StartNew();
         var summary = TrainingRun.Run(new TrainOptions { History = history, Out = output }, s => log($"  {watch.Elapsed:mm\\:ss} {s}"));
-        return (summary.Metrics, watch.Elapsed.TotalSeconds);
+        return (summary.Metrics.ToJsonObject(), watch.Elapsed.TotalSeconds);
     }
 
     /// <summary>The ROC-AUC of the true probabilities (the oracle's) and of the probabilities given the observable

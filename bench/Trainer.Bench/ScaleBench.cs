@@ -59,8 +59,8 @@ internal static class ScaleBench
             ["seconds"] = Math.Round(seconds, 2),
             ["peakWorkingSet"] = self.PeakWorkingSet64,
             ["rows"] = rows,
-            ["testRocAuc"] = summary.Metrics["test"]?["rocAuc"]?.GetValue<double>(),
-            ["model"] = summary.Metrics["chosen"]?["description"]?.GetValue<string>(),
+            ["testRocAuc"] = summary.Metrics.Test?.RocAuc,
+            ["model"] = summary.Metrics.Chosen?.Description,
         };
     }
 

@@ -84,7 +84,7 @@ public static class ScoringEndpoints
         ruleSetSource = m.RuleSource == RuleSetSource.Approved ? "approved" : "suggested",
         salesReady = m.Rules.Thresholds.SalesReady,
         grades = m.Rules.Grades,
-        testRocAuc = m.Bundle.Metrics["test"]?["rocAuc"]?.GetValue<double>(),
+        testRocAuc = m.Bundle.Metrics.Test?.RocAuc,
     });
 
     private static IResult Reload(string name, ModelRegistry registry)

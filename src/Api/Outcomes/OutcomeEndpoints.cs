@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using LeadML.Api.Hosting;
 using LeadML.Api.Scoring;
 using LeadML.Api.Store;
@@ -43,14 +42,8 @@ public static class OutcomeEndpoints
         var horizon = m.Bundle.Manifest.Window.HorizonDays > 0 ? m.Bundle.Manifest.Window.HorizonDays : 90;
         var at = cutoff?.UtcDateTime ?? now.AddDays(-horizon);
         if (at > now) return Problems.Invalid("$.cutoff", $"is {cutoff:O}, in the future");
-        var promised = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (m.Bundle.Metrics["grades"]?["test"] is JsonArray stats)
-        {
-            foreach (var s in stats)
-            {
-                if (s?["grade"]?.GetValue<string>() is { } g && s["conversionRate"] is JsonValue rate) promised[g] = rate.GetValue<double>();
-            }
-        }
+        var promised = (m.Bundle.Metrics.Grades?.Test ?? []).DistinctBy(s => s.Grade, StringComparer.Ordinal)
+            .ToDictionary(s => s.Grade, s => s.ConversionRate, StringComparer.Ordinal);
         var leads = await store.GradesAtAsync(m.Name, m.ModelVersion, at, ct);
         var end = at.AddDays(horizon);
         var grades = m.Rules.Grades.Select(g => g.Grade).Concat(leads.Select(l => l.Grade)).Distinct(StringComparer.Ordinal);

@@ -4,10 +4,8 @@ using LeadML.Api.Hosting;
 using LeadML.Api.Scoring;
 using LeadML.Api.Store;
 using LeadML.Features.Bundles;
-using LeadML.Features.History;
-using LeadML.Trainer.Commands;
-using LeadML.Trainer.Compare;
-using LeadML.Trainer.Store;
+using LeadML.Features.Evaluation;
+using LeadML.Features.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -46,15 +44,15 @@ public static class PromotionEndpoints
             // The comparison reads the whole history and scores it twice: off the request threads' pool budget.
             result = await Task.Run(() =>
             {
-                using var history = StoreFolder.For(StoreSpec(storeOptions.Value, environment), inForce.Name, null)!;
-                return BundleComparison.Run(champion, challenger, HistoryReader.Read(history.Path));
+                var history = StoreHistory.Read(StoreSpec(storeOptions.Value, environment), inForce.Name);
+                return BundleComparison.Run(champion, challenger, history);
             }, ct);
         }
         catch (InvalidDataException e)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Cannot compare", detail: e.Message);
         }
-        CompareCommand.Record(challenger, result);
+        BundleComparison.Record(challenger, result);
         var json = BundleComparison.ToJson(result);
         if (!options.Value.Auto || !result.NewNotWorse)
         {
@@ -72,9 +70,9 @@ public static class PromotionEndpoints
         var inForce = registry.Get(name);
         var path = BundlePath(request.Bundle, environment);
         var candidate = LoadBundle(path, "$.bundle");
-        var comparison = candidate.Metrics["comparison"] as JsonObject;
-        var against = comparison?["current"]?["modelVersion"]?.GetValue<string>();
-        var notWorse = comparison?["newNotWorse"]?.GetValue<bool>() ?? false;
+        var comparison = candidate.Metrics.Comparison;
+        var against = comparison?.Current.ModelVersion;
+        var notWorse = comparison?.NewNotWorse ?? false;
         if (!request.Force)
         {
             var problem = comparison is null ? $"bundle {candidate.Manifest.ModelVersion} was never compared with the bundle in force ({inForce.ModelVersion})"
@@ -88,7 +86,7 @@ public static class PromotionEndpoints
                     extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["$.force"] = [problem] } });
             }
         }
-        var r = await PutInForceAsync(inForce.Name, path, "promote", request.Force, comparison, registry, store, clock, ct);
+        var r = await PutInForceAsync(inForce.Name, path, "promote", request.Force, comparison is null ? null : BundleComparison.ToJson(comparison), registry, store, clock, ct);
         return r is PromotionResponse p ? TypedResults.Ok(p) : (ProblemHttpResult)r;
     }
 
@@ -156,7 +154,7 @@ public static class PromotionEndpoints
         return Directory.Exists(full) ? full : throw new RequestValidationException("$.bundle", $"'{bundle}' is not a folder");
     }
 
-    /// <summary>The store as the trainer's export names it, from the Api's own store settings.</summary>
+    /// <summary>The store as its history reader names it, from the Api's own store settings.</summary>
     internal static string StoreSpec(StoreOptions o, IHostEnvironment environment) => o.Provider.ToLowerInvariant() switch
     {
         "postgres" => $"postgres:{o.ConnectionString}",

@@ -1,8 +1,7 @@
 using System.Runtime.CompilerServices;
 using LeadML.Features.Bundles;
+using LeadML.Features.Evaluation;
 using LeadML.Features.Rules;
-using LeadML.Trainer.Evaluation;
-using LeadML.Trainer.Points;
 
 namespace LeadML.Api.RuleSets;
 
@@ -54,9 +53,9 @@ public static class WhatIf
     private static WhatIfFigures Evaluate(RuleSet rules, string label, ModelBundle bundle, EvaluationSample sample, int months)
     {
         var evaluator = new RuleEvaluator(rules, bundle.Spec);
-        var scores = Suggestion.Scores(evaluator, sample.X, sample.Rows, sample.Width);
+        var scores = evaluator.Scores(sample.X, sample.Rows, sample.Width);
         var y = Labels(sample.Converted);
-        var grades = ThresholdSuggester.Stats(scores, y, sample.Cutoff, rules.Grades)
+        var grades = GradeStats.Of(scores, y, sample.Cutoff, rules.Grades)
             .Select((g, k) => new GradeFigures(g.Grade, g.MinScore, rules.Grades[k].Label, g.Leads, g.Share, g.Conversions, g.ConversionRate, g.LeadsPerMonth))
             .ToList();
         int ready = 0, readyConverted = 0;

@@ -1,10 +1,8 @@
 using LeadML.Api.Monitoring;
 using LeadML.Features.Bundles;
 using LeadML.Features.Monitoring;
-using LeadML.Features.Engine;
 using LeadML.Features.Featurization;
 using LeadML.Features.Rules;
-using LeadML.Features.Trees;
 
 namespace LeadML.Api.Scoring;
 
@@ -25,17 +23,15 @@ public enum RuleSetSource
 /// </summary>
 public sealed class ScoringModel
 {
-    private readonly TreeEnsemble? _trees;
-    private readonly LinearModel? _linear;
+    private readonly BundlePredictor _predictor;
 
-    private ScoringModel(string name, ModelBundle bundle, TreeEnsemble? trees, LinearModel? linear, RuleSet suggested, RuleSet rules, RuleSetSource source, LiveDrift? drift)
+    private ScoringModel(string name, ModelBundle bundle, BundlePredictor predictor, RuleSet suggested, RuleSet rules, RuleSetSource source, LiveDrift? drift)
     {
         Suggested = suggested;
         Drift = drift;
         Name = name;
         Bundle = bundle;
-        _trees = trees;
-        _linear = linear;
+        _predictor = predictor;
         Featurizer = new Featurizer(bundle.Spec);
         Aligner = new AttributeAligner(bundle.Spec);
         Rules = rules;
@@ -72,40 +68,27 @@ public sealed class ScoringModel
     public static ScoringModel Load(string name, string directory, RuleSet? approved = null)
     {
         var bundle = ModelBundle.Load(directory);
-        TreeEnsemble? trees = null;
-        if (bundle.Trees is not null)
-        {
-            using var booster = Booster.Load(bundle.Trees);
-            trees = TreeEnsemble.FromXGBoostJson(booster.SaveJson());
-            if (trees.FeatureCount != bundle.Spec.Features.Count)
-            {
-                throw new BundleException(directory, $"model.ubj has {trees.FeatureCount} features but features.json has {bundle.Spec.Features.Count}");
-            }
-        }
+        var predictor = BundlePredictor.For(bundle);
         var suggested = bundle.ReadOptional<RuleSet>(ModelBundle.SuggestedRuleSetFile)
             ?? throw new BundleException(directory, $"is missing {ModelBundle.SuggestedRuleSetFile}; retrain it with this LeadML");
         var reference = bundle.ReadOptional<DriftReference>(DriftReference.FileName);
         var drift = reference is null ? null : new LiveDrift(reference);
         return approved is null
-            ? new ScoringModel(name, bundle, trees, bundle.Linear, suggested, suggested, RuleSetSource.Suggested, drift)
-            : new ScoringModel(name, bundle, trees, bundle.Linear, suggested, approved, RuleSetSource.Approved, drift);
+            ? new ScoringModel(name, bundle, predictor, suggested, suggested, RuleSetSource.Suggested, drift)
+            : new ScoringModel(name, bundle, predictor, suggested, approved, RuleSetSource.Approved, drift);
     }
 
     /// <summary>The same model with another rule set in force.</summary>
-    public ScoringModel WithRules(RuleSet rules, RuleSetSource source) => new(Name, Bundle, _trees, _linear, Suggested, rules, source, Drift);
+    public ScoringModel WithRules(RuleSet rules, RuleSetSource source) => new(Name, Bundle, _predictor, Suggested, rules, source, Drift);
 
     /// <summary>The bundle's suggested rule set, as loaded with it.</summary>
     public RuleSet Suggested { get; }
 
     /// <summary>Log-odds of converting within the horizon.</summary>
-    public double Margin(ReadOnlySpan<float> x) => _trees is not null ? _trees.Margin(x) : _linear!.Margin(x);
+    public double Margin(ReadOnlySpan<float> x) => _predictor.Margin(x);
 
     /// <summary>Per-feature contributions to <see cref="Margin"/> plus the bias in the last slot; they sum to it.</summary>
-    public void Contributions(ReadOnlySpan<float> x, Span<double> phi)
-    {
-        if (_trees is not null) _trees.Contributions(x, phi);
-        else _linear!.Contributions(x, phi);
-    }
+    public void Contributions(ReadOnlySpan<float> x, Span<double> phi) => _predictor.Contributions(x, phi);
 
     /// <summary>The calibrated probability for a margin.</summary>
     public double Probability(double margin) => Bundle.Calibration.Apply(margin);

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using E = LeadML.Features.Store.StoreSchema.Events;
+using L = LeadML.Features.Store.StoreSchema.Leads;
 
 namespace LeadML.Api.Store;
 
@@ -134,12 +136,26 @@ public sealed partial class LeadStore : IDisposable
         return await GetLeadAsync(c, null, model, id, ct);
     }
 
+    // The statements that write what the store's history reader reads, in the schema's shared names.
+    private static readonly string EnsureLeadSql =
+        $"INSERT INTO {L.Table} ({L.Model}, {L.Id}, {L.Attributes}, {L.CreatedAt}, updated_at) VALUES (@m, @id, '{{}}', @c, @u) ON CONFLICT ({L.Model}, {L.Id}) DO NOTHING";
+
+    private static readonly string UpsertLeadSql = $"""
+        INSERT INTO {L.Table} ({L.Model}, {L.Id}, {L.Attributes}, {L.CreatedAt}, {L.ConvertedAt}, updated_at) VALUES (@m, @id, @a, @c, @conv, @u)
+        ON CONFLICT ({L.Model}, {L.Id}) DO UPDATE SET {L.Attributes} = @a, {L.CreatedAt} = @c, {L.ConvertedAt} = COALESCE(@conv, {L.Table}.{L.ConvertedAt}), updated_at = @u
+        """;
+
+    private static readonly string InsertEventSql = $"""
+        INSERT INTO {E.Table} ({E.Model}, {E.LeadId}, {E.EventId}, {E.Timestamp}, {E.Type}, {E.Detail}, received_at) VALUES (@m, @l, @e, @ts, @t, @d, @r)
+        ON CONFLICT ({E.Model}, {E.LeadId}, {E.EventId}) DO NOTHING
+        """;
+
     /// <summary>Creates the lead when missing (no attributes, created at <paramref name="createdAt"/>) and returns
     /// it locked.</summary>
     public async Task<StoredLead> EnsureLeadAsync(DbConnection c, DbTransaction tx, string model, string id, DateTime createdAt, DateTime now, CancellationToken ct)
     {
         if (await GetLeadAsync(c, tx, model, id, ct) is { } existing) return existing;
-        await Sql.ExecAsync(c, tx, "INSERT INTO leads (model, id, attributes, created_at, updated_at) VALUES (@m, @id, '{}', @c, @u) ON CONFLICT (model, id) DO NOTHING", ct,
+        await Sql.ExecAsync(c, tx, EnsureLeadSql, ct,
             ("m", model), ("id", id), ("c", Sql.Ms(createdAt)), ("u", Sql.Ms(now)));
         return (await GetLeadAsync(c, tx, model, id, ct))!;
     }
@@ -150,10 +166,7 @@ public sealed partial class LeadStore : IDisposable
     public async Task<StoredLead> UpsertLeadAsync(DbConnection c, DbTransaction tx, string model, string id, IReadOnlyDictionary<string, string?> attributes,
         DateTime createdAt, DateTime? convertedAt, DateTime now, CancellationToken ct)
     {
-        await Sql.ExecAsync(c, tx, """
-            INSERT INTO leads (model, id, attributes, created_at, converted_at, updated_at) VALUES (@m, @id, @a, @c, @conv, @u)
-            ON CONFLICT (model, id) DO UPDATE SET attributes = @a, created_at = @c, converted_at = COALESCE(@conv, leads.converted_at), updated_at = @u
-            """, ct, ("m", model), ("id", id), ("a", JsonSerializer.Serialize(attributes)), ("c", Sql.Ms(createdAt)),
+        await Sql.ExecAsync(c, tx, UpsertLeadSql, ct, ("m", model), ("id", id), ("a", JsonSerializer.Serialize(attributes)), ("c", Sql.Ms(createdAt)),
             ("conv", convertedAt is { } cv ? Sql.Ms(cv) : null), ("u", Sql.Ms(now)));
         return (await GetLeadAsync(c, tx, model, id, ct))!;
     }
@@ -161,10 +174,7 @@ public sealed partial class LeadStore : IDisposable
     /// <summary>Stores an event unless the lead already has one with this id; true when it was new.</summary>
     public async Task<bool> InsertEventAsync(DbConnection c, DbTransaction tx, string model, string leadId, StoredEvent e, DateTime now, CancellationToken ct)
     {
-        var n = await Sql.ExecAsync(c, tx, """
-            INSERT INTO events (model, lead_id, event_id, ts, type, detail, received_at) VALUES (@m, @l, @e, @ts, @t, @d, @r)
-            ON CONFLICT (model, lead_id, event_id) DO NOTHING
-            """, ct, ("m", model), ("l", leadId), ("e", e.EventId), ("ts", Sql.Ms(e.Timestamp)), ("t", e.Type), ("d", e.Detail), ("r", Sql.Ms(now)));
+        var n = await Sql.ExecAsync(c, tx, InsertEventSql, ct, ("m", model), ("l", leadId), ("e", e.EventId), ("ts", Sql.Ms(e.Timestamp)), ("t", e.Type), ("d", e.Detail), ("r", Sql.Ms(now)));
         if (n > 0) _events?.Added(model, leadId, e);
         return n > 0;
     }

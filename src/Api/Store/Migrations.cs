@@ -1,142 +1,16 @@
 using System.Data.Common;
+using LeadML.Features.Store;
 
 namespace LeadML.Api.Store;
 
 /// <summary>
-/// The schema, as numbered migrations applied in order on start and recorded in <c>schema_migrations</c>. A
-/// migration is written once as a template and rendered per dialect (<see cref="StoreDialect.Render"/>), or given
-/// per dialect when the SQL truly differs. Never edit an applied migration: add the next one.
+/// Applies the store's schema (<see cref="StoreMigrations"/>, shared with the store's history reader) on start: each
+/// migration not yet recorded in <c>schema_migrations</c>, rendered for the dialect (<see cref="StoreDialect.Render"/>).
 /// </summary>
 internal static class Migrations
 {
-    internal sealed record Migration(int Version, string Name, string Sql, string? PostgresSql = null);
-
-    internal static readonly Migration[] All =
-    [
-        new(1, "leads, events, score history, alerts outbox, deliveries, rule sets", """
-            CREATE TABLE leads (
-                model TEXT NOT NULL,
-                id TEXT NOT NULL,
-                attributes TEXT NOT NULL,
-                created_at BIGINT NOT NULL,
-                converted_at BIGINT NULL,
-                score {real} NULL,
-                grade TEXT NULL,
-                sales_ready INTEGER NOT NULL DEFAULT 0,
-                alert_seq INTEGER NOT NULL DEFAULT 0,
-                model_version TEXT NULL,
-                rule_set_version TEXT NULL,
-                event_count INTEGER NOT NULL DEFAULT 0,
-                last_event_at BIGINT NULL,
-                scored_at BIGINT NULL,
-                updated_at BIGINT NOT NULL,
-                next_rescore_at BIGINT NULL,
-                rescore_count INTEGER NOT NULL DEFAULT 0,
-                PRIMARY KEY (model, id));
-            CREATE INDEX leads_due ON leads (next_rescore_at);
-            CREATE TABLE events (
-                seq {identity},
-                model TEXT NOT NULL,
-                lead_id TEXT NOT NULL,
-                event_id TEXT NOT NULL,
-                ts BIGINT NOT NULL,
-                type TEXT NOT NULL,
-                detail TEXT NULL,
-                received_at BIGINT NOT NULL,
-                UNIQUE (model, lead_id, event_id));
-            CREATE TABLE score_history (
-                seq {identity},
-                model TEXT NOT NULL,
-                lead_id TEXT NOT NULL,
-                at BIGINT NOT NULL,
-                score {real} NOT NULL,
-                previous_score {real} NULL,
-                grade TEXT NOT NULL,
-                sales_ready INTEGER NOT NULL,
-                model_version TEXT NOT NULL,
-                rule_set_version TEXT NOT NULL,
-                reason TEXT NOT NULL);
-            CREATE INDEX score_history_lead ON score_history (model, lead_id, seq);
-            CREATE TABLE alerts (
-                seq {identity},
-                alert_key TEXT NOT NULL UNIQUE,
-                model TEXT NOT NULL,
-                lead_id TEXT NOT NULL,
-                kind TEXT NOT NULL,
-                score {real} NOT NULL,
-                previous_score {real} NULL,
-                threshold {real} NOT NULL,
-                hysteresis {real} NOT NULL,
-                reason TEXT NOT NULL,
-                cause_key TEXT NULL,
-                model_version TEXT NOT NULL,
-                rule_set_version TEXT NOT NULL,
-                raised_at BIGINT NOT NULL,
-                payload TEXT NOT NULL,
-                delivered_at BIGINT NULL,
-                attempts INTEGER NOT NULL DEFAULT 0,
-                next_attempt_at BIGINT NOT NULL,
-                claimed_until BIGINT NULL,
-                claimed_by TEXT NULL,
-                last_error TEXT NULL);
-            CREATE INDEX alerts_pending ON alerts (delivered_at, next_attempt_at);
-            CREATE INDEX alerts_lead ON alerts (model, lead_id);
-            CREATE INDEX alerts_cause ON alerts (cause_key);
-            CREATE TABLE deliveries (
-                seq {identity},
-                alert_key TEXT NOT NULL,
-                model TEXT NOT NULL,
-                lead_id TEXT NOT NULL,
-                webhook TEXT NOT NULL,
-                attempt INTEGER NOT NULL,
-                at BIGINT NOT NULL,
-                status_code INTEGER NULL,
-                error TEXT NULL,
-                succeeded INTEGER NOT NULL,
-                duration_ms {real} NOT NULL,
-                instance TEXT NOT NULL);
-            CREATE INDEX deliveries_alert ON deliveries (alert_key);
-            CREATE TABLE rule_sets (
-                model TEXT NOT NULL,
-                version INTEGER NOT NULL,
-                status TEXT NOT NULL,
-                rules TEXT NOT NULL,
-                created_at BIGINT NOT NULL,
-                created_by TEXT NULL,
-                approved_at BIGINT NULL,
-                approved_by TEXT NULL,
-                comment TEXT NULL,
-                based_on INTEGER NULL,
-                PRIMARY KEY (model, version));
-            CREATE TABLE rule_set_audit (
-                id {identity},
-                model TEXT NOT NULL,
-                version INTEGER NOT NULL,
-                action TEXT NOT NULL,
-                actor TEXT NULL,
-                at BIGINT NOT NULL,
-                detail TEXT NULL);
-            CREATE INDEX rule_set_audit_model ON rule_set_audit (model, id);
-            """),
-        new(2, "conversion value and source", """
-            ALTER TABLE leads ADD COLUMN conversion_value {real} NULL;
-            ALTER TABLE leads ADD COLUMN conversion_source TEXT NULL
-            """),
-        new(3, "promotions of bundles", """
-            CREATE TABLE promotions (
-                seq {identity},
-                model TEXT NOT NULL,
-                action TEXT NOT NULL,
-                bundle TEXT NOT NULL,
-                model_version TEXT NOT NULL,
-                previous_bundle TEXT NOT NULL,
-                previous_model_version TEXT NOT NULL,
-                forced INTEGER NOT NULL,
-                at BIGINT NOT NULL,
-                comparison TEXT NULL);
-            CREATE INDEX promotions_model ON promotions (model, seq)
-            """),
-    ];
+    /// <summary>Every migration, in order (defined with the schema's names in <see cref="StoreMigrations"/>).</summary>
+    internal static IReadOnlyList<StoreMigration> All => StoreMigrations.All;
 
     /// <summary>Applies the migrations not yet recorded, each in its own transaction. On PostgreSQL an advisory lock,
     /// taken before anything is created (the migrations table too: two concurrent <c>CREATE TABLE IF NOT EXISTS</c>
@@ -145,14 +19,14 @@ internal static class Migrations
     {
         await using (var tx = await BeginAsync(connection, dialect, ct))
         {
-            await Sql.ExecAsync(connection, tx, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)", ct);
+            await Sql.ExecAsync(connection, tx, $"CREATE TABLE IF NOT EXISTS {StoreSchema.MigrationsTable} (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)", ct);
             await tx.CommitAsync(ct);
         }
         var applied = new List<int>();
         foreach (var m in All)
         {
             await using var tx = await BeginAsync(connection, dialect, ct);
-            var done = await Sql.ScalarAsync(connection, tx, "SELECT COUNT(*) FROM schema_migrations WHERE version = @v", ct, ("v", m.Version));
+            var done = await Sql.ScalarAsync(connection, tx, $"SELECT COUNT(*) FROM {StoreSchema.MigrationsTable} WHERE version = @v", ct, ("v", m.Version));
             if (Convert.ToInt64(done, System.Globalization.CultureInfo.InvariantCulture) > 0)
             {
                 await tx.CommitAsync(ct);
@@ -163,7 +37,7 @@ internal static class Migrations
             {
                 await Sql.ExecAsync(connection, tx, statement, ct);
             }
-            await Sql.ExecAsync(connection, tx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@v, @n, @t)", ct,
+            await Sql.ExecAsync(connection, tx, $"INSERT INTO {StoreSchema.MigrationsTable} (version, name, applied_at) VALUES (@v, @n, @t)", ct,
                 ("v", m.Version), ("n", m.Name), ("t", Sql.Ms(clock.GetUtcNow().UtcDateTime)));
             await tx.CommitAsync(ct);
             applied.Add(m.Version);

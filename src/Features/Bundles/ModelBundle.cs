@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using LeadML.Features.Engine;
 using LeadML.Features.Featurization;
 
@@ -31,7 +30,8 @@ public sealed class ModelBundle
     /// <summary>The logistic regression, for <see cref="ModelKind.Linear"/>.</summary>
     public LinearModel? Linear { get; init; }
     public required Calibration Calibration { get; init; }
-    public required JsonObject Metrics { get; init; }
+    /// <summary><c>metrics.json</c>: what the trainer measured (and the last comparison).</summary>
+    public required BundleMetrics Metrics { get; init; }
     /// <summary>The folder it was loaded from or saved to.</summary>
     public string? Directory { get; private set; }
 
@@ -49,7 +49,7 @@ public sealed class ModelBundle
             WriteJson(temp, ManifestFile, Manifest);
             WriteJson(temp, FeaturesFile, Spec);
             WriteJson(temp, CalibrationFile, Calibration);
-            File.WriteAllText(Path.Combine(temp, MetricsFile), Metrics.ToJsonString(BundleJson.Options));
+            File.WriteAllText(Path.Combine(temp, MetricsFile), Metrics.ToJson());
             if (Trees is not null) File.WriteAllBytes(Path.Combine(temp, TreesFile), Trees);
             if (Linear is not null) WriteJson(temp, LinearFile, Linear);
             foreach (var (name, bytes) in extraFiles ?? new Dictionary<string, byte[]>())
@@ -102,14 +102,14 @@ public sealed class ModelBundle
             linear = ReadJson<LinearModel>(full, LinearFile);
         }
         var metricsPath = Path.Combine(full, MetricsFile);
-        JsonObject metrics;
+        BundleMetrics metrics;
         try
         {
-            metrics = File.Exists(metricsPath) ? JsonNode.Parse(File.ReadAllText(metricsPath))!.AsObject() : [];
+            metrics = File.Exists(metricsPath) ? BundleMetrics.Parse(File.ReadAllText(metricsPath)) : new BundleMetrics();
         }
         catch (JsonException e)
         {
-            throw new BundleException(directory, $"{MetricsFile} is not valid JSON: {e.Message}");
+            throw new BundleException(directory, $"{MetricsFile} is not valid JSON metrics: {e.Message}");
         }
         return new ModelBundle
         {

@@ -7,7 +7,7 @@ namespace LeadML.Features.Featurization;
 /// features exist, in which order, and how each is computed. <see cref="FeatureSpecBuilder"/> stores its result in
 /// the spec; <see cref="Featurizer"/> derives it again on load and refuses a spec whose stored names differ.
 /// </summary>
-internal static class FeatureLayout
+public static class FeatureLayout
 {
     internal enum Op : byte
     {
@@ -135,7 +135,7 @@ internal static class FeatureLayout
     }
 
     /// <summary>"page views of /pricing", "email clicks", "form submits (newsletter)".</summary>
-    internal static string Describe(EventChannel ch)
+    public static string Describe(EventChannel ch)
     {
         var type = Humanize(ch.Type);
         if (ch.Detail is null) return type;

@@ -10,10 +10,6 @@ namespace LeadML.Features.History;
 /// </summary>
 public sealed class CsvEventSource : IEventSource
 {
-    // Details can be free text (page paths); past this many distinct values they are no longer interned, so the
-    // pool cannot grow with the file.
-    private const int MaxPooled = 100_000;
-
     private readonly EventsFileSchema _schema;
     private readonly LeadTable _leads;
     private readonly string _leadsFileName;
@@ -54,7 +50,7 @@ public sealed class CsvEventSource : IEventSource
     {
         using var csv = CsvFile.Open(Path, _schema.Delimiter, "events.delimiter");
         var (id, timestamp, type, detail) = ColumnsOf(csv, _schema);
-        var pool = new Dictionary<string, string>(StringComparer.Ordinal);
+        var pool = new TextPool();
         while (csv.Read())
         {
             var leadId = csv[id];
@@ -81,9 +77,9 @@ public sealed class CsvEventSource : IEventSource
             if (detail >= 0)
             {
                 var d = csv[detail];
-                if (!AttributeText.IsMissing(d)) text = Intern(pool, d);
+                if (!AttributeText.IsMissing(d)) text = pool.Intern(d);
             }
-            yield return new LeadEvent(index, when, Intern(pool, kind.ToLowerInvariant()), text);
+            yield return new LeadEvent(index, when, pool.Intern(kind.ToLowerInvariant()), text);
         }
     }
 
@@ -93,12 +89,5 @@ public sealed class CsvEventSource : IEventSource
             csv.IndexOf(column) is var i and >= 0 ? i : throw csv.MissingColumn(column, setting);
         return (Required(schema.LeadId, "events.leadId"), Required(schema.Timestamp, "events.timestamp"),
             Required(schema.Type, "events.type"), schema.Detail is null ? -1 : csv.IndexOf(schema.Detail));
-    }
-
-    private static string Intern(Dictionary<string, string> pool, string value)
-    {
-        if (pool.TryGetValue(value, out var shared)) return shared;
-        if (pool.Count < MaxPooled) pool[value] = value;
-        return value;
     }
 }

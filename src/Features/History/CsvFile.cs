@@ -7,7 +7,7 @@ namespace LeadML.Features.History;
 /// the delimiter is detected from the header unless given, and an empty file, a header that looks like the wrong
 /// delimiter, and a row whose field count differs from the header are errors naming file, line and column.
 /// </summary>
-internal sealed class CsvFile : IDisposable
+internal sealed class CsvFile : ILeadRows, IDisposable
 {
     private static readonly char[] Candidates = [',', ';', '\t', '|'];
     private readonly CsvReader _parser;

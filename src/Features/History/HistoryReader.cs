@@ -124,7 +124,11 @@ public static partial class HistoryReader
         };
     }
 
-    private static LeadTable ReadLeads(CsvFile csv, HistorySchema schema, ReadReport report, OutcomeFile? outcomeFile)
+    /// <summary>Reads lead rows already in memory (a store's leads) by the rules of a leads file: types inferred or
+    /// set by <paramref name="schema"/>, each inference a note in <paramref name="report"/>.</summary>
+    internal static LeadTable ReadLeads(ILeadRows rows, HistorySchema schema, ReadReport report) => ReadLeads(rows, schema, report, null);
+
+    private static LeadTable ReadLeads(ILeadRows csv, HistorySchema schema, ReadReport report, OutcomeFile? outcomeFile)
     {
         var single = schema.Kind == HistoryKind.SingleTable;
         var leads = schema.Leads;
@@ -381,7 +385,7 @@ public static partial class HistoryReader
             : [.. values];
     }
 
-    private static DateTime? ParseDate(CsvFile csv, int index, string? format, string setting, bool required)
+    private static DateTime? ParseDate(ILeadRows csv, int index, string? format, string setting, bool required)
     {
         var text = csv[index];
         var column = csv.Header[index];

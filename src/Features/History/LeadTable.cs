@@ -52,4 +52,7 @@ public sealed class LeadHistory
     /// <summary>Every file the history depends on (leads, events, schema, outcome), in that order, for a data
     /// fingerprint.</summary>
     public IReadOnlyList<string> Files { get; init; } = [];
+    /// <summary>A fingerprint of data read from somewhere other than files (a store), or null when
+    /// <see cref="Files"/> are the data.</summary>
+    public string? Fingerprint { get; init; }
 }

@@ -92,6 +92,17 @@ public sealed class RuleEvaluator
         return new RuleScore(score, Scale(fit, _fitRange), Scale(engagement, _engagementRange), (IReadOnlyList<FiredCriterion>?)fired ?? []);
     }
 
+    /// <summary>The scores of a sample's rows, without explanations.</summary>
+    /// <param name="x">Feature vectors, row after row (<paramref name="rows"/> × <paramref name="width"/>).</param>
+    /// <param name="rows">How many rows.</param>
+    /// <param name="width">Features per row (the spec's width).</param>
+    public double[] Scores(float[] x, int rows, int width)
+    {
+        var scores = new double[rows];
+        for (var i = 0; i < rows; i++) scores[i] = Evaluate(x.AsSpan(i * width, width), explain: false).Score;
+        return scores;
+    }
+
     /// <summary>The grade for a score (the first band whose minimum it reaches; the last band otherwise).</summary>
     public string Grade(double score)
     {

@@ -3,8 +3,9 @@ using System.Text.Json;
 using LeadML.Features.Bundles;
 using LeadML.Features.History;
 using LeadML.Features.Rules;
-using LeadML.Trainer.Compare;
-using LeadML.Trainer.Reporting;
+using LeadML.Features.Store;
+using LeadML.Features.Evaluation;
+using LeadML.Features.Reporting;
 using Spectre.Console;
 
 namespace LeadML.Trainer.Commands;
@@ -29,10 +30,9 @@ internal static class CompareCommand
             var console = CommandErrors.Human(asJson);
             var challenger = ModelBundle.Load(r.GetValue(next)!);
             var champion = ModelBundle.Load(r.GetValue(against)!);
-            using var fromStore = Store.StoreFolder.For(r.GetValue(history)!, null, r.GetValue(schema), console);
-            var h = HistoryReader.Read(fromStore?.Path ?? r.GetValue(history)!, fromStore is null ? r.GetValue(schema) : null);
+            var h = StoreHistory.ReadAny(r.GetValue(history)!, r.GetValue(schema));
             var result = BundleComparison.Run(champion, challenger, h, s => console.MarkupLine($"[grey]{Markup.Escape(s)}[/]"));
-            Record(challenger, result);
+            BundleComparison.Record(challenger, result);
             if (asJson)
             {
                 Console.WriteLine(BundleComparison.ToJson(result).ToJsonString(BundleJson.Options));
@@ -67,21 +67,5 @@ internal static class CompareCommand
             return CommandErrors.Ok;
         }));
         return command;
-    }
-
-    /// <summary>Stores the comparison in the new bundle's metrics and re-renders its report (each file replaced whole).</summary>
-    internal static void Record(ModelBundle bundle, ComparisonResult result)
-    {
-        bundle.Metrics["comparison"] = BundleComparison.ToJson(result);
-        Replace(Path.Combine(bundle.Directory!, ModelBundle.MetricsFile), bundle.Metrics.ToJsonString(BundleJson.Options));
-        var rules = bundle.ReadOptional<RuleSet>(ModelBundle.SuggestedRuleSetFile);
-        Replace(Path.Combine(bundle.Directory!, ReportWriter.FileName), ReportWriter.Render(bundle.Manifest, bundle.Metrics, rules));
-    }
-
-    private static void Replace(string path, string text)
-    {
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, text);
-        File.Move(temp, path, overwrite: true);
     }
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using LeadML.Trainer.Store;
+using LeadML.Features.Store;
 using Spectre.Console;
 
 namespace LeadML.Trainer.Commands;

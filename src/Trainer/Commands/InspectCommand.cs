@@ -29,7 +29,7 @@ internal static class InspectCommand
             Row("validation", Describe(m.Window.Validation));
             Row("test", Describe(m.Window.Test));
             Row("features", $"{m.FeatureCount} ({b.Spec.Attributes.Count} attributes, {b.Spec.Channels.Count} event channels)");
-            Row("test ROC-AUC", b.Metrics["test"]?["rocAuc"]?.ToString() ?? "–");
+            Row("test ROC-AUC", b.Metrics.Test?.RocAuc?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "–");
             Row("files", string.Join(", ", Directory.GetFiles(b.Directory!).Select(Path.GetFileName).Order(StringComparer.Ordinal)));
             AnsiConsole.Write(grid);
             return CommandErrors.Ok;

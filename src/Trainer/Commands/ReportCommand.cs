@@ -1,7 +1,7 @@
 using System.CommandLine;
 using LeadML.Features.Bundles;
 using LeadML.Features.Rules;
-using LeadML.Trainer.Reporting;
+using LeadML.Features.Reporting;
 using Spectre.Console;
 
 namespace LeadML.Trainer.Commands;

@@ -4,8 +4,8 @@ using System.Text.Json.Nodes;
 using LeadML.Features.Bundles;
 using LeadML.Trainer.Modeling;
 using LeadML.Trainer.Points;
-using LeadML.Trainer.Reporting;
-using LeadML.Trainer.Store;
+using LeadML.Features.Reporting;
+using LeadML.Features.Store;
 using LeadML.Trainer.Training;
 using Spectre.Console;
 
@@ -37,13 +37,12 @@ internal static class TrainCommand
         {
             var asJson = r.GetValue(json);
             var console = CommandErrors.Human(asJson);
-            // A store is exported to a temporary history folder first (its schema keeps --schema's settings), then
-            // trained on like any export.
-            using var fromStore = StoreFolder.For(r.GetValue(history)!, r.GetValue(model), r.GetValue(schema), console);
+            // A store is read directly (its schema keeps --schema's settings) and trained on like any history.
             var options = new TrainOptions
             {
-                History = fromStore?.Path ?? r.GetValue(history)!,
-                Schema = fromStore is null ? r.GetValue(schema) : null,
+                History = r.GetValue(history)!,
+                Schema = r.GetValue(schema),
+                Model = r.GetValue(model),
                 Out = r.GetValue(output)!,
                 Search = new SearchOptions { LinearOnly = r.GetValue(linearOnly), TreesOnly = r.GetValue(treesOnly), Threads = r.GetValue(threads) },
                 Thresholds = new ThresholdOptions { TargetPrecision = r.GetValue(precision), CapacityPerMonth = r.GetValue(capacity) },
@@ -94,7 +93,7 @@ internal static class TrainCommand
         ["bundle"] = s.BundleDirectory,
         ["modelVersion"] = s.Manifest.ModelVersion,
         ["modelKind"] = s.Manifest.ModelKind.ToString(),
-        ["metrics"] = s.Metrics.DeepClone(),
+        ["metrics"] = s.Metrics.ToJsonObject(),
     };
 
     internal static void WriteSummary(IAnsiConsole console, TrainingSummary s)
@@ -104,21 +103,22 @@ internal static class TrainCommand
         table.AddColumn("");
         table.AddColumn(new TableColumn("validation").RightAligned());
         table.AddColumn(new TableColumn("test (out of time)").RightAligned());
-        void Row(string label, string key) => table.AddRow(label, Value(m["validation"], key), Value(m["test"], key));
-        Row("ROC-AUC", "rocAuc");
-        Row("PR-AUC", "prAuc");
-        Row("log-loss", "logLoss");
-        Row("Brier", "brier");
-        Row("calibration error (ECE)", "ece");
-        Row("rows", "rows");
-        Row("conversions", "positives");
+        void Row(string label, Func<PeriodMetrics, double?> value, string format = "0.0000") =>
+            table.AddRow(label, ReportWriter.F(m.Validation is { } v ? value(v) : null, format), ReportWriter.F(m.Test is { } t ? value(t) : null, format));
+        Row("ROC-AUC", p => p.RocAuc);
+        Row("PR-AUC", p => p.PrAuc);
+        Row("log-loss", p => p.LogLoss);
+        Row("Brier", p => p.Brier);
+        Row("calibration error (ECE)", p => p.Ece);
+        Row("rows", p => p.Rows, "N0");
+        Row("conversions", p => p.Positives, "N0");
         console.Write(table);
-        console.MarkupLine($"Model: [bold]{Markup.Escape(m["chosen"]?["description"]?.ToString() ?? "")}[/] — {Markup.Escape(m["chosen"]?["why"]?.ToString() ?? "")}");
-        console.MarkupLine($"Calibration: {Markup.Escape(m["chosen"]?["calibration"]?.ToString() ?? "")}");
-        if (m["pointsOnly"]?["test"] is JsonObject points)
+        console.MarkupLine($"Model: [bold]{Markup.Escape(m.Chosen?.Description ?? "")}[/] — {Markup.Escape(m.Chosen?.Why ?? "")}");
+        console.MarkupLine($"Calibration: {Markup.Escape(m.Chosen?.Calibration ?? "")}");
+        if (m.PointsOnly is { } points)
         {
-            console.MarkupLine($"Suggested points: {m["pointsOnly"]?["criteria"]} criteria; points-only test ROC-AUC [bold]{Value(points, "rocAuc")}[/] ({ReportWriter.F(points["ratio"], "0.0%")} of the model's)");
-            console.MarkupLine($"Sales-ready from {m["thresholds"]?["salesReady"]} points ({Markup.Escape(m["thresholds"]?["why"]?.ToString() ?? "")})");
+            console.MarkupLine($"Suggested points: {points.Criteria} criteria; points-only test ROC-AUC [bold]{ReportWriter.F(points.Test.RocAuc, "0.0000")}[/] ({ReportWriter.F(points.Test.Ratio, "0.0%")} of the model's)");
+            console.MarkupLine($"Sales-ready from {m.Thresholds?.SalesReady} points ({Markup.Escape(m.Thresholds?.Why ?? "")})");
         }
         foreach (var w in s.Warnings)
         {
@@ -126,8 +126,4 @@ internal static class TrainCommand
         }
         console.MarkupLine($"Bundle written to [bold]{Markup.Escape(s.BundleDirectory)}[/]; open {Markup.Escape(Path.Combine(s.BundleDirectory, ReportWriter.FileName))} for the report");
     }
-
-    private static string Value(JsonNode? node, string key) => node?[key] is JsonValue v && v.GetValueKind() == JsonValueKind.Number
-        ? ReportWriter.F(v, v.ToJsonString().Contains('.', StringComparison.Ordinal) ? "0.0000" : "N0")
-        : "–";
 }

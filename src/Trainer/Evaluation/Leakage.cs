@@ -1,4 +1,5 @@
 using System.Globalization;
+using LeadML.Features.Evaluation;
 
 namespace LeadML.Trainer.Evaluation;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LeadML.Features.Engine;
+using LeadML.Features.Evaluation;
 using LeadML.Trainer.Evaluation;
 
 namespace LeadML.Trainer.Modeling;

@@ -1,12 +1,10 @@
 using System.Globalization;
 using LeadML.Features.Bundles;
 using LeadML.Features.Engine;
+using LeadML.Features.Evaluation;
 using LeadML.Trainer.Evaluation;
 
 namespace LeadML.Trainer.Modeling;
-
-/// <summary>One candidate's result on the validation period.</summary>
-internal sealed record CandidateResult(string Description, ModelKind Kind, IReadOnlyDictionary<string, string> Settings, double ValidationRocAuc, double ValidationLogLoss, int Complexity);
 
 /// <summary>The chosen model, refit on training + validation, with its calibration and the search that led to it.</summary>
 /// <summary>The search's result: the refit model, its calibration, every candidate, the chosen one and why, and the

@@ -15,17 +15,6 @@ internal sealed class TrainedModel : IDisposable
     /// <summary>Simplicity rank for ties: lower is simpler (linear 0, then trees by depth).</summary>
     public required int Complexity { get; init; }
 
-    /// <summary>The model of a saved bundle.</summary>
-    public static TrainedModel FromBundle(ModelBundle bundle) => new()
-    {
-        Kind = bundle.Manifest.ModelKind,
-        Booster = bundle.Trees is null ? null : Booster.Load(bundle.Trees),
-        Linear = bundle.Linear,
-        Settings = bundle.Manifest.Settings,
-        Description = bundle.Manifest.ModelVersion,
-        Complexity = 0,
-    };
-
     /// <summary>Log-odds margins for row-major rows.</summary>
     public double[] Margins(float[] x, int rows, int width)
     {

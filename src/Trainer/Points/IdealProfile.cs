@@ -1,13 +1,8 @@
+using LeadML.Features.Bundles;
 using LeadML.Features.Featurization;
 using LeadML.Features.Rules;
 
 namespace LeadML.Trainer.Points;
-
-/// <summary>A trait of the ideal prospect: how over-represented it is among converters.</summary>
-/// <param name="Lift">Conversion rate with the trait divided by the overall conversion rate.</param>
-/// <param name="ShareOfConverters">Share of all converters that had the trait.</param>
-/// <param name="ShareOfLeads">Share of all leads that had the trait.</param>
-internal sealed record ProfileTrait(string Criterion, string Label, CriterionGroup Group, double Lift, int Leads, int Conversions, double ShareOfConverters, double ShareOfLeads);
 
 /// <summary>
 /// "Who is our ideal prospect?": the criteria most over-represented among converters compared with all leads, on

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using LeadML.Features.Bundles;
 using LeadML.Features.Featurization;
 using LeadML.Features.Rules;
 
@@ -19,9 +20,6 @@ internal sealed record PointsOptions
     /// <summary>Neighbouring bands whose mean contributions differ by less than this (log-odds) merge.</summary>
     public double MergeBelow { get; init; } = 0.08;
 }
-
-/// <summary>How much of the model's variation a family carries.</summary>
-internal sealed record FamilyImportance(string Family, string Label, CriterionGroup Group, double MeanAbsContribution, double Share, bool Kept, string? Representative);
 
 /// <summary>
 /// Rows of an earlier period (training) that hold a category level no evaluation row has, with their labels and the

@@ -1,16 +1,16 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using LeadML.Features.Bundles;
 using LeadML.Features.Featurization;
 using LeadML.Features.Rules;
+using LeadML.Features.Evaluation;
 using LeadML.Trainer.Evaluation;
 using LeadML.Trainer.Modeling;
-using LeadML.Trainer.Snapshots;
+using LeadML.Features.Snapshots;
 
 namespace LeadML.Trainer.Points;
 
 /// <summary>The suggested rule set and the figures that judge it, for <c>metrics.json</c> and the report.</summary>
-internal sealed record SuggestionResult(RuleSet Rules, JsonObject Metrics);
+internal sealed record SuggestionResult(RuleSet Rules, PointsOnlyMetrics PointsOnly, ThresholdChoice Thresholds, GradesByPeriod Grades,
+    IReadOnlyList<ProfileTrait> Profile, IReadOnlyList<FamilyImportance> Importance);
 
 /// <summary>
 /// The training run's last step (design §5): criteria and points from the final model's contributions on the
@@ -35,38 +35,21 @@ internal static class Suggestion
             ModelVersion = modelVersion, CreatedAt = createdAt, Scale = suggested.Scale, BasePoints = suggested.BasePoints,
             Criteria = suggested.Criteria, Thresholds = new Thresholds(100, 5), Grades = [],
         };
-        var validScores = Scores(new RuleEvaluator(draft, s.Spec), validX, validY.Length, width);
+        var validScores = new RuleEvaluator(draft, s.Spec).Scores(validX, validY.Length, width);
         var t = ThresholdSuggester.Suggest(validScores, validY, [.. validRows.Select(i => s.Cutoff[i])], [.. validRows.Select(i => s.Lead[i])],
             thresholds ?? new ThresholdOptions());
         var rules = draft with { Thresholds = t.Thresholds, Grades = t.Grades };
 
         var evaluator = new RuleEvaluator(rules, s.Spec);
-        var testScores = Scores(evaluator, testX, testY.Length, width);
+        var testScores = evaluator.Scores(testX, testY.Length, width);
         var testCutoffs = testRows.Select(i => s.Cutoff[i]).ToArray();
-        var metrics = new JsonObject
-        {
-            ["pointsOnly"] = new JsonObject
-            {
-                ["test"] = PointsMetrics(testScores, testY, modelTestAuc),
-                ["validation"] = PointsMetrics(validScores, validY, null),
-                ["criteria"] = rules.Criteria.Count,
-            },
-            ["thresholds"] = new JsonObject
-            {
-                ["salesReady"] = rules.Thresholds.SalesReady,
-                ["hysteresis"] = rules.Thresholds.Hysteresis,
-                ["why"] = t.Why,
-            },
-            ["grades"] = new JsonObject
-            {
-                ["test"] = JsonSerializer.SerializeToNode(ThresholdSuggester.Stats(testScores, testY, testCutoffs, rules.Grades), BundleJson.Options),
-                ["validation"] = JsonSerializer.SerializeToNode(
-                    ThresholdSuggester.Stats(validScores, validY, [.. validRows.Select(i => s.Cutoff[i])], rules.Grades), BundleJson.Options),
-            },
-            ["profile"] = JsonSerializer.SerializeToNode(IdealProfile.Build(rules.Criteria, validY.Length, validY.Count(v => v > 0.5f)), BundleJson.Options),
-            ["importance"] = JsonSerializer.SerializeToNode(suggested.Importance, BundleJson.Options),
-        };
-        return new SuggestionResult(rules, metrics);
+        return new SuggestionResult(rules,
+            new PointsOnlyMetrics(PointsMetrics(testScores, testY, modelTestAuc), PointsMetrics(validScores, validY, null), rules.Criteria.Count),
+            new ThresholdChoice(rules.Thresholds.SalesReady, rules.Thresholds.Hysteresis, t.Why),
+            new GradesByPeriod(GradeStats.Of(testScores, testY, testCutoffs, rules.Grades),
+                GradeStats.Of(validScores, validY, [.. validRows.Select(i => s.Cutoff[i])], rules.Grades)),
+            IdealProfile.Build(rules.Criteria, validY.Length, validY.Count(v => v > 0.5f)),
+            suggested.Importance);
     }
 
     /// <summary>
@@ -139,20 +122,10 @@ internal static class Suggestion
         return new EvaluationSample { Width = s.Width, X = x, Converted = [.. y.Select(v => v > 0.5f)], Cutoff = [.. rows.Select(i => s.Cutoff[i])] };
     }
 
-    internal static double[] Scores(RuleEvaluator evaluator, float[] x, int rows, int width)
+    private static PointsFigures PointsMetrics(double[] scores, float[] y, double? modelAuc)
     {
-        var scores = new double[rows];
-        for (var i = 0; i < rows; i++) scores[i] = evaluator.Evaluate(x.AsSpan(i * width, width), explain: false).Score;
-        return scores;
-    }
-
-    private static JsonObject PointsMetrics(double[] scores, float[] y, double? modelAuc)
-    {
-        var node = new JsonObject { ["rows"] = y.Length };
         var auc = Metrics.RocAuc(scores, y);
-        if (!double.IsFinite(auc)) return node;
-        node["rocAuc"] = Math.Round(auc, 6);
-        if (modelAuc is { } m && m > 0) node["ratio"] = Math.Round(auc / m, 6);
-        return node;
+        if (!double.IsFinite(auc)) return new PointsFigures(y.Length);
+        return new PointsFigures(y.Length, Math.Round(auc, 6), modelAuc is { } m && m > 0 ? Math.Round(auc / m, 6) : null);
     }
 }

@@ -17,9 +17,6 @@ internal sealed record ThresholdOptions
 /// <summary>The suggested threshold, grade bands and hysteresis, and why.</summary>
 internal sealed record ThresholdSuggestion(Thresholds Thresholds, IReadOnlyList<GradeBand> Grades, string Why);
 
-/// <summary>Share and conversion rate of one grade on a set of scored leads.</summary>
-internal sealed record GradeStat(string Grade, double MinScore, int Leads, double Share, int Conversions, double ConversionRate, double LeadsPerMonth);
-
 /// <summary>
 /// Suggests the sales-ready threshold and grade bands A–D from rule scores on the validation period: A is
 /// sales-ready; B, C and D take the next 25 %, 30 % and the rest of leads. The hysteresis margin for "going cold"
@@ -98,28 +95,5 @@ internal static class ThresholdSuggester
         if (changes.Count < 10) return 5;
         changes.Sort();
         return Math.Clamp(Math.Round(changes[changes.Count / 2]), 3, 15);
-    }
-
-    /// <summary>Per grade: how many leads, what share, how many converted, and sales-ready leads per month.</summary>
-    public static IReadOnlyList<GradeStat> Stats(double[] scores, float[] y, DateTime[] cutoff, IReadOnlyList<GradeBand> grades)
-    {
-        var months = Math.Max(1, cutoff.Select(c => (c.Year, c.Month)).Distinct().Count());
-        var result = new List<GradeStat>();
-        for (var g = 0; g < grades.Count; g++)
-        {
-            var upper = g == 0 ? double.PositiveInfinity : grades[g - 1].MinScore;
-            int leads = 0, conv = 0;
-            for (var i = 0; i < scores.Length; i++)
-            {
-                var s = scores[i];
-                var inBand = s >= grades[g].MinScore && s < upper || (g == grades.Count - 1 && s < grades[g].MinScore);
-                if (!inBand) continue;
-                leads++;
-                if (y[i] > 0.5f) conv++;
-            }
-            result.Add(new GradeStat(grades[g].Grade, grades[g].MinScore, leads, scores.Length == 0 ? 0 : Math.Round((double)leads / scores.Length, 6),
-                conv, leads == 0 ? 0 : Math.Round((double)conv / leads, 6), Math.Round(leads / (double)months, 1)));
-        }
-        return result;
     }
 }

@@ -191,5 +191,5 @@ internal static class SampleTruth
 
     /// <summary>ROC-AUC (ties count one half); NaN when either class is absent.</summary>
     public static double RocAuc(IReadOnlyList<double> scores, IReadOnlyList<bool> labels) =>
-        Evaluation.Metrics.RocAuc([.. scores], [.. labels.Select(l => l ? 1f : 0f)]);
+        Features.Evaluation.Metrics.RocAuc([.. scores], [.. labels.Select(l => l ? 1f : 0f)]);
 }

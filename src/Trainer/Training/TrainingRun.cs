@@ -6,11 +6,13 @@ using LeadML.Features.Bundles;
 using LeadML.Features.Engine;
 using LeadML.Features.History;
 using LeadML.Features.Monitoring;
+using LeadML.Features.Evaluation;
 using LeadML.Trainer.Evaluation;
 using LeadML.Trainer.Modeling;
 using LeadML.Trainer.Points;
-using LeadML.Trainer.Reporting;
-using LeadML.Trainer.Snapshots;
+using LeadML.Features.Reporting;
+using LeadML.Features.Snapshots;
+using LeadML.Features.Store;
 
 namespace LeadML.Trainer.Training;
 
@@ -19,6 +21,8 @@ internal sealed record TrainOptions
 {
     public required string History { get; init; }
     public string? Schema { get; init; }
+    /// <summary>With a store history: the scoring model whose leads to train on.</summary>
+    public string? Model { get; init; }
     public required string Out { get; init; }
     public SearchOptions Search { get; init; } = new();
     public PointsOptions Points { get; init; } = new();
@@ -26,7 +30,7 @@ internal sealed record TrainOptions
 }
 
 /// <summary>The result of a training run: the bundle written and the figures a user sees first.</summary>
-internal sealed record TrainingSummary(string BundleDirectory, BundleManifest Manifest, JsonObject Metrics, IReadOnlyList<string> Warnings);
+internal sealed record TrainingSummary(string BundleDirectory, BundleManifest Manifest, BundleMetrics Metrics, IReadOnlyList<string> Warnings);
 
 /// <summary>
 /// The training pipeline: read the history, build point-in-time snapshots, choose and calibrate a model on the
@@ -43,7 +47,7 @@ internal static class TrainingRun
         clock ??= TimeProvider.System;
         var warnings = new List<string>();
         progress?.Invoke("Reading history");
-        var history = HistoryReader.Read(options.History, options.Schema);
+        var history = StoreHistory.ReadAny(options.History, options.Schema, options.Model);
         var snapshots = SnapshotBuilder.Build(history, new Progress<string>(s => progress?.Invoke(s)));
         CheckVolume(history, snapshots, warnings);
 
@@ -63,32 +67,17 @@ internal static class TrainingRun
         progress?.Invoke("Evaluating on the test period");
         var testMargins = model.Margins(testX, testY.Length, width);
         var testP = testMargins.Select(search.Calibration.Apply).ToArray();
-        var metrics = new JsonObject
-        {
-            ["test"] = MetricsJson(testP, testY),
-            ["validation"] = MetricsJson(ValidationProbabilities(search), validY),
-            ["chosen"] = new JsonObject
-            {
-                ["description"] = search.Chosen.Description,
-                ["why"] = search.Why,
-                ["settings"] = ToJson(model.Settings),
-                ["calibration"] = search.Calibration.Kind.ToString(),
-            },
-            ["candidates"] = ToJson(search.Candidates),
-            ["positiveRateByPeriod"] = PositiveRates(snapshots),
-        };
+        var testMetrics = PeriodMetrics.Of(testP, testY);
         if (testY.All(y => y < 0.5f) || testY.All(y => y > 0.5f))
         {
             warnings.Add("the test period has only one class, so its ROC-AUC cannot be measured");
         }
 
         var trainVal = snapshots.Select(Period.Train, Period.Validation);
-        metrics["drift"] = DriftJson(snapshots, trainX, testX, width);
         foreach (var w in Leakage.Find(snapshots.Spec.Features.Select(f => f.Name).ToArray(), trainVal.X, trainVal.Y, width))
         {
             warnings.Add(w.Message);
         }
-        metrics["warnings"] = ToJson(warnings);
 
         var manifest = new BundleManifest
         {
@@ -97,16 +86,29 @@ internal static class TrainingRun
             ModelVersion = $"{Path.GetFileName(Path.GetFullPath(options.Out))}-{clock.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}",
             CreatedAt = clock.GetUtcNow().UtcDateTime,
             ModelKind = model.Kind,
-            DataFingerprint = Fingerprint(history),
+            DataFingerprint = history.Fingerprint ?? Fingerprint(history),
             Window = Window(snapshots),
             FeatureCount = width,
             Engine = model.Kind == ModelKind.Trees ? $"xgboost {Booster.Version.Major}.{Booster.Version.Minor}.{Booster.Version.Build}" : "leadml logistic regression",
             Settings = model.Settings,
         };
         progress?.Invoke("Suggesting points, thresholds and grades");
-        var testAuc = metrics["test"]?["rocAuc"] is JsonValue a && a.TryGetValue<double>(out var auc) ? auc : (double?)null;
-        var suggestion = Suggestion.Run(snapshots, valid, test, model, manifest.ModelVersion, manifest.CreatedAt, testAuc, options.Points, options.Thresholds);
-        foreach (var (key, value) in suggestion.Metrics) metrics[key] = value?.DeepClone();
+        var suggestion = Suggestion.Run(snapshots, valid, test, model, manifest.ModelVersion, manifest.CreatedAt, testMetrics.RocAuc, options.Points, options.Thresholds);
+        var metrics = new BundleMetrics
+        {
+            Test = testMetrics,
+            Validation = PeriodMetrics.Of(ValidationProbabilities(search), validY),
+            Chosen = new ChosenModel(search.Chosen.Description, search.Why, model.Settings, search.Calibration.Kind.ToString()),
+            Candidates = search.Candidates,
+            PositiveRateByPeriod = PositiveRates(snapshots),
+            Drift = FeatureDrifts(snapshots, trainX, testX, width),
+            Warnings = [.. warnings],
+            PointsOnly = suggestion.PointsOnly,
+            Thresholds = suggestion.Thresholds,
+            Grades = suggestion.Grades,
+            Profile = suggestion.Profile,
+            Importance = suggestion.Importance,
+        };
         var report = ReportWriter.Render(manifest, metrics, suggestion.Rules);
         // The training-time distributions the Api compares live traffic with.
         var driftRows = trainVal.Y.Length;
@@ -168,42 +170,22 @@ internal static class TrainingRun
         }
     }
 
-    private static JsonObject MetricsJson(double[] p, float[] y)
+    private static List<PeriodRate> PositiveRates(SnapshotSet s)
     {
-        if (p.Length == 0 || y.All(v => v < 0.5f) || y.All(v => v > 0.5f))
-        {
-            return new JsonObject { ["rows"] = y.Length, ["positives"] = y.Count(v => v > 0.5f) };
-        }
-        var set = Metrics.Compute(p, y);
-        var node = JsonSerializer.SerializeToNode(set, BundleJson.Options)!.AsObject();
-        node["ece"] = set.ExpectedCalibrationError;
-        node["rows"] = y.Length;
-        node["positives"] = y.Count(v => v > 0.5f);
-        return node;
-    }
-
-    private static JsonArray PositiveRates(SnapshotSet s)
-    {
-        var result = new JsonArray();
+        var result = new List<PeriodRate>();
         foreach (var g in Enumerable.Range(0, s.Rows).GroupBy(i => (s.Cutoff[i], s.Period[i])).OrderBy(g => g.Key.Item1))
         {
             var rows = g.Count();
             var pos = g.Count(i => s.Y[i] > 0.5f);
-            result.Add(new JsonObject
-            {
-                ["cutoff"] = g.Key.Item1.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                ["period"] = g.Key.Item2.ToString().ToLowerInvariant(),
-                ["rows"] = rows,
-                ["positives"] = pos,
-                ["rate"] = rows == 0 ? 0 : Math.Round((double)pos / rows, 6),
-            });
+            result.Add(new PeriodRate(DateOnly.FromDateTime(g.Key.Item1), g.Key.Item2.ToString().ToLowerInvariant(), rows, pos,
+                rows == 0 ? 0 : Math.Round((double)pos / rows, 6)));
         }
         return result;
     }
 
-    private static JsonArray DriftJson(SnapshotSet s, float[] trainX, float[] testX, int width)
+    private static List<FeatureDrift> FeatureDrifts(SnapshotSet s, float[] trainX, float[] testX, int width)
     {
-        var result = new JsonArray();
+        var result = new List<FeatureDrift>();
         var nTrain = trainX.Length / width;
         var nTest = testX.Length / width;
         if (nTest == 0) return result;
@@ -214,12 +196,7 @@ internal static class TrainingRun
             for (var i = 0; i < nTrain; i++) reference[i] = trainX[i * width + j];
             for (var i = 0; i < nTest; i++) current[i] = testX[i * width + j];
             var psi = Drift.Psi(reference, current);
-            result.Add(new JsonObject
-            {
-                ["feature"] = s.Spec.Features[j].Name,
-                ["psi"] = Math.Round(psi, 6),
-                ["band"] = Drift.Band(psi),
-            });
+            result.Add(new FeatureDrift(s.Spec.Features[j].Name, Math.Round(psi, 6), Drift.Band(psi)));
         }
         return result;
     }
@@ -249,6 +226,4 @@ internal static class TrainingRun
         }
         return Convert.ToHexStringLower(sha.GetHashAndReset())[..32];
     }
-
-    private static JsonNode ToJson<T>(T value) => JsonSerializer.SerializeToNode(value, BundleJson.Options)!;
 }

@@ -6,7 +6,7 @@ using LeadML.Api.Tests.Scoring;
 using LeadML.Features.History;
 using LeadML.Features.Randomness;
 using LeadML.Trainer.Sample;
-using LeadML.Trainer.Store;
+using LeadML.Features.Store;
 using LeadML.Trainer.Training;
 
 namespace LeadML.Api.Tests.Loop;

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using LeadML.Api.Tests.Fixtures;
 using LeadML.Api.Tests.Scoring;
 using LeadML.Features.History;
-using LeadML.Trainer.Snapshots;
+using LeadML.Features.Snapshots;
 
 namespace LeadML.Api.Tests.Monitoring;
 

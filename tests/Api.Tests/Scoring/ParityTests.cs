@@ -6,7 +6,7 @@ using LeadML.Api.Tests.Fixtures;
 using LeadML.Features.Bundles;
 using LeadML.Features.Engine;
 using LeadML.Features.History;
-using LeadML.Trainer.Snapshots;
+using LeadML.Features.Snapshots;
 
 namespace LeadML.Api.Tests.Scoring;
 

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using LeadML.Api.Tests.Fixtures;
 using LeadML.Features.History;
-using LeadML.Trainer.Store;
+using LeadML.Features.Store;
 
 namespace LeadML.Api.Tests.Store;
 

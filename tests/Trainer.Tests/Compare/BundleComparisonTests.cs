@@ -5,7 +5,7 @@ using LeadML.Features.Featurization;
 using LeadML.Features.History;
 using LeadML.Features.Rules;
 using LeadML.Trainer.Commands;
-using LeadML.Trainer.Compare;
+using LeadML.Features.Evaluation;
 using LeadML.Trainer.Sample;
 using LeadML.Trainer.Training;
 
@@ -64,7 +64,7 @@ public sealed class BundleComparisonTests
             Assert.InRange(r.GradeChanges, 0, r.Leads);
             Assert.NotEmpty(r.Moves);
 
-            CompareCommand.Record(challenger, r);
+            BundleComparison.Record(challenger, r);
             var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "new", ModelBundle.MetricsFile)))!;
             Assert.Equal(r.New.RocAuc!.Value, metrics["comparison"]!["new"]!["rocAuc"]!.GetValue<double>(), 9);
             Assert.Contains("Champion and challenger", File.ReadAllText(Path.Combine(root, "new", "report.html")), StringComparison.Ordinal);

@@ -33,8 +33,8 @@ public sealed class BankPointsTests(ITestOutputHelper output) : IDisposable
         Assert.True(september.LowSupport);
         Assert.Contains("No lead of the training or evaluation period matched", september.Description, StringComparison.Ordinal);
 
-        var model = summary.Metrics["test"]!["rocAuc"]!.GetValue<double>();
-        var points = summary.Metrics["pointsOnly"]!["test"]!["rocAuc"]!.GetValue<double>();
+        var model = summary.Metrics.Test!.RocAuc!.Value;
+        var points = summary.Metrics.PointsOnly!.Test.RocAuc!.Value;
         output.WriteLine($"model {model:F4}, points only {points:F4}, ratio {points / model:F4}");
         Assert.True(points >= 0.97 * model, $"points-only AUC {points:F4} < 0.97 × model {model:F4}");
     }

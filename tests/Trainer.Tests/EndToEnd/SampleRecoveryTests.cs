@@ -22,26 +22,24 @@ public sealed class SampleRecoveryTests(SampleBundle bundle, ITestOutputHelper o
         {
             Assert.True(File.Exists(Path.Combine(bundle.Directory, file)) || (file == ModelBundle.TreesFile && b.Linear is not null), $"{file} missing");
         }
-        foreach (var key in new[] { "rocAuc", "prAuc", "logLoss", "ece" })
-        {
-            Assert.NotNull(b.Metrics["test"]?[key]);
-        }
+        var test = b.Metrics.Test!;
+        Assert.All(new[] { test.RocAuc, test.PrAuc, test.LogLoss, test.Ece }, v => Assert.NotNull(v));
         // Validation figures are out of time: the chosen candidate's before the refit saw the validation period.
-        var chosen = b.Metrics["chosen"]!["description"]!.GetValue<string>();
-        var candidate = b.Metrics["candidates"]!.AsArray().Single(c => c!["description"]!.GetValue<string>() == chosen)!;
-        Assert.Equal(candidate["validationRocAuc"]!.GetValue<double>(), b.Metrics["validation"]!["rocAuc"]!.GetValue<double>(), 9);
-        Assert.NotNull(b.Metrics["chosen"]?["settings"]);
+        var chosen = b.Metrics.Chosen!.Description;
+        var candidate = b.Metrics.Candidates.Single(c => c.Description == chosen);
+        Assert.Equal(candidate.ValidationRocAuc, b.Metrics.Validation!.RocAuc!.Value, 9);
+        Assert.NotEmpty(b.Metrics.Chosen!.Settings);
         var sample = EvaluationSample.Read(bundle.Directory);
         Assert.Equal(b.Spec.Features.Count, sample.Width);
-        Assert.Equal(b.Metrics["test"]!["rows"]!.GetValue<int>(), sample.Rows);
+        Assert.Equal(test.Rows, sample.Rows);
     }
 
     [Fact]
     public void Points_RankAlmostAsWellAsTheModel()
     {
         var m = ModelBundle.Load(bundle.Directory).Metrics;
-        var model = m["test"]!["rocAuc"]!.GetValue<double>();
-        var points = m["pointsOnly"]!["test"]!["rocAuc"]!.GetValue<double>();
+        var model = m.Test!.RocAuc!.Value;
+        var points = m.PointsOnly!.Test.RocAuc!.Value;
         output.WriteLine($"model {model:F4}, points only {points:F4}, ratio {points / model:F4}");
         Assert.True(points >= 0.97 * model, $"points-only AUC {points:F4} < 0.97 × model {model:F4}");
     }

@@ -1,4 +1,5 @@
 using LeadML.Features.Randomness;
+using LeadML.Features.Evaluation;
 using LeadML.Trainer.Evaluation;
 
 namespace LeadML.Trainer.Tests.Evaluation;

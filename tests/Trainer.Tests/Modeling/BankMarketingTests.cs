@@ -1,6 +1,7 @@
 using System.Globalization;
 using LeadML.Features.Engine;
 using LeadML.Features.Randomness;
+using LeadML.Features.Evaluation;
 using LeadML.Trainer.Evaluation;
 using LeadML.Trainer.Modeling;
 using Xunit.Abstractions;

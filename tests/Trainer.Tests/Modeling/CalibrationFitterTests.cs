@@ -1,5 +1,6 @@
 using LeadML.Features.Engine;
 using LeadML.Features.Randomness;
+using LeadML.Features.Evaluation;
 using LeadML.Trainer.Evaluation;
 using LeadML.Trainer.Modeling;
 

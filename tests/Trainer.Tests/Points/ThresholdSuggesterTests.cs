@@ -34,7 +34,7 @@ public sealed class ThresholdSuggesterTests
         Assert.InRange(shareA, 0.05, 0.10);
         Assert.Equal(["A", "B", "C", "D"], t.Grades.Select(g => g.Grade));
         Assert.True(t.Grades.Zip(t.Grades.Skip(1)).All(p => p.First.MinScore > p.Second.MinScore));
-        var stats = ThresholdSuggester.Stats(s, y, c, t.Grades);
+        var stats = GradeStats.Of(s, y, c, t.Grades);
         Assert.Equal(s.Length, stats.Sum(g => g.Leads));
         Assert.True(stats[0].ConversionRate > stats[^1].ConversionRate);
     }

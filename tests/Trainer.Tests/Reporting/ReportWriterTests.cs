@@ -4,7 +4,7 @@ using LeadML.Features.Bundles;
 using LeadML.Features.Featurization;
 using LeadML.Features.Rules;
 using LeadML.Tests.Shared;
-using LeadML.Trainer.Reporting;
+using LeadML.Features.Reporting;
 
 namespace LeadML.Trainer.Tests.Reporting;
 
@@ -38,7 +38,8 @@ public sealed class ReportWriterTests(Chromium chromium) : IClassFixture<Chromiu
         Grades = [new GradeBand("A", 70, "sales-ready"), new GradeBand("B", 50), new GradeBand("C", 30), new GradeBand("D", 0)],
     };
 
-    internal static JsonObject Metrics()
+    /// <summary>metrics.json as a bundle holds it, read through the typed contract.</summary>
+    internal static BundleMetrics Metrics()
     {
         var lift = new JsonArray();
         for (var d = 1; d <= 10; d++)
@@ -50,7 +51,7 @@ public sealed class ReportWriterTests(Chromium chromium) : IClassFixture<Chromiu
         {
             calibration.Add(new JsonObject { ["bin"] = b, ["count"] = 100, ["meanPredicted"] = b / 10.0 + 0.05, ["observedRate"] = b / 10.0 + 0.04 });
         }
-        return new JsonObject
+        return BundleMetrics.Parse(new JsonObject
         {
             ["test"] = new JsonObject { ["rocAuc"] = 0.8123, ["prAuc"] = 0.41, ["logLoss"] = 0.25, ["brier"] = 0.07, ["expectedCalibrationError"] = 0.012, ["positiveRate"] = 0.085, ["rows"] = 2000, ["lift"] = lift, ["calibration"] = calibration },
             ["validation"] = new JsonObject { ["rocAuc"] = 0.83, ["rows"] = 1500 },
@@ -67,7 +68,7 @@ public sealed class ReportWriterTests(Chromium chromium) : IClassFixture<Chromiu
             ["drift"] = new JsonArray(new JsonObject { ["feature"] = "lead.age_days", ["psi"] = 0.31, ["band"] = "significant" },
                 new JsonObject { ["feature"] = "attr.country=FR", ["psi"] = 0.01, ["band"] = "stable" }),
             ["warnings"] = new JsonArray("column 'closed_at' alone predicts the outcome (AUC 0.99)"),
-        };
+        }.ToJsonString());
     }
 
     [Fact]
@@ -112,7 +113,7 @@ public sealed class ReportWriterTests(Chromium chromium) : IClassFixture<Chromiu
     [Fact]
     public void Render_MissingFigures_ShowADashNotNaN()
     {
-        var metrics = new JsonObject { ["test"] = new JsonObject { ["rows"] = 10 } };
+        var metrics = new BundleMetrics { Test = new PeriodMetrics(10, 0) };
         var html = ReportWriter.Render(Manifest(), metrics, null);
         Assert.DoesNotContain("NaN", html.Replace("isNaN", "", StringComparison.Ordinal).Replace("NaN:", "", StringComparison.Ordinal)[..html.IndexOf("<script>", StringComparison.Ordinal)], StringComparison.Ordinal);
         Assert.Contains("No suggested rule set", html, StringComparison.Ordinal);

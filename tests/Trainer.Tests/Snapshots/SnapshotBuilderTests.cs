@@ -1,6 +1,6 @@
 using LeadML.Features.Featurization;
 using LeadML.Features.History;
-using LeadML.Trainer.Snapshots;
+using LeadML.Features.Snapshots;
 
 namespace LeadML.Trainer.Tests.Snapshots;
 

@@ -1,6 +1,6 @@
 using LeadML.Features.History;
 using LeadML.Trainer.Commands;
-using LeadML.Trainer.Store;
+using LeadML.Features.Store;
 using LeadML.Trainer.Tests.Commands;
 using Microsoft.Data.Sqlite;
 
@@ -75,6 +75,41 @@ public sealed class StoreHistoryTests : IDisposable
         Assert.Equal(3, events.Count);
         Assert.Equal(new DateTime(2025, 1, 6, 9, 0, 0, 250, DateTimeKind.Utc), events[0].Timestamp);
     }
+
+    [Fact]
+    public void Read_GivesTheSameHistory_AsExportThenRead()
+    {
+        var db = Database(
+            ("web", "l1", """{"industry":"Software","employees":"120","newsletter":"yes","founded":"2001-04-01","lead_id":"x","note":"  padded  "}""",
+                "2025-01-05T10:00:00Z", "2025-03-01T00:00:00Z",
+                [("e1", "2025-01-06T09:00:00.250Z", "Page_View", "/pricing"), ("e2", "2025-01-07T09:00:00Z", "email_open", null), ("e3", "2025-01-07T09:00:00Z", "webinar", "NA")]),
+            ("web", "l2", """{"industry":"Retail","employees":null,"newsletter":"no"}""", "2025-02-01T00:00:00Z", null,
+                [("e1", "2025-02-02T00:00:00Z", "webinar", " spring ")]),
+            ("web", "l3", """{"industry":"","employees":"7.5","founded":"1999-12-31"}""", "2025-02-03T00:00:00Z", "2025-02-20T12:30:00Z", []),
+            ("shop", "s1", """{"region":"EU"}""", "2025-02-01T00:00:00Z", null, [("e9", "2025-02-02T00:00:00Z", "visit", null)]));
+        var baseSchema = Path.Combine(_root, "base.json");
+        File.WriteAllText(baseSchema, """{ "columns": { "employees": "number" }, "negative": { "industry": ["Retail"] }, "horizonDays": 45 }""");
+        var folder = Path.Combine(_root, "exported");
+        StoreHistory.Export($"sqlite:{db}", "web", folder, baseSchema);
+
+        var exported = HistoryReader.Read(folder);
+        var direct = StoreHistory.Read($"sqlite:{db}", "web", baseSchema);
+
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(exported.Schema, HistorySchemaFile.Json),
+            System.Text.Json.JsonSerializer.Serialize(direct.Schema, HistorySchemaFile.Json));
+        Assert.Equal(exported.Kind, direct.Kind);
+        Assert.Equal(exported.Leads.Columns.Select(Describe), direct.Leads.Columns.Select(Describe));
+        Assert.Equal(exported.Leads.Leads.Select(Describe), direct.Leads.Leads.Select(Describe));
+        Assert.Equal(exported.Report.Notes, direct.Report.Notes);
+        Assert.Equal(exported.Events!.ReadEvents(new ReadReport()), direct.Events!.ReadEvents(new ReadReport()));
+        Assert.Equal(4, direct.Events.ReadEvents(new ReadReport()).Count());
+        Assert.NotNull(direct.Fingerprint);
+    }
+
+    private static string Describe(AttributeColumn c) => $"{c.Name} {c.Type} {c.Inferred} [{string.Join("|", c.NegativeCategories)}]";
+
+    private static string Describe(Lead l) => string.Join(";", l.Id, l.CreatedAt.ToString("O"), l.ConvertedAt?.ToString("O"), l.Outcome, l.Row,
+        string.Join("|", l.Categories), string.Join("|", l.Numbers.Select(n => n.ToString("R", System.Globalization.CultureInfo.InvariantCulture))));
 
     [Fact]
     public void Export_KeepsTheBaseSchemaSettings_ButNotItsWindowOrFileNames()

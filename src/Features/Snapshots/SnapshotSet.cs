@@ -1,26 +1,36 @@
 using LeadML.Features.Featurization;
 
-namespace LeadML.Trainer.Snapshots;
+namespace LeadML.Features.Snapshots;
 
 /// <summary>
 /// Training rows: one per (lead, cut-off) for event histories, one per lead for single tables. Row-major feature
 /// matrix, 0/1 labels, and for each row its lead, cut-off time and period.
 /// </summary>
-internal sealed class SnapshotSet
+public sealed class SnapshotSet
 {
+    /// <summary>The features of every row.</summary>
     public required FeatureSpec Spec { get; init; }
+    /// <summary>Features per row.</summary>
     public required int Width { get; init; }
+    /// <summary>The feature matrix, row after row (<see cref="Rows"/> × <see cref="Width"/>).</summary>
     public required float[] X { get; init; }
+    /// <summary>1 when the lead converted within the horizon after the row's cut-off, else 0.</summary>
     public required float[] Y { get; init; }
+    /// <summary>Each row's lead, as its index in the history's lead table.</summary>
     public required int[] Lead { get; init; }
+    /// <summary>Each row's cut-off (UTC).</summary>
     public required DateTime[] Cutoff { get; init; }
+    /// <summary>Each row's period.</summary>
     public required Period[] Period { get; init; }
     /// <summary>Distinct cut-offs, ascending (event histories), or the period boundaries' times (single tables).</summary>
     public required IReadOnlyList<DateTime> Cutoffs { get; init; }
+    /// <summary>The conversion horizon in days.</summary>
     public required int HorizonDays { get; init; }
 
+    /// <summary>How many rows.</summary>
     public int Rows => Y.Length;
 
+    /// <summary>Row <paramref name="i"/>'s features.</summary>
     public ReadOnlySpan<float> Row(int i) => X.AsSpan(i * Width, Width);
 
     /// <summary>Copies the rows of the given periods into a new matrix (features, labels, row indices).</summary>
@@ -41,8 +51,10 @@ internal sealed class SnapshotSet
         return (x, y, [.. idx]);
     }
 
+    /// <summary>Rows of period <paramref name="p"/>.</summary>
     public int Count(Period p) => Period.Count(x => x == p);
 
+    /// <summary>Converted rows of period <paramref name="p"/>.</summary>
     public int Positives(Period p)
     {
         var n = 0;

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using LeadML.Features.Randomness;
-using LeadML.Trainer.Evaluation;
+using LeadML.Features.Evaluation;
 
-namespace LeadML.Trainer.Tests.Evaluation;
+namespace LeadML.Features.Tests.Evaluation;
 
 public sealed class MetricsTests
 {

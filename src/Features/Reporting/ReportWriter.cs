@@ -5,9 +5,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LeadML.Features.Assets;
 using LeadML.Features.Bundles;
+using LeadML.Features.Evaluation;
 using LeadML.Features.Rules;
 
-namespace LeadML.Trainer.Reporting;
+namespace LeadML.Features.Reporting;
 
 /// <summary>
 /// Renders <c>report.html</c>: one self-contained page a marketer can open offline (Chart.js inlined) with the data
@@ -15,11 +16,13 @@ namespace LeadML.Trainer.Reporting;
 /// profile, calibration and lift charts, drift and warnings. Everything comes from the bundle's files, so
 /// <c>leadml report</c> can re-render it.
 /// </summary>
-internal static class ReportWriter
+public static class ReportWriter
 {
+    /// <summary>The report's file name in a bundle.</summary>
     public const string FileName = "report.html";
 
-    public static string Render(BundleManifest manifest, JsonObject metrics, RuleSet? rules)
+    /// <summary>The report's HTML for a bundle's manifest, metrics and suggested rule set (null: none).</summary>
+    public static string Render(BundleManifest manifest, BundleMetrics metrics, RuleSet? rules)
     {
         var h = new StringBuilder();
         var title = $"LeadML report — {manifest.Name}";
@@ -36,7 +39,7 @@ internal static class ReportWriter
         Grades(h, metrics, rules);
         Profile(h, metrics);
         ModelQuality(h, metrics);
-        Window(h, manifest, metrics);
+        Window(h, manifest);
         Drift(h, metrics);
         Candidates(h, metrics);
 
@@ -45,58 +48,59 @@ internal static class ReportWriter
         h.Append("<script id=\"report-data\" type=\"application/json\">")
             .Append(ScriptSafe(new JsonObject
             {
-                ["metrics"] = metrics.DeepClone(),
+                ["metrics"] = metrics.ToJsonObject(),
                 ["criteria"] = rules is null ? new JsonArray() : JsonSerializer.SerializeToNode(rules.Criteria, BundleJson.Options),
             }.ToJsonString()))
             .Append("</script><script>").Append(Script).Append("</script></body></html>");
         return h.ToString();
     }
 
-    private static void Summary(StringBuilder h, BundleManifest manifest, JsonObject m)
+    private static void Summary(StringBuilder h, BundleManifest manifest, BundleMetrics m)
     {
-        var test = m["test"] as JsonObject;
-        var points = m["pointsOnly"]?["test"] as JsonObject;
+        var test = m.Test;
+        var points = m.PointsOnly?.Test;
         h.Append("<section id=\"summary\"><h2>At a glance</h2><div class=\"cards\">");
-        Card(h, "metric-test-rocauc", "Model ROC-AUC (test)", F(test?["rocAuc"], "0.000"), "1.0 = perfect ranking, 0.5 = coin toss");
-        Card(h, "metric-points-rocauc", "Points-only ROC-AUC (test)", F(points?["rocAuc"], "0.000"),
-            points?["ratio"] is { } r ? $"{F(r, "0.0%")} of the model's" : "rule points alone");
-        Card(h, "metric-test-prauc", "PR-AUC (test)", F(test?["prAuc"], "0.000"), $"base rate {F(test?["positiveRate"], "0.0%")}");
-        Card(h, "metric-test-ece", "Calibration error (test)", F(test?["expectedCalibrationError"], "0.000"), "mean gap between predicted and observed");
-        h.Append("</div><p>").Append(E(m["chosen"]?["description"]?.ToString() ?? manifest.ModelKind.ToString())).Append(", chosen because ")
-            .Append(E(m["chosen"]?["why"]?.ToString() ?? "")).Append("; calibration: ").Append(E(m["chosen"]?["calibration"]?.ToString() ?? "")).Append(".</p></section>");
+        Card(h, "metric-test-rocauc", "Model ROC-AUC (test)", F(test?.RocAuc, "0.000"), "1.0 = perfect ranking, 0.5 = coin toss");
+        Card(h, "metric-points-rocauc", "Points-only ROC-AUC (test)", F(points?.RocAuc, "0.000"),
+            points?.Ratio is { } r ? $"{F(r, "0.0%")} of the model's" : "rule points alone");
+        Card(h, "metric-test-prauc", "PR-AUC (test)", F(test?.PrAuc, "0.000"), $"base rate {F(test?.PositiveRate, "0.0%")}");
+        Card(h, "metric-test-ece", "Calibration error (test)", F(test?.ExpectedCalibrationError, "0.000"), "mean gap between predicted and observed");
+        h.Append("</div><p>").Append(E(m.Chosen?.Description ?? manifest.ModelKind.ToString())).Append(", chosen because ")
+            .Append(E(m.Chosen?.Why ?? "")).Append("; calibration: ").Append(E(m.Chosen?.Calibration ?? "")).Append(".</p></section>");
     }
 
-    private static void Comparison(StringBuilder h, JsonObject m)
+    private static void Comparison(StringBuilder h, BundleMetrics m)
     {
-        if (m["comparison"] is not JsonObject c) return;
+        if (m.Comparison is not { } c) return;
         h.Append("<section id=\"comparison\"><h2>Champion and challenger</h2><p>This bundle (new) against <code>")
-            .Append(E(c["current"]?["modelVersion"]?.ToString() ?? "")).Append("</code> (current), both scored on ")
-            .Append(E(c["from"]?.ToString()?[..10] ?? "")).Append(" – ").Append(E(c["to"]?.ToString()?[..10] ?? ""))
-            .Append(", months neither was trained on: <strong>").Append(E(c["verdict"]?.ToString() ?? "")).Append("</strong>.</p>");
+            .Append(E(c.Current.ModelVersion)).Append("</code> (current), both scored on ")
+            .Append(D(c.From)).Append(" – ").Append(D(c.To))
+            .Append(", months neither was trained on: <strong>").Append(E(c.Verdict)).Append("</strong>.</p>");
         h.Append("<table id=\"comparison-table\"><thead><tr><th>Metric</th><th class=\"n\">Current</th><th class=\"n\">New</th></tr></thead><tbody>");
-        foreach (var (key, label, format) in new[] { ("rocAuc", "ROC-AUC", "0.0000"), ("prAuc", "PR-AUC", "0.0000"), ("ece", "Calibration error", "0.0000"), ("topDecileLift", "Lift in the top decile", "0.00") })
+        foreach (var (label, value, format) in new (string, Func<ComparedModel, double?>, string)[]
+            { ("ROC-AUC", x => x.RocAuc, "0.0000"), ("PR-AUC", x => x.PrAuc, "0.0000"), ("Calibration error", x => x.Ece, "0.0000"), ("Lift in the top decile", x => x.TopDecileLift, "0.00") })
         {
-            h.Append("<tr><td>").Append(label).Append("</td><td class=\"n\">").Append(F(c["current"]?[key], format)).Append("</td><td class=\"n\">")
-                .Append(F(c["new"]?[key], format)).Append("</td></tr>");
+            h.Append("<tr><td>").Append(label).Append("</td><td class=\"n\">").Append(F(value(c.Current), format)).Append("</td><td class=\"n\">")
+                .Append(F(value(c.New), format)).Append("</td></tr>");
         }
-        h.Append("</tbody></table><p>").Append(F(c["gradeChanges"], "N0")).Append(" of ").Append(F(c["leads"], "N0")).Append(" lead snapshots change grade.</p>");
-        var moves = (c["moves"] as JsonArray)?.Where(x => x?["change"]?.ToString() != "unchanged").ToList() ?? [];
+        h.Append("</tbody></table><p>").Append(F(c.GradeChanges, "N0")).Append(" of ").Append(F(c.Leads, "N0")).Append(" lead snapshots change grade.</p>");
+        var moves = c.Moves.Where(x => x.Change != "unchanged").ToList();
         if (moves.Count > 0)
         {
             h.Append("<table id=\"moves-table\"><thead><tr><th>Criterion</th><th class=\"n\">Current</th><th class=\"n\">New</th><th>Change</th></tr></thead><tbody>");
             foreach (var x in moves)
             {
-                h.Append("<tr><td>").Append(E(x?["label"]?.ToString() ?? "")).Append("</td><td class=\"n\">").Append(F(x?["current"], "+0;-0;0"))
-                    .Append("</td><td class=\"n\">").Append(F(x?["new"], "+0;-0;0")).Append("</td><td>").Append(E(x?["change"]?.ToString() ?? "")).Append("</td></tr>");
+                h.Append("<tr><td>").Append(E(x.Label)).Append("</td><td class=\"n\">").Append(F(x.Current, "+0;-0;0"))
+                    .Append("</td><td class=\"n\">").Append(F(x.New, "+0;-0;0")).Append("</td><td>").Append(E(x.Change)).Append("</td></tr>");
             }
             h.Append("</tbody></table>");
         }
         h.Append("</section>");
     }
 
-    private static void Warnings(StringBuilder h, JsonObject m)
+    private static void Warnings(StringBuilder h, BundleMetrics m)
     {
-        var warnings = (m["warnings"] as JsonArray)?.Select(w => w?.ToString() ?? "").Where(w => w.Length > 0).ToList() ?? [];
+        var warnings = m.Warnings.Where(w => w.Length > 0).ToList();
         if (warnings.Count == 0) return;
         h.Append("<section id=\"warnings\" class=\"warn\"><h2>Warnings</h2><ul>");
         foreach (var w in warnings) h.Append("<li>").Append(E(w)).Append("</li>");
@@ -129,28 +133,28 @@ internal static class ReportWriter
         h.Append("</tbody></table></section>");
     }
 
-    private static void Grades(StringBuilder h, JsonObject m, RuleSet? rules)
+    private static void Grades(StringBuilder h, BundleMetrics m, RuleSet? rules)
     {
         if (rules is null) return;
         h.Append("<section id=\"grades\"><h2>Thresholds and grades</h2><p>Sales-ready at <strong>")
-            .Append(F(rules.Thresholds.SalesReady, "0")).Append("</strong> points (").Append(E(m["thresholds"]?["why"]?.ToString() ?? ""))
+            .Append(F(rules.Thresholds.SalesReady, "0")).Append("</strong> points (").Append(E(m.Thresholds?.Why ?? ""))
             .Append("). A sales-ready lead counts as going cold below ").Append(F(rules.Thresholds.SalesReady - rules.Thresholds.Hysteresis, "0"))
             .Append(" (hysteresis ").Append(F(rules.Thresholds.Hysteresis, "0")).Append(" points), so that scores hovering at the line do not alert.</p>");
         h.Append("<table id=\"grades-table\"><thead><tr><th>Grade</th><th>Meaning</th><th class=\"n\">From score</th><th class=\"n\">Share of leads (test)</th><th class=\"n\">Conversion rate (test)</th><th class=\"n\">Leads per month</th></tr></thead><tbody>");
-        var stats = m["grades"]?["test"] as JsonArray;
+        var stats = m.Grades?.Test ?? [];
         foreach (var g in rules.Grades)
         {
-            var s = stats?.FirstOrDefault(x => x?["grade"]?.ToString() == g.Grade);
+            var s = stats.FirstOrDefault(x => x.Grade == g.Grade);
             h.Append("<tr data-grade=\"").Append(E(g.Grade)).Append("\"><td><strong>").Append(E(g.Grade)).Append("</strong></td><td>").Append(E(g.Label))
-                .Append("</td><td class=\"n\">").Append(F(g.MinScore, "0")).Append("</td><td class=\"n\">").Append(F(s?["share"], "0.0%"))
-                .Append("</td><td class=\"n\">").Append(F(s?["conversionRate"], "0.0%")).Append("</td><td class=\"n\">").Append(F(s?["leadsPerMonth"], "N1")).Append("</td></tr>");
+                .Append("</td><td class=\"n\">").Append(F(g.MinScore, "0")).Append("</td><td class=\"n\">").Append(F(s?.Share, "0.0%"))
+                .Append("</td><td class=\"n\">").Append(F(s?.ConversionRate, "0.0%")).Append("</td><td class=\"n\">").Append(F(s?.LeadsPerMonth, "N1")).Append("</td></tr>");
         }
         h.Append("</tbody></table></section>");
     }
 
-    private static void Profile(StringBuilder h, JsonObject m)
+    private static void Profile(StringBuilder h, BundleMetrics m)
     {
-        if (m["profile"] is not JsonArray traits) return;
+        if (m.Profile is not { } traits) return;
         h.Append("<section id=\"profile\"><h2>Ideal prospect</h2>");
         if (traits.Count == 0)
         {
@@ -160,29 +164,34 @@ internal static class ReportWriter
         h.Append("<p>What converters have much more often than leads in general:</p><table id=\"profile-table\"><thead><tr><th>Trait</th><th class=\"n\">Lift</th><th class=\"n\">Share of converters</th><th class=\"n\">Share of all leads</th></tr></thead><tbody>");
         foreach (var t in traits)
         {
-            h.Append("<tr><td>").Append(E(t?["label"]?.ToString() ?? "")).Append("</td><td class=\"n\">×").Append(F(t?["lift"], "0.0"))
-                .Append("</td><td class=\"n\">").Append(F(t?["shareOfConverters"], "0%")).Append("</td><td class=\"n\">").Append(F(t?["shareOfLeads"], "0%")).Append("</td></tr>");
+            h.Append("<tr><td>").Append(E(t.Label)).Append("</td><td class=\"n\">×").Append(F(t.Lift, "0.0"))
+                .Append("</td><td class=\"n\">").Append(F(t.ShareOfConverters, "0%")).Append("</td><td class=\"n\">").Append(F(t.ShareOfLeads, "0%")).Append("</td></tr>");
         }
         h.Append("</tbody></table></section>");
     }
 
-    private static void ModelQuality(StringBuilder h, JsonObject m)
+    private static void ModelQuality(StringBuilder h, BundleMetrics m)
     {
         h.Append("<section id=\"quality\"><h2>How good the model is (test period)</h2><div class=\"pair\">")
             .Append("<div><h3>Lift and cumulative gain</h3><div class=\"chart\"><canvas id=\"chart-gain\" aria-label=\"Cumulative gain by decile\"></canvas></div></div>")
             .Append("<div><h3>Calibration</h3><div class=\"chart\"><canvas id=\"chart-calibration\" aria-label=\"Predicted against observed conversion\"></canvas></div></div>")
             .Append("</div>");
-        var test = m["test"] as JsonObject;
         h.Append("<table id=\"metrics-table\"><thead><tr><th>Metric</th><th class=\"n\">Test</th><th class=\"n\">Validation</th></tr></thead><tbody>");
-        foreach (var (key, label) in new[] { ("rocAuc", "ROC-AUC"), ("prAuc", "PR-AUC"), ("logLoss", "Log-loss"), ("brier", "Brier score"), ("expectedCalibrationError", "Expected calibration error"), ("positiveRate", "Conversion rate"), ("rows", "Rows") })
+        foreach (var (key, label, value) in new (string, string, Func<PeriodMetrics, double?>)[]
+            {
+                ("rocAuc", "ROC-AUC", p => p.RocAuc), ("prAuc", "PR-AUC", p => p.PrAuc), ("logLoss", "Log-loss", p => p.LogLoss), ("brier", "Brier score", p => p.Brier),
+                ("expectedCalibrationError", "Expected calibration error", p => p.ExpectedCalibrationError), ("positiveRate", "Conversion rate", p => p.PositiveRate),
+                ("rows", "Rows", p => p.Rows),
+            })
         {
-            h.Append("<tr data-metric=\"").Append(key).Append("\"><td>").Append(label).Append("</td><td class=\"n\">").Append(F(test?[key], key == "rows" ? "N0" : "0.0000"))
-                .Append("</td><td class=\"n\">").Append(F(m["validation"]?[key], key == "rows" ? "N0" : "0.0000")).Append("</td></tr>");
+            var format = key == "rows" ? "N0" : "0.0000";
+            h.Append("<tr data-metric=\"").Append(key).Append("\"><td>").Append(label).Append("</td><td class=\"n\">").Append(F(m.Test is { } t ? value(t) : null, format))
+                .Append("</td><td class=\"n\">").Append(F(m.Validation is { } v ? value(v) : null, format)).Append("</td></tr>");
         }
         h.Append("</tbody></table><p class=\"note\">Validation figures are for the final model, which was refit on training + validation.</p></section>");
     }
 
-    private static void Window(StringBuilder h, BundleManifest manifest, JsonObject m)
+    private static void Window(StringBuilder h, BundleManifest manifest)
     {
         var w = manifest.Window;
         h.Append("<section id=\"window\"><h2>Data</h2><table><thead><tr><th>Period</th><th>Cut-offs</th><th class=\"n\">Rows</th><th class=\"n\">Conversions</th></tr></thead><tbody>");
@@ -196,10 +205,9 @@ internal static class ReportWriter
         h.Append("<div class=\"chart\"><canvas id=\"chart-periods\" aria-label=\"Conversion rate per period\"></canvas></div></section>");
     }
 
-    private static void Drift(StringBuilder h, JsonObject m)
+    private static void Drift(StringBuilder h, BundleMetrics m)
     {
-        var rows = (m["drift"] as JsonArray)?.Where(d => (d?["psi"]?.GetValue<double>() ?? 0) >= 0.1)
-            .OrderByDescending(d => d?["psi"]?.GetValue<double>() ?? 0).Take(25).ToList() ?? [];
+        var rows = m.Drift.Where(d => d.Psi >= 0.1).OrderByDescending(d => d.Psi).Take(25).ToList();
         h.Append("<section id=\"drift\"><h2>Drift between training and test</h2><p>Population stability index per feature: below 0.1 stable, 0.1–0.25 moderate, above 0.25 significant.</p>");
         if (rows.Count == 0)
         {
@@ -209,20 +217,20 @@ internal static class ReportWriter
         h.Append("<table id=\"drift-table\"><thead><tr><th>Feature</th><th class=\"n\">PSI</th><th>Band</th></tr></thead><tbody>");
         foreach (var d in rows)
         {
-            h.Append("<tr><td><code>").Append(E(d?["feature"]?.ToString() ?? "")).Append("</code></td><td class=\"n\">").Append(F(d?["psi"], "0.000"))
-                .Append("</td><td>").Append(E(d?["band"]?.ToString() ?? "")).Append("</td></tr>");
+            h.Append("<tr><td><code>").Append(E(d.Feature)).Append("</code></td><td class=\"n\">").Append(F(d.Psi, "0.000"))
+                .Append("</td><td>").Append(E(d.Band)).Append("</td></tr>");
         }
         h.Append("</tbody></table></section>");
     }
 
-    private static void Candidates(StringBuilder h, JsonObject m)
+    private static void Candidates(StringBuilder h, BundleMetrics m)
     {
-        if (m["candidates"] is not JsonArray list) return;
+        if (m.Candidates is not { Count: > 0 } list) return;
         h.Append("<section id=\"candidates\"><h2>Candidates compared on the validation period</h2><table><thead><tr><th>Model</th><th class=\"n\">ROC-AUC</th><th class=\"n\">Log-loss</th></tr></thead><tbody>");
         foreach (var c in list)
         {
-            h.Append("<tr><td>").Append(E(c?["description"]?.ToString() ?? "")).Append("</td><td class=\"n\">").Append(F(c?["validationRocAuc"], "0.0000"))
-                .Append("</td><td class=\"n\">").Append(F(c?["validationLogLoss"], "0.0000")).Append("</td></tr>");
+            h.Append("<tr><td>").Append(E(c.Description)).Append("</td><td class=\"n\">").Append(F(c.ValidationRocAuc, "0.0000"))
+                .Append("</td><td class=\"n\">").Append(F(c.ValidationLogLoss, "0.0000")).Append("</td></tr>");
         }
         h.Append("</tbody></table></section>");
     }
@@ -231,11 +239,13 @@ internal static class ReportWriter
         h.Append("<div class=\"card\"><div class=\"label\">").Append(E(label)).Append("</div><div class=\"value\" id=\"").Append(id).Append("\">")
             .Append(E(value)).Append("</div><div class=\"note\">").Append(E(note)).Append("</div></div>");
 
-    internal static string F(JsonNode? node, string format) =>
+    /// <summary>A JSON number formatted invariantly with <paramref name="format"/>; "–" when it is not a number.</summary>
+    public static string F(JsonNode? node, string format) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.Number
             && double.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? F(d, format) : "–";
 
-    internal static string F(double? value, string format) =>
+    /// <summary>A number formatted invariantly with <paramref name="format"/>; "–" when missing or not finite.</summary>
+    public static string F(double? value, string format) =>
         value is { } v && double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "–";
 
     private static string D(DateTime d) => d == default ? "–" : d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -1,4 +1,4 @@
-namespace LeadML.Trainer.Evaluation;
+namespace LeadML.Features.Evaluation;
 
 /// <summary>One equal-width probability bin of a reliability (calibration) table.</summary>
 /// <param name="Bin">Bin number, 1 = lowest probabilities.</param>
@@ -7,7 +7,7 @@ namespace LeadML.Trainer.Evaluation;
 /// <param name="Count">Rows whose predicted probability falls in the bin.</param>
 /// <param name="MeanPredicted">Mean predicted probability of those rows.</param>
 /// <param name="ObservedRate">Fraction of those rows that converted.</param>
-internal sealed record CalibrationBin(int Bin, double Lower, double Upper, int Count, double MeanPredicted, double ObservedRate);
+public sealed record CalibrationBin(int Bin, double Lower, double Upper, int Count, double MeanPredicted, double ObservedRate);
 
 /// <summary>One score group of a lift table.</summary>
 /// <param name="Decile">Group number, 1 = highest scores.</param>
@@ -16,13 +16,13 @@ internal sealed record CalibrationBin(int Bin, double Lower, double Upper, int C
 /// <param name="Rate">Conversion rate in the group.</param>
 /// <param name="Lift">Rate divided by the overall conversion rate.</param>
 /// <param name="CumulativeGain">Share of all conversions found in groups 1 to this one.</param>
-internal sealed record LiftRow(int Decile, int Count, int Positives, double Rate, double Lift, double CumulativeGain);
+public sealed record LiftRow(int Decile, int Count, int Positives, double Rate, double Lift, double CumulativeGain);
 
 /// <summary>
 /// The evaluation figures of a set of probabilities against outcomes. AUCs are null when only one class is present
 /// (they are undefined then), so the record serialises to JSON without NaN.
 /// </summary>
-internal sealed record MetricSet(
+public sealed record MetricSet(
     double? RocAuc,
     double? RocAucStandardError,
     double? PrAuc,
@@ -37,7 +37,7 @@ internal sealed record MetricSet(
 /// Ranking and calibration metrics for predicted conversion probabilities. Labels are floats: a value above 0.5 is a
 /// conversion. All methods are O(n log n) or better.
 /// </summary>
-internal static class Metrics
+public static class Metrics
 {
     /// <summary>Probabilities are clipped to [ε, 1 − ε] in <see cref="LogLoss"/> so one confident miss stays finite.</summary>
     public const double LogLossEpsilon = 1e-15;
@@ -296,7 +296,8 @@ internal static class Metrics
         return result;
     }
 
-    internal static int CountPositives(float[] y)
+    /// <summary>How many labels are conversions (above 0.5).</summary>
+    public static int CountPositives(float[] y)
     {
         var count = 0;
         foreach (var v in y)

@@ -1,24 +1,41 @@
 using System.Text.Json.Nodes;
 using LeadML.Features.Bundles;
-using LeadML.Features.Engine;
 using LeadML.Features.History;
+using LeadML.Features.Reporting;
 using LeadML.Features.Rules;
-using LeadML.Trainer.Evaluation;
-using LeadML.Trainer.Modeling;
-using LeadML.Trainer.Points;
-using LeadML.Trainer.Snapshots;
+using LeadML.Features.Snapshots;
 
-namespace LeadML.Trainer.Compare;
+namespace LeadML.Features.Evaluation;
 
 /// <summary>One model's figures on the comparison months.</summary>
-internal sealed record ComparedModel(string ModelVersion, double? RocAuc, double? PrAuc, double Ece, double TopDecileLift, int Rows, int Positives);
+/// <param name="ModelVersion">The bundle's model version.</param>
+/// <param name="RocAuc">ROC-AUC (null with one class only).</param>
+/// <param name="PrAuc">PR-AUC (null without conversions).</param>
+/// <param name="Ece">Expected calibration error (0–1).</param>
+/// <param name="TopDecileLift">Conversion rate of the top-scored tenth over the overall rate.</param>
+/// <param name="Rows">Lead snapshots scored.</param>
+/// <param name="Positives">Of which converted within the horizon.</param>
+public sealed record ComparedModel(string ModelVersion, double? RocAuc, double? PrAuc, double Ece, double TopDecileLift, int Rows, int Positives);
 
 /// <summary>How one criterion's points moved between the current and the new rule set.</summary>
+/// <param name="Id">The criterion's id.</param>
+/// <param name="Label">Its label, as a marketer reads it.</param>
+/// <param name="Current">Its points in the current rule set (null when new).</param>
+/// <param name="New">Its points in the new rule set (null when dropped).</param>
 /// <param name="Change">new, dropped, sign flipped, moved (by more than its uncertainty), or unchanged.</param>
-internal sealed record CriterionMove(string Id, string Label, int? Current, int? New, string Change);
+public sealed record CriterionMove(string Id, string Label, int? Current, int? New, string Change);
 
 /// <summary>Champion (current) against challenger (new) on the same months neither was trained on.</summary>
-internal sealed record ComparisonResult(
+/// <param name="Current">The bundle in force.</param>
+/// <param name="New">The candidate.</param>
+/// <param name="From">First cut-off compared.</param>
+/// <param name="To">Last cut-off compared.</param>
+/// <param name="GradeChanges">Lead snapshots whose grade differs between the two rule sets.</param>
+/// <param name="Leads">Lead snapshots compared.</param>
+/// <param name="Moves">How each criterion's points moved.</param>
+/// <param name="NewNotWorse">True when the candidate is not worse on any metric (within small tolerances).</param>
+/// <param name="Verdict">The outcome in a person's words.</param>
+public sealed record ComparisonResult(
     ComparedModel Current, ComparedModel New, DateTime From, DateTime To, int GradeChanges, int Leads,
     IReadOnlyList<CriterionMove> Moves, bool NewNotWorse, string Verdict);
 
@@ -27,8 +44,11 @@ internal sealed record ComparisonResult(
 /// training windows, training + validation, ended): ROC-AUC, PR-AUC, calibration error, lift in the top decile, how
 /// many leads change grade, and how the suggested points moved per criterion.
 /// </summary>
-internal static class BundleComparison
+/// <remarks>Both bundles are scored by <see cref="BundlePredictor"/>, the managed evaluator the Api serves with.</remarks>
+public static class BundleComparison
 {
+    /// <summary>Compares <paramref name="next"/> with <paramref name="current"/> on <paramref name="history"/>.</summary>
+    /// <exception cref="InvalidDataException">The history has no cut-off after both training windows.</exception>
     public static ComparisonResult Run(ModelBundle current, ModelBundle next, LeadHistory history, Action<string>? progress = null)
     {
         var trainedUntil = new[] { current.Manifest.Window.Validation.To, next.Manifest.Window.Validation.To, current.Manifest.Window.Train.To, next.Manifest.Window.Train.To }.Max();
@@ -78,16 +98,16 @@ internal static class BundleComparison
             s.Row(rows[k]).CopyTo(x.AsSpan(k * s.Width, s.Width));
             y[k] = s.Y[rows[k]];
         }
-        using var model = TrainedModel.FromBundle(b);
-        var p = model.Margins(x, rows.Count, s.Width).Select(b.Calibration.Apply).ToArray();
+        var p = BundlePredictor.For(b).Margins(x, rows.Count, s.Width).Select(b.Calibration.Apply).ToArray();
         var metrics = Metrics.Compute(p, y);
-        var ruleScores = Suggestion.Scores(new RuleEvaluator(Rules(b), b.Spec), x, rows.Count, s.Width);
+        var ruleScores = new RuleEvaluator(Rules(b), b.Spec).Scores(x, rows.Count, s.Width);
         var compared = new ComparedModel(b.Manifest.ModelVersion, metrics.RocAuc, metrics.PrAuc, metrics.ExpectedCalibrationError,
             metrics.Lift.Count > 0 ? metrics.Lift[0].Lift : 0, rows.Count, y.Count(v => v > 0.5f));
         return (compared, ruleScores, [.. rows.Select(i => (s.Lead[i], s.Cutoff[i]))]);
     }
 
-    internal static IReadOnlyList<CriterionMove> Moves(RuleSet current, RuleSet next)
+    /// <summary>How each criterion of <paramref name="next"/> moved from <paramref name="current"/>, dropped ones last.</summary>
+    public static IReadOnlyList<CriterionMove> Moves(RuleSet current, RuleSet next)
     {
         var cur = current.Criteria.ToDictionary(c => c.Id, StringComparer.Ordinal);
         var nxt = next.Criteria.ToDictionary(c => c.Id, StringComparer.Ordinal);
@@ -109,7 +129,24 @@ internal static class BundleComparison
         return moves;
     }
 
-    /// <summary>The comparison as JSON for metrics.json and the report.</summary>
-    public static JsonObject ToJson(ComparisonResult r) =>
-        System.Text.Json.JsonSerializer.SerializeToNode(r, BundleJson.Options)!.AsObject();
+    /// <summary>The comparison as JSON, as <c>metrics.json</c> holds it.</summary>
+    public static JsonObject ToJson(ComparisonResult r) => System.Text.Json.JsonSerializer.SerializeToNode(r, BundleMetricsJson.Default.ComparisonResult)!.AsObject();
+
+    /// <summary>Stores the comparison in the new bundle's metrics and re-renders its report (each file replaced whole);
+    /// returns the metrics as stored.</summary>
+    public static BundleMetrics Record(ModelBundle bundle, ComparisonResult result)
+    {
+        var metrics = bundle.Metrics with { Comparison = result };
+        Replace(Path.Combine(bundle.Directory!, ModelBundle.MetricsFile), metrics.ToJson());
+        var rules = bundle.ReadOptional<RuleSet>(ModelBundle.SuggestedRuleSetFile);
+        Replace(Path.Combine(bundle.Directory!, ReportWriter.FileName), ReportWriter.Render(bundle.Manifest, metrics, rules));
+        return metrics;
+    }
+
+    private static void Replace(string path, string text)
+    {
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, text);
+        File.Move(temp, path, overwrite: true);
+    }
 }

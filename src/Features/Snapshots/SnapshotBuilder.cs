@@ -1,7 +1,7 @@
 using LeadML.Features.Featurization;
 using LeadML.Features.History;
 
-namespace LeadML.Trainer.Snapshots;
+namespace LeadML.Features.Snapshots;
 
 /// <summary>
 /// Builds point-in-time training rows from a history (design §3). Event histories: at each cut-off (month starts, or
@@ -9,8 +9,13 @@ namespace LeadML.Trainer.Snapshots;
 /// converts within the horizon; its features see only events strictly before the cut-off. Events are streamed
 /// twice: once to choose the features, once to accumulate them. Single tables: one row per lead in time order.
 /// </summary>
-internal static class SnapshotBuilder
+public static class SnapshotBuilder
 {
+    /// <summary>The snapshots of <paramref name="history"/>.</summary>
+    /// <param name="history">The history read.</param>
+    /// <param name="progress">Reports each pass over the events.</param>
+    /// <param name="options">How features are chosen (ignored with <paramref name="spec"/>).</param>
+    /// <param name="spec">An existing bundle's features, reused as they are so that its model sees what it was trained on.</param>
     public static SnapshotSet Build(LeadHistory history, IProgress<string>? progress = null, FeatureSpecOptions? options = null, FeatureSpec? spec = null)
     {
         return history.Kind == HistoryKind.SingleTable

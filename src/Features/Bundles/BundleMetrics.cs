@@ -1,0 +1,181 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using LeadML.Features.Evaluation;
+using LeadML.Features.Featurization;
+using LeadML.Features.Rules;
+
+namespace LeadML.Features.Bundles;
+
+/// <summary>
+/// <c>metrics.json</c>: the figures the trainer measured, read by the report, the Api, comparison and outcomes.
+/// Written and read through <see cref="BundleMetricsJson"/> (source-generated, camelCase, indented, absent values left
+/// out). Parts a bundle does not have (no comparison yet, a one-class test period) are null.
+/// </summary>
+public sealed record BundleMetrics
+{
+    /// <summary>The final model on the test period (out of time, measured once).</summary>
+    public PeriodMetrics? Test { get; init; }
+    /// <summary>The chosen candidate on the validation period, from its training-only fit.</summary>
+    public PeriodMetrics? Validation { get; init; }
+    /// <summary>Which model was chosen, and why.</summary>
+    public ChosenModel? Chosen { get; init; }
+    /// <summary>Every candidate of the search, on the validation period.</summary>
+    public IReadOnlyList<CandidateResult> Candidates { get; init; } = [];
+    /// <summary>Conversion rate per cut-off, with its period.</summary>
+    public IReadOnlyList<PeriodRate> PositiveRateByPeriod { get; init; } = [];
+    /// <summary>Population stability of each feature between training and test.</summary>
+    public IReadOnlyList<FeatureDrift> Drift { get; init; } = [];
+    /// <summary>What the user should know about the run, in their words.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+    /// <summary>The suggested points alone, beside the model.</summary>
+    public PointsOnlyMetrics? PointsOnly { get; init; }
+    /// <summary>The suggested sales-ready threshold and why.</summary>
+    public ThresholdChoice? Thresholds { get; init; }
+    /// <summary>Share and conversion rate per grade.</summary>
+    public GradesByPeriod? Grades { get; init; }
+    /// <summary>Traits converters have much more often than leads in general; null when not measured.</summary>
+    public IReadOnlyList<ProfileTrait>? Profile { get; init; }
+    /// <summary>How much of the model's variation each family of features carries.</summary>
+    public IReadOnlyList<FamilyImportance> Importance { get; init; } = [];
+    /// <summary>The last comparison of this bundle (new) with the one in force (current); null before any.</summary>
+    public ComparisonResult? Comparison { get; init; }
+
+    /// <summary>Reads <c>metrics.json</c> text.</summary>
+    /// <exception cref="JsonException">The text is not JSON of this shape.</exception>
+    public static BundleMetrics Parse(string json) => JsonSerializer.Deserialize(json, BundleMetricsJson.Default.BundleMetrics) ?? new BundleMetrics();
+
+    /// <summary>The file's text.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, BundleMetricsJson.Default.BundleMetrics);
+
+    /// <summary>The metrics as a JSON tree (for the report's data and the trainer's <c>--json</c> output).</summary>
+    public JsonObject ToJsonObject() => JsonSerializer.SerializeToNode(this, BundleMetricsJson.Default.BundleMetrics)!.AsObject();
+}
+
+/// <summary>A model's figures on one period. With one class only (all converted or none), only the counts are set.</summary>
+/// <param name="Rows">Lead snapshots.</param>
+/// <param name="Positives">Of which converted within the horizon.</param>
+public sealed record PeriodMetrics(int Rows, int Positives)
+{
+    /// <summary>Area under the ROC curve (0.5 coin toss, 1 perfect ranking).</summary>
+    public double? RocAuc { get; init; }
+    /// <summary>Its standard error (Hanley–McNeil).</summary>
+    public double? RocAucStandardError { get; init; }
+    /// <summary>Area under the precision–recall curve.</summary>
+    public double? PrAuc { get; init; }
+    /// <summary>Mean log-loss (natural log).</summary>
+    public double? LogLoss { get; init; }
+    /// <summary>Mean squared error of the probabilities.</summary>
+    public double? Brier { get; init; }
+    /// <summary>Expected calibration error over 10 equal-width bins (0–1).</summary>
+    public double? ExpectedCalibrationError { get; init; }
+    /// <summary>The same figure under its short name, as the summary and comparison name it.</summary>
+    public double? Ece { get; init; }
+    /// <summary>Share of rows that converted (0–1).</summary>
+    public double? PositiveRate { get; init; }
+    /// <summary>The reliability table.</summary>
+    public IReadOnlyList<CalibrationBin>? Calibration { get; init; }
+    /// <summary>The lift table by decile of score.</summary>
+    public IReadOnlyList<LiftRow>? Lift { get; init; }
+
+    /// <summary>The figures of probabilities <paramref name="p"/> against outcomes <paramref name="y"/>; counts only
+    /// when there are no rows or only one class.</summary>
+    public static PeriodMetrics Of(double[] p, float[] y)
+    {
+        var positives = y.Count(v => v > 0.5f);
+        if (p.Length == 0 || positives == 0 || positives == y.Length) return new PeriodMetrics(y.Length, positives);
+        var set = Metrics.Compute(p, y);
+        return new PeriodMetrics(y.Length, positives)
+        {
+            RocAuc = set.RocAuc, RocAucStandardError = set.RocAucStandardError, PrAuc = set.PrAuc, LogLoss = set.LogLoss, Brier = set.Brier,
+            ExpectedCalibrationError = set.ExpectedCalibrationError, Ece = set.ExpectedCalibrationError, PositiveRate = set.PositiveRate,
+            Calibration = set.Calibration, Lift = set.Lift,
+        };
+    }
+}
+
+/// <summary>The chosen model.</summary>
+/// <param name="Description">The candidate, in words ("trees, depth 4, …").</param>
+/// <param name="Why">Why it was chosen over the others.</param>
+/// <param name="Settings">Its settings by name.</param>
+/// <param name="Calibration">The calibration fitted to it (Platt or isotonic).</param>
+public sealed record ChosenModel(string Description, string Why, IReadOnlyDictionary<string, string> Settings, string Calibration);
+
+/// <summary>One candidate's result on the validation period.</summary>
+/// <param name="Description">The candidate, in words.</param>
+/// <param name="Kind">Trees or linear.</param>
+/// <param name="Settings">Its settings by name.</param>
+/// <param name="ValidationRocAuc">ROC-AUC on the validation period.</param>
+/// <param name="ValidationLogLoss">Log-loss there.</param>
+/// <param name="Complexity">A size to prefer the simpler of equals (rounds × leaves, or features).</param>
+public sealed record CandidateResult(string Description, ModelKind Kind, IReadOnlyDictionary<string, string> Settings, double ValidationRocAuc, double ValidationLogLoss, int Complexity);
+
+/// <summary>The conversion rate of the snapshots at one cut-off.</summary>
+/// <param name="Cutoff">The cut-off's day.</param>
+/// <param name="Period">train, validation or test.</param>
+/// <param name="Rows">Lead snapshots at it.</param>
+/// <param name="Positives">Of which converted within the horizon.</param>
+/// <param name="Rate">Positives over rows (0–1).</param>
+public sealed record PeriodRate(DateOnly Cutoff, string Period, int Rows, int Positives, double Rate);
+
+/// <summary>One feature's population stability between training and test.</summary>
+/// <param name="Feature">The feature's name.</param>
+/// <param name="Psi">Population stability index (below 0.1 stable, above 0.25 significant).</param>
+/// <param name="Band">stable, moderate or significant.</param>
+public sealed record FeatureDrift(string Feature, double Psi, string Band);
+
+/// <summary>The suggested points alone on the test and validation periods.</summary>
+/// <param name="Test">On the test period.</param>
+/// <param name="Validation">On the validation period.</param>
+/// <param name="Criteria">How many criteria the rule set has.</param>
+public sealed record PointsOnlyMetrics(PointsFigures Test, PointsFigures Validation, int Criteria);
+
+/// <summary>The points-only score's ranking on one period.</summary>
+/// <param name="Rows">Lead snapshots.</param>
+/// <param name="RocAuc">Points-only ROC-AUC (null with one class).</param>
+/// <param name="Ratio">Its share of the model's ROC-AUC (test only).</param>
+public sealed record PointsFigures(int Rows, double? RocAuc = null, double? Ratio = null);
+
+/// <summary>The suggested threshold.</summary>
+/// <param name="SalesReady">Score from which a lead is sales-ready (0–100).</param>
+/// <param name="Hysteresis">Points below it before a sales-ready lead counts as gone cold.</param>
+/// <param name="Why">How it was chosen, in words.</param>
+public sealed record ThresholdChoice(double SalesReady, double Hysteresis, string Why);
+
+/// <summary>Grade statistics on the test and validation periods.</summary>
+/// <param name="Test">On the test period (what the report promises).</param>
+/// <param name="Validation">On the validation period (where the grades were chosen).</param>
+public sealed record GradesByPeriod(IReadOnlyList<GradeStat> Test, IReadOnlyList<GradeStat> Validation);
+
+/// <summary>A trait of the ideal prospect: how over-represented it is among converters.</summary>
+/// <param name="Criterion">The criterion's id.</param>
+/// <param name="Label">Its label.</param>
+/// <param name="Group">Fit or engagement.</param>
+/// <param name="Lift">Conversion rate with the trait divided by the overall conversion rate.</param>
+/// <param name="Leads">Leads with the trait.</param>
+/// <param name="Conversions">Of which converted.</param>
+/// <param name="ShareOfConverters">Share of all converters that had the trait.</param>
+/// <param name="ShareOfLeads">Share of all leads that had the trait.</param>
+public sealed record ProfileTrait(string Criterion, string Label, CriterionGroup Group, double Lift, int Leads, int Conversions, double ShareOfConverters, double ShareOfLeads);
+
+/// <summary>How much of the model's variation a family of features carries.</summary>
+/// <param name="Family">The family's id.</param>
+/// <param name="Label">Its label.</param>
+/// <param name="Group">Fit or engagement.</param>
+/// <param name="MeanAbsContribution">Mean absolute contribution to the margin (log-odds).</param>
+/// <param name="Share">Its share of all families' contributions (0–1).</param>
+/// <param name="Kept">Whether it became criteria.</param>
+/// <param name="Representative">The family kept in its place when it was folded into another, else null.</param>
+public sealed record FamilyImportance(string Family, string Label, CriterionGroup Group, double MeanAbsContribution, double Share, bool Kept, string? Representative);
+
+/// <summary>The source-generated serializer of <see cref="BundleMetrics"/>: the bundle files' settings (camelCase,
+/// indented, enums as camelCase strings), absent values left out.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    Converters = [typeof(CamelCaseEnums<ModelKind>), typeof(CamelCaseEnums<CriterionGroup>)])]
+[JsonSerializable(typeof(BundleMetrics))]
+[JsonSerializable(typeof(ComparisonResult))]
+public sealed partial class BundleMetricsJson : JsonSerializerContext;
+
+/// <summary>An enum as its camelCase name, as every bundle file writes enums.</summary>
+/// <typeparam name="T">The enum.</typeparam>
+public sealed class CamelCaseEnums<T>() : JsonStringEnumConverter<T>(JsonNamingPolicy.CamelCase) where T : struct, Enum;

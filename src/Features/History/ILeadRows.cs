@@ -1,0 +1,58 @@
+namespace LeadML.Features.History;
+
+/// <summary>
+/// The rows of a leads table as <see cref="HistoryReader"/> reads them: a header, then records of trimmed texts, each
+/// at a line that errors name. A CSV file (<see cref="CsvFile"/>) or rows already in memory (<see cref="LeadRows"/>,
+/// a store's leads) give them, so both are read by the same rules.
+/// </summary>
+internal interface ILeadRows
+{
+    /// <summary>The source as named in messages (a file name, or a store's leads).</summary>
+    string Name { get; }
+
+    /// <summary>The column names.</summary>
+    string[] Header { get; }
+
+    /// <summary>The line of the current record (header = 1).</summary>
+    long Line { get; }
+
+    /// <summary>The index of a column by its header name, or -1.</summary>
+    int IndexOf(string name);
+
+    /// <summary>Moves to the next record; false at the end.</summary>
+    bool Read();
+
+    /// <summary>The current record's field, trimmed.</summary>
+    string this[int index] { get; }
+
+    /// <summary>An error at the current line.</summary>
+    HistoryFormatException Error(string? column, string problem);
+
+    /// <summary>The error for a required column the header lacks.</summary>
+    HistoryFormatException MissingColumn(string column, string setting);
+}
+
+/// <summary>Lead rows held in memory, numbered as a file would be (header = line 1, first row = line 2).</summary>
+internal sealed class LeadRows(string name, string[] header, IReadOnlyList<string[]> rows) : ILeadRows
+{
+    private int _row = -1;
+
+    public string Name { get; } = name;
+
+    public string[] Header { get; } = header;
+
+    public long Line => _row + 2;
+
+    public IReadOnlyList<string[]> Rows { get; } = rows;
+
+    public int IndexOf(string name) => Array.IndexOf(Header, name);
+
+    public bool Read() => ++_row < Rows.Count;
+
+    public string this[int index] => Rows[_row][index].Trim();
+
+    public HistoryFormatException Error(string? column, string problem) => new(Name, Line, column, problem);
+
+    public HistoryFormatException MissingColumn(string column, string setting) =>
+        new(Name, 1, column, $"required column '{column}' not found; the columns are {string.Join(", ", Header.Select(h => $"'{h}'"))} ({setting})");
+}

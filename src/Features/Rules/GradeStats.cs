@@ -1,0 +1,42 @@
+namespace LeadML.Features.Rules;
+
+/// <summary>Share and conversion rate of one grade on a set of scored leads.</summary>
+/// <param name="Grade">The grade's letter (A, B…).</param>
+/// <param name="MinScore">The grade's lowest score (0–100).</param>
+/// <param name="Leads">Leads in the grade.</param>
+/// <param name="Share">Their share of all leads (0–1).</param>
+/// <param name="Conversions">How many of them converted.</param>
+/// <param name="ConversionRate">Conversions per lead in the grade (0–1; 0 for an empty grade).</param>
+/// <param name="LeadsPerMonth">Leads in the grade per cut-off month.</param>
+public sealed record GradeStat(string Grade, double MinScore, int Leads, double Share, int Conversions, double ConversionRate, double LeadsPerMonth);
+
+/// <summary>How scored leads fall into a rule set's grades, with the conversion rate of each.</summary>
+public static class GradeStats
+{
+    /// <summary>Per grade: how many leads, what share, how many converted, and leads per month.</summary>
+    /// <param name="scores">Rule scores, one per lead snapshot.</param>
+    /// <param name="y">Outcomes (1 converted, 0 not), one per score.</param>
+    /// <param name="cutoff">Each snapshot's cut-off, to count months.</param>
+    /// <param name="grades">The grade bands, highest first; the last takes every lower score.</param>
+    public static IReadOnlyList<GradeStat> Of(double[] scores, float[] y, DateTime[] cutoff, IReadOnlyList<GradeBand> grades)
+    {
+        var months = Math.Max(1, cutoff.Select(c => (c.Year, c.Month)).Distinct().Count());
+        var result = new List<GradeStat>();
+        for (var g = 0; g < grades.Count; g++)
+        {
+            var upper = g == 0 ? double.PositiveInfinity : grades[g - 1].MinScore;
+            int leads = 0, conv = 0;
+            for (var i = 0; i < scores.Length; i++)
+            {
+                var s = scores[i];
+                var inBand = s >= grades[g].MinScore && s < upper || (g == grades.Count - 1 && s < grades[g].MinScore);
+                if (!inBand) continue;
+                leads++;
+                if (y[i] > 0.5f) conv++;
+            }
+            result.Add(new GradeStat(grades[g].Grade, grades[g].MinScore, leads, scores.Length == 0 ? 0 : Math.Round((double)leads / scores.Length, 6),
+                conv, leads == 0 ? 0 : Math.Round((double)conv / leads, 6), Math.Round(leads / (double)months, 1)));
+        }
+        return result;
+    }
+}
