@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using LeadML.Api.Endpoints;
 using LeadML.Api.Hosting;
 using LeadML.Api.Leads;
 using LeadML.Api.RuleSets;
@@ -16,7 +15,6 @@ var settings = section.Get<LeadMlOptions>() ?? new LeadMlOptions();
 
 // Limits, JSON and errors: every error is application/problem+json with the offending field's path.
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = settings.MaxRequestBytes);
-SocketReading.Configure(builder, settings);
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
     o.SerializerOptions.TypeInfoResolverChain.Insert(0, ScoringJson.Default);
@@ -56,9 +54,8 @@ app.UseHttpMetrics();
 app.UseSwagger();
 app.UseSwaggerUI();
 
-ScoringEndpoints.Map(app);
+app.MapScoringApi();
 LeadML.Api.Monitoring.DriftEndpoints.Map(app);
-BenchEndpoints.Map(app);
 RuleSetEndpoints.Map(app);
 LeadML.Api.Review.ReviewPage.Map(app);
 LeadEndpoints.Map(app);

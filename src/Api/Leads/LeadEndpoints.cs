@@ -41,7 +41,8 @@ public static class LeadEndpoints
         CheckId(id, "$.leadId");
         var scoring = registry.Get(request.Model ?? model);
         var now = clock.GetUtcNow().UtcDateTime;
-        var parsed = LeadScorer.FromRequest(new ScoreRequest { Attributes = request.Attributes, CreatedAt = request.CreatedAt ?? new DateTimeOffset(now, TimeSpan.Zero) }, now);
+        var parsed = new LeadInput { Attributes = request.Attributes ?? [], CreatedAt = request.CreatedAt?.UtcDateTime ?? now, AsOf = now };
+        if (LeadReader.Problem(parsed) is { } problem) throw new RequestValidationException("$" + problem.Field, problem.Message);
         var converted = request.ConvertedAt?.UtcDateTime;
         if (converted < parsed.CreatedAt) throw new RequestValidationException("$.convertedAt", "is before createdAt");
         var r = await store.WriteAsync(async (c, tx) =>
