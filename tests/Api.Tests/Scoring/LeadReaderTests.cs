@@ -23,7 +23,7 @@ public sealed class LeadReaderTests
     /// lead gets (the contract's meaning, written out independently of the reader).</summary>
     private static string Alone(string lead, int index)
     {
-        var r = JsonSerializer.Deserialize(lead, ScoringJson.Default.ScoreRequest)!;
+        var r = JsonSerializer.Deserialize<ScoreRequest>(lead, JsonSerializerOptions.Web)!;
         var path = $"$.leads[{index}]";
         var attributes = r.Attributes ?? [];
         var asOf = r.AsOf?.UtcDateTime ?? Now;
@@ -78,7 +78,7 @@ public sealed class LeadReaderTests
         {
             Assert.Equal(Alone(lead, i), Text(batch.Leads[i]));
             Assert.Equal(ReadAlone(lead, i), Text(batch.Leads[i]));
-            Assert.Equal(JsonSerializer.Deserialize(lead, ScoringJson.Default.ScoreRequest)!.Model, batch.Leads[i].Model);
+            Assert.Equal(JsonSerializer.Deserialize<ScoreRequest>(lead, JsonSerializerOptions.Web)!.Model, batch.Leads[i].Model);
         }
     }
 
@@ -98,7 +98,7 @@ public sealed class LeadReaderTests
     public void Read_TheBatchAsTheSerializerReadsIt_WhateverTheOrderAndCase()
     {
         const string json = """{"x":[{"leads":1}],"LEADS":[{"leadId":"a"},null,{"leadId":"c","model":"own"}],"Model":"other"}""";
-        var expected = JsonSerializer.Deserialize(json, ScoringJson.Default.BatchScoreRequest)!;
+        var expected = JsonSerializer.Deserialize<BatchScoreRequest>(json, JsonSerializerOptions.Web)!;
         var batch = Read(json);
         Assert.Equal(expected.Model, batch.Model);
         Assert.Equal(["a", null, "c"], batch.Leads.Select(l => l.Lead?.LeadId));
@@ -143,7 +143,7 @@ public sealed class LeadReaderTests
         var e = Assert.Throws<JsonException>(() => Read(json));
         Assert.Equal(path, e.Path);
         Assert.Contains($" Path: {path} ", e.Message, StringComparison.Ordinal);
-        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize(json, ScoringJson.Default.BatchScoreRequest));
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<BatchScoreRequest>(json, JsonSerializerOptions.Web));
     }
 
     [Fact]
@@ -210,7 +210,7 @@ public sealed class LeadReaderTests
     {
         var e = Assert.Throws<JsonException>(() => LeadReader.ReadLead(Encoding.UTF8.GetBytes(json), Now));
         Assert.Equal("$", e.Path);
-        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize(json, ScoringJson.Default.ScoreRequest));
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<ScoreRequest>(json, JsonSerializerOptions.Web));
     }
 
     [Theory]
