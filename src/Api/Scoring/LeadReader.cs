@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
-using System.Numerics;
 using System.Text;
 using System.Text.Json;
 
@@ -80,7 +78,7 @@ internal static class LeadReader
         try
         {
             reader.Read();
-            var lead = Lead(ref reader, -1, new Texts(slots: 32), now);
+            var lead = Lead(ref reader, -1, new Texts(), now);
             // Anything but white space after the lead's object is malformed JSON (the reader throws).
             reader.Read();
             return lead;
@@ -100,7 +98,7 @@ internal static class LeadReader
     public static BatchRead ReadBatch(ReadOnlySpan<byte> json, int limit, DateTime now)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
-        var texts = new Texts(slots: 1024);
+        var texts = new Texts();
         string? model = null;
         List<LeadRead>? leads = null;
         var count = 0;
@@ -372,58 +370,8 @@ internal static class LeadReader
             reader.Skip();
             return false;
         }
-        if (!reader.ValueIsEscaped && TryParseUtc(reader.ValueSpan, out var utc))
-        {
-            value = new DateTimeOffset(utc);
-            return true;
-        }
         if (!reader.TryGetDateTimeOffset(out var date)) return false;
         value = date;
-        return true;
-    }
-
-    /// <summary>
-    /// The form nearly every client sends, <c>yyyy-MM-ddTHH:mm:ss[.f…]Z</c> (up to 7 decimals), read straight from its
-    /// digits: the reader's ISO 8601 parsing cost about a tenth of reading a lead. Anything else, including any text
-    /// that is not a valid date and time in that form, is false and left to the reader (whose answer it is, the tests
-    /// compare both).
-    /// </summary>
-    internal static bool TryParseUtc(ReadOnlySpan<byte> text, out DateTime utc)
-    {
-        utc = default;
-        if (text.Length < 20 || text.Length > 28 || text.Length == 21 || text[^1] != 'Z'
-            || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':')
-        {
-            return false;
-        }
-        // Each digit as its value; a byte that is not a digit gives a value above 9.
-        uint y0 = text[0] - 48u, y1 = text[1] - 48u, y2 = text[2] - 48u, y3 = text[3] - 48u, mo0 = text[5] - 48u, mo1 = text[6] - 48u,
-            d0 = text[8] - 48u, d1 = text[9] - 48u, h0 = text[11] - 48u, h1 = text[12] - 48u, mi0 = text[14] - 48u, mi1 = text[15] - 48u,
-            s0 = text[17] - 48u, s1 = text[18] - 48u;
-        if (y0 > 9 || y1 > 9 || y2 > 9 || y3 > 9 || mo0 > 9 || mo1 > 9 || d0 > 9 || d1 > 9 || h0 > 9 || h1 > 9 || mi0 > 9 || mi1 > 9 || s0 > 9 || s1 > 9)
-        {
-            return false;
-        }
-        int year = (int)(y0 * 1000 + y1 * 100 + y2 * 10 + y3), month = (int)(mo0 * 10 + mo1), day = (int)(d0 * 10 + d1);
-        int hour = (int)(h0 * 10 + h1), minute = (int)(mi0 * 10 + mi1), second = (int)(s0 * 10 + s1);
-        // Up to 7 decimals of a second, in ticks.
-        long ticks = 0;
-        if (text.Length > 20)
-        {
-            if (text[19] != '.') return false;
-            for (var i = 20; i < 27; i++)
-            {
-                var d = i < text.Length - 1 ? text[i] - 48u : 0;
-                if (d > 9) return false;
-                ticks = ticks * 10 + d;
-            }
-        }
-        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
-        {
-            return false;
-        }
-        utc = new DateTime(new DateOnly(year, month, day).DayNumber * TimeSpan.TicksPerDay
-            + (hour * 3600L + minute * 60 + second) * TimeSpan.TicksPerSecond + ticks, DateTimeKind.Utc);
         return true;
     }
 
@@ -457,20 +405,17 @@ internal static class LeadReader
 
     /// <summary>
     /// The texts of one batch, each allocated once: the same attribute names, categories, event types and details
-    /// recur in every lead. Looked up by their UTF-8 bytes, hashed from their length and first and last bytes (a
-    /// lookup cost about a quarter of reading a lead when it went through UTF-16 strings). Short unescaped ASCII texts
-    /// only, a bounded number of them and of entries per slot, so that a batch of unique or colliding values costs
-    /// little more than allocating each.
+    /// recur in every lead. Short unescaped ASCII texts only, looked up as characters without allocating, and a bounded
+    /// number of them, so that a batch of unique values costs little more than allocating each.
     /// </summary>
-    private sealed class Texts(int slots)
+    private sealed class Texts
     {
         private const int MaxLength = 64;
         private const int MaxCount = 4096;
-        private const int MaxChain = 4;
-        private readonly Entry?[] _slots = new Entry?[slots];
-        private int _count;
+        private readonly Dictionary<string, string> _shared = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
-        private sealed record Entry(byte[] Utf8, string Text, int Chain, Entry? Next);
+        public Texts() => _lookup = _shared.GetAlternateLookup<ReadOnlySpan<char>>();
 
         /// <summary>What one lead's attributes and events are read into before they are copied at their size.</summary>
         public List<string> Names { get; } = [];
@@ -521,41 +466,14 @@ internal static class LeadReader
         /// <summary>The text of ASCII bytes (a number as written, or an unescaped string); null when not ASCII.</summary>
         public string? Ascii(ReadOnlySpan<byte> utf8)
         {
-            if (utf8.Length > MaxLength) return System.Text.Ascii.IsValid(utf8) ? Encoding.ASCII.GetString(utf8) : null;
-            ref var slot = ref _slots[Hash(utf8) & (_slots.Length - 1)];
-            for (var e = slot; e is not null; e = e.Next)
-            {
-                if (utf8.SequenceEqual(e.Utf8)) return e.Text;
-            }
             if (!System.Text.Ascii.IsValid(utf8)) return null;
-            var text = Encoding.ASCII.GetString(utf8);
-            var chain = slot is null ? 1 : slot.Chain + 1;
-            if (_count < MaxCount && chain <= MaxChain)
-            {
-                slot = new Entry(utf8.ToArray(), text, chain, slot);
-                _count++;
-            }
+            if (utf8.Length > MaxLength) return Encoding.ASCII.GetString(utf8);
+            Span<char> chars = stackalloc char[MaxLength];
+            System.Text.Ascii.ToUtf16(utf8, chars, out var length);
+            if (_lookup.TryGetValue(chars[..length], out var shared)) return shared;
+            var text = new string(chars[..length]);
+            if (_shared.Count < MaxCount) _shared[text] = text;
             return text;
-        }
-
-        private static uint Hash(ReadOnlySpan<byte> utf8)
-        {
-            ulong h;
-            if (utf8.Length >= 8)
-            {
-                h = BinaryPrimitives.ReadUInt64LittleEndian(utf8) ^ BitOperations.RotateLeft(BinaryPrimitives.ReadUInt64LittleEndian(utf8[^8..]), 29);
-            }
-            else if (utf8.Length >= 4)
-            {
-                h = BinaryPrimitives.ReadUInt32LittleEndian(utf8) | (ulong)BinaryPrimitives.ReadUInt32LittleEndian(utf8[^4..]) << 32;
-            }
-            else
-            {
-                h = 0;
-                foreach (var b in utf8) h = h << 8 | b;
-            }
-            h = (h ^ (ulong)utf8.Length) * 0x9E3779B97F4A7C15;
-            return (uint)(h >> 40);
         }
     }
 }
