@@ -19,6 +19,8 @@ internal sealed class BenchHost(int port) : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
+        // The Api's settings files are copied beside the bench host, as beside the Api when it is published.
+        builder.UseContentRoot(AppContext.BaseDirectory);
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, ReferenceEndpoints>());
     }
 }
