@@ -12,6 +12,9 @@ internal sealed class BenchHost(int port) : WebApplicationFactory<Program>
 {
     public void Start()
     {
+        // The Api's settings files are copied beside the bench host (as beside the Api when it is published): its
+        // content root, wherever the bench host runs from (the factory would otherwise look for the project's folder).
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_LEADML_API", AppContext.BaseDirectory);
         UseKestrel(o => o.Listen(IPAddress.Loopback, port));
         StartServer();
     }
@@ -19,8 +22,6 @@ internal sealed class BenchHost(int port) : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
-        // The Api's settings files are copied beside the bench host, as beside the Api when it is published.
-        builder.UseContentRoot(AppContext.BaseDirectory);
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, ReferenceEndpoints>());
     }
 }
