@@ -25,10 +25,26 @@ ensure_bundle() {
 
 # start_api BUNDLE [NAME=VALUE…]: serves BUNDLE as model "sample" with the given extra environment; sets $port.
 start_api() {
-  local bundle=$1; shift
   port=$((20000 + RANDOM % 20000))
-  env "$@" LeadML__Models__sample__Bundle="$bundle" LeadML__DefaultModel=sample LeadML__WatchBundles=false Logging__LogLevel__Default=Error \
-    dotnet src/Api/bin/Release/net10.0/LeadML.Api.dll --urls "http://127.0.0.1:$port" --contentRoot "$work" >"$work/api.log" 2>&1 &
+  serve "$@" -- dotnet src/Api/bin/Release/net10.0/LeadML.Api.dll --urls "http://127.0.0.1:$port" --contentRoot "$work"
+}
+
+# start_bench_host BUNDLE [NAME=VALUE…]: as start_api, through the bench host (bench/Api.Bench): the same Api in one
+# process with the in-process reference endpoints (/bench/bare, /bench/inprocess, /bench/gc) beside it.
+start_bench_host() {
+  dotnet build bench/Api.Bench -c Release -v quiet -nologo >/dev/null
+  port=$((20000 + RANDOM % 20000))
+  serve "$@" -- dotnet bench/Api.Bench/bin/Release/net10.0/LeadML.Api.Bench.dll --port "$port"
+}
+
+# serve BUNDLE [NAME=VALUE…] -- COMMAND…: runs COMMAND with the bundle and the environment, and waits until ready.
+serve() {
+  local bundle=$1; shift
+  local settings=()
+  while [[ $1 != -- ]]; do settings+=("$1"); shift; done
+  shift
+  env "${settings[@]}" LeadML__Models__sample__Bundle="$bundle" LeadML__DefaultModel=sample LeadML__WatchBundles=false Logging__LogLevel__Default=Error \
+    "$@" >"$work/api.log" 2>&1 &
   api_pid=$!
   for _ in $(seq 1 300); do
     curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && return 0

@@ -1,5 +1,4 @@
 using LeadML.Api.Alerts;
-using LeadML.Api.Endpoints;
 using LeadML.Api.Hosting;
 using LeadML.Api.Leads;
 using LeadML.Api.Monitoring;
@@ -13,7 +12,6 @@ using LeadML.Api.Store;
 // LeadML Api: hybrid lead scores (approved rule points + the model's calibrated probability) with explanations.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddHosting(); // settings checked at start, limits, JSON, problem+json errors
-SocketReading.Configure(builder, builder.Configuration.GetSection(LeadMlOptions.Section).Get<LeadMlOptions>() ?? new LeadMlOptions());
 builder.AddScoring(); // models from their bundles, swapped atomically on change; API keys
 builder.AddRuleSets(); // rule-set versions in the store, or in memory without one
 builder.AddLeadStore(); // SQLite, PostgreSQL or none; rescoring, alerts and promotion run only with a store
@@ -27,9 +25,8 @@ ApiMetrics.Track(app.Services.GetRequiredService<ModelRegistry>());
 if (!app.Services.GetRequiredService<ApiKeys>().Enabled) Log.NoApiKeys(app.Logger);
 app.UseHosting();
 
-ScoringEndpoints.Map(app);
+app.MapScoringApi();
 app.MapDriftApi();
-BenchEndpoints.Map(app);
 app.MapRuleSetsApi();
 app.MapReviewApi();
 app.MapLeadsApi();

@@ -9,13 +9,7 @@ public static class ApiMetrics
     private static readonly Counter Scores = Metrics.CreateCounter("leadml_scores_total", "Leads scored, by model and grade", "model", "grade");
     private static readonly Gauge ModelInfo = Metrics.CreateGauge("leadml_model_info", "1 for the model and rule-set versions in force", "model", "model_version", "rule_set");
 
-    private static readonly Counter ReceiveBlocks = Metrics.CreateCounter("leadml_receive_blocks_total",
-        "Socket buffer blocks handed to Kestrel (LeadML:ReceiveBlockBytes), by block size", "bytes");
-
     public static void Scored(ScoreResponse r) => Scores.WithLabels(r.Model, r.Grade).Inc();
-
-    /// <summary>The count of blocks of <paramref name="bytes"/> handed to Kestrel.</summary>
-    public static Counter.Child ReceiveBlocksOf(int bytes) => ReceiveBlocks.WithLabels(bytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>A batch's scores, counted per model and grade and added once each (not once per lead, from every
     /// scoring thread at the same counter).</summary>

@@ -30,10 +30,6 @@ public sealed class LeadMlOptions
     [Range(typeof(long), "1", "9223372036854775807", ErrorMessage = "LeadML:MaxRequestBytes must be at least {1}")]
     public long MaxRequestBytes { get; set; } = 32 * 1024 * 1024;
 
-    /// <summary>Kestrel reads sockets in blocks of this many bytes (0: its defaults, 4 KB blocks); see
-    /// <see cref="SocketReading"/>.</summary>
-    public int ReceiveBlockBytes { get; set; } = 32 * 1024;
-
     /// <summary>Keys sent in <c>X-Api-Key</c>. No keys configured means no check (development only).</summary>
     public KeyOptions Keys { get; set; } = new();
 

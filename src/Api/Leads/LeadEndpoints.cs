@@ -36,7 +36,8 @@ public static class LeadEndpoints
         if (CheckId(id, "$.leadId") is { } invalid) return invalid;
         var scoring = registry.Get(request.Model ?? model);
         var now = clock.GetUtcNow().UtcDateTime;
-        var parsed = LeadScorer.FromRequest(new ScoreRequest { Attributes = request.Attributes, CreatedAt = request.CreatedAt ?? new DateTimeOffset(now, TimeSpan.Zero) }, now);
+        var parsed = new LeadInput { Attributes = request.Attributes ?? [], CreatedAt = request.CreatedAt?.UtcDateTime ?? now, AsOf = now };
+        if (LeadReader.Problem(parsed) is { } problem) throw new RequestValidationException("$" + problem.Field, problem.Message);
         var converted = request.ConvertedAt?.UtcDateTime;
         if (converted < parsed.CreatedAt) return Problems.Invalid("$.convertedAt", "is before createdAt");
         var r = await store.WriteAsync(async (c, tx) =>

@@ -7,33 +7,6 @@ using LeadML.Features.Rules;
 
 namespace LeadML.Api.Scoring;
 
-/// <summary>A lead as the scorer sees it, whether it came in a request or from the lead store.</summary>
-public sealed record LeadInput
-{
-    public string? LeadId { get; init; }
-    public IReadOnlyDictionary<string, string?> Attributes { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string?>.Empty;
-    public IReadOnlyList<LeadEventInput> Events { get; init; } = [];
-    public required DateTime CreatedAt { get; init; }
-    public required DateTime AsOf { get; init; }
-}
-
-/// <summary>One event of a lead (UTC).</summary>
-public readonly record struct LeadEventInput(DateTime Timestamp, string Type, string? Detail)
-{
-    /// <summary>An event as a request sends it: type and detail trimmed, a blank detail as none.</summary>
-    public static LeadEventInput Sent(DateTime utc, string type, string? detail) =>
-        new(utc, type.Trim(), string.IsNullOrWhiteSpace(detail) ? null : detail.Trim());
-}
-
-/// <summary>How much to explain and how to blend.</summary>
-public sealed record ScoreOptions(bool Explain = true, bool Features = false, double BlendWeight = 0.5, int TopContributions = 5);
-
-/// <summary>A request that cannot be scored; <see cref="Path"/> is the JSON path of the offending field.</summary>
-public sealed class RequestValidationException(string path, string message) : Exception(message)
-{
-    public string Path { get; } = path;
-}
-
 /// <summary>
 /// Scores one lead (design §7): features by the same code as training (attributes aligned to the bundle's spec,
 /// events before <c>asOf</c> accumulated point in time), rule points, the calibrated model probability, the model's
@@ -110,12 +83,9 @@ public static class LeadScorer
 
     private static ScoreWarnings? Warn(ScoreWarnings w) => w.IsEmpty ? null : w;
 
-    /// <summary>The feature vector the scorer computes for a lead (for tests and diagnostics).</summary>
-    public static float[] Vector(ScoringModel model, LeadInput lead) => Vector(model, lead, null, null, null, out _);
-
     /// <summary>The one place a lead becomes a feature vector: attributes aligned to the spec, events before
     /// <c>asOf</c> accumulated point in time; what is odd is reported into the lists given.</summary>
-    private static float[] Vector(ScoringModel model, LeadInput lead, List<string>? unknown, List<string>? invalid,
+    internal static float[] Vector(ScoringModel model, LeadInput lead, List<string>? unknown, List<string>? invalid,
         SortedSet<string>? unknownTypes, out int ignored)
     {
         var attributes = model.Aligner.FromText(lead.Attributes, unknown, invalid);
@@ -182,30 +152,4 @@ public static class LeadScorer
     private static double Finite(double v) => double.IsFinite(v) ? v : 0;
 
     private static double? OrNull(double v) => double.IsFinite(v) ? v : null;
-
-    internal const string InvalidAttributeMessage = "must be a string, number, boolean or null";
-    internal const string CreatedAfterAsOfMessage = "is after asOf";
-
-    /// <summary>Turns a request into a <see cref="LeadInput"/>, naming the JSON path of anything unusable.</summary>
-    public static LeadInput FromRequest(ScoreRequest r, DateTime now, string path = "$")
-    {
-        var attributes = r.Attributes ?? new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var (name, value) in attributes)
-        {
-            if (AttributeTextConverter.IsInvalid(value)) throw new RequestValidationException($"{path}.attributes.{name}", InvalidAttributeMessage);
-        }
-        var asOf = r.AsOf?.UtcDateTime ?? now;
-        var createdAt = r.CreatedAt?.UtcDateTime ?? asOf;
-        if (createdAt > asOf) throw new RequestValidationException($"{path}.createdAt", CreatedAfterAsOfMessage);
-        var events = new List<LeadEventInput>(r.Events?.Count ?? 0);
-        for (var i = 0; i < (r.Events?.Count ?? 0); i++)
-        {
-            var e = r.Events![i];
-            if (e is null) throw new RequestValidationException($"{path}.events[{i}]", "must be an object");
-            if (string.IsNullOrWhiteSpace(e.Type)) throw new RequestValidationException($"{path}.events[{i}].type", "is required");
-            if (e.Timestamp is null) throw new RequestValidationException($"{path}.events[{i}].timestamp", "is required");
-            events.Add(LeadEventInput.Sent(e.Timestamp.Value.UtcDateTime, e.Type, e.Detail));
-        }
-        return new LeadInput { LeadId = r.LeadId, Attributes = attributes, Events = events, CreatedAt = createdAt, AsOf = asOf };
-    }
 }

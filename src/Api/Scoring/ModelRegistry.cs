@@ -5,23 +5,6 @@ using Microsoft.Extensions.Options;
 
 namespace LeadML.Api.Scoring;
 
-/// <summary>Where approved rule sets come from (the rule-set store); none by default.</summary>
-public interface IApprovedRuleSets
-{
-    /// <summary>The latest approved rule set of a model, or null when none was approved yet.</summary>
-    RuleSet? Latest(string model);
-}
-
-/// <summary>No approved rule sets: every model scores with its bundle's suggestion.</summary>
-public sealed class NoApprovedRuleSets : IApprovedRuleSets
-{
-    public RuleSet? Latest(string model) => null;
-}
-
-/// <summary>A request named a model that is not configured.</summary>
-public sealed class UnknownModelException(string name, IEnumerable<string> known)
-    : Exception($"unknown model '{name}'; configured: {string.Join(", ", known)}");
-
 /// <summary>
 /// The scoring models in force. Each request takes one <see cref="ScoringModel"/> and uses it throughout; a new bundle
 /// or rule set is loaded completely first and then swapped in with one reference assignment, so no request fails or

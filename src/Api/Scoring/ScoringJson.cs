@@ -3,10 +3,9 @@ using System.Text.Json.Serialization;
 
 namespace LeadML.Api.Scoring;
 
-/// <summary>Source-generated JSON for the scoring contracts: no reflection on the hot path, fast batch answers.</summary>
+/// <summary>The one writer of score answers, one lead or a batch: source-generated JSON, no reflection on the hot path.
+/// (Requests are read by <see cref="LeadReader"/>.)</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(ScoreRequest))]
-[JsonSerializable(typeof(BatchScoreRequest))]
 [JsonSerializable(typeof(ScoreResponse))]
 [JsonSerializable(typeof(BatchScoreResponse))]
 internal sealed partial class ScoringJson : JsonSerializerContext;

@@ -46,7 +46,7 @@ public sealed class ParityTests(TrainedBundle bundle)
                 AsOf = snapshots.Cutoff[i],
             };
             var expected = snapshots.Row(i).ToArray();
-            var actual = LeadScorer.Vector(model, input);
+            var actual = LeadScorer.Vector(model, input, null, null, null, out _);
             for (var j = 0; j < expected.Length; j++)
             {
                 Assert.True(expected[j].Equals(actual[j]), $"lead {lead.Id} at {snapshots.Cutoff[i]:yyyy-MM-dd}: {model.Spec.Features[j].Name} trainer {expected[j]} Api {actual[j]}");

@@ -1,31 +1,20 @@
 using System.Buffers;
-using System.Buffers.Binary;
-using System.Numerics;
 using System.Text;
 using System.Text.Json;
 
 namespace LeadML.Api.Scoring;
 
-/// <summary>One lead of a batch as read: the scorer's input and the model it names, or the problem with the lead (its
-/// JSON path and a message).</summary>
-internal readonly record struct BatchLead(LeadInput? Lead, string? Model, BatchError? Error);
-
-/// <summary>A batch body as read: the batch's model and its leads in order.</summary>
-internal sealed record BatchBody(string? Model, BatchLead[] Leads);
-
 /// <summary>
-/// Reads a <see cref="BatchScoreRequest"/> body in one pass over its UTF-8 bytes straight into the scorer's
-/// <see cref="LeadInput"/>: the same values <see cref="LeadScorer.FromRequest"/> makes of what the serializer reads for
-/// <c>POST /score</c> (property names matched case-insensitively, attributes as <see cref="AttributeTextConverter"/>
-/// reads them, the same checks), so a lead scores alike alone and in a batch. Reading 1,000 leads through the
-/// serializer cost more than half as much CPU as scoring them, so this reader matches property names without
-/// allocating, shares repeated texts (attribute names and values, event types and details, model names) across the
-/// leads of a batch instead of allocating them per lead, and builds no request objects on the way: a lead is a few
-/// small arrays, held while the batch is scored. A field of a lead with the wrong JSON type, an unreadable date or a
-/// failed check fails only that lead, with the field's path; malformed JSON fails the request. Leads in the form nearly
-/// every client sends are read without the JSON reader (<see cref="TryReadCommon"/>, in BatchReader.Common.cs).
+/// The one reader of a lead request: the body of <c>POST /score</c> (<see cref="ScoreRequest"/>) and each lead of
+/// <c>POST /score/batch</c> (<see cref="BatchScoreRequest"/>) are read by the same code, in one pass over their UTF-8
+/// bytes straight into the scorer's <see cref="LeadInput"/>, so a lead scores alike alone and in a batch. Property names
+/// match as the serializer's web defaults match them (ignoring case); attributes are read as
+/// <see cref="AttributeTextConverter"/> reads them. Texts that recur across the leads of a batch (attribute names and
+/// values, event types and details, model names) are allocated once per batch. A field with the wrong JSON type, an
+/// unreadable date or a failed check is the lead's problem, named by its JSON path and returned, not thrown: in a batch
+/// it fails only that lead. Malformed JSON fails the request (a <see cref="JsonException"/>, as the serializer's).
 /// </summary>
-internal static partial class BatchReader
+internal static class LeadReader
 {
     private static readonly Name[] BatchNames = [new("model"), new("leads")];
     private static readonly Name[] LeadNames = [new("model"), new("leadId"), new("attributes"), new("events"), new("createdAt"), new("asOf")];
@@ -36,8 +25,20 @@ internal static partial class BatchReader
 
     private const string DateMessage = "must be an ISO 8601 date and time, e.g. 2025-11-20T10:00:00Z";
 
-    /// <summary>Reads the request body whole (Kestrel enforces the size limit) and then the batch in it.</summary>
-    public static async Task<BatchBody> ReadAsync(HttpRequest request, int limit, DateTime now, CancellationToken cancellationToken)
+    /// <summary>Reads the body of <c>POST /score</c>: one lead, and the model it names. A lead without <c>asOf</c> is
+    /// scored as of <paramref name="now"/>.</summary>
+    public static Task<LeadRead> ReadLeadAsync(HttpRequest request, DateTime now, CancellationToken cancellationToken) =>
+        WithBodyAsync(request, json => ReadLead(json, now), cancellationToken);
+
+    /// <summary>Reads the body of <c>POST /score/batch</c>; more than <paramref name="limit"/> leads, or no
+    /// <c>leads</c>, are the request's problem.</summary>
+    public static Task<BatchRead> ReadBatchAsync(HttpRequest request, int limit, DateTime now, CancellationToken cancellationToken) =>
+        WithBodyAsync(request, json => ReadBatch(json, limit, now), cancellationToken);
+
+    private delegate T BodyReader<T>(ReadOnlySpan<byte> json);
+
+    /// <summary>Reads the request body whole into a pooled buffer (Kestrel enforces the size limit), then reads it.</summary>
+    private static async Task<T> WithBodyAsync<T>(HttpRequest request, BodyReader<T> read, CancellationToken cancellationToken)
     {
         var pipe = request.BodyReader;
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(request.ContentLength ?? 0, 4096, Array.MaxLength));
@@ -46,8 +47,8 @@ internal static partial class BatchReader
         {
             while (true)
             {
-                var read = await pipe.ReadAsync(cancellationToken);
-                foreach (var segment in read.Buffer)
+                var result = await pipe.ReadAsync(cancellationToken);
+                foreach (var segment in result.Buffer)
                 {
                     if (filled + segment.Length > buffer.Length)
                     {
@@ -59,10 +60,10 @@ internal static partial class BatchReader
                     segment.Span.CopyTo(buffer.AsSpan(filled));
                     filled += segment.Length;
                 }
-                pipe.AdvanceTo(read.Buffer.End);
-                if (read.IsCompleted) break;
+                pipe.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted) break;
             }
-            return Read(buffer.AsSpan(0, filled), limit, now);
+            return read(buffer.AsSpan(0, filled));
         }
         finally
         {
@@ -70,32 +71,49 @@ internal static partial class BatchReader
         }
     }
 
-    /// <summary>Reads a batch; more than <paramref name="limit"/> leads, or no <c>leads</c>, fail the request. A lead
-    /// without <c>asOf</c> is scored as of <paramref name="now"/>. The common form of a batch is read by
-    /// <see cref="TryReadCommon"/>, any other by <see cref="ReadChecked"/>.</summary>
-    public static BatchBody Read(ReadOnlySpan<byte> json, int limit, DateTime now) =>
-        TryReadCommon(json, limit, now, out var body) ? body : ReadChecked(json, limit, now);
+    /// <summary>One lead (a <see cref="ScoreRequest"/>), with the model it names, or its first problem.</summary>
+    public static LeadRead ReadLead(ReadOnlySpan<byte> json, DateTime now)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
+        try
+        {
+            reader.Read();
+            var lead = Lead(ref reader, -1, new Texts(), now);
+            // Anything but white space after the lead's object is malformed JSON (the reader throws).
+            reader.Read();
+            return lead;
+        }
+        catch (JsonException e) when (e.Path is null)
+        {
+            throw Unreadable(e, -1, e.LineNumber, e.BytePositionInLine);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw Unreadable(e, -1, null, reader.BytesConsumed);
+        }
+    }
 
-    /// <summary>Reads any batch through the JSON reader, with every check and error message.</summary>
-    internal static BatchBody ReadChecked(ReadOnlySpan<byte> json, int limit, DateTime now)
+    /// <summary>A batch (a <see cref="BatchScoreRequest"/>): its model and each lead read as <see cref="ReadLead"/>
+    /// reads one, or the request's problem.</summary>
+    public static BatchRead ReadBatch(ReadOnlySpan<byte> json, int limit, DateTime now)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
         var texts = new Texts();
         string? model = null;
-        List<BatchLead>? leads = null;
+        List<LeadRead>? leads = null;
         var count = 0;
         var index = -1;
         try
         {
             reader.Read();
-            if (reader.TokenType != JsonTokenType.StartObject) throw new RequestValidationException("$", "the body must be a JSON object: { \"leads\": [ … ] }");
+            if (reader.TokenType != JsonTokenType.StartObject) return Refused("$", "the body must be a JSON object: { \"leads\": [ … ] }");
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var which = Which(ref reader, BatchNames);
                 reader.Read();
                 if (which == 0)
                 {
-                    if (!TryText(ref reader, texts, out model)) throw new RequestValidationException("$.model", "must be a string");
+                    if (!TryText(ref reader, texts, out model)) return Refused("$.model", "must be a string");
                 }
                 else if (which == 1)
                 {
@@ -104,13 +122,13 @@ internal static partial class BatchReader
                         leads = null;
                         continue;
                     }
-                    if (reader.TokenType != JsonTokenType.StartArray) throw new RequestValidationException("$.leads", "must be an array of leads");
+                    if (reader.TokenType != JsonTokenType.StartArray) return Refused("$.leads", "must be an array of leads");
                     leads = [];
                     count = 0;
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                     {
                         index = count;
-                        if (count < limit) leads.Add(ReadLead(ref reader, count, texts, now));
+                        if (count < limit) leads.Add(Lead(ref reader, count, texts, now));
                         else reader.Skip();
                         count++;
                     }
@@ -126,32 +144,50 @@ internal static partial class BatchReader
         }
         catch (JsonException e) when (e.Path is null)
         {
-            // As the serializer reports it: the reader's message without its position, then the path and position.
-            var message = e.Message;
-            var cut = message.LastIndexOf(" LineNumber:", StringComparison.Ordinal);
-            throw Unreadable(cut > 0 ? message[..cut] : message, index, e.LineNumber, e.BytePositionInLine, e);
+            throw Unreadable(e, index, e.LineNumber, e.BytePositionInLine);
         }
         catch (InvalidOperationException e)
         {
             // The reader's way of saying a string is not valid UTF-8.
-            throw Unreadable(e.Message, index, null, reader.BytesConsumed, e);
+            throw Unreadable(e, index, null, reader.BytesConsumed);
         }
-        if (leads is null) throw new RequestValidationException("$.leads", "is required");
-        if (count > limit) throw new RequestValidationException("$.leads", $"holds {count:N0} leads; the limit is {limit:N0} per batch");
-        return new BatchBody(model, [.. leads]);
+        if (leads is null) return Refused("$.leads", "is required");
+        if (count > limit) return Refused("$.leads", $"holds {count:N0} leads; the limit is {limit:N0} per batch");
+        return new BatchRead(model, [.. leads], null);
     }
 
-    private static JsonException Unreadable(string message, int index, long? line, long? position, Exception inner)
+    private static BatchRead Refused(string path, string message) => new(null, [], new BatchError(path, message));
+
+    /// <summary>What the reader checks of a lead once its values are read, and the store of the lead it is sent: an
+    /// attribute of no usable type, <c>createdAt</c> after <c>asOf</c>. The first problem's field (a path from the
+    /// lead) and message, or null.</summary>
+    public static (string Field, string Message)? Problem(LeadInput lead)
     {
-        var path = index >= 0 ? $"$.leads[{index}]" : "$";
-        return new JsonException($"{message} Path: {path} | LineNumber: {line} | BytePositionInLine: {position}.", path, line, position, inner);
+        foreach (var (name, value) in lead.Attributes)
+        {
+            if (AttributeTextConverter.IsInvalid(value)) return ($".attributes.{name}", "must be a string, number, boolean or null");
+        }
+        return lead.CreatedAt > lead.AsOf ? (".createdAt", "is after asOf") : null;
     }
+
+    /// <summary>Malformed JSON as the serializer reports it: the reader's message without its position, then the path
+    /// (the lead it was in, if any) and position.</summary>
+    private static JsonException Unreadable(Exception e, int index, long? line, long? position)
+    {
+        var message = e.Message;
+        var cut = message.LastIndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (cut > 0) message = message[..cut];
+        var path = Path(index, "");
+        return new JsonException($"{message} Path: {path} | LineNumber: {line} | BytePositionInLine: {position}.", path, line, position, e);
+    }
+
+    /// <summary>The JSON path of a field of the lead at <paramref name="index"/> of a batch, or of the one lead (-1).</summary>
+    private static string Path(int index, string field) => index < 0 ? "$" + field : $"$.leads[{index}]{field}";
 
     /// <summary>One lead, from its first token to its last, straight into the scorer's input. A wrong type is kept as
-    /// the lead's error (the first one in the document) and reading goes on to the lead's end; after it, what
-    /// <see cref="LeadScorer.FromRequest"/> checks for <c>POST /score</c> is checked in the same order (an attribute
-    /// of no usable type, <c>createdAt</c> after <c>asOf</c>, an event without type or time).</summary>
-    private static BatchLead ReadLead(ref Utf8JsonReader reader, int index, Texts texts, DateTime now)
+    /// the lead's problem (the first one in the document) and reading goes on to the lead's end; after it, the lead's
+    /// values are checked (<see cref="Problem"/>), then its events (each needs a type and a time).</summary>
+    private static LeadRead Lead(ref Utf8JsonReader reader, int index, Texts texts, DateTime now)
     {
         if (reader.TokenType == JsonTokenType.Null) return Failed(index, "", "must be an object");
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -161,7 +197,6 @@ internal static partial class BatchReader
         }
         string? model = null, leadId = null;
         IReadOnlyDictionary<string, string?>? attributes = null;
-        string? invalidAttribute = null;
         LeadEventInput[]? events = null;
         (string Path, string Message)? eventFault = null;
         DateTimeOffset? createdAt = null, asOf = null;
@@ -179,7 +214,7 @@ internal static partial class BatchReader
                     if (!TryText(ref reader, null, out leadId)) fault ??= (".leadId", "must be a string");
                     break;
                 case 2:
-                    attributes = ReadAttributes(ref reader, texts, ref fault, out invalidAttribute);
+                    attributes = ReadAttributes(ref reader, texts, ref fault);
                     break;
                 case 3:
                     events = ReadEvents(ref reader, texts, ref fault, out eventFault);
@@ -196,27 +231,23 @@ internal static partial class BatchReader
             }
         }
         if (fault is { } f) return Failed(index, f.Path, f.Message);
-        if (invalidAttribute is not null) return Failed(index, $".attributes.{invalidAttribute}", LeadScorer.InvalidAttributeMessage);
         var at = asOf?.UtcDateTime ?? now;
-        var created = createdAt?.UtcDateTime ?? at;
-        if (created > at) return Failed(index, ".createdAt", LeadScorer.CreatedAfterAsOfMessage);
+        var lead = new LeadInput
+        {
+            LeadId = leadId, Attributes = attributes ?? NamedTexts.None, Events = events ?? [], CreatedAt = createdAt?.UtcDateTime ?? at, AsOf = at,
+        };
+        if (Problem(lead) is { } p) return Failed(index, p.Field, p.Message);
         if (eventFault is { } e) return Failed(index, e.Path, e.Message);
-        return Usable(leadId, attributes, events, created, at, model);
+        return new LeadRead(lead, model, null);
     }
 
-    /// <summary>A lead that passed the checks of one lead, as the scorer takes it.</summary>
-    private static BatchLead Usable(string? leadId, IReadOnlyDictionary<string, string?>? attributes, LeadEventInput[]? events,
-        DateTime createdAt, DateTime asOf, string? model) =>
-        new(new LeadInput { LeadId = leadId, Attributes = attributes ?? NamedTexts.None, Events = events ?? [], CreatedAt = createdAt, AsOf = asOf }, model, null);
-
-    private static BatchLead Failed(int index, string path, string message) => new(null, null, new BatchError($"$.leads[{index}]{path}", message));
+    private static LeadRead Failed(int index, string field, string message) => new(null, null, new BatchError(Path(index, field), message));
 
     /// <summary>As <see cref="AttributeTextConverter"/>: strings as they are, numbers as written, true/false, null as
-    /// missing, any other value marked <see cref="AttributeTextConverter.Invalid"/> and the first such name (in the
-    /// order written) given as <paramref name="invalid"/>; a name written twice keeps its place and its last value.</summary>
-    private static IReadOnlyDictionary<string, string?>? ReadAttributes(ref Utf8JsonReader reader, Texts texts, ref (string, string)? fault, out string? invalid)
+    /// missing, any other value marked <see cref="AttributeTextConverter.Invalid"/> (a problem <see cref="Problem"/>
+    /// reports); a name written twice keeps its place and its last value.</summary>
+    private static IReadOnlyDictionary<string, string?>? ReadAttributes(ref Utf8JsonReader reader, Texts texts, ref (string, string)? fault)
     {
-        invalid = null;
         if (reader.TokenType == JsonTokenType.Null) return null;
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -242,10 +273,6 @@ internal static partial class BatchReader
                 _ => Invalid(ref reader),
             };
             texts.Attribute(name, value);
-        }
-        for (var i = 0; i < values.Count && invalid is null; i++)
-        {
-            if (AttributeTextConverter.IsInvalid(values[i])) invalid = names[i];
         }
         return NamedTexts.Create(names, values);
     }
@@ -343,58 +370,8 @@ internal static partial class BatchReader
             reader.Skip();
             return false;
         }
-        if (!reader.ValueIsEscaped && TryParseUtc(reader.ValueSpan, out var utc))
-        {
-            value = new DateTimeOffset(utc);
-            return true;
-        }
         if (!reader.TryGetDateTimeOffset(out var date)) return false;
         value = date;
-        return true;
-    }
-
-    /// <summary>
-    /// The form nearly every client sends, <c>yyyy-MM-ddTHH:mm:ss[.f…]Z</c> (up to 7 decimals), read straight from its
-    /// digits: the reader's ISO 8601 parsing cost about a tenth of reading a lead. Anything else, including any text
-    /// that is not a valid date and time in that form, is false and left to the reader (whose answer it is, the tests
-    /// compare both).
-    /// </summary>
-    internal static bool TryParseUtc(ReadOnlySpan<byte> text, out DateTime utc)
-    {
-        utc = default;
-        if (text.Length < 20 || text.Length > 28 || text.Length == 21 || text[^1] != 'Z'
-            || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':')
-        {
-            return false;
-        }
-        // Each digit as its value; a byte that is not a digit gives a value above 9.
-        uint y0 = text[0] - 48u, y1 = text[1] - 48u, y2 = text[2] - 48u, y3 = text[3] - 48u, mo0 = text[5] - 48u, mo1 = text[6] - 48u,
-            d0 = text[8] - 48u, d1 = text[9] - 48u, h0 = text[11] - 48u, h1 = text[12] - 48u, mi0 = text[14] - 48u, mi1 = text[15] - 48u,
-            s0 = text[17] - 48u, s1 = text[18] - 48u;
-        if (y0 > 9 || y1 > 9 || y2 > 9 || y3 > 9 || mo0 > 9 || mo1 > 9 || d0 > 9 || d1 > 9 || h0 > 9 || h1 > 9 || mi0 > 9 || mi1 > 9 || s0 > 9 || s1 > 9)
-        {
-            return false;
-        }
-        int year = (int)(y0 * 1000 + y1 * 100 + y2 * 10 + y3), month = (int)(mo0 * 10 + mo1), day = (int)(d0 * 10 + d1);
-        int hour = (int)(h0 * 10 + h1), minute = (int)(mi0 * 10 + mi1), second = (int)(s0 * 10 + s1);
-        // Up to 7 decimals of a second, in ticks.
-        long ticks = 0;
-        if (text.Length > 20)
-        {
-            if (text[19] != '.') return false;
-            for (var i = 20; i < 27; i++)
-            {
-                var d = i < text.Length - 1 ? text[i] - 48u : 0;
-                if (d > 9) return false;
-                ticks = ticks * 10 + d;
-            }
-        }
-        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
-        {
-            return false;
-        }
-        utc = new DateTime(new DateOnly(year, month, day).DayNumber * TimeSpan.TicksPerDay
-            + (hour * 3600L + minute * 60 + second) * TimeSpan.TicksPerSecond + ticks, DateTimeKind.Utc);
         return true;
     }
 
@@ -428,20 +405,17 @@ internal static partial class BatchReader
 
     /// <summary>
     /// The texts of one batch, each allocated once: the same attribute names, categories, event types and details
-    /// recur in every lead. Looked up by their UTF-8 bytes, hashed from their length and first and last bytes (a
-    /// lookup cost about a quarter of reading a lead when it went through UTF-16 strings). Short unescaped ASCII texts
-    /// only, a bounded number of them and of entries per slot, so that a batch of unique or colliding values costs
-    /// little more than allocating each.
+    /// recur in every lead. Short unescaped ASCII texts only, looked up as characters without allocating, and a bounded
+    /// number of them, so that a batch of unique values costs little more than allocating each.
     /// </summary>
     private sealed class Texts
     {
         private const int MaxLength = 64;
         private const int MaxCount = 4096;
-        private const int MaxChain = 4;
-        private readonly Entry?[] _slots = new Entry?[1024];
-        private int _count;
+        private readonly Dictionary<string, string> _shared = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
-        private sealed record Entry(byte[] Utf8, string Text, int Chain, Entry? Next);
+        public Texts() => _lookup = _shared.GetAlternateLookup<ReadOnlySpan<char>>();
 
         /// <summary>What one lead's attributes and events are read into before they are copied at their size.</summary>
         public List<string> Names { get; } = [];
@@ -485,24 +459,6 @@ internal static partial class BatchReader
             Names.Add(name);
         }
 
-        private readonly List<QuotedName?> _namesAt = [];
-
-        /// <summary>An attribute name as the previous lead wrote it at a position: its text, and its UTF-8 bytes with
-        /// the closing quote.</summary>
-        public sealed record QuotedName(byte[] Quoted, string Text);
-
-        /// <summary>The attribute name last read at <paramref name="position"/>, if any.</summary>
-        public QuotedName? NameAt(int position) => position < _namesAt.Count ? _namesAt[position] : null;
-
-        /// <summary>Remembers the attribute name read at <paramref name="position"/> (of the first few positions),
-        /// for the next lead to try first.</summary>
-        public void SetNameAt(int position, ReadOnlySpan<byte> utf8, string text)
-        {
-            if (position >= NamedTexts.MaxScanned) return;
-            while (_namesAt.Count <= position) _namesAt.Add(null);
-            _namesAt[position] = new QuotedName([.. utf8, (byte)'"'], text);
-        }
-
         /// <summary>The current string or property name token's text.</summary>
         public string Get(ref Utf8JsonReader reader) =>
             reader.ValueIsEscaped ? reader.GetString()! : Ascii(reader.ValueSpan) ?? reader.GetString()!;
@@ -510,41 +466,14 @@ internal static partial class BatchReader
         /// <summary>The text of ASCII bytes (a number as written, or an unescaped string); null when not ASCII.</summary>
         public string? Ascii(ReadOnlySpan<byte> utf8)
         {
-            if (utf8.Length > MaxLength) return System.Text.Ascii.IsValid(utf8) ? Encoding.ASCII.GetString(utf8) : null;
-            ref var slot = ref _slots[Hash(utf8) & (_slots.Length - 1)];
-            for (var e = slot; e is not null; e = e.Next)
-            {
-                if (utf8.SequenceEqual(e.Utf8)) return e.Text;
-            }
             if (!System.Text.Ascii.IsValid(utf8)) return null;
-            var text = Encoding.ASCII.GetString(utf8);
-            var chain = slot is null ? 1 : slot.Chain + 1;
-            if (_count < MaxCount && chain <= MaxChain)
-            {
-                slot = new Entry(utf8.ToArray(), text, chain, slot);
-                _count++;
-            }
+            if (utf8.Length > MaxLength) return Encoding.ASCII.GetString(utf8);
+            Span<char> chars = stackalloc char[MaxLength];
+            System.Text.Ascii.ToUtf16(utf8, chars, out var length);
+            if (_lookup.TryGetValue(chars[..length], out var shared)) return shared;
+            var text = new string(chars[..length]);
+            if (_shared.Count < MaxCount) _shared[text] = text;
             return text;
-        }
-
-        private static uint Hash(ReadOnlySpan<byte> utf8)
-        {
-            ulong h;
-            if (utf8.Length >= 8)
-            {
-                h = BinaryPrimitives.ReadUInt64LittleEndian(utf8) ^ BitOperations.RotateLeft(BinaryPrimitives.ReadUInt64LittleEndian(utf8[^8..]), 29);
-            }
-            else if (utf8.Length >= 4)
-            {
-                h = BinaryPrimitives.ReadUInt32LittleEndian(utf8) | (ulong)BinaryPrimitives.ReadUInt32LittleEndian(utf8[^4..]) << 32;
-            }
-            else
-            {
-                h = 0;
-                foreach (var b in utf8) h = h << 8 | b;
-            }
-            h = (h ^ (ulong)utf8.Length) * 0x9E3779B97F4A7C15;
-            return (uint)(h >> 40);
         }
     }
 }

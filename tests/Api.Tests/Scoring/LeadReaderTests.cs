@@ -4,13 +4,13 @@ using LeadML.Api.Scoring;
 
 namespace LeadML.Api.Tests.Scoring;
 
-/// <summary>The batch body reader against what <c>POST /score</c> makes of the same lead (the serializer, then
-/// <see cref="LeadScorer.FromRequest"/>), and its errors.</summary>
-public sealed class BatchReaderTests
+/// <summary>The one lead reader: a lead in a batch against the same lead read alone (the body of <c>POST /score</c>) and
+/// against what the serializer makes of the documented contract, and its errors.</summary>
+public sealed class LeadReaderTests
 {
     private static readonly DateTime Now = new(2025, 12, 2, 9, 30, 0, DateTimeKind.Utc);
 
-    private static BatchBody Read(string json, int limit = 100) => BatchReader.Read(Encoding.UTF8.GetBytes(json), limit, Now);
+    private static BatchRead Read(string json, int limit = 100) => LeadReader.ReadBatch(Encoding.UTF8.GetBytes(json), limit, Now);
 
     /// <summary>A lead as the scorer sees it, as text to compare (attributes and events in order), or its error.</summary>
     private static string Text(LeadInput? l, BatchError? error = null) => l is null
@@ -19,21 +19,37 @@ public sealed class BatchReaderTests
           + string.Join(", ", l.Attributes.Select(a => $"{a.Key}={a.Value ?? "<null>"}")) + " | "
           + string.Join(", ", l.Events.Select(e => $"{e.Timestamp:O} {e.Timestamp.Kind} {e.Type} {e.Detail ?? "<none>"}"));
 
-    /// <summary>What <c>POST /score</c> makes of a lead that is item <paramref name="index"/> of a batch.</summary>
+    /// <summary>What the serializer makes of a lead that is item <paramref name="index"/> of a batch, with the checks a
+    /// lead gets (the contract's meaning, written out independently of the reader).</summary>
     private static string Alone(string lead, int index)
     {
-        var request = JsonSerializer.Deserialize(lead, ScoringJson.Default.ScoreRequest)!;
-        try
+        var r = JsonSerializer.Deserialize<ScoreRequest>(lead, JsonSerializerOptions.Web)!;
+        var path = $"$.leads[{index}]";
+        var attributes = r.Attributes ?? [];
+        var asOf = r.AsOf?.UtcDateTime ?? Now;
+        var createdAt = r.CreatedAt?.UtcDateTime ?? asOf;
+        var input = new LeadInput { LeadId = r.LeadId, Attributes = attributes, CreatedAt = createdAt, AsOf = asOf };
+        if (LeadReader.Problem(input) is { } p) return Text(null, new BatchError(path + p.Field, p.Message));
+        var events = new List<LeadEventInput>();
+        for (var i = 0; i < (r.Events?.Count ?? 0); i++)
         {
-            return Text(LeadScorer.FromRequest(request, Now, $"$.leads[{index}]"));
+            var e = r.Events![i];
+            if (e is null) return Text(null, new BatchError($"{path}.events[{i}]", "must be an object"));
+            if (string.IsNullOrWhiteSpace(e.Type)) return Text(null, new BatchError($"{path}.events[{i}].type", "is required"));
+            if (e.Timestamp is null) return Text(null, new BatchError($"{path}.events[{i}].timestamp", "is required"));
+            events.Add(LeadEventInput.Sent(e.Timestamp.Value.UtcDateTime, e.Type, e.Detail));
         }
-        catch (RequestValidationException e)
-        {
-            return Text(null, new BatchError(e.Path, e.Message));
-        }
+        return Text(input with { Events = events });
     }
 
-    private static string Text(BatchLead l) => Text(l.Lead, l.Error);
+    private static string Text(LeadRead l) => Text(l.Lead, l.Problem);
+
+    /// <summary>The same lead read alone, as the body of <c>POST /score</c>, its problem's path as in a batch.</summary>
+    private static string ReadAlone(string lead, int index)
+    {
+        var read = LeadReader.ReadLead(Encoding.UTF8.GetBytes(lead), Now);
+        return Text(read.Lead, read.Problem is { } p ? p with { Path = $"$.leads[{index}]{p.Path[1..]}" } : null);
+    }
 
     [Theory]
     [InlineData("""{"leadId":"L1","model":"sample","attributes":{"industry":"Software","company_size":250,"big":1.5e3,"ok":true,"no":false,"gone":null},"events":[{"type":"page_view","detail":"/pricing","timestamp":"2025-11-20T10:00:00Z"},{"type":" email_open ","timestamp":"2025-11-21T08:00:00+02:00","detail":null}],"createdAt":"2025-09-01T00:00:00Z","asOf":"2025-12-01T00:00:00.1234567Z"}""")]
@@ -61,7 +77,8 @@ public sealed class BatchReaderTests
         for (var i = 0; i < 2; i++)
         {
             Assert.Equal(Alone(lead, i), Text(batch.Leads[i]));
-            Assert.Equal(JsonSerializer.Deserialize(lead, ScoringJson.Default.ScoreRequest)!.Model, batch.Leads[i].Model);
+            Assert.Equal(ReadAlone(lead, i), Text(batch.Leads[i]));
+            Assert.Equal(JsonSerializer.Deserialize<ScoreRequest>(lead, JsonSerializerOptions.Web)!.Model, batch.Leads[i].Model);
         }
     }
 
@@ -81,12 +98,12 @@ public sealed class BatchReaderTests
     public void Read_TheBatchAsTheSerializerReadsIt_WhateverTheOrderAndCase()
     {
         const string json = """{"x":[{"leads":1}],"LEADS":[{"leadId":"a"},null,{"leadId":"c","model":"own"}],"Model":"other"}""";
-        var expected = JsonSerializer.Deserialize(json, ScoringJson.Default.BatchScoreRequest)!;
+        var expected = JsonSerializer.Deserialize<BatchScoreRequest>(json, JsonSerializerOptions.Web)!;
         var batch = Read(json);
         Assert.Equal(expected.Model, batch.Model);
         Assert.Equal(["a", null, "c"], batch.Leads.Select(l => l.Lead?.LeadId));
         Assert.Equal([null, null, "own"], batch.Leads.Select(l => l.Model));
-        Assert.Equal(new BatchError("$.leads[1]", "must be an object"), batch.Leads[1].Error);
+        Assert.Equal(new BatchError("$.leads[1]", "must be an object"), batch.Leads[1].Problem);
     }
 
     [Theory]
@@ -109,8 +126,8 @@ public sealed class BatchReaderTests
         Assert.Equal(3, batch.Leads.Length);
         Assert.Equal("a", batch.Leads[0].Lead!.LeadId);
         Assert.Null(batch.Leads[1].Lead);
-        Assert.Equal(path, batch.Leads[1].Error!.Path);
-        Assert.StartsWith(message, batch.Leads[1].Error!.Message, StringComparison.Ordinal);
+        Assert.Equal(path, batch.Leads[1].Problem!.Path);
+        Assert.StartsWith(message, batch.Leads[1].Problem!.Message, StringComparison.Ordinal);
         Assert.Equal("c", batch.Leads[2].Lead!.LeadId);
         Assert.Single(batch.Leads[2].Lead!.Events);
     }
@@ -126,47 +143,41 @@ public sealed class BatchReaderTests
         var e = Assert.Throws<JsonException>(() => Read(json));
         Assert.Equal(path, e.Path);
         Assert.Contains($" Path: {path} ", e.Message, StringComparison.Ordinal);
-        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize(json, ScoringJson.Default.BatchScoreRequest));
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<BatchScoreRequest>(json, JsonSerializerOptions.Web));
     }
 
     [Fact]
     public void Read_InvalidUtf8_IsUnreadableJson()
     {
         byte[] json = [.. """{"leads":[{"leadId":"""u8, (byte)'"', 0xC3, 0x28, (byte)'"', .. "}]}"u8];
-        Assert.Throws<JsonException>(() => BatchReader.Read(json, 10, Now));
+        Assert.Throws<JsonException>(() => LeadReader.ReadBatch(json, 10, Now));
+        Assert.Throws<JsonException>(() => LeadReader.ReadLead(json[10..^2], Now));
     }
 
-    [Fact]
-    public void TryParseUtc_ReadsWhatTheJsonReaderReads_OrDeclines()
+    [Theory]
+    [InlineData("""{"leadId":5}""", "$.leadId", "must be a string")]
+    [InlineData("""{"asOf":"yesterday"}""", "$.asOf", "must be an ISO 8601 date and time")]
+    [InlineData("""{"attributes":{"industry":[1,2]}}""", "$.attributes.industry", "must be a string, number, boolean or null")]
+    [InlineData("""{"createdAt":"2025-12-02T00:00:00Z","asOf":"2025-12-01T00:00:00Z"}""", "$.createdAt", "is after asOf")]
+    [InlineData("""{"events":[{"type":"x"}]}""", "$.events[0].timestamp", "is required")]
+    [InlineData("[]", "$", "must be an object")]
+    public void ReadLead_AnUnusableField_IsTheLeadsProblem_NamingItsPath(string json, string path, string message)
     {
-        // Valid and nearly valid dates of every part's range; whatever the fast form reads must be what the reader reads.
-        var random = new LeadML.Features.Randomness.Xoshiro256(11);
-        var texts = new List<string> { "2025-11-20T10:00:00Z", "2024-02-29T23:59:59.9999999Z", "2025-02-29T00:00:00Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
-            "0000-01-01T00:00:00Z", "2025-11-20T24:00:00Z", "2025-11-20T10:60:00Z", "2025-11-20T10:00:60Z", "2025-13-01T00:00:00Z", "2025-00-10T00:00:00Z",
-            "2025-11-20T10:00:00.Z", "2025-11-20T10:00:00.12345678Z", "2025-11-20T10:00:00", "2025-11-20t10:00:00Z", "2025-11-20 10:00:00Z",
-            "2025-11-20T10:00:00+00:00", "2025-11-20T10:00:00.5+01:00", "2025-11-2OT10:00:00Z", "+025-11-20T10:00:00Z", "2025-11-20" };
-        for (var i = 0; i < 20_000; i++)
-        {
-            var fraction = random.NextInt(9) switch { 0 => "", var n => "." + string.Concat(Enumerable.Range(0, n).Select(_ => (char)('0' + random.NextInt(10)))) };
-            texts.Add($"{random.NextInt(10_000):0000}-{random.NextInt(14):00}-{random.NextInt(33):00}T{random.NextInt(26):00}:{random.NextInt(62):00}:{random.NextInt(62):00}{fraction}Z");
-        }
-        var read = 0;
-        foreach (var text in texts)
-        {
-            var json = Encoding.UTF8.GetBytes($"\"{text}\"");
-            var reader = new Utf8JsonReader(json);
-            reader.Read();
-            var valid = reader.TryGetDateTimeOffset(out var expected);
-            if (!BatchReader.TryParseUtc(Encoding.UTF8.GetBytes(text), out var utc)) continue;
-            read++;
-            Assert.True(valid, text);
-            Assert.Equal(expected, new DateTimeOffset(utc));
-            Assert.Equal(TimeSpan.Zero, expected.Offset);
-            Assert.Equal(DateTimeKind.Utc, utc.Kind);
-        }
-        Assert.True(read > texts.Count / 5, $"{read} of {texts.Count} read");
-        Assert.True(BatchReader.TryParseUtc("2025-11-20T10:00:00Z"u8, out _));
-        Assert.True(BatchReader.TryParseUtc("2025-11-20T10:00:00.123Z"u8, out _));
+        var read = LeadReader.ReadLead(Encoding.UTF8.GetBytes(json), Now);
+        Assert.Null(read.Lead);
+        Assert.Equal(path, read.Problem!.Path);
+        Assert.StartsWith(message, read.Problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"leadId":"a"} {}""")]
+    [InlineData("""{"leadId":"a",}""")]
+    [InlineData("")]
+    public void ReadLead_MalformedJson_IsUnreadable_AsTheSerializerSaysSo(string json)
+    {
+        var e = Assert.Throws<JsonException>(() => LeadReader.ReadLead(Encoding.UTF8.GetBytes(json), Now));
+        Assert.Equal("$", e.Path);
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<ScoreRequest>(json, JsonSerializerOptions.Web));
     }
 
     [Theory]
@@ -177,9 +188,9 @@ public sealed class BatchReaderTests
     [InlineData("""{"leads":[{},{},{"x":[1,2]}]}""", "holds 3 leads; the limit is 2 per batch")]
     public void Read_NoLeadsOrTooMany_FailsTheRequest(string json, string message)
     {
-        var e = Assert.Throws<RequestValidationException>(() => Read(json, limit: 2));
-        Assert.Equal("$.leads", e.Path);
-        Assert.Equal(message, e.Message);
+        var batch = Read(json, limit: 2);
+        Assert.Empty(batch.Leads);
+        Assert.Equal(new BatchError("$.leads", message), batch.Problem);
     }
 
     [Theory]
@@ -187,7 +198,8 @@ public sealed class BatchReaderTests
     [InlineData("""{"model":5,"leads":[]}""")]
     public void Read_ABodyOfTheWrongShape_FailsTheRequest(string json)
     {
-        var e = Assert.Throws<RequestValidationException>(() => Read(json));
-        Assert.StartsWith("$", e.Path, StringComparison.Ordinal);
+        var batch = Read(json);
+        Assert.Empty(batch.Leads);
+        Assert.StartsWith("$", batch.Problem!.Path, StringComparison.Ordinal);
     }
 }

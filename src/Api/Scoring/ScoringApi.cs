@@ -1,52 +1,50 @@
 using LeadML.Api.Hosting;
-using LeadML.Api.Scoring;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
-namespace LeadML.Api.Endpoints;
+namespace LeadML.Api.Scoring;
 
 /// <summary><c>POST /score</c>, <c>POST /score/batch</c>, <c>GET /models</c> and the admin reload.</summary>
-public static class ScoringEndpoints
+public static class ScoringApi
 {
-    public static void Map(WebApplication app)
+    /// <summary>Maps the scoring endpoints; returns the <c>/score</c> group.</summary>
+    public static RouteGroupBuilder MapScoringApi(this IEndpointRouteBuilder app)
     {
         var score = app.MapGroup("/score").WithTags("Scoring").RequireKey(KeyRole.Scoring);
+        // Both bodies are read by the one lead reader (LeadReader) rather than bound: the contracts document them.
         score.MapPost("", Score)
+            .Accepts<ScoreRequest>("application/json")
             .WithSummary("Score one lead")
             .WithDescription("Hybrid score 0–100 (approved rule points blended with the model's calibrated probability), grade, sales-ready flag and the explanation of every part. explain=false skips the explanation; features=true adds the feature values.");
-        // The batch body is read and the answer written by hand (BatchReader, BatchWriter); the contracts document them.
         score.MapPost("/batch", Batch)
             .Accepts<BatchScoreRequest>("application/json")
-            .Produces<BatchScoreResponse>()
             .WithSummary("Score many leads")
             .WithDescription("One answer per lead, in order; an unusable lead gets an error with its JSON path and does not fail the batch.");
 
         app.MapGet("/models", Models).WithTags("Scoring").RequireKey(KeyRole.Scoring).WithSummary("The scoring models in force");
         app.MapPost("/admin/models/{name}/reload", Reload).WithTags("Admin").RequireKey(KeyRole.Admin)
             .WithSummary("Load a model's bundle again and swap it in atomically");
+        return score;
     }
 
-    private static ScoreResponse Score(ScoreRequest request, ModelRegistry registry, IOptions<LeadMlOptions> options, TimeProvider clock,
-        bool explain = true, bool features = false)
+    private static async Task<Results<Ok<ScoreResponse>, ValidationProblem, StatusCodeHttpResult>> Score(HttpRequest http, ModelRegistry registry,
+        IOptions<LeadMlOptions> options, TimeProvider clock, bool explain = true, bool features = false)
     {
-        var model = registry.Get(request.Model);
-        var lead = LeadScorer.FromRequest(request, clock.GetUtcNow().UtcDateTime);
-        var result = LeadScorer.Score(model, lead, Options(options.Value, explain, features));
+        if (!http.HasJsonContentType()) return UnsupportedMediaType();
+        var read = await LeadReader.ReadLeadAsync(http, clock.GetUtcNow().UtcDateTime, http.HttpContext.RequestAborted);
+        if (read.Problem is { } problem) return Problems.Invalid(problem.Path, problem.Message);
+        var result = LeadScorer.Score(registry.Get(read.Model), read.Lead!, Options(options.Value, explain, features));
         ApiMetrics.Scored(result);
-        return result;
+        return TypedResults.Ok(result);
     }
 
-    private static async Task Batch(HttpContext http, ModelRegistry registry, IOptions<LeadMlOptions> options, TimeProvider clock,
-        bool explain = true, bool features = false)
+    private static async Task<Results<Ok<BatchScoreResponse>, ValidationProblem, StatusCodeHttpResult>> Batch(HttpRequest http, ModelRegistry registry,
+        IOptions<LeadMlOptions> options, TimeProvider clock, bool explain = true, bool features = false)
     {
-        if (!http.Request.HasJsonContentType())
-        {
-            // What the framework answers for a JSON body of another type.
-            http.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
-            return;
-        }
-        var now = clock.GetUtcNow().UtcDateTime;
-        var request = await BatchReader.ReadAsync(http.Request, options.Value.BatchLimit, now, http.RequestAborted);
-        var leads = request.Leads;
+        if (!http.HasJsonContentType()) return UnsupportedMediaType();
+        var batch = await LeadReader.ReadBatchAsync(http, options.Value.BatchLimit, clock.GetUtcNow().UtcDateTime, http.HttpContext.RequestAborted);
+        if (batch.Problem is { } problem) return Problems.Invalid(problem.Path, problem.Message);
+        var leads = batch.Leads;
         var scoreOptions = Options(options.Value, explain, features);
         var items = new BatchItem[leads.Length];
         Parallel.For(0, leads.Length, i =>
@@ -58,7 +56,7 @@ public static class ScoringEndpoints
             {
                 items[i] = lead is null
                     ? new BatchItem(i, null, error)
-                    : new BatchItem(i, LeadScorer.Score(registry.Get(model ?? request.Model), lead, scoreOptions), null);
+                    : new BatchItem(i, LeadScorer.Score(registry.Get(model ?? batch.Model), lead, scoreOptions), null);
             }
             catch (UnknownModelException e)
             {
@@ -71,8 +69,11 @@ public static class ScoringEndpoints
             if (item.Error is not null) failed++;
         }
         ApiMetrics.Scored(items);
-        await BatchWriter.WriteAsync(http.Response, new BatchScoreResponse(items.Length - failed, failed, items), http.RequestAborted);
+        return TypedResults.Ok(new BatchScoreResponse(items.Length - failed, failed, items));
     }
+
+    /// <summary>What the framework answers for a JSON body of another type.</summary>
+    private static StatusCodeHttpResult UnsupportedMediaType() => TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType);
 
     private static IEnumerable<object> Models(ModelRegistry registry) => registry.All.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => new
     {

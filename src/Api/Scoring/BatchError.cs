@@ -1,0 +1,3 @@
+namespace LeadML.Api.Scoring;
+
+public sealed record BatchError(string Path, string Message);

@@ -1,0 +1,32 @@
+using System.Text.Json.Serialization;
+
+namespace LeadML.Api.Scoring;
+
+/// <summary>A hybrid score and its explanation.</summary>
+public sealed record ScoreResponse
+{
+    public string? LeadId { get; init; }
+    public required string Model { get; init; }
+    public required string ModelVersion { get; init; }
+    /// <summary>"suggested" or "v3".</summary>
+    public required string RuleSetVersion { get; init; }
+    public required string RuleSetSource { get; init; }
+    public required DateTimeOffset AsOf { get; init; }
+    /// <summary>The hybrid score, 0–100.</summary>
+    public required double Score { get; init; }
+    public required string Grade { get; init; }
+    public required bool SalesReady { get; init; }
+    public required RulePoints RulePoints { get; init; }
+    /// <summary>Calibrated probability of converting within the model's horizon.</summary>
+    public required double ModelProbability { get; init; }
+    public required ModelPoints ModelPoints { get; init; }
+    /// <summary>How rule points and model points were blended (absent with <c>explain=false</c>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Blend? Blend { get; init; }
+    /// <summary>What was odd in the request; absent when nothing was.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ScoreWarnings? Warnings { get; init; }
+    /// <summary>Non-zero feature values, when asked with <c>features=true</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, double>? Features { get; init; }
+}
