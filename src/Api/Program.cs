@@ -33,7 +33,7 @@ app.MapLeadsApi();
 app.MapAlertsApi();
 app.MapConversionsApi();
 app.MapOutcomesApi();
-PromotionEndpoints.Map(app);
+app.MapPromotionApi();
 app.MapOperations();
 
 app.Run();

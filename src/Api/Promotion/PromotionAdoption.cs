@@ -29,11 +29,41 @@ public sealed class PromotionAdoption(LeadStore store, ModelRegistry registry, I
         }
     }
 
-    // Only a promotion not seen before is adopted: between this instance's swap and its record in the store, the
-    // previous record must not swap the old bundle back.
+    // Only a promotion not seen before is adopted, so that a record this instance wrote itself is not applied twice.
     private readonly Dictionary<string, long> _seen = new(StringComparer.Ordinal);
 
+    // One change of the model in force at a time on this instance: a poll never runs between a promotion's swap and
+    // its record.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>Runs a promotion or rollback made through this instance with no adoption poll in between.</summary>
+    internal async Task<T> ExclusiveAsync<T>(Func<Task<T>> change, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            return await change();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     internal async Task AdoptAsync(CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await AdoptUnderGateAsync(ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task AdoptUnderGateAsync(CancellationToken ct)
     {
         foreach (var model in registry.All)
         {

@@ -11,7 +11,9 @@ public static class PromotionSetup
     {
         builder.AddValidatedOptions<PromotionOptions>(PromotionOptions.Section);
         if (!builder.HasLeadStore()) return builder;
-        builder.Services.AddHostedService<PromotionAdoption>();
+        // One instance both polls and serves the promotion endpoints, which change the model in force under its gate.
+        builder.Services.AddSingleton<PromotionAdoption>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<PromotionAdoption>());
         return builder;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LeadML.Api.Hosting;
 using LeadML.Api.Scoring;
 using LeadML.Features.Featurization;
 using LeadML.Features.Rules;

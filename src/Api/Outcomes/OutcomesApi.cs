@@ -23,7 +23,7 @@ public sealed record OutcomesResponse(string Model, string ModelVersion, int Hor
 /// horizon, so that every outcome is known), where each open lead counts in the grade of its score in force then (by
 /// the model version in force now), and converts when its recorded conversion falls within the horizon after it.
 /// </summary>
-public static class OutcomeEndpoints
+public static class OutcomesApi
 {
     public static RouteGroupBuilder MapOutcomesApi(this IEndpointRouteBuilder app)
     {

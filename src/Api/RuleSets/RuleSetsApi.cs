@@ -12,7 +12,7 @@ namespace LeadML.Api.RuleSets;
 /// scoring model. Version 0 is the bundle's suggestion. Approving or restoring puts the version in force at once
 /// through <see cref="ModelRegistry.ApplyRuleSet"/>; approved versions never change and are never deleted.
 /// </summary>
-public static class RuleSetEndpoints
+public static class RuleSetsApi
 {
     /// <summary>Rule sets are answered in the bundle files' own JSON (camelCase enums), so a GET can be edited and sent back.</summary>
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LeadML.Api.Hosting;
@@ -19,25 +20,27 @@ namespace LeadML.Api.Promotion;
 /// unless <c>force</c>); <c>POST …/rollback</c> puts back the bundle the last promotion replaced; <c>GET …/promotions</c>
 /// lists them. Promotions are kept in the store and re-applied on start (<see cref="PromotionAdoption"/>).
 /// </summary>
-public static class PromotionEndpoints
+public static class PromotionApi
 {
-    public static void Map(WebApplication app)
+    public static RouteGroupBuilder MapPromotionApi(this IEndpointRouteBuilder app)
     {
-        if (app.Services.GetService<LeadStore>() is null) return;
         var admin = app.MapGroup("/admin/models/{name}").WithTags("Promotion").RequireKey(KeyRole.Admin);
+        if (!app.HasLeadStore()) return admin;
         admin.MapPost("/compare", Compare).WithSummary("Score the bundle in force and a candidate on the store's recent history; auto-promote when configured");
         admin.MapPost("/promote", Promote).WithSummary("Put a compared bundle in force (force: without a favourable comparison)");
         admin.MapPost("/rollback", Rollback).WithSummary("Put back the bundle the last promotion replaced");
         admin.MapGet("/promotions", List).WithSummary("Promotions and rollbacks of a model, newest first");
+        return admin;
     }
 
-    private static async Task<Results<Ok<CompareResponse>, ProblemHttpResult>> Compare(string name, CompareRequest request, ModelRegistry registry, LeadStore store,
-        IOptions<StoreOptions> storeOptions, IOptions<PromotionOptions> options, IHostEnvironment environment, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Ok<CompareResponse>, ValidationProblem, ProblemHttpResult>> Compare(string name, CompareRequest request,
+        ModelRegistry registry, LeadStore store, PromotionAdoption adoption, IOptions<StoreOptions> storeOptions, IOptions<PromotionOptions> options,
+        IHostEnvironment environment, TimeProvider clock, CancellationToken ct)
     {
         var inForce = registry.Get(name);
-        var candidatePath = BundlePath(request.Bundle, environment);
-        var champion = LoadBundle(registry.BundleFolder(name), "$");
-        var challenger = LoadBundle(candidatePath, "$.bundle");
+        if (!TryBundlePath(request.Bundle, environment, out var candidatePath, out var invalid)) return invalid;
+        if (!TryLoadBundle(registry.BundleFolder(name), "$", out var champion, out invalid)) return invalid;
+        if (!TryLoadBundle(candidatePath, "$.bundle", out var challenger, out invalid)) return invalid;
         ComparisonResult result;
         try
         {
@@ -58,18 +61,18 @@ public static class PromotionEndpoints
         {
             return TypedResults.Ok(new CompareResponse(inForce.Name, candidatePath, json, result.NewNotWorse, false, result.Verdict));
         }
-        var promoted = await PutInForceAsync(inForce.Name, candidatePath, "auto", false, json, registry, store, clock, ct);
+        var promoted = await PutInForceAsync(inForce.Name, candidatePath, "auto", false, json, registry, store, adoption, clock, ct);
         return promoted is PromotionResponse p
             ? TypedResults.Ok(new CompareResponse(inForce.Name, candidatePath, json, true, true, $"{result.Verdict}; promoted automatically: {p.ModelVersion} is in force"))
             : (ProblemHttpResult)promoted;
     }
 
-    private static async Task<Results<Ok<PromotionResponse>, ProblemHttpResult>> Promote(string name, PromoteRequest request, ModelRegistry registry,
-        LeadStore store, IHostEnvironment environment, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult>> Promote(string name, PromoteRequest request,
+        ModelRegistry registry, LeadStore store, PromotionAdoption adoption, IHostEnvironment environment, TimeProvider clock, CancellationToken ct)
     {
         var inForce = registry.Get(name);
-        var path = BundlePath(request.Bundle, environment);
-        var candidate = LoadBundle(path, "$.bundle");
+        if (!TryBundlePath(request.Bundle, environment, out var path, out var invalid)) return invalid;
+        if (!TryLoadBundle(path, "$.bundle", out var candidate, out invalid)) return invalid;
         var comparison = candidate.Metrics.Comparison;
         var against = comparison?.Current.ModelVersion;
         var notWorse = comparison?.NewNotWorse ?? false;
@@ -86,12 +89,13 @@ public static class PromotionEndpoints
                     extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["$.force"] = [problem] } });
             }
         }
-        var r = await PutInForceAsync(inForce.Name, path, "promote", request.Force, comparison is null ? null : BundleComparison.ToJson(comparison), registry, store, clock, ct);
+        var r = await PutInForceAsync(inForce.Name, path, "promote", request.Force, comparison is null ? null : BundleComparison.ToJson(comparison), registry, store,
+            adoption, clock, ct);
         return r is PromotionResponse p ? TypedResults.Ok(p) : (ProblemHttpResult)r;
     }
 
-    private static async Task<Results<Ok<PromotionResponse>, ProblemHttpResult>> Rollback(string name, ModelRegistry registry, LeadStore store, TimeProvider clock,
-        CancellationToken ct)
+    private static async Task<Results<Ok<PromotionResponse>, ProblemHttpResult>> Rollback(string name, ModelRegistry registry, LeadStore store,
+        PromotionAdoption adoption, TimeProvider clock, CancellationToken ct)
     {
         var inForce = registry.Get(name);
         var last = (await store.PromotionsAsync(inForce.Name, 1, ct)).FirstOrDefault();
@@ -100,21 +104,28 @@ public static class PromotionEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Nothing to roll back",
                 detail: $"model {inForce.Name} has no promotion: the configured bundle is in force");
         }
-        var r = await PutInForceAsync(inForce.Name, last.PreviousBundle, "rollback", false, null, registry, store, clock, ct);
+        var r = await PutInForceAsync(inForce.Name, last.PreviousBundle, "rollback", false, null, registry, store, adoption, clock, ct);
         return r is PromotionResponse p ? TypedResults.Ok(p) : (ProblemHttpResult)r;
     }
 
-    private static async Task<Ok<List<PromotionResponse>>> List(string name, ModelRegistry registry, LeadStore store, int limit = 100, CancellationToken ct = default)
+    private static async Task<Results<Ok<List<PromotionResponse>>, ValidationProblem>> List(string name, ModelRegistry registry, LeadStore store,
+        int limit = 100, CancellationToken ct = default)
     {
-        if (limit is < 1 or > 1000) throw new RequestValidationException("$.limit", $"is {limit}; use 1 to 1000");
+        if (limit is < 1 or > 1000) return Problems.Invalid("$.limit", $"is {limit}; use 1 to 1000");
         var list = await store.PromotionsAsync(registry.Get(name).Name, limit, ct);
         return TypedResults.Ok(list.Select(Response).ToList());
     }
 
     /// <summary>Swaps the bundle in (the registry loads it completely first; a broken bundle is refused and the old
-    /// one keeps serving) and records the change; returns the response or the problem.</summary>
-    private static async Task<object> PutInForceAsync(string name, string bundle, string action, bool forced, JsonObject? comparison, ModelRegistry registry,
-        LeadStore store, TimeProvider clock, CancellationToken ct)
+    /// one keeps serving) and records the change; returns the response or the problem. Swap and record are one step for
+    /// this instance's adoption of promotions, which otherwise could read the previous record between them and swap the
+    /// replaced bundle back.</summary>
+    private static Task<object> PutInForceAsync(string name, string bundle, string action, bool forced, JsonObject? comparison, ModelRegistry registry,
+        LeadStore store, PromotionAdoption adoption, TimeProvider clock, CancellationToken ct) =>
+        adoption.ExclusiveAsync(() => SwapAndRecordAsync(name, bundle, action, forced, comparison, registry, store, clock, ct), ct);
+
+    private static async Task<object> SwapAndRecordAsync(string name, string bundle, string action, bool forced, JsonObject? comparison,
+        ModelRegistry registry, LeadStore store, TimeProvider clock, CancellationToken ct)
     {
         var before = registry.Get(name);
         var previousBundle = registry.BundleFolder(name);
@@ -135,23 +146,40 @@ public static class PromotionEndpoints
     private static PromotionResponse Response(StoredPromotion p) =>
         new(p.Model, p.Action, p.Bundle, p.ModelVersion, p.PreviousBundle, p.PreviousModelVersion, p.Forced, new DateTimeOffset(p.At, TimeSpan.Zero));
 
-    private static ModelBundle LoadBundle(string path, string jsonPath)
+    private static bool TryLoadBundle(string path, string jsonPath, [NotNullWhen(true)] out ModelBundle? bundle, [NotNullWhen(false)] out ValidationProblem? invalid)
     {
         try
         {
-            return ModelBundle.Load(path);
+            bundle = ModelBundle.Load(path);
+            invalid = null;
+            return true;
         }
         catch (Exception e) when (e is BundleException or IOException or JsonException or InvalidDataException or NotSupportedException)
         {
-            throw new RequestValidationException(jsonPath, e.Message);
+            bundle = null;
+            invalid = Problems.Invalid(jsonPath, e.Message);
+            return false;
         }
     }
 
-    private static string BundlePath(string? bundle, IHostEnvironment environment)
+    private static bool TryBundlePath(string? bundle, IHostEnvironment environment, [NotNullWhen(true)] out string? full,
+        [NotNullWhen(false)] out ValidationProblem? invalid)
     {
-        if (string.IsNullOrWhiteSpace(bundle)) throw new RequestValidationException("$.bundle", "is required: the folder of a bundle written by 'leadml train'");
-        var full = Path.GetFullPath(Path.IsPathRooted(bundle) ? bundle : Path.Combine(environment.ContentRootPath, bundle));
-        return Directory.Exists(full) ? full : throw new RequestValidationException("$.bundle", $"'{bundle}' is not a folder");
+        full = null;
+        invalid = null;
+        if (string.IsNullOrWhiteSpace(bundle))
+        {
+            invalid = Problems.Invalid("$.bundle", "is required: the folder of a bundle written by 'leadml train'");
+            return false;
+        }
+        var path = Path.GetFullPath(Path.IsPathRooted(bundle) ? bundle : Path.Combine(environment.ContentRootPath, bundle));
+        if (!Directory.Exists(path))
+        {
+            invalid = Problems.Invalid("$.bundle", $"'{bundle}' is not a folder");
+            return false;
+        }
+        full = path;
+        return true;
     }
 
     /// <summary>The store as its history reader names it, from the Api's own store settings.</summary>

@@ -10,7 +10,7 @@ public sealed record AlertDto(string Key, string Kind, string Model, string Lead
     string Reason, string ModelVersion, string RuleSetVersion, DateTimeOffset RaisedAt, DateTimeOffset? DeliveredAt, int Attempts, string? LastError);
 
 /// <summary><c>GET /alerts</c> (the outbox, newest first) and <c>GET /alerts/deliveries</c> (the delivery log).</summary>
-public static class AlertEndpoints
+public static class AlertsApi
 {
     private const int MaxLimit = 1000;
 

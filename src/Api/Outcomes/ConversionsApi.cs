@@ -35,7 +35,7 @@ public sealed class ConversionConflictException(string message) : Exception(mess
 /// in the same transaction with reason <c>conversion</c> / <c>conversion undone</c>; a converted lead is no longer
 /// rescored on schedule and raises no alerts (<see cref="LeadRescorer"/>).
 /// </summary>
-public static class ConversionEndpoints
+public static class ConversionsApi
 {
     private const int MaxSourceLength = 256;
 

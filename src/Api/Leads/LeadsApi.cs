@@ -12,7 +12,7 @@ namespace LeadML.Api.Leads;
 /// <c>GET /leads/{id}</c>, <c>GET /leads/{id}/history</c>, <c>DELETE /leads/{id}</c> (admin key). Mapped only
 /// when a store is configured.
 /// </summary>
-public static class LeadEndpoints
+public static class LeadsApi
 {
     private const int MaxIdLength = 256;
 
@@ -37,7 +37,7 @@ public static class LeadEndpoints
         var scoring = registry.Get(request.Model ?? model);
         var now = clock.GetUtcNow().UtcDateTime;
         var parsed = new LeadInput { Attributes = request.Attributes ?? [], CreatedAt = request.CreatedAt?.UtcDateTime ?? now, AsOf = now };
-        if (LeadReader.Problem(parsed) is { } problem) throw new RequestValidationException("$" + problem.Field, problem.Message);
+        if (LeadReader.Problem(parsed) is { } problem) return Problems.Invalid("$" + problem.Field, problem.Message);
         var converted = request.ConvertedAt?.UtcDateTime;
         if (converted < parsed.CreatedAt) return Problems.Invalid("$.convertedAt", "is before createdAt");
         var r = await store.WriteAsync(async (c, tx) =>

@@ -5,7 +5,7 @@ using Prometheus;
 namespace LeadML.Api.Monitoring;
 
 /// <summary><c>GET /drift</c> and the <c>leadml_feature_psi</c> gauge: live traffic against the training distributions.</summary>
-public static class DriftEndpoints
+public static class DriftApi
 {
     private static readonly Gauge FeaturePsi = Metrics.CreateGauge("leadml_feature_psi",
         "Population stability index of live traffic against the bundle's training distribution (0.1 moderate, 0.25 significant)", "model", "feature");
