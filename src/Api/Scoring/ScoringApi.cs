@@ -11,13 +11,17 @@ public static class ScoringApi
     public static RouteGroupBuilder MapScoringApi(this IEndpointRouteBuilder app)
     {
         var score = app.MapGroup("/score").WithTags("Scoring").RequireKey(KeyRole.Scoring);
-        // Both bodies are read by the one lead reader (LeadReader) rather than bound: the contracts document them.
+        // Both bodies are read by the one lead reader (LeadReader) rather than bound: the contracts document them. Answers
+        // are written with the scoring contracts' own source-generated serializer (ScoringJson), whose generated writing
+        // code the Api's shared JSON options would bypass.
         score.MapPost("", Score)
             .Accepts<ScoreRequest>("application/json")
+            .Produces<ScoreResponse>()
             .WithSummary("Score one lead")
             .WithDescription("Hybrid score 0–100 (approved rule points blended with the model's calibrated probability), grade, sales-ready flag and the explanation of every part. explain=false skips the explanation; features=true adds the feature values.");
         score.MapPost("/batch", Batch)
             .Accepts<BatchScoreRequest>("application/json")
+            .Produces<BatchScoreResponse>()
             .WithSummary("Score many leads")
             .WithDescription("One answer per lead, in order; an unusable lead gets an error with its JSON path and does not fail the batch.");
 
@@ -27,7 +31,7 @@ public static class ScoringApi
         return score;
     }
 
-    private static async Task<Results<Ok<ScoreResponse>, ValidationProblem, StatusCodeHttpResult>> Score(HttpRequest http, ModelRegistry registry,
+    private static async Task<Results<JsonHttpResult<ScoreResponse>, ValidationProblem, StatusCodeHttpResult>> Score(HttpRequest http, ModelRegistry registry,
         IOptions<LeadMlOptions> options, TimeProvider clock, bool explain = true, bool features = false)
     {
         if (!http.HasJsonContentType()) return UnsupportedMediaType();
@@ -35,10 +39,10 @@ public static class ScoringApi
         if (read.Problem is { } problem) return Problems.Invalid(problem.Path, problem.Message);
         var result = LeadScorer.Score(registry.Get(read.Model), read.Lead!, Options(options.Value, explain, features));
         ApiMetrics.Scored(result);
-        return TypedResults.Ok(result);
+        return TypedResults.Json(result, ScoringJson.Default.ScoreResponse);
     }
 
-    private static async Task<Results<Ok<BatchScoreResponse>, ValidationProblem, StatusCodeHttpResult>> Batch(HttpRequest http, ModelRegistry registry,
+    private static async Task<Results<JsonHttpResult<BatchScoreResponse>, ValidationProblem, StatusCodeHttpResult>> Batch(HttpRequest http, ModelRegistry registry,
         IOptions<LeadMlOptions> options, TimeProvider clock, bool explain = true, bool features = false)
     {
         if (!http.HasJsonContentType()) return UnsupportedMediaType();
@@ -69,7 +73,7 @@ public static class ScoringApi
             if (item.Error is not null) failed++;
         }
         ApiMetrics.Scored(items);
-        return TypedResults.Ok(new BatchScoreResponse(items.Length - failed, failed, items));
+        return TypedResults.Json(new BatchScoreResponse(items.Length - failed, failed, items), ScoringJson.Default.BatchScoreResponse);
     }
 
     /// <summary>What the framework answers for a JSON body of another type.</summary>
