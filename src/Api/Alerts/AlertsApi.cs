@@ -1,13 +1,8 @@
 using LeadML.Api.Hosting;
-using LeadML.Api.Scoring;
 using LeadML.Api.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LeadML.Api.Alerts;
-
-/// <summary>An alert as listed by <c>GET /alerts</c>.</summary>
-public sealed record AlertDto(string Key, string Kind, string Model, string LeadId, double Score, double? PreviousScore, double Threshold, double Hysteresis,
-    string Reason, string ModelVersion, string RuleSetVersion, DateTimeOffset RaisedAt, DateTimeOffset? DeliveredAt, int Attempts, string? LastError);
 
 /// <summary><c>GET /alerts</c> (the outbox, newest first) and <c>GET /alerts/deliveries</c> (the delivery log).</summary>
 public static class AlertsApi

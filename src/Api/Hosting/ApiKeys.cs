@@ -4,13 +4,6 @@ using Microsoft.Extensions.Options;
 
 namespace LeadML.Api.Hosting;
 
-/// <summary>Who a key belongs to.</summary>
-public enum KeyRole
-{
-    Scoring,
-    Admin,
-}
-
 /// <summary>
 /// Checks <c>X-Api-Key</c>: scoring keys may score and read leads, admin keys may also administer. Keys are
 /// compared in constant time (SHA-256 of both sides, then a fixed-time comparison). A missing key answers 401, a key
@@ -58,18 +51,4 @@ public sealed class ApiKeys
     }
 
     private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
-}
-
-/// <summary>Endpoint filters for the two roles.</summary>
-public static class ApiKeyEndpoints
-{
-    public static TBuilder RequireKey<TBuilder>(this TBuilder builder, KeyRole role) where TBuilder : IEndpointConventionBuilder
-    {
-        builder.AddEndpointFilter(async (context, next) =>
-        {
-            var keys = context.HttpContext.RequestServices.GetRequiredService<ApiKeys>();
-            return keys.Check(context.HttpContext, role) ?? await next(context);
-        });
-        return builder;
-    }
 }

@@ -36,18 +36,3 @@ public sealed class LeadMlOptions
     /// <summary>Watch bundle folders and pick up a new bundle without restart.</summary>
     public bool WatchBundles { get; set; } = true;
 }
-
-public sealed class ModelOptions
-{
-    /// <summary>Bundle folder written by <c>leadml train</c> (relative paths are relative to the content root).</summary>
-    public string Bundle { get; set; } = "";
-}
-
-public sealed class KeyOptions
-{
-    /// <summary>Keys allowed to score and to read leads.</summary>
-    public List<string> Scoring { get; set; } = [];
-
-    /// <summary>Keys allowed to administer (reload, rule sets, deletes); admin keys may also score.</summary>
-    public List<string> Admin { get; set; } = [];
-}

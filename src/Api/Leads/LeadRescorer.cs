@@ -9,15 +9,6 @@ using Microsoft.Extensions.Options;
 
 namespace LeadML.Api.Leads;
 
-/// <summary>What scoring a stored lead again did.</summary>
-/// <param name="Alert">The alert raised ("sales-ready" or "gone-cold"), or null.</param>
-/// <param name="Suppressed">True when a transition raised no alert because the per-change cap was reached.</param>
-public sealed record Rescored(StoredLead Lead, ScoreResponse Score, bool Changed, string? Alert, bool Suppressed);
-
-/// <summary>A cap on the alerts one cause (a new model or rule set) may raise: counted in the outbox itself, so it
-/// holds across batches, restarts and instances.</summary>
-public sealed record AlertCap(string CauseKey, int Max);
-
 /// <summary>
 /// Scores a stored lead from its stored attributes and events (the same features as training, as of now) inside
 /// the caller's transaction, and writes in that transaction the new score, a history entry when anything changed,

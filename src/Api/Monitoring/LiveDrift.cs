@@ -2,9 +2,6 @@ using LeadML.Features.Monitoring;
 
 namespace LeadML.Api.Monitoring;
 
-/// <summary>PSI of one feature (or of the probability) over the live traffic seen so far.</summary>
-public sealed record FeatureDrift(string Feature, double? Psi, string? Band, long Observed);
-
 /// <summary>
 /// The live distribution of every feature and of the model's probability for one bundle, counted into the bins of
 /// the bundle's training-time reference (<see cref="DriftReference"/>). One instance per loaded bundle, so a new bundle

@@ -2,16 +2,6 @@ using LeadML.Features.Rules;
 
 namespace LeadML.Api.RuleSets;
 
-/// <summary>A stored rule-set version of one scoring model. <see cref="Rules"/> carries the same version and status.</summary>
-public sealed record StoredRuleSet(string Model, int Version, RuleSetStatus Status, RuleSet Rules, DateTime CreatedAt, string? CreatedBy,
-    DateTime? ApprovedAt, string? ApprovedBy, string? Comment, int? BasedOn);
-
-/// <summary>One audited change: created, edited, approved, restored.</summary>
-public sealed record RuleSetAuditEntry(long Id, string Model, int Version, string Action, string? Actor, DateTime At, string? Detail);
-
-/// <summary>A change that the rule-set life cycle forbids (editing an approved version, approving twice…).</summary>
-public sealed class RuleSetConflictException(string message) : Exception(message);
-
 /// <summary>
 /// Versioned rule sets per scoring model (design §6). Every stored rule set gets the next version number of its
 /// model (1, 2, …); drafts can be edited, approved versions are immutable and never deleted; every change is

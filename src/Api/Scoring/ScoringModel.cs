@@ -6,15 +6,6 @@ using LeadML.Features.Rules;
 
 namespace LeadML.Api.Scoring;
 
-/// <summary>Where the rule set in force comes from.</summary>
-public enum RuleSetSource
-{
-    /// <summary>The bundle's suggestion: no version has been approved yet.</summary>
-    Suggested,
-    /// <summary>An approved version.</summary>
-    Approved,
-}
-
 /// <summary>
 /// One loaded scoring model: its bundle, the shared featurizer, the model (a managed evaluator of the trees, proven
 /// equal to XGBoost by tests, or the logistic regression), calibration, and the rule set in force. Immutable: a new

@@ -1,8 +1,5 @@
 namespace LeadML.Api.Store;
 
-/// <summary>A lead's grade at a cut-off and its conversion, if any.</summary>
-public sealed record GradedLead(string Grade, DateTime? ConvertedAt);
-
 public sealed partial class LeadStore
 {
     /// <summary>A snapshot at <paramref name="cutoff"/>, like a training snapshot: every lead whose score in force at the

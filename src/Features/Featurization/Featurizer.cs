@@ -1,5 +1,3 @@
-using LeadML.Features.History;
-
 namespace LeadML.Features.Featurization;
 
 /// <summary>
@@ -151,7 +149,3 @@ public sealed class Featurizer
         return o > 0 ? c / o : float.NaN;
     }
 }
-
-/// <summary>A lead's attribute values aligned with <see cref="FeatureSpec.Attributes"/>: categories and flags
-/// ("true"/"false") as text, numbers as doubles, dates as <see cref="Featurizer.DayNumber"/>; missing = null / NaN.</summary>
-public readonly record struct AttributeValues(string?[] Categories, double[] Numbers);

@@ -7,12 +7,3 @@ namespace LeadML.Features.History;
 /// <param name="Type">Event type, lower-case as written (e.g. <c>page_view</c>, <c>email_click</c>, <c>unsubscribe</c>).</param>
 /// <param name="Detail">Optional detail: page path, campaign, form name; null when empty.</param>
 public readonly record struct LeadEvent(int LeadIndex, DateTime Timestamp, string Type, string? Detail);
-
-/// <summary>A source of events that can be read several times, each time streamed from its origin (a file, a store),
-/// so memory does not grow with the number of events.</summary>
-public interface IEventSource
-{
-    /// <summary>Streams every event once, in file order (not necessarily time order). Bad rows either throw a
-    /// <see cref="HistoryFormatException"/> or are counted in <paramref name="report"/> when skipping them is safe.</summary>
-    IEnumerable<LeadEvent> ReadEvents(ReadReport report);
-}

@@ -2,16 +2,6 @@ using LeadML.Features.Featurization;
 
 namespace LeadML.Features.Rules;
 
-/// <summary>A criterion that fired for a lead, with the points it counted for after caps.</summary>
-public sealed record FiredCriterion(string Id, string Label, CriterionGroup Group, int Points, int CountedPoints, float Value);
-
-/// <summary>The rule part of a score.</summary>
-/// <param name="Score">Base points plus counted points, clamped to 0–100.</param>
-/// <param name="Fit">Fit (explicit) points scaled to 0–100 between the lowest and highest reachable fit totals.</param>
-/// <param name="Engagement">Engagement (implicit) points scaled the same way.</param>
-/// <param name="Fired">Criteria that fired.</param>
-public sealed record RuleScore(double Score, double Fit, double Engagement, IReadOnlyList<FiredCriterion> Fired);
-
 /// <summary>
 /// Evaluates a rule set over feature vectors of a spec. Compiled once (criteria resolved to feature positions);
 /// thread-safe. Criteria over features the spec lacks never fire and are listed in <see cref="UnknownFeatures"/>.

@@ -1,15 +1,5 @@
 namespace LeadML.Features.Trees;
 
-/// <summary>One element of a TreeSHAP decision path: a feature with the fraction of training rows (zero) and of the
-/// explained row (one, 0 or 1) that flow through its splits, and the permutation weight of the subsets of that size.</summary>
-internal struct PathElement
-{
-    public int Feature;
-    public double Zero;
-    public double One;
-    public double Weight;
-}
-
 /// <summary>
 /// The path bookkeeping of exact path-dependent TreeSHAP (Lundberg, Erion and Lee 2018, Algorithm 2), ported from
 /// XGBoost 1.7's <c>tree_model.cc</c> (<c>ExtendPath</c>, <c>UnwindPath</c>, <c>UnwoundPathSum</c>) in double

@@ -3,10 +3,6 @@ using System.Text.Json;
 
 namespace LeadML.Features.Trees;
 
-/// <summary>One tree as XGBoost's JSON model stores it: parallel arrays indexed by node id, node 0 the root, a child
-/// of -1 marking a leaf, whose value sits in <see cref="Conditions"/>.</summary>
-internal sealed record SavedTree(int[] Left, int[] Right, int[] Features, float[] Conditions, bool[] DefaultLeft, float[] Cover);
-
 /// <summary>Reads the parts of an XGBoost (1.7) JSON model that <see cref="TreeEnsemble"/> evaluates, refusing any
 /// model it could not evaluate exactly.</summary>
 internal static class XGBoostJsonModel

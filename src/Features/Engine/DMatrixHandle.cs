@@ -17,19 +17,3 @@ internal sealed class DMatrixHandle : SafeHandle
     /// <inheritdoc />
     protected override bool ReleaseHandle() => Native.FreeDMatrix(handle) == 0;
 }
-
-/// <summary>An XGBoost <c>BoosterHandle</c>, freed with <c>XGBoosterFree</c> exactly once.</summary>
-internal sealed class BoosterHandle : SafeHandle
-{
-    /// <summary>An invalid handle for the marshaller to fill in.</summary>
-    public BoosterHandle()
-        : base(IntPtr.Zero, ownsHandle: true)
-    {
-    }
-
-    /// <inheritdoc />
-    public override bool IsInvalid => handle == IntPtr.Zero;
-
-    /// <inheritdoc />
-    protected override bool ReleaseHandle() => Native.FreeBooster(handle) == 0;
-}
