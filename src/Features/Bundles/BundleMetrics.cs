@@ -175,7 +175,3 @@ public sealed record FamilyImportance(string Family, string Label, CriterionGrou
 [JsonSerializable(typeof(BundleMetrics))]
 [JsonSerializable(typeof(ComparisonResult))]
 public sealed partial class BundleMetricsJson : JsonSerializerContext;
-
-/// <summary>An enum as its camelCase name, as every bundle file writes enums.</summary>
-/// <typeparam name="T">The enum.</typeparam>
-public sealed class CamelCaseEnums<T>() : JsonStringEnumConverter<T>(JsonNamingPolicy.CamelCase) where T : struct, Enum;
