@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using LeadML.Api.Hosting;
 
 namespace LeadML.Api.Scoring;
 
@@ -10,9 +11,9 @@ namespace LeadML.Api.Scoring;
 /// bytes straight into the scorer's <see cref="LeadInput"/>, so a lead scores alike alone and in a batch. Property names
 /// match as the serializer's web defaults match them (ignoring case); attributes are read as
 /// <see cref="AttributeTextConverter"/> reads them. Texts that recur across the leads of a batch (attribute names and
-/// values, event types and details, model names) are allocated once per batch. A field with the wrong JSON type, an
-/// unreadable date or a failed check is the lead's problem, named by its JSON path and returned, not thrown: in a batch
-/// it fails only that lead. Malformed JSON fails the request (a <see cref="JsonException"/>, as the serializer's).
+/// values, event types and details, model names) are allocated once per batch. A property the contract lacks, a field
+/// of the wrong JSON type, an unreadable date or a failed check is the lead's problem, named by its JSON path and
+/// returned, not thrown: in a batch it fails only that lead (a property the batch's own object lacks fails the request). Malformed JSON fails the request (a <see cref="JsonException"/>, as the serializer's).
 /// </summary>
 internal static class LeadReader
 {
@@ -110,6 +111,7 @@ internal static class LeadReader
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var which = Which(ref reader, BatchNames);
+                if (which < 0) return Unknown("$", ref reader, BatchNames);
                 reader.Read();
                 if (which == 0)
                 {
@@ -134,10 +136,6 @@ internal static class LeadReader
                     }
                     index = -1;
                 }
-                else
-                {
-                    reader.Skip();
-                }
             }
             // Anything but white space after the body's object is malformed JSON (the reader throws).
             reader.Read();
@@ -157,6 +155,18 @@ internal static class LeadReader
     }
 
     private static BatchRead Refused(string path, string message) => new(null, [], new BatchError(path, message));
+
+    /// <summary>The batch's own object has a property it does not know: the request's problem.</summary>
+    private static BatchRead Unknown(string parent, ref Utf8JsonReader reader, Name[] known)
+    {
+        var (path, message) = Unknown(parent, reader.GetString()!, known);
+        return Refused(path, message);
+    }
+
+    /// <summary>A property <paramref name="name"/> that an object read with <paramref name="known"/> names lacks, at
+    /// its path from <paramref name="parent"/>, with the known name it is closest to.</summary>
+    private static (string Path, string Message) Unknown(string parent, string name, Name[] known) =>
+        (UnknownProperty.Path(parent, name), UnknownProperty.Message(name, Array.ConvertAll(known, n => n.Text)));
 
     /// <summary>What the reader checks of a lead once its values are read, and the store of the lead it is sent: an
     /// attribute of no usable type, <c>createdAt</c> after <c>asOf</c>. The first problem's field (a path from the
@@ -204,6 +214,7 @@ internal static class LeadReader
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var which = Which(ref reader, LeadNames);
+            if (which < 0) fault ??= Unknown("", reader.GetString()!, LeadNames);
             reader.Read();
             switch (which)
             {
@@ -317,6 +328,7 @@ internal static class LeadReader
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var which = Which(ref reader, EventNames);
+                if (which < 0) fault ??= Unknown($".events[{i}]", reader.GetString()!, EventNames);
                 reader.Read();
                 switch (which)
                 {

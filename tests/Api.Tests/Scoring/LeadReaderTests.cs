@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using LeadML.Api.Hosting;
 using LeadML.Api.Scoring;
 
 namespace LeadML.Api.Tests.Scoring;
@@ -9,6 +11,9 @@ namespace LeadML.Api.Tests.Scoring;
 public sealed class LeadReaderTests
 {
     private static readonly DateTime Now = new(2025, 12, 2, 9, 30, 0, DateTimeKind.Utc);
+
+    /// <summary>The contract as the Api's serializer reads it: a property it lacks is refused.</summary>
+    private static readonly JsonSerializerOptions Strict = new(JsonSerializerOptions.Web) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
 
     private static BatchRead Read(string json, int limit = 100) => LeadReader.ReadBatch(Encoding.UTF8.GetBytes(json), limit, Now);
 
@@ -23,8 +28,16 @@ public sealed class LeadReaderTests
     /// lead gets (the contract's meaning, written out independently of the reader).</summary>
     private static string Alone(string lead, int index)
     {
-        var r = JsonSerializer.Deserialize<ScoreRequest>(lead, JsonSerializerOptions.Web)!;
         var path = $"$.leads[{index}]";
+        ScoreRequest r;
+        try
+        {
+            r = JsonSerializer.Deserialize<ScoreRequest>(lead, Strict)!;
+        }
+        catch (JsonException e) when (UnknownProperty.Find(Strict, typeof(ScoreRequest), e.Path!) is { } unknown)
+        {
+            return Text(null, new BatchError(path + e.Path![1..], UnknownProperty.Message(unknown.Name, unknown.Known)));
+        }
         var attributes = r.Attributes ?? [];
         var asOf = r.AsOf?.UtcDateTime ?? Now;
         var createdAt = r.CreatedAt?.UtcDateTime ?? asOf;
@@ -97,13 +110,26 @@ public sealed class LeadReaderTests
     [Fact]
     public void Read_TheBatchAsTheSerializerReadsIt_WhateverTheOrderAndCase()
     {
-        const string json = """{"x":[{"leads":1}],"LEADS":[{"leadId":"a"},null,{"leadId":"c","model":"own"}],"Model":"other"}""";
-        var expected = JsonSerializer.Deserialize<BatchScoreRequest>(json, JsonSerializerOptions.Web)!;
+        const string json = """{"LEADS":[{"leadId":"a"},null,{"leadId":"c","model":"own"}],"Model":"other"}""";
+        var expected = JsonSerializer.Deserialize<BatchScoreRequest>(json, Strict)!;
         var batch = Read(json);
         Assert.Equal(expected.Model, batch.Model);
         Assert.Equal(["a", null, "c"], batch.Leads.Select(l => l.Lead?.LeadId));
         Assert.Equal([null, null, "own"], batch.Leads.Select(l => l.Model));
         Assert.Equal(new BatchError("$.leads[1]", "must be an object"), batch.Leads[1].Problem);
+    }
+
+    [Theory]
+    [InlineData("""{"x":[{"leads":1}],"leads":[{"leadId":"a"}]}""", "$.x")]
+    [InlineData("""{"leads":[{"leadId":"a"}],"modle":"other"}""", "$.modle")]
+    [InlineData("""{"leads":[{"leadId":"a"}],"a b":1}""", "$['a b']")]
+    public void Read_APropertyTheBatchLacks_RefusesTheRequestAtItsPath(string json, string path)
+    {
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<BatchScoreRequest>(json, Strict));
+        var batch = Read(json);
+        Assert.Empty(batch.Leads);
+        Assert.Equal(path, batch.Problem?.Path);
+        Assert.StartsWith("is not a known property", batch.Problem?.Message, StringComparison.Ordinal);
     }
 
     [Theory]

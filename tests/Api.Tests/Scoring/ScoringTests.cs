@@ -220,6 +220,62 @@ public sealed class ScoringTests(TrainedBundle bundle) : IDisposable
         Assert.Equal("application/problem+json", text.Content.Headers.ContentType?.MediaType);
     }
 
+    [Theory]
+    [InlineData("attribute", "$.attribute", "did you mean 'attributes'?")]
+    [InlineData("created_at", "$.created_at", "did you mean 'createdAt'?")]
+    [InlineData("foo", "$.foo", "is not a known property; the known ones are 'model', 'leadId', 'attributes'")]
+    public async Task Score_UnknownProperty_IsRefusedAtItsPathWithTheClosestName(string name, string path, string message)
+    {
+        var lead = JsonSerializer.SerializeToNode(Lead())!.AsObject();
+        lead[name] = new JsonObject { ["industry"] = "Software" };
+
+        var r = await _api.Client().PostAsync("/score", new StringContent(lead.ToJsonString(), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType);
+        var error = Assert.Single((await Json(r))["errors"]!.AsObject());
+        Assert.Equal(path, error.Key);
+        Assert.Contains(message, error.Value![0]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Score_UnknownPropertyOfAnEvent_IsRefusedAtItsPath()
+    {
+        var lead = JsonSerializer.SerializeToNode(Lead())!.AsObject();
+        lead["events"]![0]!["detial"] = "/pricing";
+
+        var r = await _api.Client().PostAsync("/score", new StringContent(lead.ToJsonString(), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        var error = Assert.Single((await Json(r))["errors"]!.AsObject());
+        Assert.Equal("$.events[0].detial", error.Key);
+        Assert.Equal("is not a known property; did you mean 'detail'?", error.Value![0]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Batch_UnknownPropertyOfALead_FailsThatLead_OfTheBatchTheRequest()
+    {
+        var misspelled = JsonSerializer.SerializeToNode(Lead(id: "b"))!.AsObject();
+        misspelled["evnts"] = misspelled["events"]!.DeepClone();
+        var body = new JsonObject { ["leads"] = new JsonArray(JsonSerializer.SerializeToNode(Lead(id: "a")), misspelled) };
+
+        var r = await _api.Client().PostAsync("/score/batch", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var items = (await Json(r))["items"]!.AsArray();
+        Assert.Null(items[0]!["error"]);
+        Assert.Equal("$.leads[1].evnts", items[1]!["error"]!["path"]!.GetValue<string>());
+        Assert.Equal("is not a known property; did you mean 'events'?", items[1]!["error"]!["message"]!.GetValue<string>());
+
+        body["lead"] = new JsonArray();
+        var whole = await _api.Client().PostAsync("/score/batch", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, whole.StatusCode);
+        Assert.Equal("application/problem+json", whole.Content.Headers.ContentType?.MediaType);
+        var error = Assert.Single((await Json(whole))["errors"]!.AsObject());
+        Assert.Equal("$.lead", error.Key);
+        Assert.Equal("is not a known property; did you mean 'leads'?", error.Value![0]!.GetValue<string>());
+    }
+
     private async Task<double> ScoresCounted() =>
         (await _api.Client(key: null).GetStringAsync("/metrics")).Split('\n')
             .Where(l => l.StartsWith("leadml_scores_total{model=\"sample\"", StringComparison.Ordinal))

@@ -72,7 +72,10 @@ public sealed class TwoInstanceTests(TrainedBundle bundle, PostgresServer server
             new { eventId = "p", type = "page_view", detail = (string?)"/pricing", timestamp = DateTimeOffset.UtcNow.AddDays(-3) },
         };
         async Task<double> Probe(Dictionary<string, object?> attributes) =>
-            (await Json(await clients[0].PostAsJsonAsync("/score", new { attributes, createdAt, events, asOf = DateTimeOffset.UtcNow })))["score"]!.GetValue<double>();
+            (await Json(await clients[0].PostAsJsonAsync("/score", new
+            {
+                attributes, createdAt, events = events.Select(e => new { e.type, e.detail, e.timestamp }), asOf = DateTimeOffset.UtcNow,
+            })))["score"]!.GetValue<double>();
         var (high, low) = (await Probe(Strong), await Probe(Weak));
         Assert.True(high - low > 4, $"the profiles score {high} and {low}: too close to cross a line with hysteresis");
         var threshold = (high + low) / 2;
