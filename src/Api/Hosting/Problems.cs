@@ -2,12 +2,16 @@ using System.Text.Json;
 using LeadML.Api.Scoring;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.Options;
 
 namespace LeadML.Api.Hosting;
 
 /// <summary>
 /// Turns failures into RFC 7807 <c>application/problem+json</c>: an unreadable body or a field that cannot be used
-/// answers 400 with the offending field's JSON path in <c>errors</c>; an unknown model or rule-set version 404; a
+/// answers 400 with the offending field's JSON path in <c>errors</c> (a property the contract lacks with the known name
+/// closest to it); an unknown model or rule-set version 404; a
 /// change the rule-set life cycle forbids 409; anything else 500 without internals (a missing dictionary key included:
 /// that is a bug, not an unknown resource).
 /// </summary>
@@ -20,7 +24,7 @@ public sealed class Problems(IProblemDetailsService problems, ILogger<Problems> 
 
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        var (status, title, path, detail) = Describe(exception);
+        var (status, title, path, detail) = Unknown(context, exception) ?? Describe(exception);
         if (status >= 500) Log.UnhandledError(log, exception, context.Request.Path);
         context.Response.StatusCode = status;
         var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = detail };
@@ -41,6 +45,19 @@ public sealed class Problems(IProblemDetailsService problems, ILogger<Problems> 
         JsonException j => (400, "Unreadable JSON", j.Path ?? "$", Clean(j.Message)),
         _ => (500, "Internal error", null, "the request could not be completed; the error is logged"),
     };
+
+    /// <summary>A body property the contract lacks, which the serializer refuses (<see cref="ApiJson"/>): 400 at its
+    /// path, with the closest known name of the type the endpoint reads. Null for any other failure.</summary>
+    private static (int Status, string Title, string? Path, string Detail)? Unknown(HttpContext context, Exception e)
+    {
+        var json = e as JsonException ?? (e as BadHttpRequestException)?.InnerException as JsonException;
+        // The exception handler clears the endpoint before it runs; the failed one is in its feature.
+        var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint();
+        if (json?.Path is not { } path || endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType is not { } body) return null;
+        var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        if (UnknownProperty.Find(options, body, path) is not { } unknown) return null;
+        return (400, "Invalid request", path, UnknownProperty.Message(unknown.Name, unknown.Known));
+    }
 
     private static string Clean(string message)
     {

@@ -37,6 +37,8 @@ public sealed record LeadEventRequest
 public sealed record LeadEventsRequest
 {
     public string? Model { get; init; }
+    /// <summary>The lead, optional: when sent, it must be the one the path names.</summary>
+    public string? LeadId { get; init; }
     public string? EventId { get; init; }
     public string? Type { get; init; }
     public string? Detail { get; init; }

@@ -56,7 +56,7 @@ public static class LeadsApi
         if (CheckId(id, "$.leadId") is { } invalid) return invalid;
         var events = request.Events is not null
             ? request.Events
-            : [new LeadEventRequest { EventId = request.EventId, Type = request.Type, Detail = request.Detail, Timestamp = request.Timestamp }];
+            : [new LeadEventRequest { LeadId = request.LeadId, EventId = request.EventId, Type = request.Type, Detail = request.Detail, Timestamp = request.Timestamp }];
         var path = request.Events is not null ? "$.events" : null;
         var parsed = new List<(string LeadId, StoredEvent Event)>(events.Count);
         for (var i = 0; i < events.Count; i++)

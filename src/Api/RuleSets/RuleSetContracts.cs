@@ -5,8 +5,9 @@ namespace LeadML.Api.RuleSets;
 
 /// <summary>
 /// A rule set as a client sends it to edit a draft (<c>PUT</c>) or to try it (<c>POST …/whatif</c>). Every part is
-/// optional: a missing part keeps the one it edits. The output of <c>GET /rulesets/{model}/{version}</c> is valid
-/// input (parts the Api computes, such as support, are ignored).
+/// optional: a missing part keeps the one it edits. The <c>rules</c> of <c>GET /rulesets/{model}/{version}</c> are
+/// valid input: the parts the Api computes or keeps (its format, status, dates, approval, scale and caps; a criterion's
+/// support) are accepted so that they can be sent back, and ignored. Any other property is refused.
 /// </summary>
 public sealed record RuleSetInput
 {
@@ -24,6 +25,19 @@ public sealed record RuleSetInput
     public List<GradeBandInput?>? Grades { get; init; }
     /// <summary>Who edits (audited).</summary>
     public string? EditedBy { get; init; }
+
+    // Kept by the Api, ignored on input (see the type's summary).
+    public int? FormatVersion { get; init; }
+    public RuleSetStatus? Status { get; init; }
+    public string? ModelVersion { get; init; }
+    public DateTime? CreatedAt { get; init; }
+    public string? ApprovedBy { get; init; }
+    public DateTime? ApprovedAt { get; init; }
+    public string? Comment { get; init; }
+    public int? BasedOn { get; init; }
+    public PointsScale? Scale { get; init; }
+    public List<CapGroup>? CapGroups { get; init; }
+    public CapGroup? TotalCap { get; init; }
 }
 
 /// <summary>One criterion as sent; see <see cref="RuleSetInput.Criteria"/>.</summary>
@@ -38,6 +52,11 @@ public sealed record CriterionInput
     /// <summary>Whole points from −100 to 100.</summary>
     public double? Points { get; init; }
     public bool? Enabled { get; init; }
+
+    // Computed by the Api, ignored on input (see RuleSetInput's summary).
+    public Support? Support { get; init; }
+    public PointsInterval? Interval { get; init; }
+    public bool? LowSupport { get; init; }
 }
 
 /// <summary>A condition as sent; the feature must be one of the model's (<c>GET /rulesets/{model}/features</c>).</summary>

@@ -124,4 +124,21 @@ public sealed class ConversionTests(TrainedBundle bundle)
         var unknown = await SqliteApi.Json(await api.Client.PostAsJsonAsync("/leads/nobody/conversion", new { }), HttpStatusCode.NotFound);
         Assert.NotNull(unknown["errors"]!["$.leadId"]);
     }
+
+    [Fact]
+    public async Task Conversion_WithAMisspelledProperty_IsRefusedAtItsPath_AndNothingIsStored()
+    {
+        using var api = new SqliteApi(bundle.CopyTo(), DateTimeOffset.UtcNow);
+        await api.PutLead("c9", ColdLead, api.Now.AddDays(-30));
+
+        var r = await api.Client.PostAsJsonAsync("/leads/c9/conversion", new { value = 900.0, sorce = "crm:deal-9" });
+
+        var problem = await SqliteApi.Json(r, HttpStatusCode.BadRequest);
+        Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType);
+        var error = Assert.Single(problem["errors"]!.AsObject());
+        Assert.Equal("$.sorce", error.Key);
+        Assert.Equal("is not a known property; did you mean 'source'?", (string?)error.Value![0]);
+        Assert.Null((await SqliteApi.Json(await api.Client.GetAsync("/leads/c9")))["convertedAt"]);
+        Assert.Equal(["attributes"], await Reasons(api, "c9"));
+    }
 }

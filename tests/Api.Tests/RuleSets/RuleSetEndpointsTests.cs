@@ -51,6 +51,37 @@ public sealed class RuleSetEndpointsTests(TrainedBundle bundle) : IDisposable
         Assert.Contains("attr.shoe_size", (string?)error.Value![0]);
     }
 
+    [Fact]
+    public async Task EditingADraftWithAMisspelledProperty_IsRefusedWithTheClosestName_AndTheDraftIsUnchanged()
+    {
+        var admin = Admin();
+        await Send(admin, HttpMethod.Post, "/rulesets/sample/drafts", new { }, HttpStatusCode.Created);
+        var before = (await Send(admin, HttpMethod.Get, "/rulesets/sample/1"))["rules"]!.AsObject();
+        var rules = before.DeepClone().AsObject();
+        rules["criteria"]![2]!["pionts"] = 40;
+
+        var problem = await Problem(await admin.PutAsJsonAsync("/rulesets/sample/1", rules), HttpStatusCode.BadRequest);
+
+        var error = Assert.Single(problem["errors"]!.AsObject());
+        Assert.Equal("$.criteria[2].pionts", error.Key);
+        Assert.Equal("is not a known property; did you mean 'points'?", (string?)error.Value![0]);
+        var after = (await Send(admin, HttpMethod.Get, "/rulesets/sample/1"))["rules"];
+        Assert.True(JsonNode.DeepEquals(before, after), after!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task EditingADraftWithItsOwnRules_AsGetAnswersThem_IsAccepted()
+    {
+        var admin = Admin();
+        await Send(admin, HttpMethod.Post, "/rulesets/sample/drafts", new { }, HttpStatusCode.Created);
+        var rules = (await Send(admin, HttpMethod.Get, "/rulesets/sample/1"))["rules"]!.AsObject();
+        rules["basePoints"] = 7;
+
+        var saved = await Send(admin, HttpMethod.Put, "/rulesets/sample/1", rules);
+
+        Assert.Equal(7, (double)saved["rules"]!["basePoints"]!);
+    }
+
     [Theory]
     [InlineData("""{"criteria":[{"id":"new-one","label":"x","condition":{"feature":"FEATURE","op":"gte","value":1},"points":101}]}""", "$.criteria[0].points")]
     [InlineData("""{"criteria":[{"id":"new-one","label":"x","condition":{"feature":"FEATURE","op":"gte","value":1},"points":2.5}]}""", "$.criteria[0].points")]
