@@ -38,6 +38,7 @@ public sealed class Problems(IProblemDetailsService problems, ILogger<Problems> 
         UnknownModelException u => (404, "Unknown model", "$.model", u.Message),
         RuleSets.RuleSetConflictException c => (409, "Conflict", null, c.Message),
         Outcomes.ConversionConflictException c => (409, "Conflict", "$.at", c.Message),
+        Leads.EventConflictException c => (409, "Conflict", c.Path, c.Message),
         RuleSets.UnknownRuleSetException u => (404, "Not found", null, u.Message),
         BadHttpRequestException { InnerException: JsonException j } => (400, "Unreadable JSON", j.Path ?? "$", Clean(j.Message)),
         BadHttpRequestException b when b.StatusCode == 413 => (413, "Request too large", null, b.Message),

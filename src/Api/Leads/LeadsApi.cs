@@ -22,11 +22,13 @@ public static class LeadsApi
         if (!app.HasLeadStore()) return leads;
         leads.MapPut("/leads/{id}", Put).WithSummary("Create or update a lead's attributes and dates; scores it");
         leads.MapPost("/leads/{id}/events", PostLeadEvents)
-            .WithSummary("Add events of one lead (idempotent by event id); rescores it in the same transaction");
+            .WithSummary("Add events of one lead (idempotent by event id); rescores it in the same transaction")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         leads.MapGet("/leads/{id}", Get).WithSummary("A stored lead with its score computed now and explained");
         leads.MapGet("/leads/{id}/history", History).WithSummary("Every score change of a lead, with its reason and versions");
         leads.MapDelete("/leads/{id}", Delete).RequireKey(KeyRole.Admin).WithSummary("Erase a lead with its events, score history and alerts");
-        leads.MapPost("/events", PostEvents).WithSummary("Add events of many leads in one transaction (idempotent by event id)");
+        leads.MapPost("/events", PostEvents).WithSummary("Add events of many leads in one transaction (idempotent by event id)")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return leads;
     }
 
@@ -54,11 +56,15 @@ public static class LeadsApi
         CancellationToken ct = default)
     {
         if (CheckId(id, "$.leadId") is { } invalid) return invalid;
+        if (request.Events is not null && SingleEventField(request) is { } single)
+        {
+            return Problems.Invalid(single, "cannot be sent with 'events': send one event in the body's own fields or several in 'events', not both");
+        }
         var events = request.Events is not null
             ? request.Events
             : [new LeadEventRequest { LeadId = request.LeadId, EventId = request.EventId, Type = request.Type, Detail = request.Detail, Timestamp = request.Timestamp }];
         var path = request.Events is not null ? "$.events" : null;
-        var parsed = new List<(string LeadId, StoredEvent Event)>(events.Count);
+        var parsed = new List<ParsedEvent>(events.Count);
         for (var i = 0; i < events.Count; i++)
         {
             var at = path is null ? "$" : $"{path}[{i}]";
@@ -74,7 +80,7 @@ public static class LeadsApi
         ModelRegistry registry, AlertSignal signal, IOptions<LeadMlOptions> options, TimeProvider clock, string? model = null, CancellationToken ct = default)
     {
         if (request.Events is not { } events) return Problems.Invalid("$.events", "is required");
-        var parsed = new List<(string LeadId, StoredEvent Event)>(events.Count);
+        var parsed = new List<ParsedEvent>(events.Count);
         for (var i = 0; i < events.Count; i++)
         {
             var at = $"$.events[{i}]";
@@ -87,21 +93,29 @@ public static class LeadsApi
         return await IngestAsync(parsed, request.Model ?? model, store, rescorer, registry, signal, options.Value, clock, ct);
     }
 
+    /// <summary>The path of the first single-event field set in a body, or null when it sets none.</summary>
+    private static string? SingleEventField(LeadEventsRequest r) =>
+        r.EventId is not null ? "$.eventId" : r.Type is not null ? "$.type" : r.Timestamp is not null ? "$.timestamp" : r.Detail is not null ? "$.detail" : null;
+
+    /// <summary>An event to store, with the JSON path it was read at.</summary>
+    private sealed record ParsedEvent(string LeadId, StoredEvent Event, string Path);
+
     /// <summary>Adds the event at <paramref name="at"/> to <paramref name="parsed"/>, or answers why it cannot be used.</summary>
-    private static ValidationProblem? Add(LeadEventRequest e, string at, string leadId, List<(string LeadId, StoredEvent Event)> parsed)
+    private static ValidationProblem? Add(LeadEventRequest e, string at, string leadId, List<ParsedEvent> parsed)
     {
         if (string.IsNullOrWhiteSpace(e.EventId)) return Problems.Invalid($"{at}.eventId", "is required (it makes a resent event a duplicate)");
         if (e.EventId.Length > MaxIdLength) return Problems.Invalid($"{at}.eventId", $"is longer than {MaxIdLength} characters");
         if (string.IsNullOrWhiteSpace(e.Type)) return Problems.Invalid($"{at}.type", "is required");
         if (e.Timestamp is null) return Problems.Invalid($"{at}.timestamp", "is required");
-        parsed.Add((leadId, new StoredEvent(e.EventId, e.Timestamp.Value.UtcDateTime, e.Type.Trim(), string.IsNullOrWhiteSpace(e.Detail) ? null : e.Detail.Trim())));
+        parsed.Add(new ParsedEvent(leadId, new StoredEvent(e.EventId, e.Timestamp.Value.UtcDateTime, e.Type.Trim(), string.IsNullOrWhiteSpace(e.Detail) ? null : e.Detail.Trim()), at));
         return null;
     }
 
     /// <summary>Stores the events of every lead and rescores each lead that got new ones, all in one transaction
     /// (leads locked in id order, so concurrent requests cannot deadlock); the answer is sent after the commit, so
-    /// an acknowledged event is stored.</summary>
-    private static async Task<Results<Ok<EventsResponse>, ValidationProblem>> IngestAsync(List<(string LeadId, StoredEvent Event)> events, string? model,
+    /// an acknowledged event is stored. An event id the lead already has with other content refuses the whole request
+    /// (<see cref="EventConflictException"/>, 409): the transaction rolls back, so nothing of it is stored.</summary>
+    private static async Task<Results<Ok<EventsResponse>, ValidationProblem>> IngestAsync(List<ParsedEvent> events, string? model,
         LeadStore store, LeadRescorer rescorer, ModelRegistry registry, AlertSignal signal, LeadMlOptions options, TimeProvider clock, CancellationToken ct)
     {
         if (events.Count > options.BatchLimit)
@@ -121,12 +135,17 @@ public static class LeadsApi
                 var lead = await store.EnsureLeadAsync(c, tx, scoring.Name, group.Key, first < now ? first : now, now, ct);
                 var added = 0;
                 var latest = DateTime.MinValue;
-                foreach (var (_, e) in group)
+                foreach (var (_, e, at) in group)
                 {
-                    if (await store.InsertEventAsync(c, tx, scoring.Name, group.Key, e, now, ct))
+                    switch (await store.InsertEventAsync(c, tx, scoring.Name, group.Key, e, now, ct))
                     {
-                        added++;
-                        if (e.Timestamp > latest) latest = e.Timestamp;
+                        case EventInsert.Added:
+                            added++;
+                            if (e.Timestamp > latest) latest = e.Timestamp;
+                            break;
+                        case EventInsert.Conflict:
+                            throw new EventConflictException($"{at}.eventId",
+                                $"event '{e.EventId}' of lead '{group.Key}' is already stored with another type, timestamp or detail; an event id names one event, so send a new id for a new event");
                     }
                 }
                 accepted += added;

@@ -171,12 +171,24 @@ public sealed partial class LeadStore : IDisposable
         return (await GetLeadAsync(c, tx, model, id, ct))!;
     }
 
-    /// <summary>Stores an event unless the lead already has one with this id; true when it was new.</summary>
-    public async Task<bool> InsertEventAsync(DbConnection c, DbTransaction tx, string model, string leadId, StoredEvent e, DateTime now, CancellationToken ct)
+    private static readonly string StoredEventSql =
+        $"SELECT {E.Timestamp}, {E.Type}, {E.Detail} FROM {E.Table} WHERE {E.Model} = @m AND {E.LeadId} = @l AND {E.EventId} = @e";
+
+    /// <summary>Stores an event unless the lead already has one with this id. An id already stored is a
+    /// <see cref="EventInsert.Duplicate"/> when the stored event has the same time (to the millisecond), type and
+    /// detail, and a <see cref="EventInsert.Conflict"/> otherwise, read in the same transaction.</summary>
+    public async Task<EventInsert> InsertEventAsync(DbConnection c, DbTransaction tx, string model, string leadId, StoredEvent e, DateTime now, CancellationToken ct)
     {
-        var n = await Sql.ExecAsync(c, tx, InsertEventSql, ct, ("m", model), ("l", leadId), ("e", e.EventId), ("ts", Sql.Ms(e.Timestamp)), ("t", e.Type), ("d", e.Detail), ("r", Sql.Ms(now)));
-        if (n > 0) _events?.Added(model, leadId, e);
-        return n > 0;
+        var ts = Sql.Ms(e.Timestamp);
+        var n = await Sql.ExecAsync(c, tx, InsertEventSql, ct, ("m", model), ("l", leadId), ("e", e.EventId), ("ts", ts), ("t", e.Type), ("d", e.Detail), ("r", Sql.Ms(now)));
+        if (n > 0)
+        {
+            _events?.Added(model, leadId, e);
+            return EventInsert.Added;
+        }
+        var stored = await Sql.ListAsync(c, tx, StoredEventSql, r => (Ts: Sql.Long(r, 0), Type: r.GetString(1), Detail: Sql.NullableString(r, 2)), ct,
+            ("m", model), ("l", leadId), ("e", e.EventId));
+        return stored.Count == 1 && stored[0].Ts == ts && stored[0].Type == e.Type && stored[0].Detail == e.Detail ? EventInsert.Duplicate : EventInsert.Conflict;
     }
 
     /// <summary>A lead's events, oldest first. Inside a transaction on SQLite they come from memory when this process

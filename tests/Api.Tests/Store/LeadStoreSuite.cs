@@ -149,6 +149,51 @@ public abstract class LeadStoreSuite(TrainedBundle bundle)
         Assert.True(history.Count(h => h!["reason"]!.GetValue<string>() == "event") <= 2, "only the two requests with new events may change the score");
     }
 
+    [Theory]
+    [InlineData("type")]
+    [InlineData("timestamp")]
+    [InlineData("detail")]
+    public async Task ResentEventId_WithOtherContent_Is409NamingTheId_AndNothingOfTheRequestIsStored(string changed)
+    {
+        using var api = Start();
+        await PutLead(api, "clash");
+        var at = Now.AddHours(-2);
+        await Json(await api.Client.PostAsJsonAsync("/leads/clash/events", new { events = new[] { Event("c1", "page_view", at, "/pricing") } }));
+        var before = await Json(await api.Client.GetAsync("/leads/clash/history"));
+
+        var other = changed switch
+        {
+            "type" => Event("c1", "form_submit", at, "/pricing", "clash"),
+            "timestamp" => Event("c1", "page_view", at.AddSeconds(1), "/pricing", "clash"),
+            _ => Event("c1", "page_view", at, "/demo", "clash"),
+        };
+        var response = await api.Client.PostAsJsonAsync("/events", new { events = new[] { Event("c2", "webinar", Now.AddHours(-1), null, "clash"), other } });
+
+        var problem = await Json(response, HttpStatusCode.Conflict);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var error = Assert.Single(problem["errors"]!.AsObject());
+        Assert.Equal("$.events[1].eventId", error.Key);
+        Assert.Contains("'c1'", (string?)error.Value![0], StringComparison.Ordinal);
+        var lead = await Json(await api.Client.GetAsync("/leads/clash"));
+        Assert.Equal(1, lead["eventCount"]!.GetValue<int>());
+        Assert.True(JsonNode.DeepEquals(before, await Json(await api.Client.GetAsync("/leads/clash/history"))), "a refused request changes no score");
+
+        // The same content again stays an idempotent duplicate, and the event refused with it can be sent alone.
+        var again = await Json(await api.Client.PostAsJsonAsync("/leads/clash/events", new { events = new[] { Event("c1", "page_view", at, "/pricing"), Event("c2", "webinar", Now.AddHours(-1)) } }));
+        Assert.Equal(1, again["accepted"]!.GetValue<int>());
+        Assert.Equal(1, again["duplicate"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task SameEventIdTwiceInOneRequest_WithOtherContent_Is409()
+    {
+        using var api = Start();
+        var problem = await Json(await api.Client.PostAsJsonAsync("/leads/twice/events",
+            new { events = new[] { Event("t1", "page_view", Now.AddHours(-2)), Event("t1", "email_open", Now.AddHours(-2)) } }), HttpStatusCode.Conflict);
+        Assert.NotNull(problem["errors"]!["$.events[1].eventId"]);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.Client.GetAsync("/leads/twice")).StatusCode);
+    }
+
     [Fact]
     public async Task StoredLead_ScoresLikeScoreEndpoint_WithExplanation()
     {
