@@ -16,6 +16,10 @@ public static class LeadsApi
 {
     private const int MaxIdLength = 256;
 
+    /// <summary>How far past the server's clock a stored event's time may be: a client's clock may run a little ahead,
+    /// but an event further in the future has not happened and would score the lead for it ahead of time.</summary>
+    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
+
     public static RouteGroupBuilder MapLeadsApi(this IEndpointRouteBuilder app)
     {
         var leads = app.MapGroup("").WithTags("Leads").RequireKey(KeyRole.Scoring);
@@ -71,7 +75,7 @@ public static class LeadsApi
             var e = events[i];
             if (e is null) return Problems.Invalid(at, "must be an object");
             if (e.LeadId is not null && e.LeadId != id) return Problems.Invalid($"{at}.leadId", $"is '{e.LeadId}' but the path names lead '{id}'");
-            if (Add(e, at, id, parsed) is { } unusable) return unusable;
+            if (Add(e, at, id, clock, parsed) is { } unusable) return unusable;
         }
         return await IngestAsync(parsed, request.Model ?? model, store, rescorer, registry, signal, options.Value, clock, ct);
     }
@@ -88,7 +92,7 @@ public static class LeadsApi
             if (e is null) return Problems.Invalid(at, "must be an object");
             if (string.IsNullOrWhiteSpace(e.LeadId)) return Problems.Invalid($"{at}.leadId", "is required");
             if (CheckId(e.LeadId, $"{at}.leadId") is { } invalid) return invalid;
-            if (Add(e, at, e.LeadId, parsed) is { } unusable) return unusable;
+            if (Add(e, at, e.LeadId, clock, parsed) is { } unusable) return unusable;
         }
         return await IngestAsync(parsed, request.Model ?? model, store, rescorer, registry, signal, options.Value, clock, ct);
     }
@@ -101,12 +105,16 @@ public static class LeadsApi
     private sealed record ParsedEvent(string LeadId, StoredEvent Event, string Path);
 
     /// <summary>Adds the event at <paramref name="at"/> to <paramref name="parsed"/>, or answers why it cannot be used.</summary>
-    private static ValidationProblem? Add(LeadEventRequest e, string at, string leadId, List<ParsedEvent> parsed)
+    private static ValidationProblem? Add(LeadEventRequest e, string at, string leadId, TimeProvider clock, List<ParsedEvent> parsed)
     {
         if (string.IsNullOrWhiteSpace(e.EventId)) return Problems.Invalid($"{at}.eventId", "is required (it makes a resent event a duplicate)");
         if (e.EventId.Length > MaxIdLength) return Problems.Invalid($"{at}.eventId", $"is longer than {MaxIdLength} characters");
         if (string.IsNullOrWhiteSpace(e.Type)) return Problems.Invalid($"{at}.type", "is required");
         if (e.Timestamp is null) return Problems.Invalid($"{at}.timestamp", "is required");
+        if (e.Timestamp.Value - clock.GetUtcNow() > MaxClockSkew)
+        {
+            return Problems.Invalid($"{at}.timestamp", $"is in the future; an event may be at most {MaxClockSkew.TotalMinutes:0} minutes ahead of the server's clock");
+        }
         parsed.Add(new ParsedEvent(leadId, new StoredEvent(e.EventId, e.Timestamp.Value.UtcDateTime, e.Type.Trim(), string.IsNullOrWhiteSpace(e.Detail) ? null : e.Detail.Trim()), at));
         return null;
     }

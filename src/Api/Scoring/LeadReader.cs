@@ -24,8 +24,6 @@ internal static class LeadReader
     /// <summary>How deep a body may nest objects and arrays (the serializer's default).</summary>
     private const int MaxDepth = 64;
 
-    private const string DateMessage = "must be an ISO 8601 date and time, e.g. 2025-11-20T10:00:00Z";
-
     /// <summary>Reads the body of <c>POST /score</c>: one lead, and the model it names. A lead without <c>asOf</c> is
     /// scored as of <paramref name="now"/>.</summary>
     public static Task<LeadRead> ReadLeadAsync(HttpRequest request, DateTime now, CancellationToken cancellationToken) =>
@@ -231,10 +229,10 @@ internal static class LeadReader
                     events = ReadEvents(ref reader, texts, ref fault, out eventFault);
                     break;
                 case 4:
-                    if (!TryDate(ref reader, out createdAt)) fault ??= (".createdAt", DateMessage);
+                    if (StrictDate.Read(ref reader, out createdAt) is { } badCreated) fault ??= (".createdAt", badCreated);
                     break;
                 case 5:
-                    if (!TryDate(ref reader, out asOf)) fault ??= (".asOf", DateMessage);
+                    if (StrictDate.Read(ref reader, out asOf) is { } badAsOf) fault ??= (".asOf", badAsOf);
                     break;
                 default:
                     reader.Skip();
@@ -339,7 +337,7 @@ internal static class LeadReader
                         if (!TryText(ref reader, texts, out detail)) fault ??= ($".events[{i}].detail", "must be a string");
                         break;
                     case 2:
-                        if (!TryDate(ref reader, out timestamp)) fault ??= ($".events[{i}].timestamp", DateMessage);
+                        if (StrictDate.Read(ref reader, out timestamp) is { } badTime) fault ??= ($".events[{i}].timestamp", badTime);
                         break;
                     default:
                         reader.Skip();
@@ -369,22 +367,6 @@ internal static class LeadReader
                 value = null;
                 return false;
         }
-    }
-
-    /// <summary>A date as the serializer reads <see cref="DateTimeOffset"/> (ISO 8601), or null; anything else is
-    /// skipped and false.</summary>
-    private static bool TryDate(ref Utf8JsonReader reader, out DateTimeOffset? value)
-    {
-        value = null;
-        if (reader.TokenType == JsonTokenType.Null) return true;
-        if (reader.TokenType != JsonTokenType.String)
-        {
-            reader.Skip();
-            return false;
-        }
-        if (!reader.TryGetDateTimeOffset(out var date)) return false;
-        value = date;
-        return true;
     }
 
     /// <summary>Which of <paramref name="names"/> the current property is, matched as the serializer's web defaults

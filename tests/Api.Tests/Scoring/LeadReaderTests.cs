@@ -13,7 +13,10 @@ public sealed class LeadReaderTests
     private static readonly DateTime Now = new(2025, 12, 2, 9, 30, 0, DateTimeKind.Utc);
 
     /// <summary>The contract as the Api's serializer reads it: a property it lacks is refused.</summary>
-    private static readonly JsonSerializerOptions Strict = new(JsonSerializerOptions.Web) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
+    private static readonly JsonSerializerOptions Strict = new(JsonSerializerOptions.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, Converters = { new StrictDateConverter() },
+    };
 
     private static BatchRead Read(string json, int limit = 100) => LeadReader.ReadBatch(Encoding.UTF8.GetBytes(json), limit, Now);
 
@@ -37,6 +40,10 @@ public sealed class LeadReaderTests
         catch (JsonException e) when (UnknownProperty.Find(Strict, typeof(ScoreRequest), e.Path!) is { } unknown)
         {
             return Text(null, new BatchError(path + e.Path![1..], UnknownProperty.Message(unknown.Name, unknown.Known)));
+        }
+        catch (JsonException e) when (e.Path is not null)
+        {
+            return Text(null, new BatchError(path + e.Path[1..], e.Message));
         }
         var attributes = r.Attributes ?? [];
         var asOf = r.AsOf?.UtcDateTime ?? Now;
@@ -66,7 +73,7 @@ public sealed class LeadReaderTests
 
     [Theory]
     [InlineData("""{"leadId":"L1","model":"sample","attributes":{"industry":"Software","company_size":250,"big":1.5e3,"ok":true,"no":false,"gone":null},"events":[{"type":"page_view","detail":"/pricing","timestamp":"2025-11-20T10:00:00Z"},{"type":" email_open ","timestamp":"2025-11-21T08:00:00+02:00","detail":null}],"createdAt":"2025-09-01T00:00:00Z","asOf":"2025-12-01T00:00:00.1234567Z"}""")]
-    [InlineData("""{"LEADID":"L2","Attributes":{"Industry":"Soft\u0077are","city":"Zürich","emoji":"\uD83D\uDE00","quote":"a\"b"},"EVENTS":[{"TYPE":"webinar","Timestamp":"2025-11-20"}]}""")]
+    [InlineData("""{"LEADID":"L2","Attributes":{"Industry":"Soft\u0077are","city":"Zürich","emoji":"\uD83D\uDE00","quote":"a\"b"},"EVENTS":[{"TYPE":"webinar","Timestamp":"2025-11-20T00:00:00Z"}]}""")]
     [InlineData("""{"unknown":{"deep":[1,{"x":[]}]},"leadId":null,"attributes":null,"events":null,"createdAt":null,"asOf":null}""")]
     [InlineData("""{"attributes":{"a":"first","b":"x","a":"second"},"leadId":"first","leadId":"second","events":[{"type":"x","timestamp":"2025-11-20T10:00:00Z"}],"events":[{"type":"y","detail":"  ","timestamp":"2025-11-20T10:00:00Z"}]}""")]
     [InlineData("""{"attributes":{"long":"0123456789012345678901234567890123456789012345678901234567890123456789","l\u0065ad":"escaped name"},"events":[]}""")]
@@ -74,6 +81,9 @@ public sealed class LeadReaderTests
     [InlineData("""{"attributes":{"a0":1,"a1":1,"a2":1,"a3":1,"a4":1,"a5":1,"a6":1,"a7":1,"a8":1,"a9":1,"a10":1,"a11":1,"a12":1,"a13":1,"a14":1,"a15":1,"a16":1,"a17":1,"a3":"again","a16":"again too","a18":null}}""")]
     [InlineData("""{"createdAt":"2025-11-01T00:00:00Z","events":[{"type":"later","timestamp":"2026-01-01T00:00:00Z"}]}""")]
     [InlineData("{}")]
+    [InlineData("""{"events":[{"type":"webinar","timestamp":"2025-11-20"}]}""")]
+    [InlineData("""{"events":[{"type":"webinar","timestamp":"2025-11-20T10:00:00"}],"createdAt":"1899-01-01T00:00:00Z"}""")]
+    [InlineData("""{"asOf":"2025-11-20T10:00:00","createdAt":"1850-01-01T00:00:00Z"}""")]
     // What the checks of one lead refuse, in the same order.
     [InlineData("""{"attributes":{"a":"first","list":[1,2],"object":{"x":1}},"events":[null,{"type":"x"}]}""")]
     [InlineData("""{"attributes":{"list":[1,2],"list":"fixed"},"events":[{"type":"x","timestamp":"2025-11-20T10:00:00Z"},{"type":" "}]}""")]

@@ -134,6 +134,44 @@ public sealed class ScoringTests(TrainedBundle bundle) : IDisposable
         Assert.True(p["errors"]!.AsObject().ContainsKey(path), p.ToJsonString());
     }
 
+    [Theory]
+    [InlineData("createdAt", "2025-09-01T00:00:00", "$.createdAt", "has no time zone")]
+    [InlineData("createdAt", "2025-09-01", "$.createdAt", "is a date without a time")]
+    [InlineData("asOf", "1899-12-31T23:59:59Z", "$.asOf", "is before 1900")]
+    [InlineData("timestamp", "2025-11-10T10:00:00", "$.events[0].timestamp", "has no time zone")]
+    [InlineData("timestamp", "2025-11-10", "$.events[0].timestamp", "is a date without a time")]
+    [InlineData("timestamp", "1850-11-10T10:00:00+01:00", "$.events[0].timestamp", "is before 1900")]
+    public async Task Score_DateWithoutZoneOrTimeOrBefore1900_IsRefusedAtItsPath(string field, string value, string path, string message)
+    {
+        var lead = JsonSerializer.SerializeToNode(Lead())!.AsObject();
+        if (field == "timestamp") lead["events"]![0]![field] = value;
+        else lead[field] = value;
+
+        var r = await _api.Client().PostAsync("/score", new StringContent(lead.ToJsonString(), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType);
+        var error = Assert.Single((await Json(r))["errors"]!.AsObject());
+        Assert.Equal(path, error.Key);
+        Assert.Contains($"'{value}' {message}", error.Value![0]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Batch_DateWithoutZone_FailsThatLeadOnly()
+    {
+        var bad = JsonSerializer.SerializeToNode(Lead(id: "b"))!.AsObject();
+        bad["events"]![1]!["timestamp"] = "2025-11-11T10:00:00";
+        var body = new JsonObject { ["leads"] = new JsonArray(JsonSerializer.SerializeToNode(Lead(id: "a")), bad) };
+
+        var r = await _api.Client().PostAsync("/score/batch", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var items = (await Json(r))["items"]!.AsArray();
+        Assert.Equal("a", items[0]!["result"]!["leadId"]!.GetValue<string>());
+        Assert.Equal("$.leads[1].events[1].timestamp", items[1]!["error"]!["path"]!.GetValue<string>());
+        Assert.Contains("has no time zone", items[1]!["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Batch_ScoresEachLead_AndReportsBadItemsWithoutFailingTheBatch()
     {
