@@ -26,9 +26,12 @@ public static class AttributeText
         }
     }
 
-    /// <summary>A number written invariantly (<c>1234.5</c>, <c>-3</c>, <c>7.5E-05</c>); no thousands separators.</summary>
+    /// <summary>A number written invariantly (<c>1234.5</c>, <c>-3</c>, <c>7.5E-05</c>); no thousands separators. It
+    /// must be finite within the range of the feature vector's single precision (±3.4E+38): <c>NaN</c>,
+    /// <c>Infinity</c> and a number past that range (<c>1e400</c>, <c>1e300</c>) are not numbers, since they would be
+    /// scored as ±∞.</summary>
     public static bool TryParseNumber(string text, out double value) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && Math.Abs(value) <= float.MaxValue;
 
     /// <summary>A date in the given .NET custom <paramref name="format"/> (exactly, as UTC), or with no format the rules of
     /// <see cref="TryParseDate(string, out DateTime)"/>.</summary>

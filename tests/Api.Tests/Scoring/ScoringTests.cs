@@ -172,6 +172,60 @@ public sealed class ScoringTests(TrainedBundle bundle) : IDisposable
         Assert.Contains("has no time zone", items[1]!["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("1e400")]
+    [InlineData("-1e400")]
+    [InlineData("\"Infinity\"")]
+    [InlineData("\"NaN\"")]
+    public async Task Score_NonFiniteNumber_IsAnInvalidValueScoredAsMissing_AloneAndInABatch_WithFeatures(string value)
+    {
+        var lead = JsonSerializer.SerializeToNode(Lead())!.AsObject();
+        lead["attributes"]!["company_size"] = JsonNode.Parse(value);
+        var missing = JsonSerializer.SerializeToNode(Lead())!.AsObject();
+        missing["attributes"]!.AsObject().Remove("company_size");
+        var expected = await Json(await _api.Client().PostAsJsonAsync("/score?features=true", missing));
+
+        var r = await _api.Client().PostAsync("/score?features=true", new StringContent(lead.ToJsonString(), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        // The warning echoes the value sent, so the text holds "Infinity" or "NaN"; no number in the answer does.
+        var alone = await Finite(r);
+        Assert.Contains("company_size", Assert.Single(alone["warnings"]!["invalidValues"]!.AsArray())!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(expected["score"]!.GetValue<double>(), alone["score"]!.GetValue<double>());
+        Assert.True(JsonNode.DeepEquals(expected["features"], alone["features"]), alone["features"]!.ToJsonString());
+
+        var body = new JsonObject { ["leads"] = new JsonArray(lead.DeepClone(), JsonSerializer.SerializeToNode(Lead(id: "b"))) };
+        var batch = await _api.Client().PostAsync("/score/batch?features=true", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, batch.StatusCode);
+        var items = (await Finite(batch))["items"]!.AsArray();
+        Assert.Equal(alone["score"]!.GetValue<double>(), items[0]!["result"]!["score"]!.GetValue<double>());
+        Assert.Single(items[0]!["result"]!["warnings"]!["invalidValues"]!.AsArray());
+        Assert.NotNull(items[1]!["result"]);
+    }
+
+    /// <summary>The body, each of its numbers checked to be finite.</summary>
+    private static async Task<JsonObject> Finite(HttpResponseMessage r)
+    {
+        var body = JsonNode.Parse(await r.Content.ReadAsStringAsync())!.AsObject();
+        Check(body);
+        return body;
+
+        static void Check(JsonNode? node)
+        {
+            switch (node)
+            {
+                case JsonObject o:
+                    foreach (var (_, v) in o) Check(v);
+                    break;
+                case JsonArray a:
+                    foreach (var v in a) Check(v);
+                    break;
+                case JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.Number:
+                    Assert.True(double.IsFinite(v.GetValue<double>()), v.ToJsonString());
+                    break;
+            }
+        }
+    }
+
     [Fact]
     public async Task Batch_ScoresEachLead_AndReportsBadItemsWithoutFailingTheBatch()
     {

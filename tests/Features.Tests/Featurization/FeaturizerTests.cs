@@ -138,6 +138,24 @@ public sealed class FeaturizerTests
         Assert.Contains(invalid, m => m.Contains("employees") && m.Contains("lots"));
     }
 
+    [Theory]
+    [InlineData("1e400")]
+    [InlineData("-1e400")]
+    [InlineData("1e300")]
+    [InlineData("Infinity")]
+    [InlineData("-Infinity")]
+    [InlineData("NaN")]
+    public void FromText_NonFiniteOrPastSinglePrecision_IsAnInvalidValue_ScoredAsMissing(string text)
+    {
+        var f = new Featurizer(Spec());
+        var invalid = new List<string>();
+        var attrs = new AttributeAligner(f.Spec).FromText(new Dictionary<string, string?> { ["employees"] = text }, null, invalid);
+        var v = OneLead(f, attrs, Utc(2025, 1, 1), Cutoff, []);
+
+        Assert.True(float.IsNaN(Feature(f, v, "attr.employees")));
+        Assert.Contains($"employees: '{text}'", Assert.Single(invalid), StringComparison.Ordinal);
+        Assert.True(AttributeText.TryParseNumber("3.4e38", out var largest) && largest == 3.4e38, "the largest single-precision numbers stay numbers");
+    }
 
     [Fact]
     public void FromText_NamesNotInTheSpec_AreReportedInOrder_AfterWhatTheListHeld()
