@@ -1,10 +1,9 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json.Nodes;
 using LeadML.Api.Leads;
 using LeadML.Api.Tests.Fixtures;
 using LeadML.Api.Tests.Outcomes;
+using static LeadML.Api.Tests.Leads.LeadBodies;
 
 namespace LeadML.Api.Tests.Leads;
 
@@ -14,23 +13,6 @@ namespace LeadML.Api.Tests.Leads;
 [Collection(BundleCollection.Name)]
 public sealed class LeadTimestampTests(TrainedBundle bundle)
 {
-    private static readonly Dictionary<string, object?> HotLead = new()
-    {
-        ["industry"] = "Software", ["company_size"] = 500, ["country"] = "United States", ["job_title"] = "CEO", ["lead_source"] = "web", ["budget_known"] = true,
-    };
-
-    private static async Task<KeyValuePair<string, JsonNode?>> Refused(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.DoesNotContain("System.", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("DateTimeOffset", text, StringComparison.Ordinal);
-        return Assert.Single(JsonNode.Parse(text)!["errors"]!.AsObject());
-    }
-
-    private static StringContent Body(string json) => new(json, Encoding.UTF8, "application/json");
-
     [Theory]
     [InlineData("createdAt", "2026-12-01T10:00:00", "has no time zone")]
     [InlineData("createdAt", "2026-12-01", "is a date without a time")]

@@ -1,9 +1,8 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json.Nodes;
 using LeadML.Api.Tests.Fixtures;
 using LeadML.Api.Tests.Outcomes;
+using static LeadML.Api.Tests.Leads.LeadBodies;
 
 namespace LeadML.Api.Tests.Leads;
 
@@ -11,21 +10,6 @@ namespace LeadML.Api.Tests.Leads;
 [Collection(BundleCollection.Name)]
 public sealed class UnknownLeadPropertyTests(TrainedBundle bundle)
 {
-    private static readonly Dictionary<string, object?> HotLead = new()
-    {
-        ["industry"] = "Software", ["company_size"] = 500, ["country"] = "United States", ["job_title"] = "CEO", ["lead_source"] = "web", ["budget_known"] = true,
-    };
-
-    private static async Task<KeyValuePair<string, JsonNode?>> Refused(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        return Assert.Single(JsonNode.Parse(text)!["errors"]!.AsObject());
-    }
-
-    private static StringContent Body(string json) => new(json, Encoding.UTF8, "application/json");
-
     [Fact]
     public async Task PutLead_MisspelledAttributes_IsRefused_TheStoredLeadKeepsItsAttributesAndNoAlertIsRaised()
     {
