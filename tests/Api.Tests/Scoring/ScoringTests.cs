@@ -420,6 +420,8 @@ public sealed class ScoringTests(TrainedBundle bundle) : IDisposable
         var request = swagger["components"]!["schemas"]!["ScoreRequest"]!["properties"]!;
         Assert.Equal("Software", request["attributes"]!["example"]!["industry"]!.GetValue<string>());
         Assert.Equal("page_view", request["events"]!["example"]![0]!["type"]!.GetValue<string>());
+        // Dates read by the Api's own rule are still described as dates and times.
+        Assert.Equal("date-time", request["createdAt"]!["format"]!.GetValue<string>());
     }
 
     [Fact]
