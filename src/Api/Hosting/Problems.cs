@@ -40,6 +40,8 @@ public sealed class Problems(IProblemDetailsService problems, ILogger<Problems> 
         Outcomes.ConversionConflictException c => (409, "Conflict", "$.at", c.Message),
         Leads.EventConflictException c => (409, "Conflict", c.Path, c.Message),
         RuleSets.UnknownRuleSetException u => (404, "Not found", null, u.Message),
+        BadHttpRequestException { InnerException: InvalidDateException d } => (400, "Invalid request", d.Path ?? "$", d.Message),
+        InvalidDateException d => (400, "Invalid request", d.Path ?? "$", d.Message),
         BadHttpRequestException { InnerException: JsonException j } => (400, "Unreadable JSON", j.Path ?? "$", Clean(j.Message)),
         BadHttpRequestException b when b.StatusCode == 413 => (413, "Request too large", null, b.Message),
         BadHttpRequestException b => (b.StatusCode, "Bad request", null, b.Message),

@@ -8,7 +8,7 @@ namespace LeadML.Api.Hosting;
 internal sealed class StrictDateConverter : JsonConverter<DateTimeOffset>
 {
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        StrictDate.Read(ref reader, out var value) is { } problem ? throw new JsonException(problem) : value!.Value;
+        StrictDate.Read(ref reader, out var value) is { } problem ? throw new InvalidDateException(problem) : value!.Value;
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) => writer.WriteStringValue(value);
 }

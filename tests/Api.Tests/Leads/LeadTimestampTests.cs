@@ -27,6 +27,7 @@ public sealed class LeadTimestampTests(TrainedBundle bundle)
         var error = await Refused(await api.Client.PutAsync("/leads/d1", Body($$"""{"attributes":{"industry":"Education"},"{{field}}":"{{value}}"}""")));
 
         Assert.Equal($"$.{field}", error.Key);
+        Assert.Equal("Invalid request", (await SqliteApi.Json(await api.Client.PutAsync("/leads/d1", Body($$"""{"{{field}}":"{{value}}"}""")), System.Net.HttpStatusCode.BadRequest))["title"]!.GetValue<string>());
         Assert.Contains(message, (string?)error.Value![0], StringComparison.Ordinal);
         var after = await SqliteApi.Json(await api.Client.GetAsync("/leads/d1"));
         Assert.True(JsonNode.DeepEquals(before["attributes"], after["attributes"]), after["attributes"]!.ToJsonString());
