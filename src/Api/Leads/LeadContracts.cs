@@ -53,9 +53,15 @@ public sealed record BulkEventsRequest
     public List<LeadEventRequest>? Events { get; init; }
 }
 
-/// <summary>What an ingestion stored: new events, duplicates (already stored: not counted again), and the new score
-/// of each lead that received new events.</summary>
-public sealed record EventsResponse(int Accepted, int Duplicate, IReadOnlyList<LeadScoreSummary> Leads);
+/// <summary>What an ingestion stored: new events, duplicates (already stored: not counted again), the new score
+/// of each lead that received new events, and what was odd (absent when nothing was).</summary>
+public sealed record EventsResponse(int Accepted, int Duplicate, IReadOnlyList<LeadScoreSummary> Leads,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] EventWarnings? Warnings = null);
+
+/// <summary>What was odd in the events sent; they were stored regardless.</summary>
+/// <param name="UnknownEventTypes">Types the model has no channel for, as <c>/score</c> lists them: stored, and no
+/// feature counts them.</param>
+public sealed record EventWarnings(IReadOnlyList<string> UnknownEventTypes);
 
 /// <param name="Alert">"sales-ready" or "gone-cold" when this change raised an alert.</param>
 public sealed record LeadScoreSummary(string LeadId, double Score, string Grade, bool SalesReady, string? Alert);

@@ -163,10 +163,17 @@ public static class LeadsApi
                 var r = await rescorer.RescoreAsync(c, tx, lead, scoring, now, ScoreReasons.Event, null, ct);
                 summaries.Add(Summary(r));
             }
-            return new EventsResponse(accepted, duplicate, summaries);
+            return new EventsResponse(accepted, duplicate, summaries, Warn(events, scoring));
         }, ct);
         if (response.Leads.Any(l => l.Alert is not null)) signal.Notify();
         return TypedResults.Ok(response);
+    }
+
+    /// <summary>The event types sent that the model has no channel for, in order, each once; null when there are none.</summary>
+    private static EventWarnings? Warn(List<ParsedEvent> events, ScoringModel scoring)
+    {
+        var unknown = new SortedSet<string>(events.Select(e => e.Event.Type).Where(t => !scoring.EventTypes.Contains(t)), StringComparer.Ordinal);
+        return unknown.Count == 0 ? null : new EventWarnings([.. unknown]);
     }
 
     private static async Task<Results<Ok<LeadResponse>, ProblemHttpResult>> Get(string id, LeadStore store, ModelRegistry registry,
