@@ -15,7 +15,12 @@ namespace LeadML.Api.Scoring;
 /// </summary>
 public static class LeadScorer
 {
-    public static ScoreResponse Score(ScoringModel model, LeadInput lead, ScoreOptions options)
+    /// <summary>Why an event is not counted: the score is as of <c>asOf</c>, and this event had not happened by then.</summary>
+    internal const string AtOrAfterAsOf = "at or after asOf";
+
+    /// <summary>Scores <paramref name="lead"/>; <paramref name="batchIndex"/> is its place in a batch (-1 for a lead sent
+    /// alone), which the paths of its warnings name.</summary>
+    public static ScoreResponse Score(ScoringModel model, LeadInput lead, ScoreOptions options, int batchIndex = -1)
     {
         var unknown = new List<string>();
         var invalid = new List<string>();
@@ -75,6 +80,7 @@ public static class LeadScorer
                 UnknownCategories = unknownCategories,
                 InvalidValues = invalid,
                 IgnoredEvents = ignored,
+                IgnoredEventReasons = ignored == 0 ? [] : Ignored(lead, batchIndex),
                 UnknownEventTypes = [.. unknownTypes],
             }),
             Features = options.Features ? NonZero(model.Spec, x) : null,
@@ -82,6 +88,21 @@ public static class LeadScorer
     }
 
     private static ScoreWarnings? Warn(ScoreWarnings w) => w.IsEmpty ? null : w;
+
+    /// <summary>Whether an event is left out of the features of a lead scored as of <paramref name="asOf"/>.</summary>
+    private static bool IsIgnored(LeadEventInput e, DateTime asOf) => e.Timestamp >= asOf;
+
+    /// <summary>The events <see cref="Vector"/> ignored, at their paths (found again only when there are some).</summary>
+    private static List<IgnoredEvent> Ignored(LeadInput lead, int batchIndex)
+    {
+        var events = batchIndex < 0 ? "$.events" : $"$.leads[{batchIndex}].events";
+        var result = new List<IgnoredEvent>();
+        for (var i = 0; i < lead.Events.Count; i++)
+        {
+            if (IsIgnored(lead.Events[i], lead.AsOf)) result.Add(new IgnoredEvent($"{events}[{i}]", AtOrAfterAsOf));
+        }
+        return result;
+    }
 
     /// <summary>The one place a lead becomes a feature vector: attributes aligned to the spec, events before
     /// <c>asOf</c> accumulated point in time; what is odd is reported into the lists given.</summary>
@@ -100,7 +121,7 @@ public static class LeadScorer
         };
         foreach (var e in events)
         {
-            if (e.Timestamp >= lead.AsOf)
+            if (IsIgnored(e, lead.AsOf))
             {
                 ignored++;
                 continue;

@@ -10,6 +10,8 @@ public sealed record ScoreWarnings
     public IReadOnlyList<string> UnknownCategories { get; init; } = [];
     public IReadOnlyList<string> InvalidValues { get; init; } = [];
     public int IgnoredEvents { get; init; }
+    /// <summary>Why each of the <see cref="IgnoredEvents"/> was ignored, with its path.</summary>
+    public IReadOnlyList<IgnoredEvent> IgnoredEventReasons { get; init; } = [];
     public IReadOnlyList<string> UnknownEventTypes { get; init; } = [];
 
     /// <summary>True when there is nothing to report.</summary>

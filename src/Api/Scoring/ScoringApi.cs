@@ -60,7 +60,7 @@ public static class ScoringApi
             {
                 items[i] = lead is null
                     ? new BatchItem(i, null, error)
-                    : new BatchItem(i, LeadScorer.Score(registry.Get(model ?? batch.Model), lead, scoreOptions), null);
+                    : new BatchItem(i, LeadScorer.Score(registry.Get(model ?? batch.Model), lead, scoreOptions, i), null);
             }
             catch (UnknownModelException e)
             {

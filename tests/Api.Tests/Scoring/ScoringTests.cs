@@ -107,7 +107,32 @@ public sealed class ScoringTests(TrainedBundle bundle) : IDisposable
         Assert.Contains(w["invalidValues"]!.AsArray(), x => x!.GetValue<string>().Contains("company_size", StringComparison.Ordinal));
         Assert.Contains("job_title", w["missingAttributes"]!.AsArray().Select(x => x!.GetValue<string>()));
         Assert.Equal(1, w["ignoredEvents"]!.GetValue<int>());
+        var reason = Assert.Single(w["ignoredEventReasons"]!.AsArray());
+        Assert.Equal("$.events[0]", reason!["path"]!.GetValue<string>());
+        Assert.Equal("at or after asOf", reason["reason"]!.GetValue<string>());
         Assert.Equal(["telepathy"], w["unknownEventTypes"]!.AsArray().Select(x => x!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Batch_IgnoredEvents_AreNamedAtTheirPathInTheBatch()
+    {
+        var late = new JsonObject
+        {
+            ["asOf"] = "2025-12-01T00:00:00Z",
+            ["events"] = new JsonArray(
+                new JsonObject { ["type"] = "page_view", ["timestamp"] = "2025-11-01T00:00:00Z" },
+                new JsonObject { ["type"] = "page_view", ["timestamp"] = "2025-12-01T00:00:00Z" },
+                new JsonObject { ["type"] = "email_open", ["timestamp"] = "2025-12-05T00:00:00Z" }),
+        };
+        var body = new JsonObject { ["leads"] = new JsonArray(JsonSerializer.SerializeToNode(Lead(id: "a")), late) };
+
+        var r = await _api.Client().PostAsync("/score/batch", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var w = (await Json(r))["items"]![1]!["result"]!["warnings"]!;
+        Assert.Equal(2, w["ignoredEvents"]!.GetValue<int>());
+        Assert.Equal(["$.leads[1].events[1]", "$.leads[1].events[2]"], w["ignoredEventReasons"]!.AsArray().Select(x => x!["path"]!.GetValue<string>()));
+        Assert.All(w["ignoredEventReasons"]!.AsArray(), x => Assert.Equal("at or after asOf", x!["reason"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -275,6 +300,11 @@ public sealed class ScoringTests(TrainedBundle bundle) : IDisposable
         for (var i = 0; i < leads.Length; i++)
         {
             var single = await Json(await _api.Client().PostAsync($"/score?{query}", new StringContent(leads[i]!.ToJsonString(), Encoding.UTF8, "application/json")));
+            // A warning's path names the event in the body sent: in a batch, within its lead.
+            foreach (var reason in single["warnings"]?["ignoredEventReasons"]?.AsArray() ?? [])
+            {
+                reason!["path"] = reason["path"]!.GetValue<string>().Replace("$.events", $"$.leads[{i}].events", StringComparison.Ordinal);
+            }
             Assert.Equal(i, items[i]!["index"]!.GetValue<int>());
             Assert.Null(items[i]!["error"]);
             Assert.True(JsonNode.DeepEquals(single, items[i]!["result"]), $"{single}\n{items[i]!["result"]}");
