@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LeadML.Api.Scoring;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
@@ -24,7 +25,7 @@ public sealed class Problems(IProblemDetailsService problems, ILogger<Problems> 
 
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        var (status, title, path, detail) = Unknown(context, exception) ?? Describe(exception);
+        var (status, title, path, detail) = Unknown(context, exception) ?? WrongType(context, exception) ?? Describe(exception);
         if (status >= 500) Log.UnhandledError(log, exception, context.Request.Path);
         context.Response.StatusCode = status;
         var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = detail };
@@ -43,6 +44,10 @@ public sealed class Problems(IProblemDetailsService problems, ILogger<Problems> 
         BadHttpRequestException { InnerException: InvalidDateException d } => (400, "Invalid request", d.Path ?? "$", d.Message),
         InvalidDateException d => (400, "Invalid request", d.Path ?? "$", d.Message),
         BadHttpRequestException { InnerException: JsonException j } => (400, "Unreadable JSON", j.Path ?? "$", Clean(j.Message)),
+        // The framework names no code for a body that is missing, empty or JSON null, only its message (and the handler's
+        // parameter type, which the client never sees).
+        BadHttpRequestException { InnerException: null, StatusCode: 400 } b when IsNoBody(b.Message) =>
+            (400, "Invalid request", "$", NoBody),
         BadHttpRequestException b when b.StatusCode == 413 => (413, "Request too large", null, b.Message),
         BadHttpRequestException b => (b.StatusCode, "Bad request", null, b.Message),
         JsonException j => (400, "Unreadable JSON", j.Path ?? "$", Clean(j.Message)),
@@ -60,6 +65,43 @@ public sealed class Problems(IProblemDetailsService problems, ILogger<Problems> 
         var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         if (UnknownProperty.Find(options, body, path) is not { } unknown) return null;
         return (400, "Invalid request", path, UnknownProperty.Message(unknown.Name, unknown.Known));
+    }
+
+    /// <summary>What a request that needs a body and sent none (or JSON null) is told.</summary>
+    internal const string NoBody = "the body is empty or null; send a JSON object with Content-Type: application/json";
+
+    private static bool IsNoBody(string message) =>
+        message.StartsWith("Implicit body inferred for parameter", StringComparison.Ordinal) || message.Contains("was not provided from body", StringComparison.Ordinal);
+
+    /// <summary>A body value of the wrong JSON type (an array where an object is expected, an object for a list), which
+    /// the serializer words with the .NET type it wanted: 400 at its path, saying what JSON goes there. Null for any
+    /// other failure.</summary>
+    private static (int Status, string Title, string? Path, string Detail)? WrongType(HttpContext context, Exception e)
+    {
+        var json = e as JsonException ?? (e as BadHttpRequestException)?.InnerException as JsonException;
+        if (json?.Path is not { } path || !json.Message.StartsWith("The JSON value could not be converted to", StringComparison.Ordinal)) return null;
+        var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint();
+        if (endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType is not { } body) return null;
+        var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        return (400, "Invalid request", path, Expected(UnknownProperty.At(options, body, path)));
+    }
+
+    /// <summary>What JSON a value of <paramref name="info"/>'s type is, in the sender's words.</summary>
+    internal static string Expected(JsonTypeInfo? info)
+    {
+        var type = info is null ? null : Nullable.GetUnderlyingType(info.Type) ?? info.Type;
+        return info?.Kind switch
+        {
+            JsonTypeInfoKind.Object => "must be a JSON object",
+            JsonTypeInfoKind.Dictionary => "must be a JSON object of name: value",
+            JsonTypeInfoKind.Enumerable => "must be a JSON array",
+            _ when type == typeof(string) => "must be a string",
+            _ when type == typeof(bool) => "must be true or false",
+            _ when type == typeof(DateTimeOffset) || type == typeof(DateTime) => "must be a date and time with a time zone, such as 2026-12-01T10:00:00Z",
+            _ when type is not null && (type.IsPrimitive || type == typeof(decimal)) => "must be a number",
+            _ when type is { IsEnum: true } => $"must be one of {string.Join(", ", Enum.GetNames(type).Select(n => $"'{n}'"))}",
+            _ => "is not of the type this field takes",
+        };
     }
 
     private static string Clean(string message)

@@ -76,14 +76,25 @@ internal static class UnknownProperty
     {
         var segments = Segments(path);
         if (segments is not [.., string name]) return null;
-        var info = options.GetTypeInfo(root);
-        foreach (var property in segments[..^1])
+        var info = Follow(options, root, segments[..^1]);
+        if (info is null || info.Kind != JsonTypeInfoKind.Object || Property(info, name) is not null) return null;
+        return (name, [.. info.Properties.Select(p => p.Name)]);
+    }
+
+    /// <summary>The type info of what a <paramref name="root"/> body holds at <paramref name="path"/>; null when the
+    /// path leads nowhere in the contract.</summary>
+    public static JsonTypeInfo? At(JsonSerializerOptions options, Type root, string path) =>
+        Segments(path) is { } segments ? Follow(options, root, segments) : null;
+
+    private static JsonTypeInfo? Follow(JsonSerializerOptions options, Type root, List<string?> segments)
+    {
+        JsonTypeInfo? info = options.GetTypeInfo(root);
+        foreach (var property in segments)
         {
             info = property is not null ? Member(options, info, property) : Element(options, info);
             if (info is null) return null;
         }
-        if (info.Kind != JsonTypeInfoKind.Object || Property(info, name) is not null) return null;
-        return (name, [.. info.Properties.Select(p => p.Name)]);
+        return info;
     }
 
     private static JsonTypeInfo? Member(JsonSerializerOptions options, JsonTypeInfo info, string name) => info.Kind switch

@@ -73,6 +73,7 @@ internal static class LeadReader
     /// <summary>One lead (a <see cref="ScoreRequest"/>), with the model it names, or its first problem.</summary>
     public static LeadRead ReadLead(ReadOnlySpan<byte> json, DateTime now)
     {
+        if (IsBlank(json)) return Failed(-1, "", Problems.NoBody);
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
         try
         {
@@ -96,6 +97,7 @@ internal static class LeadReader
     /// reads one, or the request's problem.</summary>
     public static BatchRead ReadBatch(ReadOnlySpan<byte> json, int limit, DateTime now)
     {
+        if (IsBlank(json)) return Refused("$", Problems.NoBody);
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
         var texts = new Texts();
         string? model = null;
@@ -151,6 +153,9 @@ internal static class LeadReader
         if (count > limit) return Refused("$.leads", $"holds {count:N0} leads; the limit is {limit:N0} per batch");
         return new BatchRead(model, [.. leads], null);
     }
+
+    /// <summary>A body of nothing but white space: no body, said as such rather than as malformed JSON.</summary>
+    private static bool IsBlank(ReadOnlySpan<byte> json) => json.Trim(" \t\r\n"u8).IsEmpty;
 
     private static BatchRead Refused(string path, string message) => new(null, [], new BatchError(path, message));
 

@@ -172,7 +172,6 @@ public sealed class LeadReaderTests
     [InlineData("""{"leads":[{"leadId":"a"},{"leadId":}]}""", "$.leads[1]")]
     [InlineData("""{"leads":[{"leadId":"a"}]""", "$")]
     [InlineData("""{"leads":[]} trailing""", "$")]
-    [InlineData("", "$")]
     [InlineData("""{"leads":[{"leadId":"a",}]}""", "$.leads[0]")]
     public void Read_MalformedJson_FailsTheRequest_AsTheSerializerDoes(string json, string path)
     {
@@ -208,12 +207,26 @@ public sealed class LeadReaderTests
     [Theory]
     [InlineData("""{"leadId":"a"} {}""")]
     [InlineData("""{"leadId":"a",}""")]
-    [InlineData("")]
     public void ReadLead_MalformedJson_IsUnreadable_AsTheSerializerSaysSo(string json)
     {
         var e = Assert.Throws<JsonException>(() => LeadReader.ReadLead(Encoding.UTF8.GetBytes(json), Now));
         Assert.Equal("$", e.Path);
         Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<ScoreRequest>(json, JsonSerializerOptions.Web));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" \r\n\t ")]
+    public void Read_NoBody_IsTheRequestsProblem_SaidAsNoBody_NotMalformedJson(string json)
+    {
+        var lead = LeadReader.ReadLead(Encoding.UTF8.GetBytes(json), Now);
+        Assert.Null(lead.Lead);
+        Assert.Equal("$", lead.Problem!.Path);
+        Assert.StartsWith("the body is empty or null", lead.Problem.Message, StringComparison.Ordinal);
+        var batch = Read(json);
+        Assert.Empty(batch.Leads);
+        Assert.Equal("$", batch.Problem!.Path);
+        Assert.StartsWith("the body is empty or null", batch.Problem.Message, StringComparison.Ordinal);
     }
 
     [Theory]

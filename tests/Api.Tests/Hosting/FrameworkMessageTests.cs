@@ -1,0 +1,75 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using LeadML.Api.Tests.Fixtures;
+using LeadML.Api.Tests.Outcomes;
+
+namespace LeadML.Api.Tests.Hosting;
+
+/// <summary>What the framework would word in its own terms (a missing body, a .NET type it could not fill) is answered
+/// as a 400 problem in plain words at the JSON path, naming no .NET type.</summary>
+[Collection(BundleCollection.Name)]
+public sealed class FrameworkMessageTests(TrainedBundle bundle) : IDisposable
+{
+    private readonly SqliteApi _api = new(bundle.CopyTo(), DateTimeOffset.UtcNow);
+
+    public void Dispose() => _api.Dispose();
+
+    private async Task<(string Path, string Message, string Text)> Refused(string method, string url, string body)
+    {
+        var response = await _api.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url)
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        });
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain("System.", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("`1", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("LeadML.", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("parameter", text, StringComparison.Ordinal);
+        var error = Assert.Single(JsonNode.Parse(text)!["errors"]!.AsObject());
+        return (error.Key, (string)error.Value![0]!, text);
+    }
+
+    [Theory]
+    [InlineData("PUT", "/leads/x", "")]
+    [InlineData("PUT", "/leads/x", "null")]
+    [InlineData("POST", "/leads/x/events", "")]
+    [InlineData("POST", "/leads/x/events", " null ")]
+    [InlineData("POST", "/events", "")]
+    [InlineData("POST", "/events", "null")]
+    [InlineData("POST", "/score", "")]
+    [InlineData("POST", "/score/batch", "  ")]
+    public async Task EmptyOrNullBody_IsRefusedAsNoBody(string method, string url, string body)
+    {
+        var (path, message, _) = await Refused(method, url, body);
+        Assert.Equal("$", path);
+        Assert.Contains("the body is empty or null; send a JSON object", message, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await _api.Client.GetAsync("/leads/x")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("PUT", "/leads/x", "[]", "$", "must be a JSON object")]
+    [InlineData("POST", "/leads/x/events", "[{\"eventId\":\"e1\"}]", "$", "must be a JSON object")]
+    [InlineData("POST", "/leads/x/events", "{\"events\":{}}", "$.events", "must be a JSON array")]
+    [InlineData("POST", "/events", "{\"events\":{\"eventId\":\"e1\"}}", "$.events", "must be a JSON array")]
+    [InlineData("POST", "/events", "{\"events\":[{\"leadId\":\"x\",\"eventId\":5}]}", "$.events[0].eventId", "must be a string")]
+    [InlineData("POST", "/events", "{\"events\":[[]]}", "$.events[0]", "must be a JSON object")]
+    [InlineData("PUT", "/leads/x", "{\"model\":{}}", "$.model", "must be a string")]
+    public async Task WrongJsonType_IsRefusedAtItsPathSayingWhatGoesThere(string method, string url, string body, string expectedPath, string expected)
+    {
+        var (path, message, _) = await Refused(method, url, body);
+        Assert.Equal(expectedPath, path);
+        Assert.Equal(expected, message);
+        Assert.Equal(HttpStatusCode.NotFound, (await _api.Client.GetAsync("/leads/x")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AttributesAsAnArray_IsRefusedAtItsPath()
+    {
+        var (path, message, _) = await Refused("PUT", "/leads/x", "{\"attributes\":[]}");
+        Assert.Equal("$.attributes", path);
+        Assert.Contains("must be an object of name: value", message, StringComparison.Ordinal);
+    }
+}
