@@ -16,7 +16,7 @@ namespace LeadML.Api.Hosting;
 /// change the rule-set life cycle forbids 409; anything else 500 without internals (a missing dictionary key included:
 /// that is a bug, not an unknown resource).
 /// </summary>
-public sealed class Problems(IProblemDetailsService problems, ILogger<Problems> log) : IExceptionHandler
+public sealed partial class Problems(IProblemDetailsService problems, ILogger<Problems> log) : IExceptionHandler
 {
     /// <summary>The answer to a request field that cannot be used: 400 problem+json with the field's JSON path in
     /// <c>errors</c>, the same body as a <see cref="RequestValidationException"/> gets, returned without throwing.</summary>
@@ -25,7 +25,7 @@ public sealed class Problems(IProblemDetailsService problems, ILogger<Problems> 
 
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        var (status, title, path, detail) = Unknown(context, exception) ?? WrongType(context, exception) ?? Describe(exception);
+        var (status, title, path, detail) = Unknown(context, exception) ?? WrongType(context, exception) ?? Unparsable(context, exception) ?? Describe(exception);
         if (status >= 500) Log.UnhandledError(log, exception, context.Request.Path);
         context.Response.StatusCode = status;
         var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = detail };
@@ -85,6 +85,30 @@ public sealed class Problems(IProblemDetailsService problems, ILogger<Problems> 
         var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         return (400, "Invalid request", path, Expected(UnknownProperty.At(options, body, path)));
     }
+
+    /// <summary>A query (or route) value the framework could not parse, which it words with the handler's .NET parameter
+    /// type (<c>Failed to bind parameter "Nullable&lt;DateTimeOffset&gt; since" from "garbage"</c>): 400 naming the
+    /// parameter, its value and what it takes. Null for any other failure.</summary>
+    private static (int Status, string Title, string? Path, string Detail)? Unparsable(HttpContext context, Exception e)
+    {
+        if (e is not BadHttpRequestException { InnerException: null } b || FailedBinding().Match(b.Message) is not { Success: true } m) return null;
+        var name = m.Groups["name"].Value;
+        var where = context.Request.Query.ContainsKey(name) ? "query parameter" : "parameter";
+        return (400, "Invalid request", name, $"{where} '{name}' is '{m.Groups["value"].Value}'; it must be {Takes(m.Groups["type"].Value)}");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("""^Failed to bind parameter "(?<type>.+) (?<name>[^ ]+)" from "(?<value>.*)"\.$""", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex FailedBinding();
+
+    /// <summary>What a parameter of the .NET type the framework names takes, in the sender's words.</summary>
+    private static string Takes(string type) => type.Replace("Nullable<", "", StringComparison.Ordinal).TrimEnd('>') switch
+    {
+        "bool" or "Boolean" => "true or false",
+        "DateTimeOffset" or "DateTime" => "a date and time with a time zone, such as 2026-12-01T10:00:00Z",
+        "int" or "long" or "Int32" or "Int64" => "a whole number",
+        "double" or "float" or "decimal" or "Double" or "Single" or "Decimal" => "a number",
+        _ => "a valid value",
+    };
 
     /// <summary>What JSON a value of <paramref name="info"/>'s type is, in the sender's words.</summary>
     internal static string Expected(JsonTypeInfo? info)

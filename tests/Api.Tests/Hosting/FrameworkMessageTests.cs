@@ -72,4 +72,29 @@ public sealed class FrameworkMessageTests(TrainedBundle bundle) : IDisposable
         Assert.Equal("$.attributes", path);
         Assert.Contains("must be an object of name: value", message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("POST", "/score?explain=maybe", "{}", "explain", "'maybe'", "true or false")]
+    [InlineData("POST", "/score/batch?features=yes", "{\"leads\":[]}", "features", "'yes'", "true or false")]
+    [InlineData("GET", "/leads/x?explain=maybe", null, "explain", "'maybe'", "true or false")]
+    [InlineData("GET", "/alerts?since=garbage", null, "since", "'garbage'", "a date and time with a time zone")]
+    [InlineData("GET", "/alerts?limit=lots", null, "limit", "'lots'", "a whole number")]
+    public async Task UnparsableQueryValue_IsRefusedNamingTheParameter(string method, string url, string? body, string name, string value, string takes)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), url);
+        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        var response = await _api.Client.SendAsync(request);
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain("Nullable", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("DateTimeOffset", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("bool ", text, StringComparison.Ordinal);
+        var error = Assert.Single(JsonNode.Parse(text)!["errors"]!.AsObject());
+        Assert.Equal(name, error.Key);
+        var message = (string)error.Value![0]!;
+        Assert.Contains($"query parameter '{name}' is {value}", message, StringComparison.Ordinal);
+        Assert.Contains(takes, message, StringComparison.Ordinal);
+    }
 }
