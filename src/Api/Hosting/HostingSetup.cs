@@ -17,7 +17,7 @@ public static class HostingSetup
             .Configure<IOptions<LeadMlOptions>>((kestrel, options) => kestrel.Limits.MaxRequestBodySize = options.Value.MaxRequestBytes);
         builder.Services.ConfigureHttpJsonOptions(ApiJson.Configure);
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Explain);
         builder.Services.AddExceptionHandler<Problems>();
         return builder;
     }

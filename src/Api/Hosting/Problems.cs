@@ -33,6 +33,15 @@ public sealed partial class Problems(IProblemDetailsService problems, ILogger<Pr
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
 
+    /// <summary>Says what to do in a problem the framework writes with only a status: a body of another content type
+    /// (415, from routing or a handler) is told to send JSON.</summary>
+    public static void Explain(ProblemDetailsContext context)
+    {
+        if (context.ProblemDetails.Status != StatusCodes.Status415UnsupportedMediaType || context.ProblemDetails.Detail is not null) return;
+        var sent = context.HttpContext.Request.ContentType is { Length: > 0 } type ? $"the body was sent as '{type}'" : "the body was sent without a Content-Type";
+        context.ProblemDetails.Detail = $"{sent}; send it as JSON with Content-Type: application/json";
+    }
+
     internal static (int Status, string Title, string? Path, string Detail) Describe(Exception e) => e switch
     {
         RequestValidationException v => (400, "Invalid request", v.Path, v.Message),

@@ -97,4 +97,27 @@ public sealed class FrameworkMessageTests(TrainedBundle bundle) : IDisposable
         Assert.Contains($"query parameter '{name}' is {value}", message, StringComparison.Ordinal);
         Assert.Contains(takes, message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("PUT", "/leads/x", "text/plain")]
+    [InlineData("POST", "/leads/x/events", "application/x-www-form-urlencoded")]
+    [InlineData("POST", "/events", "text/plain")]
+    [InlineData("POST", "/score", "text/plain")]
+    [InlineData("POST", "/score/batch", "application/xml")]
+    public async Task WrongContentType_Is415ProblemSayingToSendJson(string method, string url, string contentType)
+    {
+        var response = await _api.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url)
+        {
+            Content = new StringContent("{}", Encoding.UTF8, contentType),
+        });
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.UnsupportedMediaType, $"{(int)response.StatusCode} {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var detail = (string)JsonNode.Parse(text)!["detail"]!;
+        Assert.Contains($"the body was sent as '{contentType}", detail, StringComparison.Ordinal);
+        Assert.Contains("send it as JSON with Content-Type: application/json", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", text, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await _api.Client.GetAsync("/leads/x")).StatusCode);
+    }
 }
