@@ -67,13 +67,19 @@ public sealed partial class Problems(IProblemDetailsService problems, ILogger<Pr
     /// path, with the closest known name of the type the endpoint reads. Null for any other failure.</summary>
     private static (int Status, string Title, string? Path, string Detail)? Unknown(HttpContext context, Exception e)
     {
+        if (BodyFailure(context, e) is not var (json, body, options) || UnknownProperty.Find(options, body, json.Path!) is not { } unknown) return null;
+        return (400, "Invalid request", json.Path, UnknownProperty.Message(unknown.Name, unknown.Known));
+    }
+
+    /// <summary>The serializer's failure at a path of the body an endpoint reads: the failure, the body's type and the
+    /// options it was read with; null for any other failure.</summary>
+    private static (JsonException Json, Type Body, JsonSerializerOptions Options)? BodyFailure(HttpContext context, Exception e)
+    {
         var json = e as JsonException ?? (e as BadHttpRequestException)?.InnerException as JsonException;
         // The exception handler clears the endpoint before it runs; the failed one is in its feature.
         var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint();
-        if (json?.Path is not { } path || endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType is not { } body) return null;
-        var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        if (UnknownProperty.Find(options, body, path) is not { } unknown) return null;
-        return (400, "Invalid request", path, UnknownProperty.Message(unknown.Name, unknown.Known));
+        if (json?.Path is null || endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType is not { } body) return null;
+        return (json, body, context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
     }
 
     /// <summary>What a request that needs a body and sent none (or JSON null) is told.</summary>
@@ -87,12 +93,9 @@ public sealed partial class Problems(IProblemDetailsService problems, ILogger<Pr
     /// other failure.</summary>
     private static (int Status, string Title, string? Path, string Detail)? WrongType(HttpContext context, Exception e)
     {
-        var json = e as JsonException ?? (e as BadHttpRequestException)?.InnerException as JsonException;
-        if (json?.Path is not { } path || !json.Message.StartsWith("The JSON value could not be converted to", StringComparison.Ordinal)) return null;
-        var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint();
-        if (endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType is not { } body) return null;
-        var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        return (400, "Invalid request", path, Expected(UnknownProperty.At(options, body, path)));
+        if (BodyFailure(context, e) is not var (json, body, options)
+            || !json.Message.StartsWith("The JSON value could not be converted to", StringComparison.Ordinal)) return null;
+        return (400, "Invalid request", json.Path, Expected(UnknownProperty.At(options, body, json.Path!)));
     }
 
     /// <summary>A query (or route) value the framework could not parse, which it words with the handler's .NET parameter

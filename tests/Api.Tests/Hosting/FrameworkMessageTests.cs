@@ -15,21 +15,33 @@ public sealed class FrameworkMessageTests(TrainedBundle bundle) : IDisposable
 
     public void Dispose() => _api.Dispose();
 
-    private async Task<(string Path, string Message, string Text)> Refused(string method, string url, string body)
+    private Task<HttpResponseMessage> Send(string method, string url, string? body, string contentType = "application/json")
     {
-        var response = await _api.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url)
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/json"),
-        });
+        var request = new HttpRequestMessage(new HttpMethod(method), url);
+        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, contentType);
+        return _api.Client.SendAsync(request);
+    }
+
+    /// <summary>The problem answered, after checking its status, its content type and that it names no .NET type nor
+    /// repeats the framework's words.</summary>
+    private static async Task<JsonNode> Problem(HttpResponseMessage response, HttpStatusCode status)
+    {
         var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {text}");
+        Assert.True(response.StatusCode == status, $"{(int)response.StatusCode} {text}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.DoesNotContain("System.", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("`1", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("LeadML.", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("parameter", text, StringComparison.Ordinal);
-        var error = Assert.Single(JsonNode.Parse(text)!["errors"]!.AsObject());
-        return (error.Key, (string)error.Value![0]!, text);
+        foreach (var leak in (string[])["System.", "`1", "LeadML.", "Nullable", "DateTimeOffset", "bool ", "Implicit body", "Failed to bind"])
+        {
+            Assert.DoesNotContain(leak, text, StringComparison.Ordinal);
+        }
+        return JsonNode.Parse(text)!;
+    }
+
+    /// <summary>The one error of a 400 problem answered to <paramref name="body"/>.</summary>
+    private async Task<(string Path, string Message)> Refused(string method, string url, string? body)
+    {
+        var problem = await Problem(await Send(method, url, body), HttpStatusCode.BadRequest);
+        var error = Assert.Single(problem["errors"]!.AsObject());
+        return (error.Key, (string)error.Value![0]!);
     }
 
     [Theory]
@@ -43,7 +55,7 @@ public sealed class FrameworkMessageTests(TrainedBundle bundle) : IDisposable
     [InlineData("POST", "/score/batch", "  ")]
     public async Task EmptyOrNullBody_IsRefusedAsNoBody(string method, string url, string body)
     {
-        var (path, message, _) = await Refused(method, url, body);
+        var (path, message) = await Refused(method, url, body);
         Assert.Equal("$", path);
         Assert.Contains("the body is empty or null; send a JSON object", message, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await _api.Client.GetAsync("/leads/x")).StatusCode);
@@ -59,7 +71,7 @@ public sealed class FrameworkMessageTests(TrainedBundle bundle) : IDisposable
     [InlineData("PUT", "/leads/x", "{\"model\":{}}", "$.model", "must be a string")]
     public async Task WrongJsonType_IsRefusedAtItsPathSayingWhatGoesThere(string method, string url, string body, string expectedPath, string expected)
     {
-        var (path, message, _) = await Refused(method, url, body);
+        var (path, message) = await Refused(method, url, body);
         Assert.Equal(expectedPath, path);
         Assert.Equal(expected, message);
         Assert.Equal(HttpStatusCode.NotFound, (await _api.Client.GetAsync("/leads/x")).StatusCode);
@@ -68,7 +80,7 @@ public sealed class FrameworkMessageTests(TrainedBundle bundle) : IDisposable
     [Fact]
     public async Task AttributesAsAnArray_IsRefusedAtItsPath()
     {
-        var (path, message, _) = await Refused("PUT", "/leads/x", "{\"attributes\":[]}");
+        var (path, message) = await Refused("PUT", "/leads/x", "{\"attributes\":[]}");
         Assert.Equal("$.attributes", path);
         Assert.Contains("must be an object of name: value", message, StringComparison.Ordinal);
     }
@@ -81,19 +93,9 @@ public sealed class FrameworkMessageTests(TrainedBundle bundle) : IDisposable
     [InlineData("GET", "/alerts?limit=lots", null, "limit", "'lots'", "a whole number")]
     public async Task UnparsableQueryValue_IsRefusedNamingTheParameter(string method, string url, string? body, string name, string value, string takes)
     {
-        var request = new HttpRequestMessage(new HttpMethod(method), url);
-        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        var response = await _api.Client.SendAsync(request);
+        var (path, message) = await Refused(method, url, body);
 
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.DoesNotContain("Nullable", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("DateTimeOffset", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("bool ", text, StringComparison.Ordinal);
-        var error = Assert.Single(JsonNode.Parse(text)!["errors"]!.AsObject());
-        Assert.Equal(name, error.Key);
-        var message = (string)error.Value![0]!;
+        Assert.Equal(name, path);
         Assert.Contains($"query parameter '{name}' is {value}", message, StringComparison.Ordinal);
         Assert.Contains(takes, message, StringComparison.Ordinal);
     }
@@ -106,18 +108,11 @@ public sealed class FrameworkMessageTests(TrainedBundle bundle) : IDisposable
     [InlineData("POST", "/score/batch", "application/xml")]
     public async Task WrongContentType_Is415ProblemSayingToSendJson(string method, string url, string contentType)
     {
-        var response = await _api.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url)
-        {
-            Content = new StringContent("{}", Encoding.UTF8, contentType),
-        });
+        var problem = await Problem(await Send(method, url, "{}", contentType), HttpStatusCode.UnsupportedMediaType);
 
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.UnsupportedMediaType, $"{(int)response.StatusCode} {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var detail = (string)JsonNode.Parse(text)!["detail"]!;
+        var detail = (string)problem["detail"]!;
         Assert.Contains($"the body was sent as '{contentType}", detail, StringComparison.Ordinal);
         Assert.Contains("send it as JSON with Content-Type: application/json", detail, StringComparison.Ordinal);
-        Assert.DoesNotContain("System.", text, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await _api.Client.GetAsync("/leads/x")).StatusCode);
     }
 }
