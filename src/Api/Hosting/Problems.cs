@@ -116,7 +116,7 @@ public sealed partial class Problems(IProblemDetailsService problems, ILogger<Pr
     private static string Takes(string type) => type.Replace("Nullable<", "", StringComparison.Ordinal).TrimEnd('>') switch
     {
         "bool" or "Boolean" => "true or false",
-        "DateTimeOffset" or "DateTime" => "a date and time with a time zone, such as 2026-12-01T10:00:00Z",
+        "DateTimeOffset" or "DateTime" => StrictDate.Form,
         "int" or "long" or "Int32" or "Int64" => "a whole number",
         "double" or "float" or "decimal" or "Double" or "Single" or "Decimal" => "a number",
         _ => "a valid value",
@@ -133,7 +133,7 @@ public sealed partial class Problems(IProblemDetailsService problems, ILogger<Pr
             JsonTypeInfoKind.Enumerable => "must be a JSON array",
             _ when type == typeof(string) => "must be a string",
             _ when type == typeof(bool) => "must be true or false",
-            _ when type == typeof(DateTimeOffset) || type == typeof(DateTime) => "must be a date and time with a time zone, such as 2026-12-01T10:00:00Z",
+            _ when type == typeof(DateTimeOffset) || type == typeof(DateTime) => StrictDate.Expected,
             _ when type is not null && (type.IsPrimitive || type == typeof(decimal)) => "must be a number",
             _ when type is { IsEnum: true } => $"must be one of {string.Join(", ", Enum.GetNames(type).Select(n => $"'{n}'"))}",
             _ => "is not of the type this field takes",

@@ -12,8 +12,11 @@ internal static class StrictDate
     /// <summary>The earliest year a date may have.</summary>
     public const int MinYear = 1900;
 
+    /// <summary>What a date field takes, in the sender's words.</summary>
+    public const string Form = "an ISO 8601 date and time with a time zone, e.g. 2025-11-20T10:00:00Z";
+
     /// <summary>What is wrong with a value that is not a date at all.</summary>
-    public const string Expected = "must be an ISO 8601 date and time with a time zone, e.g. 2025-11-20T10:00:00Z";
+    public const string Expected = "must be " + Form;
 
     /// <summary>Reads the current token as a date; null when it is one, else why not (the token is consumed either
     /// way). A JSON null is read as no date.</summary>

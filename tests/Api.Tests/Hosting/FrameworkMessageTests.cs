@@ -89,7 +89,7 @@ public sealed class FrameworkMessageTests(TrainedBundle bundle) : IDisposable
     [InlineData("POST", "/score?explain=maybe", "{}", "explain", "'maybe'", "true or false")]
     [InlineData("POST", "/score/batch?features=yes", "{\"leads\":[]}", "features", "'yes'", "true or false")]
     [InlineData("GET", "/leads/x?explain=maybe", null, "explain", "'maybe'", "true or false")]
-    [InlineData("GET", "/alerts?since=garbage", null, "since", "'garbage'", "a date and time with a time zone")]
+    [InlineData("GET", "/alerts?since=garbage", null, "since", "'garbage'", "an ISO 8601 date and time with a time zone")]
     [InlineData("GET", "/alerts?limit=lots", null, "limit", "'lots'", "a whole number")]
     public async Task UnparsableQueryValue_IsRefusedNamingTheParameter(string method, string url, string? body, string name, string value, string takes)
     {
