@@ -115,7 +115,8 @@ public static class LeadsApi
         {
             return Problems.Invalid($"{at}.timestamp", $"is in the future; an event may be at most {MaxClockSkew.TotalMinutes:0} minutes ahead of the server's clock");
         }
-        parsed.Add(new ParsedEvent(leadId, new StoredEvent(e.EventId, e.Timestamp.Value.UtcDateTime, e.Type.Trim(), string.IsNullOrWhiteSpace(e.Detail) ? null : e.Detail.Trim()), at));
+        var sent = LeadEventInput.Sent(e.Timestamp.Value.UtcDateTime, e.Type, e.Detail);
+        parsed.Add(new ParsedEvent(leadId, new StoredEvent(e.EventId, sent.Timestamp, sent.Type, sent.Detail), at));
         return null;
     }
 
