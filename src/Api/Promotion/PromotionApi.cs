@@ -186,6 +186,6 @@ public static class PromotionApi
     internal static string StoreSpec(StoreOptions o, IHostEnvironment environment) => o.Provider.ToLowerInvariant() switch
     {
         "postgres" => $"postgres:{o.ConnectionString}",
-        _ => $"sqlite:{(Path.IsPathRooted(o.Path) ? o.Path : Path.Combine(environment.ContentRootPath, o.Path))}",
+        _ => $"sqlite:{o.SqlitePath(environment.ContentRootPath)}",
     };
 }

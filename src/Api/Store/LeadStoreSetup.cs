@@ -36,7 +36,7 @@ public static class LeadStoreSetup
     {
         var store = options.Provider.ToLowerInvariant() switch
         {
-            "sqlite" => LeadStore.Sqlite(Path.IsPathRooted(options.Path) ? options.Path : Path.Combine(contentRoot, options.Path), options.Synchronous),
+            "sqlite" => LeadStore.Sqlite(options.SqlitePath(contentRoot), options.Synchronous),
             "postgres" => LeadStore.Postgres(string.IsNullOrWhiteSpace(options.ConnectionString)
                 ? throw new InvalidOperationException("LeadML:Store:Provider is postgres but LeadML:Store:ConnectionString is not set")
                 : options.ConnectionString),

@@ -15,6 +15,10 @@ public sealed class StoreOptions
     /// <summary>The SQLite file; relative paths are relative to the content root. Default <c>leadml.db</c>.</summary>
     public string Path { get; set; } = "leadml.db";
 
+    /// <summary>The SQLite file as a full path: <see cref="Path"/>, relative to <paramref name="contentRoot"/> when it is
+    /// not rooted.</summary>
+    public string SqlitePath(string contentRoot) => System.IO.Path.IsPathRooted(Path) ? Path : System.IO.Path.Combine(contentRoot, Path);
+
     /// <summary>The PostgreSQL connection string (<c>Host=…;Port=…;Database=…;Username=…;Password=…</c>).</summary>
     public string? ConnectionString { get; set; }
 
