@@ -1,3 +1,4 @@
+using LeadML.Api.Store;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Prometheus;
@@ -12,6 +13,9 @@ public static class HostingSetup
     public static IHostApplicationBuilder AddHosting(this IHostApplicationBuilder builder)
     {
         builder.AddValidatedOptions<LeadMlOptions>(LeadMlOptions.Section);
+        builder.Services.AddSingleton<IValidateOptions<LeadMlOptions>, LeadMlOptionsValidation>();
+        builder.Services.AddCors();
+        builder.Services.AddRateLimits();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<LeadMlOptions>>((kestrel, options) => kestrel.Limits.MaxRequestBodySize = options.Value.MaxRequestBytes);
@@ -24,26 +28,30 @@ public static class HostingSetup
 
     public static IHostApplicationBuilder AddOperations(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddHealthChecks().AddCheck<ReadyCheck>("bundles", tags: ["ready"]);
+        var health = builder.Services.AddHealthChecks().AddCheck<ReadyCheck>("bundles", tags: ["ready"]);
+        if (builder.HasLeadStore()) health.AddCheck<StoreReadyCheck>("store", tags: ["ready"], timeout: TimeSpan.FromSeconds(5));
         builder.Services.AddEndpointsApiExplorer();
         builder.Services.AddSwaggerGen(OpenApi.Configure);
         return builder;
     }
 
-    /// <summary>The request pipeline: errors as problem details, the body limit, HTTP metrics, the OpenAPI document and
-    /// Swagger UI.</summary>
+    /// <summary>The request pipeline: HTTP metrics (outermost, so they count the status the client got, also when the
+    /// exception handler turned a failure into a 500), errors as problem details, CORS and rate limits when configured,
+    /// the body limit, the OpenAPI document and Swagger UI.</summary>
     public static WebApplication UseHosting(this WebApplication app)
     {
+        app.UseHttpMetrics();
         app.UseExceptionHandler();
+        app.UseCrossOrigin();
+        app.UseRateLimits();
         app.UseMiddleware<RequestLimits>();
         app.UseStatusCodePages();
-        app.UseHttpMetrics();
         app.UseSwagger();
         app.UseSwaggerUI();
         return app;
     }
 
-    /// <summary>Liveness (the process answers), readiness (every bundle loaded), Prometheus metrics, and the root sending
+    /// <summary>Liveness (the process answers), readiness (every bundle loaded and the lead store answering), Prometheus metrics, and the root sending
     /// a browser to Swagger UI.</summary>
     public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder app)
     {

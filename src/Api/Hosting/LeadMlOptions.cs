@@ -33,6 +33,12 @@ public sealed class LeadMlOptions
     /// <summary>Keys sent in <c>X-Api-Key</c>. No keys configured means no check (development only).</summary>
     public KeyOptions Keys { get; set; } = new();
 
+    /// <summary>Origins browsers may call the Api from (CORS); none by default.</summary>
+    public CrossOriginOptions Cors { get; set; } = new();
+
+    /// <summary>Requests per key per minute; no limit by default.</summary>
+    public RateLimitOptions RateLimit { get; set; } = new();
+
     /// <summary>Watch bundle folders and pick up a new bundle without restart.</summary>
     public bool WatchBundles { get; set; } = true;
 }

@@ -8,7 +8,7 @@ namespace LeadML.Api.Review;
 
 /// <summary>
 /// The review page (<c>GET /review</c>): static HTML, script and style embedded in the Api, with Chart.js from
-/// <see cref="VendoredAssets"/>; nothing comes from the network. The page asks for the admin key and calls the
+/// <see cref="VendoredAssets"/>; nothing comes from the network. The page asks for a reviewer (or admin) key and calls the
 /// rule-set endpoints. Also serves each bundle's <c>report.html</c> at <c>GET /models/{model}/report</c>.
 /// </summary>
 public static class ReviewPage

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace LeadML.Api.RuleSets;
 
 /// <summary>
-/// Rule-set review (design §6, admin key): list, read, draft, edit, diff, approve, restore, audit and what-if per
+/// Rule-set review (design §6, a reviewer or admin key): list, read, draft, edit, diff, approve, restore, audit and what-if per
 /// scoring model. Version 0 is the bundle's suggestion. Approving or restoring puts the version in force at once
 /// through <see cref="ModelRegistry.ApplyRuleSet"/>; approved versions never change and are never deleted.
 /// </summary>
@@ -22,7 +22,7 @@ public static class RuleSetsApi
 
     public static RouteGroupBuilder MapRuleSetsApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/rulesets/{model}").WithTags("Rule sets").RequireKey(KeyRole.Admin);
+        var g = app.MapGroup("/rulesets/{model}").WithTags("Rule sets").RequireKey(KeyRole.Reviewer);
         g.MapGet("", List).WithSummary("The suggestion, every stored version and which one is in force");
         g.MapGet("/features", Features).WithSummary("The features criteria can be written over");
         g.MapGet("/audit", Audit).WithSummary("Every change: created, edited, approved (restores are approvals of a copy)");
