@@ -15,7 +15,8 @@ namespace LeadML.Api.Alerts;
 /// PostgreSQL with <c>SKIP LOCKED</c>, so each instance takes different ones), posted with retries and exponential
 /// backoff (Polly), and marked delivered only after every webhook answered 2xx. Every attempt is logged in the
 /// delivery log. An alert whose round failed is tried again later, without end; one whose claimant died is taken
-/// over when the claim expires (SQLite: at the next start). Receivers deduplicate by <c>Idempotency-Key</c>.
+/// over when the claim expires (SQLite: at the next start). Receivers deduplicate by <c>Idempotency-Key</c> and check
+/// <see cref="WebhookSignature"/>.
 /// </summary>
 public sealed class AlertDelivery : BackgroundService
 {
@@ -91,6 +92,7 @@ public sealed class AlertDelivery : BackgroundService
                 attempts += n;
                 if (!ok) error = message;
             }
+            ApiMetrics.AlertRound(alert.Kind, error is null);
             var now = _clock.GetUtcNow().UtcDateTime;
             var rounds = alert.Attempts / (_options.MaxRetries + 1);
             var wait = TimeSpan.FromTicks((long)Math.Min(TimeSpan.FromMinutes(10).Ticks, _options.RedeliveryDelay.Ticks * Math.Pow(2, Math.Min(rounds, 20))));
@@ -103,7 +105,7 @@ public sealed class AlertDelivery : BackgroundService
     private async Task<(bool Ok, int Attempts, string? Error)> DeliverAsync(StoredAlert alert, WebhookOptions webhook, int previousAttempts, CancellationToken ct)
     {
         var body = Encoding.UTF8.GetBytes(alert.Payload);
-        var signature = WebhookSignature.Sign(webhook.Secret, body);
+        var eventType = WebhookSignature.EventType(alert.Kind);
         var attempts = 0;
         string? lastError = null;
         try
@@ -114,8 +116,12 @@ public sealed class AlertDelivery : BackgroundService
                 var started = Stopwatch.GetTimestamp();
                 using var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url) { Content = new ByteArrayContent(body) };
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+                request.Headers.UserAgent.ParseAdd(WebhookSignature.UserAgent);
+                request.Headers.Add(WebhookSignature.EventHeader, eventType);
+                request.Headers.Add(WebhookSignature.DeliveryHeader, Guid.NewGuid().ToString());
                 request.Headers.Add(WebhookSignature.IdempotencyHeader, alert.Key);
-                request.Headers.Add(WebhookSignature.Header, signature);
+                // Signed at each attempt: a retry minutes later carries a timestamp inside the receiver's window.
+                request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(webhook.Secret, _clock.GetUtcNow(), body));
                 HttpResponseMessage? response = null;
                 string? error = null;
                 try
@@ -132,6 +138,7 @@ public sealed class AlertDelivery : BackgroundService
                 finally
                 {
                     lastError = error;
+                    ApiMetrics.WebhookAttempt(Stopwatch.GetElapsedTime(started), error is null);
                     await _store.LogDeliveryAsync(new DeliveryAttempt(0, alert.Key, alert.Model, alert.LeadId, webhook.Url, previousAttempts + attempts,
                         _clock.GetUtcNow().UtcDateTime, response is null ? null : (int)response.StatusCode, error, error is null,
                         Stopwatch.GetElapsedTime(started).TotalMilliseconds, _store.Instance), CancellationToken.None);

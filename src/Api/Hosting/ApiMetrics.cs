@@ -3,11 +3,37 @@ using Prometheus;
 
 namespace LeadML.Api.Hosting;
 
-/// <summary>Prometheus metrics beyond the HTTP request durations: scores by grade, and the versions in force.</summary>
+/// <summary>Prometheus metrics beyond the HTTP requests: scores by grade, the versions in force, alerts and their webhook
+/// deliveries, and rescoring rounds.</summary>
 public static class ApiMetrics
 {
     private static readonly Counter Scores = Metrics.CreateCounter("leadml_scores_total", "Leads scored, by model and grade", "model", "grade");
     private static readonly Gauge ModelInfo = Metrics.CreateGauge("leadml_model_info", "1 for the model and rule-set versions in force", "model", "model_version", "rule_set");
+    private static readonly Counter AlertsRaised = Metrics.CreateCounter("leadml_alerts_raised_total", "Alerts raised (committed to the outbox), by kind", "kind");
+    private static readonly Counter AlertsDelivered = Metrics.CreateCounter("leadml_alerts_delivered_total",
+        "Alerts every webhook accepted, by kind", "kind");
+    private static readonly Counter AlertsFailed = Metrics.CreateCounter("leadml_alerts_failed_total",
+        "Delivery rounds of an alert that a webhook did not accept after its retries (the alert goes out again later), by kind", "kind");
+    private static readonly Histogram WebhookDuration = Metrics.CreateHistogram("leadml_webhook_request_duration_seconds",
+        "Time of one webhook request, by outcome (accepted: 2xx; failed: another status, a timeout or a connection error)",
+        new HistogramConfiguration { LabelNames = ["outcome"], Buckets = Histogram.ExponentialBuckets(0.005, 2, 12) });
+    private static readonly Counter RescoringRounds = Metrics.CreateCounter("leadml_rescoring_rounds_total",
+        "Rescoring rounds, by outcome (completed or failed)", "outcome");
+    private static readonly Counter LeadsRescored = Metrics.CreateCounter("leadml_leads_rescored_total", "Leads scored again by rescoring rounds");
+
+    public static void AlertRaised(string kind) => AlertsRaised.WithLabels(kind).Inc();
+
+    /// <summary>One delivery round of an alert to every webhook: delivered, or failed and to be tried again.</summary>
+    public static void AlertRound(string kind, bool delivered) => (delivered ? AlertsDelivered : AlertsFailed).WithLabels(kind).Inc();
+
+    public static void WebhookAttempt(TimeSpan duration, bool accepted) => WebhookDuration.WithLabels(accepted ? "accepted" : "failed").Observe(duration.TotalSeconds);
+
+    /// <summary>A rescoring round that completed (with the leads it rescored) or failed.</summary>
+    public static void RescoringRound(int? rescored)
+    {
+        RescoringRounds.WithLabels(rescored is null ? "failed" : "completed").Inc();
+        if (rescored is { } n) LeadsRescored.Inc(n);
+    }
 
     public static void Scored(ScoreResponse r) => Scores.WithLabels(r.Model, r.Grade).Inc();
 

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Globalization;
-using System.Text.Json;
 using LeadML.Api.Alerts;
 using LeadML.Api.Hosting;
 using LeadML.Api.Scoring;
@@ -17,8 +16,6 @@ namespace LeadML.Api.Leads;
 /// </summary>
 public sealed class LeadRescorer(LeadStore store, IOptions<LeadMlOptions> options, IOptions<RescoringOptions> rescoring)
 {
-    private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
-
     /// <summary>The scorer's view of a stored lead as of <paramref name="asOf"/>.</summary>
     public static LeadInput Input(StoredLead lead, IEnumerable<StoredEvent> events, DateTime asOf) => new()
     {
@@ -29,12 +26,15 @@ public sealed class LeadRescorer(LeadStore store, IOptions<LeadMlOptions> option
         AsOf = asOf,
     };
 
+    /// <param name="added">The events that made the lead be scored (reason <see cref="ScoreReasons.Event"/>), told in an
+    /// alert's cause.</param>
     public async Task<Rescored> RescoreAsync(DbConnection c, DbTransaction tx, StoredLead lead, ScoringModel model, DateTime now, string reason, AlertCap? cap,
-        CancellationToken ct)
+        CancellationToken ct, IReadOnlyList<StoredEvent>? added = null)
     {
         var events = await store.EventsAsync(c, tx, lead.Model, lead.Id, ct);
         var o = options.Value;
-        var result = LeadScorer.Score(model, Input(lead, events, now), new ScoreOptions(Explain: false, BlendWeight: o.BlendWeight, TopContributions: 0));
+        var input = Input(lead, events, now);
+        var result = LeadScorer.Score(model, input, new ScoreOptions(Explain: false, BlendWeight: o.BlendWeight, TopContributions: 0));
         var thresholds = model.Rules.Thresholds;
         var changed = lead.Score != result.Score || lead.Grade != result.Grade || lead.ModelVersion != result.ModelVersion || lead.RuleSetVersion != result.RuleSetVersion;
 
@@ -52,12 +52,10 @@ public sealed class LeadRescorer(LeadStore store, IOptions<LeadMlOptions> option
             {
                 alertSeq++;
                 var key = string.Create(CultureInfo.InvariantCulture, $"{lead.Model}:{lead.Id}:{alertSeq}:{kind}:{Sql.Ms(now)}");
-                var payload = JsonSerializer.Serialize(new
-                {
-                    key, kind, model = lead.Model, leadId = lead.Id, score = result.Score, previousScore = lead.Score, grade = result.Grade,
-                    threshold = thresholds.SalesReady, hysteresis = thresholds.Hysteresis, reason, modelVersion = result.ModelVersion,
-                    ruleSetVersion = result.RuleSetVersion, raisedAt = new DateTimeOffset(now, TimeSpan.Zero),
-                }, PayloadJson);
+                var fired = AlertPayload.Fired(model, input);
+                var payload = new AlertPayload(key, WebhookSignature.EventType(kind), kind, lead.Model, lead.Id, result.Score, lead.Score, result.Grade,
+                    thresholds.SalesReady, thresholds.Hysteresis, reason, AlertCause.Of(reason, lead, result, added, now), fired, result.ModelVersion,
+                    result.RuleSetVersion, new DateTimeOffset(now, TimeSpan.Zero)).ToJson();
                 await store.AddAlertAsync(c, tx, new StoredAlert(0, key, lead.Model, lead.Id, kind, result.Score, lead.Score, thresholds.SalesReady,
                     thresholds.Hysteresis, reason, result.ModelVersion, result.RuleSetVersion, now, null, 0, now, null, payload), cap?.CauseKey, ct);
             }

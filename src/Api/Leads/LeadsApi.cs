@@ -51,7 +51,7 @@ public static class LeadsApi
             var lead = await store.UpsertLeadAsync(c, tx, scoring.Name, id, parsed.Attributes, parsed.CreatedAt, converted, now, ct);
             return await rescorer.RescoreAsync(c, tx, lead, scoring, now, ScoreReasons.Attributes, null, ct);
         }, ct);
-        if (r.Alert is not null) signal.Notify();
+        signal.Raised([r.Alert]);
         return TypedResults.Ok(Summary(r));
     }
 
@@ -143,6 +143,7 @@ public static class LeadsApi
                 var first = group.Min(e => e.Event.Timestamp);
                 var lead = await store.EnsureLeadAsync(c, tx, scoring.Name, group.Key, first < now ? first : now, now, ct);
                 var added = 0;
+                var fresh = new List<StoredEvent>();
                 var latest = DateTime.MinValue;
                 foreach (var (_, e, at) in group)
                 {
@@ -150,6 +151,7 @@ public static class LeadsApi
                     {
                         case EventInsert.Added:
                             added++;
+                            fresh.Add(e);
                             if (e.Timestamp > latest) latest = e.Timestamp;
                             break;
                         case EventInsert.Conflict:
@@ -161,12 +163,12 @@ public static class LeadsApi
                 duplicate += group.Count() - added;
                 if (added == 0) continue;
                 lead = lead with { EventCount = lead.EventCount + added, LastEventAt = lead.LastEventAt > latest ? lead.LastEventAt : latest };
-                var r = await rescorer.RescoreAsync(c, tx, lead, scoring, now, ScoreReasons.Event, null, ct);
+                var r = await rescorer.RescoreAsync(c, tx, lead, scoring, now, ScoreReasons.Event, null, ct, fresh);
                 summaries.Add(Summary(r));
             }
             return new EventsResponse(accepted, duplicate, summaries, Warn(events, scoring));
         }, ct);
-        if (response.Leads.Any(l => l.Alert is not null)) signal.Notify();
+        signal.Raised(response.Leads.Select(l => l.Alert));
         return TypedResults.Ok(response);
     }
 

@@ -29,10 +29,11 @@ public sealed class RescoringService(LeadStore store, LeadRescorer rescorer, Mod
         {
             try
             {
-                await RoundAsync(stoppingToken);
+                ApiMetrics.RescoringRound(await RoundAsync(stoppingToken));
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                ApiMetrics.RescoringRound(null);
                 Log.RescoringRoundFailed(log, e, poll);
             }
             await _wake.WaitAsync(poll, stoppingToken);
@@ -76,18 +77,19 @@ public sealed class RescoringService(LeadStore store, LeadRescorer rescorer, Mod
             {
                 var now = clock.GetUtcNow().UtcDateTime;
                 var leads = await store.ClaimStaleAsync(c, tx, name, model.ModelVersion, model.RuleSetVersion, options.Value.BatchSize, ct);
-                int raised = 0, suppressed = 0;
+                var raised = new List<string>();
+                var suppressed = 0;
                 foreach (var lead in leads)
                 {
                     var reason = lead.ModelVersion is null ? ScoreReasons.Rescoring
                         : lead.ModelVersion != model.ModelVersion ? ScoreReasons.NewModel : ScoreReasons.NewRuleSet;
                     var r = await rescorer.RescoreAsync(c, tx, lead, model, now, reason, cap, ct);
-                    if (r.Alert is not null) raised++;
+                    if (r.Alert is not null) raised.Add(r.Alert);
                     if (r.Suppressed) suppressed++;
                 }
                 return (leads.Count, raised, suppressed);
             }, ct);
-            if (raised > 0) alerts.Notify();
+            alerts.Raised(raised);
             if (suppressed > 0) Log.AlertsSuppressed(log, suppressed, name, cap.Max);
             total += count;
             if (count < options.Value.BatchSize) return total;
@@ -104,15 +106,15 @@ public sealed class RescoringService(LeadStore store, LeadRescorer rescorer, Mod
             {
                 var now = clock.GetUtcNow().UtcDateTime;
                 var leads = await store.ClaimDueAsync(c, tx, name, now, options.Value.BatchSize, ct);
-                var raised = 0;
+                var raised = new List<string>();
                 foreach (var lead in leads)
                 {
                     var r = await rescorer.RescoreAsync(c, tx, lead, model, now, ScoreReasons.Rescoring, null, ct);
-                    if (r.Alert is not null) raised++;
+                    if (r.Alert is not null) raised.Add(r.Alert);
                 }
                 return (leads.Count, raised);
             }, ct);
-            if (raised > 0) alerts.Notify();
+            alerts.Raised(raised);
             total += count;
             if (count < options.Value.BatchSize) return total;
         }
