@@ -37,13 +37,21 @@ public static class HostingSetup
 
     /// <summary>The request pipeline: HTTP metrics (outermost, so they count the status the client got, also when the
     /// exception handler turned a failure into a 500), errors as problem details, CORS and rate limits when configured,
-    /// the body limit, the OpenAPI document and Swagger UI.</summary>
+    /// API keys, the body limit, the OpenAPI document and Swagger UI.</summary>
     public static WebApplication UseHosting(this WebApplication app)
     {
         app.UseHttpMetrics();
+        app.Use(async (context, next) =>
+        {
+            // The exception handler clears the endpoint before it writes its problem; the request metrics name it.
+            var endpoint = context.GetEndpoint();
+            await next(context);
+            if (context.GetEndpoint() is null && endpoint is not null) context.SetEndpoint(endpoint);
+        });
         app.UseExceptionHandler();
         app.UseCrossOrigin();
         app.UseRateLimits();
+        app.UseApiKeys();
         app.UseMiddleware<RequestLimits>();
         app.UseStatusCodePages();
         app.UseSwagger();

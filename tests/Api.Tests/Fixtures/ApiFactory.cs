@@ -15,8 +15,9 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : 
 {
     public const string ScoringKey = "test-scoring-key";
     public const string AdminKey = "test-admin-key";
+    public const string ReviewerKey = "test-reviewer-key";
 
-    /// <summary>One model "sample" on <paramref name="bundle"/>, with a scoring and an admin key.</summary>
+    /// <summary>One model "sample" on <paramref name="bundle"/>, with a scoring, a reviewer and an admin key.</summary>
     public static ApiFactory For(string bundle, params (string Key, string? Value)[] extra)
     {
         var s = new Dictionary<string, string?>
@@ -25,6 +26,7 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : 
             ["LeadML:DefaultModel"] = "sample",
             ["LeadML:Keys:Scoring:0"] = ScoringKey,
             ["LeadML:Keys:Admin:0"] = AdminKey,
+            ["LeadML:Keys:Reviewer:0"] = ReviewerKey,
         };
         foreach (var (k, v) in extra) s[k] = v;
         return new ApiFactory(s);

@@ -18,6 +18,10 @@ public sealed class ValidatedOptionsTests(TrainedBundle bundle)
     [InlineData("LeadML:Webhooks:0:Url", "LeadML:Webhooks:0:Url", "hooks.example.com/leadml", "LeadML:Webhooks:0:Secret", "s3cret")]
     [InlineData("LeadML:Webhooks:1:Secret", "LeadML:Webhooks:0:Url", "https://a.example.com/leadml", "LeadML:Webhooks:0:Secret", "s3cret",
         "LeadML:Webhooks:1:Url", "https://b.example.com/leadml")]
+    [InlineData("LeadML:Keys:Reviewer:0", "LeadML:Keys:Reviewer:0", ApiFactory.AdminKey)]
+    [InlineData("LeadML:Cors:Origins:0", "LeadML:Cors:Origins:0", "https://crm.example.com/")]
+    [InlineData("LeadML:Cors:Origins:1", "LeadML:Cors:Origins:0", "https://crm.example.com", "LeadML:Cors:Origins:1", "crm.example.com")]
+    [InlineData("LeadML:RateLimit:PermitsPerMinute", "LeadML:RateLimit:PermitsPerMinute", "-1")]
     public void Start_WithABadSetting_StopsWithAMessageNamingIt(string named, params string[] settings)
     {
         var pairs = settings.Chunk(2).Select(p => (p[0], (string?)p[1])).Append(("LeadML:WatchBundles", "false")).ToArray();
