@@ -207,6 +207,45 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
     }
 
     [Fact]
+    public async Task AReviewerKeyEditsApprovesRestoresAndOpensTheReport_WithoutARefusal()
+    {
+        using var factory = ApiFactory.For(bundle.CopyTo());
+        var root = factory.StartKestrel();
+        var (page, requests, errors) = await Connect(root, ApiFactory.ReviewerKey);
+        var refused = new List<string>();
+        page.Response += (_, r) => { if (r.Status is 401 or 403) refused.Add($"{r.Status} {r.Url}"); };
+        await Expect(page.Locator("#whatif-draft-auc")).Not.ToBeEmptyAsync();
+
+        var row = page.Locator("#criteria tr[data-id]").First;
+        var id = (await row.GetAttributeAsync("data-id"))!;
+        await row.Locator("input.points").FillAsync("17");
+        await row.Locator("input.points").PressAsync("Enter");
+        await Expect(page.Locator("#status")).ToContainTextAsync("Draft v1 saved");
+        await page.Locator("#approver").FillAsync("Rita Reviewer");
+        await page.Locator("#approve").ClickAsync();
+        await Expect(page.Locator("#status")).ToContainTextAsync("v1 approved by Rita Reviewer");
+        await Expect(page.Locator("#version-1")).ToContainTextAsync("in force");
+        await page.Locator("#version-0 button", new() { HasText = "Diff" }).ClickAsync();
+        await Expect(page.Locator("#diff")).ToContainTextAsync("v1 → suggestion");
+        await page.Locator("#version-0 button", new() { HasText = "Restore" }).ClickAsync();
+        await Expect(page.Locator("#status")).ToContainTextAsync("restored as v2");
+        await Expect(page.Locator("#version-2")).ToContainTextAsync("in force");
+        var report = await page.RunAndWaitForResponseAsync(() => page.Locator("#report-link").ClickAsync(),
+            r => r.Url.EndsWith("/models/sample/report", StringComparison.Ordinal));
+        Assert.Equal(200, report.Status);
+
+        using var admin = new HttpClient { BaseAddress = root };
+        admin.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.AdminKey);
+        var v1 = (await RuleSetEndpointsTests.Send(admin, HttpMethod.Get, "/rulesets/sample/1"))["rules"]!;
+        Assert.Equal(17, (int)v1["criteria"]!.AsArray().Single(c => (string?)c!["id"] == id)!["points"]!);
+        var diff = await RuleSetEndpointsTests.Send(admin, HttpMethod.Get, "/rulesets/sample/diff?from=0&to=2");
+        Assert.Empty(diff["changed"]!.AsArray());
+        Assert.Empty(refused);
+        Assert.Empty(errors);
+        Assert.All(requests, r => Assert.StartsWith(root.ToString(), r));
+    }
+
+    [Fact]
     public async Task ThePageFitsAt1280x720AndServesTheModelReport()
     {
         using var factory = ApiFactory.For(bundle.CopyTo());
@@ -283,9 +322,9 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
         output.WriteLine($"screenshot: {path}");
     }
 
-    /// <summary>Opens the page at 1280×720, types the admin key and waits until it is connected; requests and page
+    /// <summary>Opens the page at 1280×720, types the key (admin unless told) and waits until it is connected; requests and page
     /// errors are collected for the checks at the end.</summary>
-    private async Task<(IPage Page, List<string> Requests, List<string> Errors)> Connect(Uri root)
+    private async Task<(IPage Page, List<string> Requests, List<string> Errors)> Connect(Uri root, string key = ApiFactory.AdminKey)
     {
         var page = await chromium.NewPageAsync();
         var requests = new List<string>();
@@ -295,7 +334,7 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
         page.Console += (_, m) => output.WriteLine($"console: {m.Text}");
 
         await page.GotoAsync(new Uri(root, "/review").ToString());
-        await page.Locator("#api-key").FillAsync(ApiFactory.AdminKey);
+        await page.Locator("#api-key").FillAsync(key);
         await page.Locator("#api-key").PressAsync("Enter");
         await Expect(page.Locator("#status")).ToContainTextAsync("Connected: sample, suggested in force");
         return (page, requests, errors);
