@@ -13,9 +13,9 @@ public sealed class WebhookOptions
     [RegularExpression("(?i)^https?://.+", ErrorMessage = "is not an absolute http or https URL")]
     public string Url { get; set; } = "";
 
-    /// <summary>The HMAC-SHA256 key of the <c>X-LeadML-Signature</c> header; required, so a receiver can always tell
+    /// <summary>The HMAC-SHA256 key of the <c>LeadML-Signature</c> header; required, so a receiver can always tell
     /// a real alert from a forged one.</summary>
-    [Required(ErrorMessage = "is required: the key receivers check the X-LeadML-Signature header with")]
+    [Required(ErrorMessage = "is required: the key receivers check the LeadML-Signature header with")]
     public string Secret { get; set; } = "";
 
     /// <summary>Checks every configured webhook by its data annotations; a message names the setting, e.g.
