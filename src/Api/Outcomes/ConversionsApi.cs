@@ -61,23 +61,27 @@ public static class ConversionsApi
             await store.SetConversionAsync(c, tx, scoring.Name, id, wanted, now, ct);
             if (status == "updated") return TypedResults.Ok(Response(lead, wanted, status));
             var r = await RescoreAsync(c, tx, store, rescorer, lead with { ConvertedAt = at }, scoring, now, ScoreReasons.Conversion, ct);
-            return TypedResults.Ok(Response(r, wanted, status));
+            return TypedResults.Ok(Response(r.Lead, wanted, status));
         }, ct);
     }
 
     private static async Task<Results<Ok<ConversionResponse>, ProblemHttpResult>> Delete(string id, LeadStore store, LeadRescorer rescorer, ModelRegistry registry,
-        TimeProvider clock, string? model = null, CancellationToken ct = default)
+        Alerts.AlertSignal signal, TimeProvider clock, string? model = null, CancellationToken ct = default)
     {
         var scoring = registry.Get(model);
         var now = clock.GetUtcNow().UtcDateTime;
+        string? alert = null;
         var result = await store.WriteAsync<ConversionResponse?>(async (c, tx) =>
         {
             var lead = await store.GetLeadAsync(c, tx, scoring.Name, id, ct);
             if (lead?.ConvertedAt is null) return null;
             await store.SetConversionAsync(c, tx, scoring.Name, id, null, now, ct);
             var r = await RescoreAsync(c, tx, store, rescorer, lead with { ConvertedAt = null }, scoring, now, ScoreReasons.ConversionUndone, ct);
-            return new ConversionResponse(id, scoring.Name, null, null, null, "undone", r.Score, r.Grade);
+            // A lead no longer converted can be sales-ready again.
+            alert = r.Alert;
+            return new ConversionResponse(id, scoring.Name, null, null, null, "undone", r.Lead.Score, r.Lead.Grade);
         }, ct);
+        signal.Raised([alert]);
         return result is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No conversion", detail: $"model {scoring.Name} has no converted lead '{id}'",
                 extensions: Errors("$.leadId", $"model {scoring.Name} has no converted lead '{id}'"))
@@ -86,7 +90,7 @@ public static class ConversionsApi
 
     /// <summary>Scores the lead again and makes sure its history shows why, even when the score itself did not move
     /// (the rescorer writes an entry only for a change).</summary>
-    private static async Task<StoredLead> RescoreAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, LeadStore store, LeadRescorer rescorer,
+    private static async Task<Rescored> RescoreAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, LeadStore store, LeadRescorer rescorer,
         StoredLead lead, ScoringModel scoring, DateTime now, string reason, CancellationToken ct)
     {
         var r = await rescorer.RescoreAsync(c, tx, lead, scoring, now, reason, null, ct);
@@ -95,7 +99,7 @@ public static class ConversionsApi
             await store.AddHistoryAsync(c, tx, lead.Model, lead.Id, new ScoreChange(now, r.Score.Score, lead.Score, r.Score.Grade, r.Lead.SalesReady,
                 r.Score.ModelVersion, r.Score.RuleSetVersion, reason), ct);
         }
-        return r.Lead;
+        return r;
     }
 
     private static ConversionResponse Response(StoredLead lead, StoredConversion conversion, string status) =>
