@@ -94,7 +94,8 @@ public sealed partial class Problems(IProblemDetailsService problems, ILogger<Pr
     private static (int Status, string Title, string? Path, string Detail)? WrongType(HttpContext context, Exception e)
     {
         if (BodyFailure(context, e) is not var (json, body, options)
-            || !json.Message.StartsWith("The JSON value could not be converted to", StringComparison.Ordinal)) return null;
+            || !(json.Message.StartsWith("The JSON value could not be converted to", StringComparison.Ordinal)
+                || json.Message.StartsWith(AttributeTextConverter.NotAnObject, StringComparison.Ordinal))) return null;
         return (400, "Invalid request", json.Path, Expected(UnknownProperty.At(options, body, json.Path!)));
     }
 

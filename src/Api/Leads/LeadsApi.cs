@@ -36,23 +36,54 @@ public static class LeadsApi
         return leads;
     }
 
+    /// <summary>Replaces a lead: a PUT is the lead's whole state, so its attributes are required (a body that forgot them
+    /// must not erase the stored ones); a creation time not sent keeps the stored one.</summary>
     private static async Task<Results<Ok<LeadScoreSummary>, ValidationProblem>> Put(string id, LeadRequest request, LeadStore store, LeadRescorer rescorer,
         ModelRegistry registry, AlertSignal signal, TimeProvider clock, string? model = null, CancellationToken ct = default)
     {
         if (CheckId(id, "$.leadId") is { } invalid) return invalid;
+        if (request.Attributes is null)
+        {
+            return Problems.Invalid("$.attributes",
+                "is required: PUT replaces the lead, so send all its attributes ({} for none); to change some of them, use PATCH /leads/{id}");
+        }
         var scoring = registry.Get(request.Model ?? model);
         var now = clock.GetUtcNow().UtcDateTime;
-        var parsed = new LeadInput { Attributes = request.Attributes ?? [], CreatedAt = request.CreatedAt?.UtcDateTime ?? now, AsOf = now };
-        if (LeadReader.Problem(parsed) is { } problem) return Problems.Invalid("$" + problem.Field, problem.Message);
-        var converted = request.ConvertedAt?.UtcDateTime;
-        if (converted < parsed.CreatedAt) return Problems.Invalid("$.convertedAt", "is before createdAt");
-        var r = await store.WriteAsync(async (c, tx) =>
+        if (Unusable(request.Attributes, request.CreatedAt, now) is { } problem) return problem;
+        var (done, refused) = await store.WriteAsync<(Rescored?, ValidationProblem?)>(async (c, tx) =>
         {
-            var lead = await store.UpsertLeadAsync(c, tx, scoring.Name, id, parsed.Attributes, parsed.CreatedAt, converted, now, ct);
-            return await rescorer.RescoreAsync(c, tx, lead, scoring, now, ScoreReasons.Attributes, null, ct);
+            var stored = await store.GetLeadAsync(c, tx, scoring.Name, id, ct);
+            var created = request.CreatedAt?.UtcDateTime ?? stored?.CreatedAt ?? now;
+            var converted = request.ConvertedAt?.UtcDateTime ?? stored?.ConvertedAt;
+            if (converted < created) return (null, Problems.Invalid(request.ConvertedAt is null ? "$.createdAt" : "$.convertedAt", ConvertedBeforeCreated(created, converted.Value)));
+            return (await ReplaceAsync(c, tx, store, rescorer, scoring, id, request.Attributes, created, request.ConvertedAt?.UtcDateTime, now, ct), null);
         }, ct);
-        signal.Raised([r.Alert]);
-        return TypedResults.Ok(Summary(r));
+        if (done is null) return refused!;
+        signal.Raised([done.Alert]);
+        return TypedResults.Ok(Summary(done));
+    }
+
+    /// <summary>Why attributes or a creation time cannot be stored (an attribute value that is an object or an array, a
+    /// creation time in the future), or null.</summary>
+    private static ValidationProblem? Unusable(IReadOnlyDictionary<string, string?> attributes, DateTimeOffset? createdAt, DateTime now, string at = "$")
+    {
+        var parsed = new LeadInput { Attributes = attributes, CreatedAt = createdAt?.UtcDateTime ?? now, AsOf = now };
+        if (LeadReader.Problem(parsed) is not { } problem) return null;
+        return problem.Field == ".createdAt"
+            ? Problems.Invalid($"{at}.createdAt", $"is {createdAt:O}, in the future; a lead cannot be created after now")
+            : Problems.Invalid(at + problem.Field, problem.Message);
+    }
+
+    private static string ConvertedBeforeCreated(DateTime created, DateTime converted) =>
+        $"the lead would convert ({converted:O}) before it was created ({created:O}); a lead converts after its creation";
+
+    /// <summary>Stores a lead's attributes and dates (a null <paramref name="convertedAt"/> keeps a recorded conversion)
+    /// and scores it, in the caller's transaction.</summary>
+    private static async Task<Rescored> ReplaceAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, LeadStore store, LeadRescorer rescorer,
+        ScoringModel scoring, string id, IReadOnlyDictionary<string, string?> attributes, DateTime createdAt, DateTime? convertedAt, DateTime now, CancellationToken ct)
+    {
+        var lead = await store.UpsertLeadAsync(c, tx, scoring.Name, id, attributes, createdAt, convertedAt, now, ct);
+        return await rescorer.RescoreAsync(c, tx, lead, scoring, now, ScoreReasons.Attributes, null, ct);
     }
 
     private static async Task<Results<Ok<EventsResponse>, ValidationProblem>> PostLeadEvents(string id, LeadEventsRequest request, LeadStore store,
