@@ -19,6 +19,36 @@ public sealed record LeadRequest
     public DateTimeOffset? ConvertedAt { get; init; }
 }
 
+/// <summary>
+/// A change of a stored lead (<c>PATCH /leads/{id}</c>), a JSON merge patch (RFC 7396): what it sends is set, what it
+/// leaves out is kept, and an attribute sent as null is removed. Sent as <c>application/merge-patch+json</c> or
+/// <c>application/json</c>.
+/// </summary>
+public sealed record LeadPatch
+{
+    private readonly Dictionary<string, string?>? _attributes;
+    private readonly DateTimeOffset? _createdAt;
+    private readonly DateTimeOffset? _convertedAt;
+
+    /// <summary>Scoring model by name; the default when omitted.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>The attributes to set or change (strings, numbers, booleans) and to remove (null); the others stay.</summary>
+    [JsonConverter(typeof(LeadML.Api.Scoring.AttributeTextConverter))]
+    public Dictionary<string, string?>? Attributes { get => _attributes; init { _attributes = value; AttributesSent = true; } }
+
+    /// <summary>A new creation time; it cannot be removed.</summary>
+    public DateTimeOffset? CreatedAt { get => _createdAt; init { _createdAt = value; CreatedAtSent = true; } }
+
+    /// <summary>When the lead converted; a conversion is undone with <c>DELETE /leads/{id}/conversion</c>, not here.</summary>
+    public DateTimeOffset? ConvertedAt { get => _convertedAt; init { _convertedAt = value; ConvertedAtSent = true; } }
+
+    // Whether the body named the property at all: a merge patch tells "null" (remove) from "left out" (keep).
+    [JsonIgnore] public bool AttributesSent { get; private init; }
+    [JsonIgnore] public bool CreatedAtSent { get; private init; }
+    [JsonIgnore] public bool ConvertedAtSent { get; private init; }
+}
+
 /// <summary>One event. <see cref="EventId"/> makes ingestion idempotent: an id the lead already has is a duplicate.</summary>
 public sealed record LeadEventRequest
 {

@@ -16,6 +16,9 @@ public static class LeadsApi
 {
     private const int MaxIdLength = 256;
 
+    /// <summary>The media type of a JSON merge patch (RFC 7396).</summary>
+    public const string MergePatch = "application/merge-patch+json";
+
     /// <summary>How far past the server's clock a stored event's time may be: a client's clock may run a little ahead,
     /// but an event further in the future has not happened and would score the lead for it ahead of time.</summary>
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
@@ -25,6 +28,10 @@ public static class LeadsApi
         var leads = app.MapGroup("").WithTags("Leads").RequireKey(KeyRole.Scoring);
         if (!app.HasLeadStore()) return leads;
         leads.MapPut("/leads/{id}", Put).WithSummary("Create or update a lead's attributes and dates; scores it");
+        leads.MapPatch("/leads/{id}", Patch)
+            .Accepts<LeadPatch>(MergePatch, "application/json")
+            .WithSummary("Change a stored lead by a JSON merge patch: set, change or remove (null) single attributes, change its dates; rescores it")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         leads.MapPost("/leads/{id}/events", PostLeadEvents)
             .WithSummary("Add events of one lead (idempotent by event id); rescores it in the same transaction")
             .ProducesProblem(StatusCodes.Status409Conflict);
@@ -59,6 +66,47 @@ public static class LeadsApi
             return (await ReplaceAsync(c, tx, store, rescorer, scoring, id, request.Attributes, created, request.ConvertedAt?.UtcDateTime, now, ct), null);
         }, ct);
         if (done is null) return refused!;
+        signal.Raised([done.Alert]);
+        return TypedResults.Ok(Summary(done));
+    }
+
+    /// <summary>Changes a stored lead by a JSON merge patch (RFC 7396) and scores it, as a <c>PUT</c> does: the lead is read
+    /// and written in one transaction (locked on PostgreSQL), so concurrent patches of other attributes both apply.</summary>
+    private static async Task<Results<Ok<LeadScoreSummary>, ProblemHttpResult, ValidationProblem>> Patch(string id, LeadPatch patch, LeadStore store,
+        LeadRescorer rescorer, ModelRegistry registry, AlertSignal signal, TimeProvider clock, string? model = null, CancellationToken ct = default)
+    {
+        if (CheckId(id, "$.leadId") is { } invalid) return invalid;
+        if (patch.AttributesSent && patch.Attributes is null)
+        {
+            return Problems.Invalid("$.attributes",
+                "cannot be null: remove single attributes by sending them as null ({\"attributes\": {\"industry\": null}}), or replace them all with PUT");
+        }
+        if (patch.CreatedAtSent && patch.CreatedAt is null) return Problems.Invalid("$.createdAt", "cannot be removed: a lead always has a creation time");
+        if (patch.ConvertedAtSent && patch.ConvertedAt is null)
+        {
+            return Problems.Invalid("$.convertedAt", $"cannot be removed here: undo a conversion with DELETE /leads/{id}/conversion (admin key)");
+        }
+        var scoring = registry.Get(patch.Model ?? model);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (Unusable(patch.Attributes ?? [], patch.CreatedAt, now) is { } problem) return problem;
+        var (done, refused) = await store.WriteAsync<(Rescored?, IResult?)>(async (c, tx) =>
+        {
+            var stored = await store.GetLeadAsync(c, tx, scoring.Name, id, ct);
+            if (stored is null) return (null, NotFound(scoring.Name, id));
+            var attributes = new Dictionary<string, string?>(stored.Attributes, StringComparer.Ordinal);
+            foreach (var (name, value) in patch.Attributes ?? [])
+            {
+                if (value is null) attributes.Remove(name);
+                else attributes[name] = value;
+            }
+            var created = patch.CreatedAt?.UtcDateTime ?? stored.CreatedAt;
+            if ((patch.ConvertedAt?.UtcDateTime ?? stored.ConvertedAt) is { } converted && converted < created)
+            {
+                return (null, Problems.Invalid(patch.ConvertedAt is null ? "$.createdAt" : "$.convertedAt", ConvertedBeforeCreated(created, converted)));
+            }
+            return (await ReplaceAsync(c, tx, store, rescorer, scoring, id, attributes, created, patch.ConvertedAt?.UtcDateTime, now, ct), null);
+        }, ct);
+        if (done is null) return refused is ProblemHttpResult notFound ? notFound : (ValidationProblem)refused!;
         signal.Raised([done.Alert]);
         return TypedResults.Ok(Summary(done));
     }
