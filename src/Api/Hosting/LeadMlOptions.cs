@@ -22,6 +22,10 @@ public sealed class LeadMlOptions
     [Range(1, int.MaxValue, ErrorMessage = "LeadML:BatchLimit must be at least {1}")]
     public int BatchLimit { get; set; } = 10_000;
 
+    /// <summary>Most leads in one <c>POST /leads/bulk</c>.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "LeadML:BulkLeadLimit must be at least {1}")]
+    public int BulkLeadLimit { get; set; } = 1_000;
+
     /// <summary>Model contributions listed in an explanation: this many positive and this many negative.</summary>
     [Range(0, int.MaxValue, ErrorMessage = "LeadML:TopContributions must be {1} or more")]
     public int TopContributions { get; set; } = 5;

@@ -82,6 +82,20 @@ public sealed partial class Problems(IProblemDetailsService problems, ILogger<Pr
         return (json, body, context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
     }
 
+    /// <summary>Why the serializer could not read a value of type <paramref name="body"/> that a request holds at
+    /// <paramref name="at"/> (an item of a bulk request, read on its own): the failure's path under <paramref name="at"/>
+    /// and the message a whole body failing so would get.</summary>
+    internal static (string Path, string Message) Explain(JsonException e, Type body, JsonSerializerOptions options, string at)
+    {
+        var path = e.Path ?? "$";
+        var message = e is InvalidDateException ? e.Message
+            : UnknownProperty.Find(options, body, path) is { } unknown ? UnknownProperty.Message(unknown.Name, unknown.Known)
+            : e.Message.StartsWith("The JSON value could not be converted to", StringComparison.Ordinal)
+              || e.Message.StartsWith(AttributeTextConverter.NotAnObject, StringComparison.Ordinal) ? Expected(UnknownProperty.At(options, body, path))
+            : Clean(e.Message);
+        return (at + path[1..], message);
+    }
+
     /// <summary>What a request that needs a body and sent none (or JSON null) is told.</summary>
     internal const string NoBody = "the body is empty or null; send a JSON object with Content-Type: application/json";
 

@@ -49,6 +49,46 @@ public sealed record LeadPatch
     [JsonIgnore] public bool ConvertedAtSent { get; private init; }
 }
 
+/// <summary>Leads to create or replace in one request (<c>POST /leads/bulk</c>); each item is read and answered on its
+/// own, so one bad item does not fail the others.</summary>
+public sealed record BulkLeadsRequest
+{
+    /// <summary>Scoring model by name; the default when omitted.</summary>
+    public string? Model { get; init; }
+    /// <summary>The leads, each as <see cref="BulkLead"/>; at most <c>LeadML:BulkLeadLimit</c> (1,000 by default).</summary>
+    public List<JsonElement>? Leads { get; init; }
+}
+
+/// <summary>One lead of <c>POST /leads/bulk</c>: what <c>PUT /leads/{id}</c> takes, with the lead's id.</summary>
+public sealed record BulkLead
+{
+    public string? LeadId { get; init; }
+    /// <summary>All the lead's attributes (required; <c>{}</c> for none).</summary>
+    [JsonConverter(typeof(LeadML.Api.Scoring.AttributeTextConverter))]
+    public Dictionary<string, string?>? Attributes { get; init; }
+    /// <summary>When the lead was created; the stored time (now for a new lead) when omitted.</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+    /// <summary>When the lead converted; a recorded conversion is kept when omitted.</summary>
+    public DateTimeOffset? ConvertedAt { get; init; }
+}
+
+/// <summary>What <c>POST /leads/bulk</c> did: how many leads were created, updated, left unchanged (the same as stored)
+/// and refused, and one result per lead sent, in order.</summary>
+public sealed record BulkLeadsResponse(int Created, int Updated, int Unchanged, int Invalid, IReadOnlyList<BulkLeadResult> Results);
+
+/// <summary>The result of one lead of a bulk request.</summary>
+/// <param name="Status"><c>created</c>, <c>updated</c>, <c>unchanged</c> (nothing differed: not written, not rescored)
+/// or <c>invalid</c> (nothing of it stored; <see cref="Path"/> and <see cref="Message"/> say why).</param>
+public sealed record BulkLeadResult(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? LeadId,
+    string Status,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Score = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Grade = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? SalesReady = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Alert = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Path = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null);
+
 /// <summary>One event. <see cref="EventId"/> makes ingestion idempotent: an id the lead already has is a duplicate.</summary>
 public sealed record LeadEventRequest
 {

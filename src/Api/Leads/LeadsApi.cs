@@ -3,6 +3,7 @@ using LeadML.Api.Hosting;
 using LeadML.Api.Scoring;
 using LeadML.Api.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 
 namespace LeadML.Api.Leads;
@@ -32,6 +33,8 @@ public static class LeadsApi
             .Accepts<LeadPatch>(MergePatch, "application/json")
             .WithSummary("Change a stored lead by a JSON merge patch: set, change or remove (null) single attributes, change its dates; rescores it")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        leads.MapPost("/leads/bulk", PostBulk)
+            .WithSummary("Create or replace many leads (at most LeadML:BulkLeadLimit): each answered on its own, the valid ones stored in one transaction");
         leads.MapPost("/leads/{id}/events", PostLeadEvents)
             .WithSummary("Add events of one lead (idempotent by event id); rescores it in the same transaction")
             .ProducesProblem(StatusCodes.Status409Conflict);
@@ -110,6 +113,105 @@ public static class LeadsApi
         signal.Raised([done.Alert]);
         return TypedResults.Ok(Summary(done));
     }
+
+    /// <summary>A lead of a bulk request that can be stored: where it was sent, and what it holds.</summary>
+    private sealed record BulkItem(int Index, string LeadId, BulkLead Lead);
+
+    /// <summary>Creates or replaces many leads. Each item is read and checked on its own: one that cannot be used is
+    /// answered with its path and message, and the valid ones are stored and scored in one transaction (leads locked in
+    /// id order), so an answer names exactly what was stored. An item equal to the stored lead is not written again.</summary>
+    private static async Task<Results<Ok<BulkLeadsResponse>, ValidationProblem>> PostBulk(BulkLeadsRequest request, LeadStore store, LeadRescorer rescorer,
+        ModelRegistry registry, AlertSignal signal, IOptions<LeadMlOptions> options, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+        TimeProvider clock, string? model = null, CancellationToken ct = default)
+    {
+        if (request.Leads is not { } leads) return Problems.Invalid("$.leads", "is required: an array of leads, each { leadId, attributes, createdAt?, convertedAt? }");
+        var limit = options.Value.BulkLeadLimit;
+        if (leads.Count > limit) return Problems.Invalid("$.leads", $"holds {leads.Count:N0} leads; the limit is {limit:N0} per request (LeadML:BulkLeadLimit)");
+        var scoring = registry.Get(request.Model ?? model);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var results = new BulkLeadResult?[leads.Count];
+        var valid = new List<BulkItem>(leads.Count);
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < leads.Count; i++)
+        {
+            var at = $"$.leads[{i}]";
+            var (item, path, message) = ReadBulkItem(leads[i], json.Value.SerializerOptions, at, now);
+            if (item is not null && seen.TryGetValue(item.LeadId!, out var first))
+            {
+                (path, message) = ($"{at}.leadId", $"'{item.LeadId}' is already sent at $.leads[{first}]; send each lead once");
+                item = null;
+            }
+            if (item is null)
+            {
+                results[i] = new BulkLeadResult(leads[i].ValueKind == JsonValueKind.Object && leads[i].TryGetProperty("leadId", out var id)
+                    && id.ValueKind == JsonValueKind.String ? id.GetString() : null, "invalid", Path: path, Message: message);
+                continue;
+            }
+            seen[item.LeadId!] = i;
+            valid.Add(new BulkItem(i, item.LeadId!, item));
+        }
+        var alerts = await store.WriteAsync(async (c, tx) =>
+        {
+            var raised = new List<string?>();
+            foreach (var (index, id, lead) in valid.OrderBy(v => v.LeadId, StringComparer.Ordinal))
+            {
+                var stored = await store.GetLeadAsync(c, tx, scoring.Name, id, ct);
+                var created = lead.CreatedAt?.UtcDateTime ?? stored?.CreatedAt ?? now;
+                if ((lead.ConvertedAt?.UtcDateTime ?? stored?.ConvertedAt) is { } converted && converted < created)
+                {
+                    results[index] = new BulkLeadResult(id, "invalid", Path: $"$.leads[{index}].{(lead.ConvertedAt is null ? "createdAt" : "convertedAt")}",
+                        Message: ConvertedBeforeCreated(created, converted));
+                    continue;
+                }
+                if (stored is not null && Same(stored, lead, created))
+                {
+                    results[index] = new BulkLeadResult(id, "unchanged", stored.Score, stored.Grade, stored.SalesReady);
+                    continue;
+                }
+                var r = await ReplaceAsync(c, tx, store, rescorer, scoring, id, lead.Attributes!, created, lead.ConvertedAt?.UtcDateTime, now, ct);
+                raised.Add(r.Alert);
+                results[index] = new BulkLeadResult(id, stored is null ? "created" : "updated", r.Score.Score, r.Score.Grade, r.Lead.SalesReady, r.Alert);
+            }
+            return raised;
+        }, ct);
+        signal.Raised(alerts);
+        var all = results.Select(r => r!).ToList();
+        return TypedResults.Ok(new BulkLeadsResponse(all.Count(r => r.Status == "created"), all.Count(r => r.Status == "updated"),
+            all.Count(r => r.Status == "unchanged"), all.Count(r => r.Status == "invalid"), all));
+    }
+
+    /// <summary>One lead of a bulk request read on its own, as <c>PUT /leads/{id}</c> reads its body; or the path and
+    /// message of why it cannot be used.</summary>
+    private static (BulkLead? Lead, string? Path, string? Message) ReadBulkItem(JsonElement element, JsonSerializerOptions options, string at, DateTime now)
+    {
+        if (element.ValueKind != JsonValueKind.Object) return (null, at, "must be a JSON object: { leadId, attributes, createdAt?, convertedAt? }");
+        BulkLead lead;
+        try
+        {
+            lead = element.Deserialize<BulkLead>(options)!;
+        }
+        catch (JsonException e)
+        {
+            var (path, message) = Problems.Explain(e, typeof(BulkLead), options, at);
+            return (null, path, message);
+        }
+        if (string.IsNullOrWhiteSpace(lead.LeadId)) return (null, $"{at}.leadId", "is required");
+        if (lead.LeadId.Length > MaxIdLength) return (null, $"{at}.leadId", $"is longer than {MaxIdLength} characters");
+        if (lead.Attributes is null) return (null, $"{at}.attributes", "is required: all the lead's attributes ({} for none), as PUT /leads/{id} takes them");
+        if (Unusable(lead.Attributes, lead.CreatedAt, now, at) is { } problem)
+        {
+            var (path, messages) = problem.ProblemDetails.Errors.First();
+            return (null, path, messages[0]);
+        }
+        return (lead, null, null);
+    }
+
+    /// <summary>Whether storing <paramref name="lead"/> would change nothing of <paramref name="stored"/>.</summary>
+    private static bool Same(StoredLead stored, BulkLead lead, DateTime created) =>
+        Sql.Ms(stored.CreatedAt) == Sql.Ms(created)
+        && (lead.ConvertedAt is not { } converted || (stored.ConvertedAt is { } s && Sql.Ms(s) == Sql.Ms(converted.UtcDateTime)))
+        && stored.Attributes.Count == lead.Attributes!.Count
+        && lead.Attributes.All(a => stored.Attributes.TryGetValue(a.Key, out var v) && v == a.Value);
 
     /// <summary>Why attributes or a creation time cannot be stored (an attribute value that is an object or an array, a
     /// creation time in the future), or null.</summary>
