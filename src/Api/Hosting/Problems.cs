@@ -47,6 +47,7 @@ public sealed partial class Problems(IProblemDetailsService problems, ILogger<Pr
         RequestValidationException v => (400, "Invalid request", v.Path, v.Message),
         UnknownModelException u => (404, "Unknown model", "$.model", u.Message),
         RuleSets.RuleSetConflictException c => (409, "Conflict", null, c.Message),
+        RuleSets.RuleSetChangedException c => (412, "Precondition failed", null, c.Message),
         Outcomes.ConversionConflictException c => (409, "Conflict", "$.at", c.Message),
         Leads.EventConflictException c => (409, "Conflict", c.Path, c.Message),
         RuleSets.UnknownRuleSetException u => (404, "Not found", null, u.Message),

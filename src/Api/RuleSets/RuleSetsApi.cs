@@ -33,7 +33,11 @@ public static class RuleSetsApi
         g.MapPost("/drafts", CreateDraft).WithSummary("Create a draft from the suggestion (from null or 0) or from any version");
         g.MapGet("/{version:int}", Get).WithSummary("One version with its criteria (0 = the suggestion)");
         g.MapPut("/{version:int}", Edit)
-            .WithSummary("Edit a draft: points, thresholds, grade bands, enable/disable or add criteria; 409 for approved versions");
+            .WithSummary("Replace a draft's parts: points, thresholds, grade bands, the whole criteria list (one that drops criteria needs \"dropMissing\": true); 409 for approved versions");
+        g.MapPatch("/{version:int}", Patch)
+            .Accepts<RuleSetPatch>(Leads.LeadsApi.MergePatch, "application/json")
+            .WithSummary("Change a draft by a JSON merge patch: criteria by id (change points, enable, add, remove with null), base points, thresholds, grades");
+        g.MapDelete("/{version:int}", Discard).WithSummary("Discard a draft; approved versions are never deleted (409)");
         g.MapPost("/{version:int}/approve", Approve).WithSummary("Approve a draft and put it in force without restart");
         g.MapPost("/{version:int}/restore", Restore).WithSummary("Copy an approved version (or the suggestion) into a new approved version in force");
         return g;
@@ -75,14 +79,69 @@ public static class RuleSetsApi
         TimeProvider clock, CancellationToken ct)
     {
         var m = registry.Get(model);
+        await Draft(m, version, repository, "can no longer change; create a draft from it", ct);
+        var updated = await repository.UpdateDraftAsync(m.Name, version, stored =>
+        {
+            // The items are checked first: a bad value is told at its own path before a list that is short.
+            var edited = RuleSetEditor.Apply(stored.Rules, input, m.Spec);
+            if (input.Criteria is not null && input.DropMissing != true) RefuseDropped(stored, input.Criteria);
+            return edited;
+        }, null, Actor(input.EditedBy), Now(clock), ct);
+        return TypedResults.Json(new RuleSetView(Summary(updated.Rules, updated, InForceOf(m)), updated.Rules), Json);
+    }
+
+    /// <summary>Refuses a criteria list that leaves out criteria of the draft: a PUT replaces the list, and a list sent
+    /// short by mistake must not delete criteria. Removing them is said explicitly (<c>dropMissing</c>, or PATCH with null).</summary>
+    private static void RefuseDropped(StoredRuleSet stored, List<CriterionInput?> criteria)
+    {
+        var sent = criteria.Select(c => c?.Id?.Trim()).ToHashSet(StringComparer.Ordinal);
+        var missing = stored.Rules.Criteria.Where(c => !sent.Contains(c.Id)).Select(c => c.Id).ToList();
+        if (missing.Count == 0) return;
+        var named = string.Join(", ", missing.Take(5).Select(id => $"'{id}'")) + (missing.Count > 5 ? $" and {missing.Count - 5} more" : "");
+        throw new RequestValidationException("$.criteria",
+            $"leaves out {missing.Count} of the draft's criteria ({named}); PUT replaces the whole list, so send them, send \"dropMissing\": true to remove them, or remove single ones with PATCH ({{\"criteria\": {{\"{missing[0]}\": null}}}})");
+    }
+
+    private static async Task<IResult> Patch(string model, int version, RuleSetPatch patch, ModelRegistry registry, IRuleSetRepository repository,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var m = registry.Get(model);
+        foreach (var part in new[] { "basePoints", "criteria", "thresholds", "grades" })
+        {
+            if (!patch.Sent.Contains(part)) continue;
+            var isNull = part switch { "basePoints" => patch.BasePoints is null, "criteria" => patch.Criteria is null, "thresholds" => patch.Thresholds is null, _ => patch.Grades is null };
+            if (isNull)
+            {
+                throw new RequestValidationException($"$.{part}", part == "criteria"
+                    ? "cannot be null: remove single criteria by sending them as null ({\"criteria\": {\"<id>\": null}})"
+                    : "cannot be removed: a rule set always has it; send the value it should have");
+            }
+        }
+        await Draft(m, version, repository, "can no longer change; create a draft from it", ct);
+        var updated = await repository.UpdateDraftAsync(m.Name, version, stored => RuleSetEditor.Merge(stored, patch, m.Spec), null, Actor(patch.EditedBy),
+            Now(clock), ct);
+        return TypedResults.Json(new RuleSetView(Summary(updated.Rules, updated, InForceOf(m)), updated.Rules), Json);
+    }
+
+    private static async Task<NoContent> Discard(string model, int version, ModelRegistry registry, IRuleSetRepository repository, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var m = registry.Get(model);
+        await Draft(m, version, repository, "and is never deleted: approved versions are the record of what scored leads", ct);
+        await repository.DiscardDraftAsync(m.Name, version, null, null, Now(clock), ct);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>The stored draft <paramref name="version"/>: 404 when there is none, 409 (saying <paramref name="otherwise"/>)
+    /// when it is approved.</summary>
+    private static async Task<StoredRuleSet> Draft(ScoringModel m, int version, IRuleSetRepository repository, string otherwise, CancellationToken ct)
+    {
         var stored = await Stored(m, version, repository, ct);
         if (stored.Status != RuleSetStatus.Draft)
         {
-            throw new RuleSetConflictException($"version {version} is {Word(stored.Status)} and can no longer change; create a draft from it (POST /rulesets/{m.Name}/drafts with {{\"from\": {version}}})");
+            throw new RuleSetConflictException($"version {version} is {Word(stored.Status)} {otherwise} (POST /rulesets/{m.Name}/drafts with {{\"from\": {version}}} copies it into a draft)");
         }
-        var edited = RuleSetEditor.Apply(stored.Rules, input, m.Spec);
-        var updated = await repository.UpdateDraftAsync(m.Name, version, edited, Actor(input.EditedBy), Now(clock), ct);
-        return TypedResults.Json(new RuleSetView(Summary(updated.Rules, updated, InForceOf(m)), updated.Rules), Json);
+        return stored;
     }
 
     private static async Task<Results<JsonHttpResult<RuleSetView>, ValidationProblem>> Approve(string model, int version, ApproveRequest request,
@@ -100,7 +159,7 @@ public static class RuleSetsApi
         {
             throw new RuleSetConflictException($"version {version} names features that model {m.ModelVersion} lacks ({string.Join(", ", unknown)}); edit the draft first");
         }
-        var approved = await repository.ApproveAsync(m.Name, version, approver, Trim(request.Comment), Now(clock), ct);
+        var approved = await repository.ApproveAsync(m.Name, version, approver, Trim(request.Comment), Now(clock), null, ct);
         var now = await PutLatestInForce(m.Name, registry, repository, ct);
         return TypedResults.Json(new RuleSetView(Summary(approved.Rules, approved, InForceOf(now)), approved.Rules), Json);
     }
@@ -120,7 +179,7 @@ public static class RuleSetsApi
         var what = version == 0 ? "the suggestion" : $"version {version}";
         var comment = Trim(request.Comment) is { } c ? $"restore of {what}: {c}" : $"restore of {what}";
         var copy = await repository.CreateDraftAsync(m.Name, rules, version, actor, at, ct);
-        var approved = await repository.ApproveAsync(m.Name, copy.Version, actor, comment, at, ct);
+        var approved = await repository.ApproveAsync(m.Name, copy.Version, actor, comment, at, null, ct);
         var now = await PutLatestInForce(m.Name, registry, repository, ct);
         return TypedResults.Json(new RuleSetView(Summary(approved.Rules, approved, InForceOf(now)), approved.Rules), Json,
             statusCode: StatusCodes.Status201Created);

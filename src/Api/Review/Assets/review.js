@@ -578,7 +578,8 @@ async function save() {
     const created = await api("POST", `${base}/drafts`, { from: w.basedOn || null, createdBy: $("approver").value.trim() || null });
     w.version = created.summary.version;
   }
-  const saved = await api("PUT", `${base}/${w.version}`, { ...w.rules, editedBy: $("approver").value.trim() || null });
+  // The table is the whole list: criteria removed on this page are meant to go, so the PUT says so.
+  const saved = await api("PUT", `${base}/${w.version}`, { ...w.rules, dropMissing: true, editedBy: $("approver").value.trim() || null });
   w.rules = clone(saved.rules);
   state.saved = JSON.stringify(saved.rules);
   return w.version;
