@@ -32,13 +32,13 @@ public static class RuleSetsApi
         g.MapGet("/whatif", WhatIfGet).WithSummary("Evaluate a stored version (0 = the suggestion) beside the rule set in force");
         g.MapPost("/drafts", CreateDraft).WithSummary("Create a draft from the suggestion (from null or 0) or from any version");
         g.MapGet("/{version:int}", Get).WithSummary("One version with its criteria (0 = the suggestion)");
-        g.MapPut("/{version:int}", Edit)
+        g.MapPut("/{version:int}", Edit).ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithSummary("Replace a draft's parts: points, thresholds, grade bands, the whole criteria list (one that drops criteria needs \"dropMissing\": true); 409 for approved versions");
-        g.MapPatch("/{version:int}", Patch)
+        g.MapPatch("/{version:int}", Patch).ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .Accepts<RuleSetPatch>(Leads.LeadsApi.MergePatch, "application/json")
             .WithSummary("Change a draft by a JSON merge patch: criteria by id (change points, enable, add, remove with null), base points, thresholds, grades");
-        g.MapDelete("/{version:int}", Discard).WithSummary("Discard a draft; approved versions are never deleted (409)");
-        g.MapPost("/{version:int}/approve", Approve).WithSummary("Approve a draft and put it in force without restart");
+        g.MapDelete("/{version:int}", Discard).ProducesProblem(StatusCodes.Status412PreconditionFailed).WithSummary("Discard a draft; approved versions are never deleted (409)");
+        g.MapPost("/{version:int}/approve", Approve).ProducesProblem(StatusCodes.Status412PreconditionFailed).WithSummary("Approve a draft and put it in force without restart");
         g.MapPost("/{version:int}/restore", Restore).WithSummary("Copy an approved version (or the suggestion) into a new approved version in force");
         return g;
     }
@@ -55,27 +55,29 @@ public static class RuleSetsApi
     private static IResult Features(string model, ModelRegistry registry) =>
         TypedResults.Json(registry.Get(model).Spec.Features.Select(f => new KnownFeature(f.Name, f.Label, f.Kind, f.Group, f.Negative)), Json);
 
-    private static async Task<Results<JsonHttpResult<RuleSetView>, ValidationProblem>> Get(string model, int version, ModelRegistry registry,
+    private static async Task<Results<JsonHttpResult<RuleSetView>, ValidationProblem>> Get(string model, int version, HttpContext http, ModelRegistry registry,
         IRuleSetRepository repository, CancellationToken ct)
     {
         var m = registry.Get(model);
         if (NotAVersion(version, "$.version") is { } invalid) return invalid;
         var (rules, stored) = await Resolve(m, version, repository, ct);
+        Tag(http, stored);
         return TypedResults.Json(new RuleSetView(Summary(rules, stored, InForceOf(m)), rules), Json);
     }
 
-    private static async Task<IResult> CreateDraft(string model, DraftRequest? request, ModelRegistry registry, IRuleSetRepository repository,
+    private static async Task<IResult> CreateDraft(string model, DraftRequest? request, HttpContext http, ModelRegistry registry, IRuleSetRepository repository,
         TimeProvider clock, CancellationToken ct)
     {
         var m = registry.Get(model);
         var from = request?.From is > 0 ? request.From : null;
         var (rules, _) = await Resolve(m, from ?? 0, repository, ct);
         var draft = await repository.CreateDraftAsync(m.Name, rules, from, Actor(request?.CreatedBy), Now(clock), ct);
+        Tag(http, draft);
         return TypedResults.Json(new RuleSetView(Summary(draft.Rules, draft, InForceOf(m)), draft.Rules), Json,
             statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> Edit(string model, int version, RuleSetInput input, ModelRegistry registry, IRuleSetRepository repository,
+    private static async Task<IResult> Edit(string model, int version, RuleSetInput input, HttpContext http, ModelRegistry registry, IRuleSetRepository repository,
         TimeProvider clock, CancellationToken ct)
     {
         var m = registry.Get(model);
@@ -86,7 +88,8 @@ public static class RuleSetsApi
             var edited = RuleSetEditor.Apply(stored.Rules, input, m.Spec);
             if (input.Criteria is not null && input.DropMissing != true) RefuseDropped(stored, input.Criteria);
             return edited;
-        }, null, Actor(input.EditedBy), Now(clock), ct);
+        }, IfMatch(http), Actor(input.EditedBy), Now(clock), ct);
+        Tag(http, updated);
         return TypedResults.Json(new RuleSetView(Summary(updated.Rules, updated, InForceOf(m)), updated.Rules), Json);
     }
 
@@ -102,7 +105,7 @@ public static class RuleSetsApi
             $"leaves out {missing.Count} of the draft's criteria ({named}); PUT replaces the whole list, so send them, send \"dropMissing\": true to remove them, or remove single ones with PATCH ({{\"criteria\": {{\"{missing[0]}\": null}}}})");
     }
 
-    private static async Task<IResult> Patch(string model, int version, RuleSetPatch patch, ModelRegistry registry, IRuleSetRepository repository,
+    private static async Task<IResult> Patch(string model, int version, RuleSetPatch patch, HttpContext http, ModelRegistry registry, IRuleSetRepository repository,
         TimeProvider clock, CancellationToken ct)
     {
         var m = registry.Get(model);
@@ -118,19 +121,29 @@ public static class RuleSetsApi
             }
         }
         await Draft(m, version, repository, "can no longer change; create a draft from it", ct);
-        var updated = await repository.UpdateDraftAsync(m.Name, version, stored => RuleSetEditor.Merge(stored, patch, m.Spec), null, Actor(patch.EditedBy),
-            Now(clock), ct);
+        var updated = await repository.UpdateDraftAsync(m.Name, version, stored => RuleSetEditor.Merge(stored, patch, m.Spec), IfMatch(http),
+            Actor(patch.EditedBy), Now(clock), ct);
+        Tag(http, updated);
         return TypedResults.Json(new RuleSetView(Summary(updated.Rules, updated, InForceOf(m)), updated.Rules), Json);
     }
 
-    private static async Task<NoContent> Discard(string model, int version, ModelRegistry registry, IRuleSetRepository repository, TimeProvider clock,
-        CancellationToken ct)
+    private static async Task<NoContent> Discard(string model, int version, HttpContext http, ModelRegistry registry, IRuleSetRepository repository,
+        TimeProvider clock, CancellationToken ct)
     {
         var m = registry.Get(model);
         await Draft(m, version, repository, "and is never deleted: approved versions are the record of what scored leads", ct);
-        await repository.DiscardDraftAsync(m.Name, version, null, null, Now(clock), ct);
+        await repository.DiscardDraftAsync(m.Name, version, IfMatch(http), null, Now(clock), ct);
         return TypedResults.NoContent();
     }
+
+    /// <summary>The version's <see cref="RuleSetETag"/> in the answer's <c>ETag</c> header (none for the suggestion, which never changes).</summary>
+    private static void Tag(HttpContext http, StoredRuleSet? stored)
+    {
+        if (stored is not null) http.Response.Headers.ETag = RuleSetETag.Of(stored);
+    }
+
+    /// <summary>The request's <c>If-Match</c>, or null when it sends none (then the change is made whatever the version holds).</summary>
+    private static string? IfMatch(HttpContext http) => http.Request.Headers.IfMatch is { Count: > 0 } v ? v.ToString() : null;
 
     /// <summary>The stored draft <paramref name="version"/>: 404 when there is none, 409 (saying <paramref name="otherwise"/>)
     /// when it is approved.</summary>
@@ -145,7 +158,7 @@ public static class RuleSetsApi
     }
 
     private static async Task<Results<JsonHttpResult<RuleSetView>, ValidationProblem>> Approve(string model, int version, ApproveRequest request,
-        ModelRegistry registry, IRuleSetRepository repository, TimeProvider clock, CancellationToken ct)
+        HttpContext http, ModelRegistry registry, IRuleSetRepository repository, TimeProvider clock, CancellationToken ct)
     {
         var m = registry.Get(model);
         if (Trim(request.ApprovedBy) is not { } approver) return Missing("$.approvedBy", "the approver's name");
@@ -159,13 +172,14 @@ public static class RuleSetsApi
         {
             throw new RuleSetConflictException($"version {version} names features that model {m.ModelVersion} lacks ({string.Join(", ", unknown)}); edit the draft first");
         }
-        var approved = await repository.ApproveAsync(m.Name, version, approver, Trim(request.Comment), Now(clock), null, ct);
+        var approved = await repository.ApproveAsync(m.Name, version, approver, Trim(request.Comment), Now(clock), IfMatch(http), ct);
+        Tag(http, approved);
         var now = await PutLatestInForce(m.Name, registry, repository, ct);
         return TypedResults.Json(new RuleSetView(Summary(approved.Rules, approved, InForceOf(now)), approved.Rules), Json);
     }
 
     private static async Task<Results<JsonHttpResult<RuleSetView>, ValidationProblem>> Restore(string model, int version, RestoreRequest request,
-        ModelRegistry registry, IRuleSetRepository repository, TimeProvider clock, CancellationToken ct)
+        HttpContext http, ModelRegistry registry, IRuleSetRepository repository, TimeProvider clock, CancellationToken ct)
     {
         var m = registry.Get(model);
         if (Trim(request.RestoredBy) is not { } actor) return Missing("$.restoredBy", "the name of who restores");
@@ -180,6 +194,7 @@ public static class RuleSetsApi
         var comment = Trim(request.Comment) is { } c ? $"restore of {what}: {c}" : $"restore of {what}";
         var copy = await repository.CreateDraftAsync(m.Name, rules, version, actor, at, ct);
         var approved = await repository.ApproveAsync(m.Name, copy.Version, actor, comment, at, null, ct);
+        Tag(http, approved);
         var now = await PutLatestInForce(m.Name, registry, repository, ct);
         return TypedResults.Json(new RuleSetView(Summary(approved.Rules, approved, InForceOf(now)), approved.Rules), Json,
             statusCode: StatusCodes.Status201Created);

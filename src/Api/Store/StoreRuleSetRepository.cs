@@ -51,7 +51,7 @@ public sealed class StoreRuleSetRepository(LeadStore store) : IRuleSetRepository
             await Sql.ExecAsync(c, tx, $"INSERT INTO rule_sets ({Columns}) VALUES (@m, @v, 'draft', @r, @at, @by, NULL, NULL, NULL, @b)", ct,
                 ("m", model), ("v", version), ("r", JsonSerializer.Serialize(draft, BundleJson.Options)), ("at", Sql.Ms(at)), ("by", actor), ("b", basedOn));
             await AuditAsync(c, tx, model, version, "created", actor, at, basedOn is null ? "from the suggestion" : $"from version {basedOn}", ct);
-            return new StoredRuleSet(model, version, RuleSetStatus.Draft, draft, at, actor, null, null, null, basedOn);
+            return (await GetAsync(c, tx, model, version, ct))!;
         }, ct);
 
     public Task<StoredRuleSet> UpdateDraftAsync(string model, int version, Func<StoredRuleSet, RuleSet> edit, string? ifMatch, string? actor, DateTime at,
