@@ -101,6 +101,34 @@ public sealed class RuleSetDraftEditTests(TrainedBundle bundle) : IDisposable
         Assert.True(JsonNode.DeepEquals(before, after), after!.ToJsonString());
     }
 
+    [Theory]
+    [InlineData("basePoints", "\"Infinity\"", "$.basePoints", "is not a finite number; base points must lie between 0 and 100")]
+    [InlineData("points", "\"NaN\"", "$.criteria[0].points", "is not a finite number; points are whole numbers from -100 to 100")]
+    [InlineData("points", "1e400", "$.criteria[0].points", "is not a finite number; points are whole numbers from -100 to 100")]
+    [InlineData("points", "-101", "$.criteria[0].points", "is -101; points are whole numbers from -100 to 100")]
+    [InlineData("points", "2.5", "$.criteria[0].points", "is 2.5; points are whole numbers from -100 to 100")]
+    [InlineData("hysteresis", "1e400", "$.thresholds.hysteresis", "is not a finite number; the hysteresis is 0 to 50 points")]
+    public async Task Put_PointsThatAreNotFiniteOrOutOfRange_AreRefusedAtTheirPath(string field, string value, string path, string message)
+    {
+        var client = Reviewer();
+        var rules = await NewDraft(client);
+        var body = rules.DeepClone().AsObject();
+        switch (field)
+        {
+            case "basePoints": body["basePoints"] = JsonNode.Parse(value); break;
+            case "points": body["criteria"]![0]!["points"] = JsonNode.Parse(value); break;
+            default: body["thresholds"]!["hysteresis"] = JsonNode.Parse(value); break;
+        }
+
+        var problem = await Answer(await client.PutAsync("/rulesets/sample/1", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json")),
+            HttpStatusCode.BadRequest);
+
+        var error = Assert.Single(problem["errors"]!.AsObject());
+        Assert.Equal(path, error.Key);
+        Assert.Equal(message, (string?)error.Value![0]);
+        Assert.True(JsonNode.DeepEquals(rules, (await RuleSetEndpointsTests.Send(client, HttpMethod.Get, "/rulesets/sample/1"))["rules"]));
+    }
+
     [Fact]
     public async Task Put_ThatWouldDropCriteria_IsRefused_UnlessItSaysDropMissing()
     {
