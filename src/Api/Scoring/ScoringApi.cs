@@ -42,8 +42,8 @@ public static class ScoringApi
         return TypedResults.Json(result, ScoringJson.Default.ScoreResponse);
     }
 
-    private static async Task<Results<JsonHttpResult<BatchScoreResponse>, ValidationProblem, StatusCodeHttpResult>> Batch(HttpRequest http, ModelRegistry registry,
-        IOptions<LeadMlOptions> options, TimeProvider clock, bool explain = true, bool features = false)
+    private static async Task<Results<BatchAnswer, ValidationProblem, StatusCodeHttpResult>> Batch(HttpRequest http, ModelRegistry registry,
+        IOptions<LeadMlOptions> options, TimeProvider clock, ILogger<BatchAnswer> log, bool explain = true, bool features = false)
     {
         if (!http.HasJsonContentType()) return UnsupportedMediaType();
         var batch = await LeadReader.ReadBatchAsync(http, options.Value.BatchLimit, clock.GetUtcNow().UtcDateTime, http.HttpContext.RequestAborted);
@@ -67,13 +67,9 @@ public static class ScoringApi
                 items[i] = new BatchItem(i, null, new BatchError($"$.leads[{i}].model", e.Message));
             }
         });
-        var failed = 0;
-        foreach (var item in items)
-        {
-            if (item.Error is not null) failed++;
-        }
         ApiMetrics.Scored(items);
-        return TypedResults.Json(new BatchScoreResponse(items.Length - failed, failed, items), ScoringJson.Default.BatchScoreResponse);
+        // Each item is written on its own, so an item whose answer cannot be written becomes its error (BatchAnswer).
+        return BatchAnswer.Of(items, ScoringJson.Default.BatchItem, log);
     }
 
     /// <summary>What the framework answers for a JSON body of another type.</summary>
