@@ -101,6 +101,34 @@ public sealed class FrameworkMessageTests(TrainedBundle bundle) : IDisposable
     }
 
     [Theory]
+    [InlineData("/alerts?since=2026-12-01T10:00:00", "since", "'2026-12-01T10:00:00' has no time zone; add Z for UTC or an offset")]
+    [InlineData("/alerts?since=2026-12-01", "since", "'2026-12-01' is a date without a time; send a date and time with a time zone, e.g. 2026-12-01T00:00:00Z")]
+    [InlineData("/alerts?since=1899-12-31T23:00:00Z", "since", "'1899-12-31T23:00:00Z' is before 1900")]
+    [InlineData("/alerts?kind=gone-cold&since=2026-12-01T10:00:00%2B01:00&since=2026-12-01", "since", "'2026-12-01' is a date without a time")]
+    [InlineData("/outcomes?cutoff=2026-12-01T10:00:00", "cutoff", "'2026-12-01T10:00:00' has no time zone")]
+    [InlineData("/outcomes?cutoff=2026-12-01", "cutoff", "'2026-12-01' is a date without a time")]
+    [InlineData("/outcomes?cutoff=0001-01-01T00:00:00Z", "cutoff", "'0001-01-01T00:00:00Z' is before 1900")]
+    public async Task QueryDate_ReadByTheRuleOfBodyDates_IsRefusedNamingTheParameter(string url, string name, string expected)
+    {
+        var (path, message) = await Refused("GET", url, null);
+
+        Assert.Equal(name, path);
+        Assert.StartsWith($"query parameter '{name}': ", message, StringComparison.Ordinal);
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/alerts?since=2026-12-01T10:00:00Z")]
+    [InlineData("/alerts?since=2026-12-01T10:00:00%2B01:00")]
+    [InlineData("/outcomes?cutoff=2026-01-01T00:00:00Z")]
+    public async Task QueryDate_WithTimeAndZone_IsRead(string url)
+    {
+        var response = await _api.Client.GetAsync(url);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    [Theory]
     [InlineData("PUT", "/leads/x", "text/plain")]
     [InlineData("POST", "/leads/x/events", "application/x-www-form-urlencoded")]
     [InlineData("POST", "/events", "text/plain")]
