@@ -37,7 +37,7 @@ public static class HostingSetup
 
     /// <summary>The request pipeline: HTTP metrics (outermost, so they count the status the client got, also when the
     /// exception handler turned a failure into a 500), errors as problem details, CORS and rate limits when configured,
-    /// API keys, the body limit, dates in the query, the OpenAPI document and Swagger UI.</summary>
+    /// API keys, the body limit, dates in the query, bodies that are not UTF-8, the OpenAPI document and Swagger UI.</summary>
     public static WebApplication UseHosting(this WebApplication app)
     {
         app.UseHttpMetrics();
@@ -54,6 +54,7 @@ public static class HostingSetup
         app.UseApiKeys();
         app.UseMiddleware<RequestLimits>();
         app.UseMiddleware<QueryDates>();
+        app.UseMiddleware<Utf8Body>();
         app.UseStatusCodePages();
         app.UseSwagger();
         app.UseSwaggerUI();

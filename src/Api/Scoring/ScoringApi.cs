@@ -10,8 +10,8 @@ public static class ScoringApi
     /// <summary>Maps the scoring endpoints; returns the <c>/score</c> group.</summary>
     public static RouteGroupBuilder MapScoringApi(this IEndpointRouteBuilder app)
     {
-        var score = app.MapGroup("/score").WithTags("Scoring").RequireKey(KeyRole.Scoring);
-        // Both bodies are read by the one lead reader (LeadReader) rather than bound: the contracts document them. Answers
+        var score = app.MapGroup("/score").WithTags("Scoring").RequireKey(KeyRole.Scoring).WithMetadata(Utf8Body.ReadByHandler);
+        // Both bodies are read by the one lead reader (LeadReader), which checks they are UTF-8 itself, rather than bound: the contracts document them. Answers
         // are written with the scoring contracts' own source-generated serializer (ScoringJson), whose generated writing
         // code the Api's shared JSON options would bypass.
         score.MapPost("", Score)
