@@ -18,7 +18,12 @@ public static class HostingSetup
         builder.Services.AddRateLimits();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<KestrelServerOptions>()
-            .Configure<IOptions<LeadMlOptions>>((kestrel, options) => kestrel.Limits.MaxRequestBodySize = options.Value.MaxRequestBytes);
+            .Configure<IOptions<LeadMlOptions>>((kestrel, options) =>
+            {
+                kestrel.Limits.MaxRequestBodySize = options.Value.MaxRequestBytes;
+                // Above the Api's own URL limit, so that a long URL gets the Api's 414 problem, not the server's empty 414.
+                kestrel.Limits.MaxRequestLineSize = options.Value.MaxUrlBytes + LeadMlOptions.UrlHeadroomBytes;
+            });
         builder.Services.ConfigureHttpJsonOptions(ApiJson.Configure);
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Explain);
