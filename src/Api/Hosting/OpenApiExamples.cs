@@ -32,6 +32,7 @@ internal sealed class OpenApiExamples : IOperationFilter
         if (schema is OpenApiSchemaReference reference)
         {
             if (reference.Reference.Id is not { } id || !schemas.Schemas.TryGetValue(id, out var target)) return null;
+            if (Written.TryGetValue(id, out var written)) return JsonNode.Parse(written);
             schema = target;
         }
         if (schema.Examples?.FirstOrDefault() is { } listed) return listed.DeepClone();
@@ -105,6 +106,30 @@ internal sealed class OpenApiExamples : IOperationFilter
         _ when name.EndsWith("ies", StringComparison.Ordinal) => name[..^3] + "y",
         _ when name.EndsWith('s') => name[..^1],
         _ => name,
+    };
+
+    /// <summary>Request bodies whose parts depend on each other (one event or a list, a rule set's edit), written out as
+    /// a client would send them, by schema id.</summary>
+    private static readonly Dictionary<string, string> Written = new(StringComparer.Ordinal)
+    {
+        ["LeadRequest"] = """
+            {"attributes":{"industry":"Software","job_title":"CEO","company_size":250,"country":"Germany","budget_known":"yes"},"createdAt":"2025-09-01T00:00:00Z"}
+            """,
+        ["LeadEventsRequest"] = """
+            {"events":[{"eventId":"evt-000981","type":"demo_request","timestamp":"2025-11-20T09:58:12Z"},{"eventId":"evt-000982","type":"page_view","detail":"/pricing","timestamp":"2025-11-20T09:59:40Z"}]}
+            """,
+        ["BulkEventsRequest"] = """
+            {"events":[{"leadId":"L000123","eventId":"evt-000981","type":"demo_request","timestamp":"2025-11-20T09:58:12Z"},{"leadId":"L000124","eventId":"evt-000990","type":"email_open","detail":"newsletter","timestamp":"2025-11-20T10:02:00Z"}]}
+            """,
+        ["RuleSetInput"] = """
+            {"thresholds":{"salesReady":70,"hysteresis":5},"editedBy":"maria"}
+            """,
+        ["DraftRequest"] = """{"from":0,"createdBy":"maria"}""",
+        ["ApproveRequest"] = """{"approvedBy":"maria","comment":"fewer points for webinar signups"}""",
+        ["RestoreRequest"] = """{"restoredBy":"maria","comment":"back to the suggestion"}""",
+        ["ConversionRequest"] = """{"at":"2025-11-28T15:00:00Z","value":12000,"source":"crm:deal-4411"}""",
+        ["CompareRequest"] = """{"bundle":"models/sample-2025-12"}""",
+        ["PromoteRequest"] = """{"bundle":"models/sample-2025-12","force":false}""",
     };
 
     /// <summary>Values the Api's common field names take, so that a composed example reads like a real answer.</summary>

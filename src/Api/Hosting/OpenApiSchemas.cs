@@ -23,6 +23,8 @@ namespace LeadML.Api.Hosting;
 /// </summary>
 internal sealed partial class OpenApiSchemas(IOptions<LeadMlOptions> options) : ISchemaFilter, IDocumentFilter
 {
+    private static readonly NullabilityInfoContext Nullability = new();
+
     private static readonly string[] AlertKinds = [AlertRule.SalesReady, AlertRule.GoneCold];
 
     public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
@@ -35,11 +37,34 @@ internal sealed partial class OpenApiSchemas(IOptions<LeadMlOptions> options) : 
             return;
         }
         if (s.Properties is not { Count: > 0 } properties) return;
+        // A body built by setting properties (a request) needs only what it marks required; one built through its
+        // constructor (an answer) writes every property.
+        if (s.Required is { Count: > 0 } required && type.GetConstructor(Type.EmptyTypes) is not null)
+        {
+            foreach (var property in type.GetProperties())
+            {
+                if (property.GetCustomAttribute<System.Runtime.CompilerServices.RequiredMemberAttribute>() is null
+                    && property.GetCustomAttribute<System.ComponentModel.DataAnnotations.RequiredAttribute>() is null)
+                {
+                    required.Remove(JsonNamingPolicy.CamelCase.ConvertName(property.Name));
+                }
+            }
+        }
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             var name = property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(property.Name);
             if (!properties.TryGetValue(name, out var found) || found is not OpenApiSchema p) continue;
             if (property.GetCustomAttribute<JsonConverterAttribute>()?.ConverterType == typeof(AttributeTextConverter)) Attributes(p);
+        }
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var name = property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+            // A reference cannot say null by itself: a nullable object property is that object or null.
+            if (properties.TryGetValue(name, out var referenced) && referenced is OpenApiSchemaReference reference
+                && Nullability.Create(property).ReadState == NullabilityState.Nullable)
+            {
+                properties[name] = new OpenApiSchema { AnyOf = [reference, new OpenApiSchema { Type = JsonSchemaType.Null }], Description = reference.Description };
+            }
             if (property.PropertyType == typeof(JsonObject))
             {
                 properties[name] = context.SchemaGenerator.GenerateSchema(typeof(ComparisonResult), context.SchemaRepository);

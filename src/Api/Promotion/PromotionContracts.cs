@@ -17,7 +17,7 @@ public sealed record PromoteRequest
 }
 
 /// <summary>The comparison (as <c>leadml compare --json</c> prints it) and whether it promoted the candidate (automatic
-/// promotion, <see cref="PromotionOptions.Auto"/>).</summary>
+/// promotion, setting <c>LeadML:Promotion:Auto</c>).</summary>
 public sealed record CompareResponse(string Model, string Bundle, JsonObject Comparison, bool NotWorse, bool Promoted, string Message);
 
 /// <summary>What a promotion or rollback did.</summary>
