@@ -68,8 +68,11 @@ public static partial class OpenApi
             Description = "A scoring key (scoring, leads, events, alerts), a reviewer key (also rule-set review) or an admin key (everything).",
         });
         o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeys.Header, document)] = [] });
-        var xml = Path.Combine(AppContext.BaseDirectory, "LeadML.Api.xml");
-        if (File.Exists(xml)) o.IncludeXmlComments(() => new XPathDocument(new StringReader(Plain(File.ReadAllText(xml)))));
+        foreach (var name in new[] { "LeadML.Api.xml", "LeadML.Features.xml" })
+        {
+            var xml = Path.Combine(AppContext.BaseDirectory, name);
+            if (File.Exists(xml)) o.IncludeXmlComments(() => new XPathDocument(new StringReader(Plain(File.ReadAllText(xml)))));
+        }
         // A comparison is built as JSON; it is described by the type it is built from.
         o.MapType<JsonObject>(() => new OpenApiSchema { Type = JsonSchemaType.Object, Description = "The comparison's figures by metric." });
         // Every answer writes every property (ApiJson), so a non-nullable one is always there and never null.

@@ -15,14 +15,16 @@ internal sealed class OpenApiExamples : IOperationFilter
 {
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
-        var bodies = (operation.RequestBody?.Content ?? new Dictionary<string, IOpenApiMediaType>()).Values
-            .Concat(operation.Responses?.Values.SelectMany(r => r.Content?.Values ?? []) ?? []);
-        foreach (var media in bodies.OfType<OpenApiMediaType>())
+        var contents = (operation.RequestBody?.Content ?? new Dictionary<string, IOpenApiMediaType>())
+            .Concat(operation.Responses?.Values.SelectMany(r => r.Content ?? new Dictionary<string, IOpenApiMediaType>()) ?? []);
+        foreach (var (type, body) in contents)
         {
-            if (media.Example is not null || media.Examples is { Count: > 0 } || media.Schema is null) continue;
-            media.Example = Compose(media.Schema, context.SchemaRepository);
+            if (body is not OpenApiMediaType media || media.Example is not null || media.Examples is { Count: > 0 } || media.Schema is null) continue;
+            media.Example = type == "text/html" ? Page : Compose(media.Schema, context.SchemaRepository);
         }
     }
+
+    private const string Page = "<!DOCTYPE html><html lang=\"en\"><head><title>sample 2025-12-01.1</title></head><body>…</body></html>";
 
     /// <summary>An example of <paramref name="schema"/>, whose references are resolved in <paramref name="schemas"/>.</summary>
     public static JsonNode? Compose(IOpenApiSchema schema, SchemaRepository schemas) => Compose(schema, null, schemas, 0);
@@ -185,5 +187,19 @@ internal sealed class OpenApiExamples : IOperationFilter
         ["value"] = 1,
         ["psi"] = 0.04,
         ["weight"] = 0.5,
+        ["ruleSetSource"] = "approved",
+        ["modelKind"] = "Trees",
+        ["reloaded"] = "sample",
+        ["webhook"] = "https://crm.example.com/hooks/leadml",
+        ["instance"] = "api-1",
+        ["statusCode"] = 200,
+        ["actor"] = "maria",
+        ["ruleSet"] = "draft",
+        ["salesReady"] = 70,
+        ["unknownEventType"] = "webinar_signup",
+        ["unknownAttribute"] = "favourite_colour",
+        ["missingAttribute"] = "budget_known",
+        ["unknownCategory"] = "industry: Aerospace",
+        ["invalidValue"] = "company_size",
     };
 }

@@ -5,6 +5,7 @@ namespace LeadML.Api.Promotion;
 /// <summary><c>POST /admin/models/{name}/compare</c>: a candidate bundle folder (relative to the content root, or absolute).</summary>
 public sealed record CompareRequest
 {
+    /// <summary>The candidate bundle's folder, relative to the Api's content root or absolute.</summary>
     public string? Bundle { get; init; }
 }
 
@@ -12,7 +13,9 @@ public sealed record CompareRequest
 /// a comparison against the bundle in force that found it not worse.</summary>
 public sealed record PromoteRequest
 {
+    /// <summary>The bundle's folder, relative to the Api's content root or absolute.</summary>
     public string? Bundle { get; init; }
+    /// <summary>Promote even without a comparison that found it not worse than the bundle in force.</summary>
     public bool Force { get; init; }
 }
 

@@ -137,8 +137,39 @@ public sealed partial class OpenApiDocumentTests(TrainedBundle bundle) : IDispos
             {
                 if (string.IsNullOrWhiteSpace(p!["description"]?.GetValue<string>())) problems.Add($"{name}: parameter '{p["name"]}' has no description");
             }
-            if (op["requestBody"]?["content"]?.AsObject() is { } bodies && !bodies.Any(b => b.Key == "application/json")) problems.Add($"{name}: the body is not JSON");
+            if (op["requestBody"]?["content"]?.AsObject() is { } bodies && !bodies.Any(b => b.Key.EndsWith("json", StringComparison.Ordinal))) problems.Add($"{name}: the body is not JSON");
         }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public async Task EveryFieldARequestSends_IsDescribed()
+    {
+        var document = await Document();
+        var reached = new SortedSet<string>(StringComparer.Ordinal);
+        void Reach(JsonNode? node)
+        {
+            switch (node)
+            {
+                case JsonObject o:
+                    if (o["$ref"]?.GetValue<string>() is { } reference && reached.Add(reference)) Reach(SchemaCheck.Resolve(reference, document));
+                    foreach (var (_, child) in o) Reach(child);
+                    break;
+                case JsonArray a:
+                    foreach (var child in a) Reach(child);
+                    break;
+            }
+        }
+        foreach (var (_, op) in Operations(document)) Reach(op["requestBody"]);
+        var problems = new List<string>();
+        foreach (var reference in reached)
+        {
+            foreach (var (name, property) in SchemaCheck.Resolve(reference, document)!["properties"]?.AsObject() ?? [])
+            {
+                if (string.IsNullOrWhiteSpace(property!["description"]?.GetValue<string>())) problems.Add($"{reference}: '{name}' has no description");
+            }
+        }
+        Assert.True(reached.Count >= 15, $"{reached.Count} request schemas");
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
