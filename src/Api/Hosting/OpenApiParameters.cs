@@ -71,10 +71,12 @@ internal sealed class OpenApiParameters : IOperationFilter
             case "since":
                 return ($"Only alerts raised at or after this time: {StrictDate.Form}.", "2025-11-30T00:00:00Z");
             case "alertKey":
-                return ("Only attempts of this alert (its `key`).", "sample:L000123:sales-ready:2025-11-30T10:00:00Z");
+                return ("Only attempts of this alert (its `key`).", "sample:L000123:1:sales-ready:1764496800000");
             case "top":
                 if (schema is not null) schema.Minimum = "0";
                 return ("Only the N most drifted features; 0 (the default) lists all.", 10);
+            case "If-Match":
+                return ("The `ETag` of the version as you read it (GET answers it). The change is refused with 412 when someone else changed it since.", "\"3-1764496800\"");
             case "cutoff":
                 return ($"The time the leads are graded at: {StrictDate.Form}, not in the future; default now minus the bundle's outcome horizon, so that every outcome is known.", "2025-09-01T00:00:00Z");
             default:

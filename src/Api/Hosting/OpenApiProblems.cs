@@ -15,7 +15,8 @@ namespace LeadML.Api.Hosting;
 /// endpoint can get follows from what it is: 400 when it reads a body or a parameter that can fail to parse; 401 when
 /// it needs a key, 403 when a lesser key exists; 404 when it selects a model; 413 and 415 when it reads a body; 414,
 /// 429 and 500 always. Statuses only the handler knows (404 of a lead, 409, 412, 422) come from its declared results
-/// and <see cref="OpenApiEndpoints.WithProblem"/>.
+/// and <see cref="OpenApiEndpoints.WithProblem"/>; 412 from an <c>If-Match</c> header the handler reads. Response headers
+/// an endpoint declares (<see cref="OpenApiEndpoints.WithResponseHeader"/>) are added to its success answers.
 /// </summary>
 internal sealed class OpenApiProblems(IOptions<LeadMlOptions> options) : IOperationFilter
 {
@@ -40,9 +41,19 @@ internal sealed class OpenApiProblems(IOptions<LeadMlOptions> options) : IOperat
         var selects = body || operation.Parameters?.Any(p => p.Name is "model" or "name") == true;
         if (selects && handler?.GetParameters().Any(p => p.ParameterType == typeof(ModelRegistry)) == true) statuses.Add(404);
         if (body) { statuses.Add(413); statuses.Add(415); }
+        if (operation.Parameters?.Any(p => p.In == ParameterLocation.Header && string.Equals(p.Name, "If-Match", StringComparison.OrdinalIgnoreCase)) == true) statuses.Add(412);
         statuses.UnionWith([414, 429, 500]);
 
         operation.Responses ??= [];
+        foreach (var header in metadata.OfType<ResponseHeader>())
+        {
+            foreach (var (_, success) in operation.Responses.Where(r => r.Key.StartsWith('2')))
+            {
+                if (success is not OpenApiResponse r) continue;
+                r.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                r.Headers[header.Name] = new OpenApiHeader { Description = header.Description, Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+            }
+        }
         var reference = new OpenApiSchemaReference(Schema, context.Document);
         Register(context);
         foreach (var status in statuses)

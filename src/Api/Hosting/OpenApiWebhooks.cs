@@ -49,7 +49,7 @@ internal sealed class OpenApiWebhooks(IOptions<AlertOptions> alerts) : IDocument
                     [WebhookSignature.EventType(AlertRule.SalesReady), WebhookSignature.EventType(AlertRule.GoneCold)]),
                 Header(WebhookSignature.DeliveryHeader, "A new id for every attempt, for your logs.", "0d4f1f8e-3c4b-4d8e-9a57-2a6f3b1c9e20", null, format: "uuid"),
                 Header(WebhookSignature.IdempotencyHeader, "The alert's key (the body's `key`): the same on every attempt and redelivery, so a receiver acts once per alert.",
-                    "sample:L000123:sales-ready:2025-11-30T10:00:00Z", null),
+                    "sample:L000123:1:sales-ready:1764496800000", null),
                 Header("User-Agent", "`LeadML-Webhooks/<version>`.", WebhookSignature.UserAgent, "^LeadML-Webhooks/.+$"),
             ],
             RequestBody = new OpenApiRequestBody
@@ -90,7 +90,7 @@ internal sealed class OpenApiWebhooks(IOptions<AlertOptions> alerts) : IDocument
     /// <summary>A sales-ready alert raised by two new events.</summary>
     private static JsonObject Example() => new()
     {
-        ["key"] = "sample:L000123:sales-ready:2025-11-30T10:00:00Z",
+        ["key"] = "sample:L000123:1:sales-ready:1764496800000",
         ["event"] = "lead.sales_ready",
         ["kind"] = "sales-ready",
         ["model"] = "sample",
