@@ -61,7 +61,8 @@ public static class HostingSetup
         app.UseMiddleware<QueryDates>();
         app.UseMiddleware<Utf8Body>();
         app.UseStatusCodePages();
-        app.UseSwagger();
+        // OpenAPI 3.1: the alert webhook is described under `webhooks`, which 3.0 lacks.
+        app.UseSwagger(o => o.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_1);
         app.UseSwaggerUI();
         return app;
     }

@@ -94,9 +94,16 @@ public sealed record LeadEventRequest
 {
     /// <summary>The lead (bulk <c>POST /events</c> only; the path names it otherwise).</summary>
     public string? LeadId { get; init; }
+    /// <summary>Your id for the event, at most 256 characters: sent again with the same content it is a duplicate (not
+    /// counted twice); with other content it is refused (409).</summary>
     public string? EventId { get; init; }
+    /// <summary>The event type, e.g. <c>page_view</c>, <c>email_open</c>, <c>demo_request</c>; a type the model has no
+    /// channel for is stored and listed in <c>warnings.unknownEventTypes</c>.</summary>
     public string? Type { get; init; }
+    /// <summary>What the event was about, optional: a page path (<c>/pricing</c>), an email name.</summary>
     public string? Detail { get; init; }
+    /// <summary>When it happened, with a time zone (<c>2025-11-20T10:00:00Z</c>); at most 5 minutes ahead of the
+    /// server's clock.</summary>
     public DateTimeOffset? Timestamp { get; init; }
 }
 
@@ -106,20 +113,28 @@ public sealed record LeadEventRequest
 /// </summary>
 public sealed record LeadEventsRequest
 {
+    /// <summary>Scoring model by name; the default when omitted.</summary>
     public string? Model { get; init; }
     /// <summary>The lead, optional: when sent, it must be the one the path names.</summary>
     public string? LeadId { get; init; }
+    /// <summary>One event in the body's own fields: its id (as in <c>events[]</c>); not together with <c>events</c>.</summary>
     public string? EventId { get; init; }
+    /// <summary>One event in the body's own fields: its type.</summary>
     public string? Type { get; init; }
+    /// <summary>One event in the body's own fields: its detail, optional.</summary>
     public string? Detail { get; init; }
+    /// <summary>One event in the body's own fields: when it happened, with a time zone.</summary>
     public DateTimeOffset? Timestamp { get; init; }
+    /// <summary>Several events of this lead, stored in one transaction.</summary>
     public List<LeadEventRequest>? Events { get; init; }
 }
 
 /// <summary>Events of many leads (<c>POST /events</c>), each naming its lead.</summary>
 public sealed record BulkEventsRequest
 {
+    /// <summary>Scoring model by name; the default when omitted.</summary>
     public string? Model { get; init; }
+    /// <summary>The events, each naming its lead (<c>leadId</c>); a lead not stored yet is created.</summary>
     public List<LeadEventRequest>? Events { get; init; }
 }
 

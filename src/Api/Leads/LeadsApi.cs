@@ -37,12 +37,12 @@ public static class LeadsApi
             .WithSummary("Create or replace many leads (at most LeadML:BulkLeadLimit): each answered on its own, the valid ones stored in one transaction");
         leads.MapPost("/leads/{id}/events", PostLeadEvents)
             .WithSummary("Add events of one lead (idempotent by event id); rescores it in the same transaction")
-            .ProducesProblem(StatusCodes.Status409Conflict);
-        leads.MapGet("/leads/{id}", Get).WithSummary("A stored lead with its score computed now and explained");
-        leads.MapGet("/leads/{id}/history", History).WithSummary("Every score change of a lead, with its reason and versions");
-        leads.MapDelete("/leads/{id}", Delete).RequireKey(KeyRole.Admin).WithSummary("Erase a lead with its events, score history and alerts");
+            .WithProblem(StatusCodes.Status409Conflict, EventConflictException.When);
+        leads.MapGet("/leads/{id}", Get).WithSummary("A stored lead with its score computed now and explained").WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no lead with this id");
+        leads.MapGet("/leads/{id}/history", History).WithSummary("Every score change of a lead, with its reason and versions").WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no lead with this id");
+        leads.MapDelete("/leads/{id}", Delete).RequireKey(KeyRole.Admin).WithSummary("Erase a lead with its events, score history and alerts").WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no lead with this id");
         leads.MapPost("/events", PostEvents).WithSummary("Add events of many leads in one transaction (idempotent by event id)")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithProblem(StatusCodes.Status409Conflict, EventConflictException.When);
         return leads;
     }
 

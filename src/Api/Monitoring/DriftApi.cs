@@ -1,5 +1,6 @@
 using LeadML.Api.Hosting;
 using LeadML.Api.Scoring;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Prometheus;
 
 namespace LeadML.Api.Monitoring;
@@ -15,6 +16,7 @@ public static class DriftApi
         var drift = app.MapGroup("/drift").WithTags("Monitoring").RequireKey(KeyRole.Scoring);
         drift.MapGet("", Drift)
             .WithSummary("Drift of live traffic")
+            .WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or its bundle has no drift reference (retrain it with this LeadML)")
             .WithDescription("PSI of every feature and of the model's probability over the requests scored since the bundle was loaded, against the bundle's training-time distributions; bands: below 0.1 stable, 0.1–0.25 moderate, above significant.");
         var registry = app.ServiceProvider.GetRequiredService<ModelRegistry>();
         Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
@@ -32,22 +34,15 @@ public static class DriftApi
         return drift;
     }
 
-    private static IResult Drift(ModelRegistry registry, string? model = null, int top = 0)
+    private static Results<Ok<DriftResponse>, ProblemHttpResult> Drift(ModelRegistry registry, string? model = null, int top = 0)
     {
         var m = registry.Get(model);
         if (m.Drift is null)
         {
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No drift reference",
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No drift reference",
                 detail: $"bundle {m.ModelVersion} has no drift-reference.json; retrain it with this LeadML");
         }
         var features = m.Drift.Features();
-        return Results.Ok(new
-        {
-            model = m.Name,
-            modelVersion = m.ModelVersion,
-            observed = m.Drift.Observed,
-            probability = m.Drift.Probability(),
-            features = top > 0 ? features.Take(top).ToList() : features,
-        });
+        return TypedResults.Ok(new DriftResponse(m.Name, m.ModelVersion, m.Drift.Observed, m.Drift.Probability(), top > 0 ? [.. features.Take(top)] : features));
     }
 }

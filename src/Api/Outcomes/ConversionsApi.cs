@@ -24,8 +24,11 @@ public static class ConversionsApi
         var conversions = app.MapGroup("/leads/{id}/conversion").WithTags("Outcomes").RequireKey(KeyRole.Scoring);
         if (!app.HasLeadStore()) return conversions;
         conversions.MapPost("", Post)
-            .WithSummary("Record that a lead converted (idempotent; another time answers 409 unless the key is an admin key)");
-        conversions.MapDelete("", Delete).RequireKey(KeyRole.Admin).WithSummary("Undo a lead's conversion");
+            .WithSummary("Record that a lead converted (idempotent; another time answers 409 unless the key is an admin key)")
+            .WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no lead with this id")
+            .WithProblem(StatusCodes.Status409Conflict, "the lead's conversion is already recorded at another time (an admin key replaces it)");
+        conversions.MapDelete("", Delete).RequireKey(KeyRole.Admin).WithSummary("Undo a lead's conversion")
+            .WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no converted lead with this id");
         return conversions;
     }
 

@@ -26,9 +26,14 @@ public static class PromotionApi
     {
         var admin = app.MapGroup("/admin/models/{name}").WithTags("Promotion").RequireKey(KeyRole.Admin);
         if (!app.HasLeadStore()) return admin;
-        admin.MapPost("/compare", Compare).WithSummary("Score the bundle in force and a candidate on the store's recent history; auto-promote when configured");
-        admin.MapPost("/promote", Promote).WithSummary("Put a compared bundle in force (force: without a favourable comparison)");
-        admin.MapPost("/rollback", Rollback).WithSummary("Put back the bundle the last promotion replaced");
+        admin.MapPost("/compare", Compare).WithSummary("Score the bundle in force and a candidate on the store's recent history; auto-promote when configured")
+            .WithProblem(StatusCodes.Status422UnprocessableEntity, "the candidate bundle does not load, or the store's history cannot be scored by both");
+        admin.MapPost("/promote", Promote).WithSummary("Put a compared bundle in force (force: without a favourable comparison)")
+            .WithProblem(StatusCodes.Status409Conflict, "no comparison against the bundle in force found this bundle not worse; compare it first, or send \"force\": true")
+            .WithProblem(StatusCodes.Status422UnprocessableEntity, "the bundle does not load; the bundle in force stays");
+        admin.MapPost("/rollback", Rollback).WithSummary("Put back the bundle the last promotion replaced")
+            .WithProblem(StatusCodes.Status409Conflict, "there is no promotion to roll back")
+            .WithProblem(StatusCodes.Status422UnprocessableEntity, "the previous bundle no longer loads; the bundle in force stays");
         admin.MapGet("/promotions", List).WithSummary("Promotions and rollbacks of a model, newest first");
         return admin;
     }

@@ -31,7 +31,9 @@ public static class ReviewPage
         review.MapGet("/review/chart.js", (HttpContext context) => Static(context, VendoredAssets.ChartJs, "text/javascript; charset=utf-8"))
             .ExcludeFromDescription();
         review.MapGet("/models/{model}/report", Report).WithTags("Scoring").RequireKey(KeyRole.Scoring)
-            .WithSummary("The model's report (report.html of its bundle)");
+            .WithSummary("The model's report (report.html of its bundle)")
+            .Produces<string>(StatusCodes.Status200OK, "text/html")
+            .WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or its bundle has no report.html");
         return review;
     }
 

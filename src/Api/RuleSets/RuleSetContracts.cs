@@ -21,6 +21,7 @@ public sealed record RuleSetInput
     /// condition and points. A list that leaves out criteria of the draft is refused unless <see cref="DropMissing"/>
     /// is true.</summary>
     public List<CriterionInput?>? Criteria { get; init; }
+    /// <summary>The sales-ready threshold and its hysteresis.</summary>
     public ThresholdsInput? Thresholds { get; init; }
     /// <summary>Grade bands, best first, with strictly descending minimum scores.</summary>
     public List<GradeBandInput?>? Grades { get; init; }
@@ -30,17 +31,27 @@ public sealed record RuleSetInput
     /// that would drop criteria is refused, so a partial list sent by mistake never deletes them.</summary>
     public bool? DropMissing { get; init; }
 
-    // Kept by the Api, ignored on input (see the type's summary).
+    /// <summary>Kept by the Api and ignored on input: accepted so that a GET answer can be sent back.</summary>
     public int? FormatVersion { get; init; }
+    /// <summary>Kept by the Api and ignored on input: accepted so that a GET answer can be sent back.</summary>
     public RuleSetStatus? Status { get; init; }
+    /// <summary>Kept by the Api and ignored on input: accepted so that a GET answer can be sent back.</summary>
     public string? ModelVersion { get; init; }
+    /// <summary>Kept by the Api and ignored on input: accepted so that a GET answer can be sent back.</summary>
     public DateTime? CreatedAt { get; init; }
+    /// <summary>Kept by the Api and ignored on input: accepted so that a GET answer can be sent back.</summary>
     public string? ApprovedBy { get; init; }
+    /// <summary>Kept by the Api and ignored on input: accepted so that a GET answer can be sent back.</summary>
     public DateTime? ApprovedAt { get; init; }
+    /// <summary>Kept by the Api and ignored on input: accepted so that a GET answer can be sent back.</summary>
     public string? Comment { get; init; }
+    /// <summary>Kept by the Api and ignored on input: accepted so that a GET answer can be sent back.</summary>
     public int? BasedOn { get; init; }
+    /// <summary>Kept by the Api and ignored on input: accepted so that a GET answer can be sent back.</summary>
     public PointsScale? Scale { get; init; }
+    /// <summary>Kept by the Api and ignored on input: accepted so that a GET answer can be sent back.</summary>
     public List<CapGroup>? CapGroups { get; init; }
+    /// <summary>Kept by the Api and ignored on input: accepted so that a GET answer can be sent back.</summary>
     public CapGroup? TotalCap { get; init; }
 }
 
@@ -75,45 +86,71 @@ public sealed record RuleSetPatch
 /// <summary>One criterion as sent; see <see cref="RuleSetInput.Criteria"/>.</summary>
 public sealed record CriterionInput
 {
+    /// <summary>The criterion's id: an id the rule set has edits that criterion; a new id adds one.</summary>
     public string? Id { get; init; }
+    /// <summary>What a person reads, e.g. <c>Viewed pricing 3+ times in 30 days</c>.</summary>
     public string? Label { get; init; }
+    /// <summary>A longer explanation, optional.</summary>
     public string? Description { get; init; }
+    /// <summary><c>fit</c> (who the lead is) or <c>engagement</c> (what the lead did).</summary>
     public CriterionGroup? Group { get; init; }
+    /// <summary>The cap group whose limit its points count towards, optional.</summary>
     public string? CapGroup { get; init; }
+    /// <summary>When it fires.</summary>
     public ConditionInput? Condition { get; init; }
     /// <summary>Whole points from −100 to 100.</summary>
     public double? Points { get; init; }
+    /// <summary>Whether it counts; a disabled criterion stays in the rule set.</summary>
     public bool? Enabled { get; init; }
 
-    // Computed by the Api, ignored on input (see RuleSetInput's summary).
+    /// <summary>Computed by the Api and ignored on input: accepted so that a GET answer can be sent back.</summary>
     public Support? Support { get; init; }
+    /// <summary>Computed by the Api and ignored on input: accepted so that a GET answer can be sent back.</summary>
     public PointsInterval? Interval { get; init; }
+    /// <summary>Computed by the Api and ignored on input: accepted so that a GET answer can be sent back.</summary>
     public bool? LowSupport { get; init; }
 }
 
 /// <summary>A condition as sent; the feature must be one of the model's (<c>GET /rulesets/{model}/features</c>).</summary>
 public sealed record ConditionInput
 {
+    /// <summary>The feature's name, one of <c>GET /rulesets/{model}/features</c>.</summary>
     public string? Feature { get; init; }
+    /// <summary><c>eq</c> (equals <c>value</c>), <c>gte</c> (at least), <c>lt</c> (below), <c>between</c>
+    /// (<c>value</c> ≤ x &lt; <c>upper</c>), <c>missing</c> or <c>present</c>.</summary>
     public ConditionOp? Op { get; init; }
+    /// <summary>The value compared with (for a category, its code as the features list gives it).</summary>
     public double? Value { get; init; }
+    /// <summary>The upper bound of <c>between</c> (excluded).</summary>
     public double? Upper { get; init; }
+    /// <summary>Also fires when the feature is missing.</summary>
     public bool? OrMissing { get; init; }
 }
 
 /// <summary>Thresholds as sent: sales-ready score 0–100, hysteresis 0–50 points.</summary>
+/// <param name="SalesReady">Score (0–100) at or above which a lead is sales-ready.</param>
+/// <param name="Hysteresis">Points (0–50) a sales-ready lead must fall below the threshold to go cold.</param>
 public sealed record ThresholdsInput(double? SalesReady, double? Hysteresis);
 
 /// <summary>A grade band as sent: its name, its minimum score (0–100) and an optional label.</summary>
+/// <param name="Grade">The grade's name, e.g. <c>A</c>.</param>
+/// <param name="MinScore">The lowest score (0–100) in this grade.</param>
+/// <param name="Label">What the grade means, optional.</param>
 public sealed record GradeBandInput(string? Grade, double? MinScore, string? Label);
 
 /// <summary>Body of <c>POST /rulesets/{model}/drafts</c>: the version to start from (null or 0 = the suggestion).</summary>
+/// <param name="From">The version to copy; null or 0 copies the suggestion.</param>
+/// <param name="CreatedBy">Who creates the draft (audited).</param>
 public sealed record DraftRequest(int? From, string? CreatedBy);
 
 /// <summary>Body of <c>POST …/approve</c>.</summary>
+/// <param name="ApprovedBy">Who approves (required, audited).</param>
+/// <param name="Comment">Why, optional (audited).</param>
 public sealed record ApproveRequest(string? ApprovedBy, string? Comment);
 
 /// <summary>Body of <c>POST …/restore</c>.</summary>
+/// <param name="RestoredBy">Who restores (required, audited).</param>
+/// <param name="Comment">Why, optional (audited).</param>
 public sealed record RestoreRequest(string? RestoredBy, string? Comment);
 
 /// <summary>Which rule set scores a model now.</summary>

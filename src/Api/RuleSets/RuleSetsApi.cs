@@ -23,23 +23,43 @@ public static class RuleSetsApi
     public static RouteGroupBuilder MapRuleSetsApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/rulesets/{model}").WithTags("Rule sets").RequireKey(KeyRole.Reviewer);
-        g.MapGet("", List).WithSummary("The suggestion, every stored version and which one is in force");
-        g.MapGet("/features", Features).WithSummary("The features criteria can be written over");
-        g.MapGet("/audit", Audit).WithSummary("Every change: created, edited, approved (restores are approvals of a copy)");
-        g.MapGet("/diff", Diff).WithSummary("What changed between two versions (0 = the suggestion)");
+        g.MapGet("", List).WithSummary("The suggestion, every stored version and which one is in force").Produces<RuleSetList>();
+        g.MapGet("/features", Features).WithSummary("The features criteria can be written over").Produces<List<KnownFeature>>();
+        g.MapGet("/audit", Audit).WithSummary("Every change: created, edited, approved (restores are approvals of a copy)")
+            .Produces<List<RuleSetAuditEntry>>();
+        g.MapGet("/diff", Diff).WithSummary("What changed between two versions (0 = the suggestion)").Produces<RuleSetDiff>()
+            .WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version");
         g.MapPost("/whatif", WhatIfPost)
-            .WithSummary("Evaluate a rule set (or {\"version\": n}) on the bundle's test-period sample, beside the rule set in force");
-        g.MapGet("/whatif", WhatIfGet).WithSummary("Evaluate a stored version (0 = the suggestion) beside the rule set in force");
-        g.MapPost("/drafts", CreateDraft).WithSummary("Create a draft from the suggestion (from null or 0) or from any version");
-        g.MapGet("/{version:int}", Get).WithSummary("One version with its criteria (0 = the suggestion)");
-        g.MapPut("/{version:int}", Edit).ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .WithSummary("Replace a draft's parts: points, thresholds, grade bands, the whole criteria list (one that drops criteria needs \"dropMissing\": true); 409 for approved versions");
-        g.MapPatch("/{version:int}", Patch).ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .WithSummary("Evaluate a rule set (or {\"version\": n}) on the bundle's test-period sample, beside the rule set in force")
+            .Produces<WhatIfResult>().WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version");
+        g.MapGet("/whatif", WhatIfGet).WithSummary("Evaluate a stored version (0 = the suggestion) beside the rule set in force")
+            .Produces<WhatIfResult>().WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version");
+        g.MapPost("/drafts", CreateDraft).WithSummary("Create a draft from the suggestion (from null or 0) or from any version")
+            .Produces<RuleSetView>(StatusCodes.Status201Created).WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version");
+        g.MapGet("/{version:int}", Get).WithSummary("One version with its criteria (0 = the suggestion)").Produces<RuleSetView>()
+            .WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version");
+        g.MapPut("/{version:int}", Edit)
+            .WithSummary("Replace a draft's parts: points, thresholds, grade bands, the whole criteria list (one that drops criteria needs \"dropMissing\": true); 409 for approved versions")
+            .Produces<RuleSetView>().WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version")
+            .WithProblem(StatusCodes.Status409Conflict, "the version is approved (or the suggestion) and can no longer change; create a draft from it")
+            .WithProblem(StatusCodes.Status412PreconditionFailed, "If-Match names another state of the draft: someone else changed it; read it again");
+        g.MapPatch("/{version:int}", Patch)
             .Accepts<RuleSetPatch>(Leads.LeadsApi.MergePatch, "application/json")
-            .WithSummary("Change a draft by a JSON merge patch: criteria by id (change points, enable, add, remove with null), base points, thresholds, grades");
-        g.MapDelete("/{version:int}", Discard).ProducesProblem(StatusCodes.Status412PreconditionFailed).WithSummary("Discard a draft; approved versions are never deleted (409)");
-        g.MapPost("/{version:int}/approve", Approve).ProducesProblem(StatusCodes.Status412PreconditionFailed).WithSummary("Approve a draft and put it in force without restart");
-        g.MapPost("/{version:int}/restore", Restore).WithSummary("Copy an approved version (or the suggestion) into a new approved version in force");
+            .WithSummary("Change a draft by a JSON merge patch: criteria by id (change points, enable, add, remove with null), base points, thresholds, grades")
+            .Produces<RuleSetView>().WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version")
+            .WithProblem(StatusCodes.Status409Conflict, "the version is approved (or the suggestion) and can no longer change; create a draft from it")
+            .WithProblem(StatusCodes.Status412PreconditionFailed, "If-Match names another state of the draft: someone else changed it; read it again");
+        g.MapDelete("/{version:int}", Discard).WithSummary("Discard a draft; approved versions are never deleted (409)")
+            .Produces(StatusCodes.Status204NoContent).WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version")
+            .WithProblem(StatusCodes.Status409Conflict, "the version is approved (or the suggestion) and is never deleted")
+            .WithProblem(StatusCodes.Status412PreconditionFailed, "If-Match names another state of the draft: someone else changed it; read it again");
+        g.MapPost("/{version:int}/approve", Approve).WithSummary("Approve a draft and put it in force without restart").Produces<RuleSetView>()
+            .WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version")
+            .WithProblem(StatusCodes.Status409Conflict, "the version is not a draft, or names features the model in force lacks")
+            .WithProblem(StatusCodes.Status412PreconditionFailed, "If-Match names another state of the draft: someone else changed it; read it again");
+        g.MapPost("/{version:int}/restore", Restore).WithSummary("Copy an approved version (or the suggestion) into a new approved version in force")
+            .Produces<RuleSetView>(StatusCodes.Status201Created).WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version")
+            .WithProblem(StatusCodes.Status409Conflict, "the version is a draft; approve it instead");
         return g;
     }
 

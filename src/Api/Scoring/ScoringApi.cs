@@ -27,7 +27,8 @@ public static class ScoringApi
 
         app.MapGet("/models", Models).WithTags("Scoring").RequireKey(KeyRole.Scoring).WithSummary("The scoring models in force");
         app.MapPost("/admin/models/{name}/reload", Reload).WithTags("Admin").RequireKey(KeyRole.Admin)
-            .WithSummary("Load a model's bundle again and swap it in atomically");
+            .WithSummary("Load a model's bundle again and swap it in atomically")
+            .WithProblem(StatusCodes.Status422UnprocessableEntity, "the bundle does not load (a file missing or invalid); the bundle in force stays");
         return score;
     }
 
@@ -75,25 +76,16 @@ public static class ScoringApi
     /// <summary>What the framework answers for a JSON body of another type.</summary>
     private static StatusCodeHttpResult UnsupportedMediaType() => TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType);
 
-    private static IEnumerable<object> Models(ModelRegistry registry) => registry.All.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => new
-    {
-        name = m.Name,
-        isDefault = m.Name == registry.DefaultName,
-        modelVersion = m.ModelVersion,
-        modelKind = m.Bundle.Manifest.ModelKind.ToString(),
-        ruleSetVersion = m.RuleSetVersion,
-        ruleSetSource = m.RuleSource == RuleSetSource.Approved ? "approved" : "suggested",
-        salesReady = m.Rules.Thresholds.SalesReady,
-        grades = m.Rules.Grades,
-        testRocAuc = m.Bundle.Metrics.Test?.RocAuc,
-    });
+    private static IEnumerable<ModelSummary> Models(ModelRegistry registry) => registry.All.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m =>
+        new ModelSummary(m.Name, m.Name == registry.DefaultName, m.ModelVersion, m.Bundle.Manifest.ModelKind.ToString(), m.RuleSetVersion,
+            m.RuleSource == RuleSetSource.Approved ? "approved" : "suggested", m.Rules.Thresholds.SalesReady, m.Rules.Grades, m.Bundle.Metrics.Test?.RocAuc));
 
-    private static IResult Reload(string name, ModelRegistry registry)
+    private static Results<Ok<ReloadResponse>, ProblemHttpResult> Reload(string name, ModelRegistry registry)
     {
         var (ok, message) = registry.Reload(name);
         return ok
-            ? Results.Ok(new { reloaded = name, message })
-            : Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Bundle refused", detail: message);
+            ? TypedResults.Ok(new ReloadResponse(name, message))
+            : TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Bundle refused", detail: message);
     }
 
     private static ScoreOptions Options(LeadMlOptions o, bool explain, bool features) =>

@@ -58,9 +58,15 @@ public sealed record Condition(string Feature, ConditionOp Op, double Value = 0,
 /// <summary>How many leads a criterion applies to, and how many of them converted (on the evaluation data, unless
 /// <paramref name="Period"/> names another period: <c>training</c> for a level no evaluation lead had, whose points
 /// were read on the training leads that had it).</summary>
+/// <param name="Leads">Leads the criterion fired for.</param>
+/// <param name="Conversions">How many of them converted.</param>
+/// <param name="ConversionRate">Conversions / leads, 0–1.</param>
+/// <param name="Period">Null for the evaluation data; <c>training</c> when read on the training leads.</param>
 public sealed record Support(int Leads, int Conversions, double ConversionRate, string? Period = null);
 
 /// <summary>An uncertainty interval for a criterion's points (e.g. a bootstrap 90 % interval).</summary>
+/// <param name="Low">The interval's lower end, in points.</param>
+/// <param name="High">The interval's upper end, in points.</param>
 public sealed record PointsInterval(double Low, double High);
 
 /// <summary>One scoring criterion: a condition, its points, and what a marketer needs to judge it.</summary>

@@ -446,10 +446,10 @@ public sealed class ScoringTests(TrainedBundle bundle) : IDisposable
         Assert.Equal(["explain", "features"], batch["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()));
         Assert.NotNull(swagger["components"]!["schemas"]!["BatchScoreRequest"]!["properties"]!["leads"]);
         Assert.Equal("X-Api-Key", swagger["components"]!["securitySchemes"]!["X-Api-Key"]!["name"]!.GetValue<string>());
-        // Examples a developer can send as they are.
+        // Examples a developer can send as they are (OpenAPI 3.1: a list of examples).
         var request = swagger["components"]!["schemas"]!["ScoreRequest"]!["properties"]!;
-        Assert.Equal("Software", request["attributes"]!["example"]!["industry"]!.GetValue<string>());
-        Assert.Equal("page_view", request["events"]!["example"]![0]!["type"]!.GetValue<string>());
+        Assert.Equal("Software", request["attributes"]!["examples"]![0]!["industry"]!.GetValue<string>());
+        Assert.Equal("page_view", request["events"]!["examples"]![0]![0]!["type"]!.GetValue<string>());
         // Dates read by the Api's own rule are still described as dates and times.
         Assert.Equal("date-time", request["createdAt"]!["format"]!.GetValue<string>());
     }
