@@ -99,6 +99,10 @@ internal static class TrainCommand
     internal static void WriteSummary(IAnsiConsole console, TrainingSummary s)
     {
         var m = s.Metrics;
+        if (ReportWriter.HeadlineText(m) is { } headline)
+        {
+            console.MarkupLine($"[bold]{Markup.Escape(headline)}[/] (test period)");
+        }
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(s.Manifest.ModelVersion)}[/]");
         table.AddColumn("");
         table.AddColumn(new TableColumn("validation").RightAligned());

@@ -98,7 +98,7 @@ internal static class TrainingRun
         {
             Test = testMetrics,
             Validation = PeriodMetrics.Of(ValidationProbabilities(search), validY),
-            Chosen = new ChosenModel(search.Chosen.Description, search.Why, model.Settings, search.Calibration.Kind.ToString()),
+            Chosen = new ChosenModel(model.Description, ChoiceAndRefit(search, model, trainY.Length, validY.Length), model.Settings, search.Calibration.Kind.ToString()),
             Candidates = search.Candidates,
             PositiveRateByPeriod = PositiveRates(snapshots),
             Drift = FeatureDrifts(snapshots, trainX, testX, width),
@@ -139,6 +139,20 @@ internal static class TrainingRun
     /// gets 0.83 on the sample history.) The calibration was fitted on these same margins; being monotone it leaves
     /// the ranking metrics as they are.</summary>
     private static double[] ValidationProbabilities(SearchOutcome search) => [.. search.ChosenValidationMargins.Select(search.Calibration.Apply)];
+
+    /// <summary>Why the candidate was chosen, and, for trees, why the final model has more rounds than the candidate:
+    /// early stopping counts rounds on the training period alone, and the refit on training + validation scales them
+    /// with its rows, so the candidates table and the manifest's settings differ on purpose.</summary>
+    private static string ChoiceAndRefit(SearchOutcome search, TrainedModel model, int trainRows, int validRows)
+    {
+        if (model.Kind != ModelKind.Trees
+            || !search.Chosen.Settings.TryGetValue("rounds", out var found) || !model.Settings.TryGetValue("rounds", out var used) || found == used)
+        {
+            return search.Why;
+        }
+        return $"{search.Why}; early stopping on the training period alone found {found} rounds, and the final model, refit on training + validation "
+            + $"({trainRows + validRows:N0} rows, {(double)(trainRows + validRows) / trainRows:0.0} × as many), uses {used}";
+    }
 
     private static void CheckVolume(LeadHistory history, SnapshotSet snapshots, List<string> warnings)
     {

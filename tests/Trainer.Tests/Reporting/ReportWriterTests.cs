@@ -111,6 +111,32 @@ public sealed class ReportWriterTests(Chromium chromium) : IClassFixture<Chromiu
     }
 
     [Fact]
+    public void Render_HeadlineInPlainWords_ComesBeforeTheDataScienceFigures()
+    {
+        var html = System.Net.WebUtility.HtmlDecode(ReportWriter.Render(Manifest(), Metrics(), Rules()));
+
+        // Deciles 1 and 2 of the test lift table: 200 of 2,000 snapshots each, 37 and 34 conversions; lift 37/17; base rate 8.5 %.
+        const string headline = "The top 10% of leads by score convert at 18.5%, 2.2 × the average of 8.5%; they bring 20% of all conversions.";
+        Assert.Equal(headline, ReportWriter.HeadlineText(Metrics())![..headline.Length]);
+        var at = html.IndexOf(headline, StringComparison.Ordinal);
+        Assert.True(at > 0, "the headline is missing");
+        Assert.True(at < html.IndexOf("id=\"metric-test-rocauc\"", StringComparison.Ordinal), "the headline comes after the ROC-AUC");
+        Assert.Contains("The top 20% convert at 17.8%", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_ValidationNote_SaysTheFiguresAreTheCandidatesBeforeTheRefit()
+    {
+        var html = ReportWriter.Render(Manifest(), Metrics(), Rules());
+        Assert.DoesNotContain("Validation figures are for the final model", html, StringComparison.Ordinal);
+        Assert.Contains("Validation figures are the chosen candidate's, trained on the training period alone", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HeadlineText_WithoutALiftTable_IsNull() =>
+        Assert.Null(ReportWriter.HeadlineText(new BundleMetrics { Test = new PeriodMetrics(10, 0) }));
+
+    [Fact]
     public void Render_MissingFigures_ShowADashNotNaN()
     {
         var metrics = new BundleMetrics { Test = new PeriodMetrics(10, 0) };
