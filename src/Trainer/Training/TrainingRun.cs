@@ -27,6 +27,8 @@ internal sealed record TrainOptions
     public SearchOptions Search { get; init; } = new();
     public PointsOptions Points { get; init; } = new();
     public ThresholdOptions Thresholds { get; init; } = new();
+    /// <summary>Stop with an error, before writing a bundle, when the leak guard finds a possible leak.</summary>
+    public bool FailOnLeak { get; init; }
 }
 
 /// <summary>The result of a training run: the bundle written and the figures a user sees first.</summary>
@@ -60,9 +62,20 @@ internal static class TrainingRun
         RequireBothClasses(trainY, "training");
         RequireBothClasses(validY, "validation");
 
+        // The leak guard, before any model: columns and values on the training leads, post-conversion event kinds.
+        var trainingLeads = Enumerable.Range(0, snapshots.Rows).Where(i => snapshots.Period[i] == Period.Train).Select(i => snapshots.Lead[i]).Distinct().Order().ToArray();
+        var leaks = new List<LeakFinding>(Leakage.Attributes(history.Leads, history.Kind, trainingLeads, "training leads"));
+        FailOnLeaks(options, leaks);
+        leaks.AddRange(Leakage.Events(snapshots.PostConversionEvents));
+
         progress?.Invoke("Choosing a model on the validation period");
         var search = ModelSearch.Run(trainX, trainY, validX, validY, width, options.Search, s => progress?.Invoke($"Candidate: {s}"));
         using var model = search.Model;
+        if (Leakage.Validation(search.Chosen.ValidationRocAuc, validY.Length) is { } tooGood)
+        {
+            leaks.Add(tooGood);
+            FailOnLeaks(options, leaks);
+        }
 
         progress?.Invoke("Evaluating on the test period");
         var testMargins = model.Margins(testX, testY.Length, width);
@@ -74,10 +87,6 @@ internal static class TrainingRun
         }
 
         var trainVal = snapshots.Select(Period.Train, Period.Validation);
-        foreach (var w in Leakage.Find(snapshots.Spec.Features.Select(f => f.Name).ToArray(), trainVal.X, trainVal.Y, width))
-        {
-            warnings.Add(w.Message);
-        }
 
         var manifest = new BundleManifest
         {
@@ -103,6 +112,7 @@ internal static class TrainingRun
             PositiveRateByPeriod = PositiveRates(snapshots),
             Drift = FeatureDrifts(snapshots, trainX, testX, width),
             Warnings = [.. warnings],
+            Leaks = [.. leaks.OrderBy(l => l.Handled)],
             PointsOnly = suggestion.PointsOnly,
             Thresholds = suggestion.Thresholds,
             Grades = suggestion.Grades,
@@ -152,6 +162,18 @@ internal static class TrainingRun
         }
         return $"{search.Why}; early stopping on the training period alone found {found} rounds, and the final model, refit on training + validation "
             + $"({trainRows + validRows:N0} rows, {(double)(trainRows + validRows) / trainRows:0.0} × as many), uses {used}";
+    }
+
+    private static void FailOnLeaks(TrainOptions options, List<LeakFinding> leaks)
+    {
+        var unhandled = leaks.Where(l => !l.Handled).ToList();
+        if (options.FailOnLeak && unhandled.Count > 0)
+        {
+            // Exit code 1 (bad input), as the history is what needs fixing.
+            throw new InvalidDataException(
+                $"the leak guard found {unhandled.Count} possible leak{(unhandled.Count == 1 ? "" : "s")} and --fail-on-leak is set; no bundle was written:"
+                + string.Concat(unhandled.Select(f => Environment.NewLine + "  " + f.Message)));
+        }
     }
 
     private static void CheckVolume(LeadHistory history, SnapshotSet snapshots, List<string> warnings)
