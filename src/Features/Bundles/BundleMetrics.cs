@@ -30,8 +30,10 @@ public sealed record BundleMetrics
     public IReadOnlyList<string> Warnings { get; init; } = [];
     /// <summary>What the leak guard found, with its evidence: columns, category values and event types that look
     /// recorded after the outcome, and a validation ROC-AUC too good to be true. Empty when nothing was found, and in
-    /// files written before the guard.</summary>
-    public IReadOnlyList<LeakFinding> Leaks { get; init; } = [];
+    /// files written before the guard (the serializer passes null for an absent list, read as empty).</summary>
+    public IReadOnlyList<LeakFinding> Leaks { get => _leaks; init => _leaks = value ?? []; }
+
+    private readonly IReadOnlyList<LeakFinding> _leaks = [];
     /// <summary>The suggested points alone, beside the model.</summary>
     public PointsOnlyMetrics? PointsOnly { get; init; }
     /// <summary>The suggested sales-ready threshold and why.</summary>

@@ -32,6 +32,7 @@ public static class ReportWriter
             .Append("</code>, trained ").Append(E(manifest.CreatedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)))
             .Append(" · ").Append(E(manifest.Engine)).Append("</p></header><main>");
 
+        Leaks(h, metrics);
         Summary(h, manifest, metrics);
         Comparison(h, metrics);
         Warnings(h, metrics);
@@ -128,6 +129,28 @@ public static class ReportWriter
         }
         h.Append("</section>");
     }
+
+    /// <summary>The leak guard's findings, first on the page: a leak makes every other figure too good to be true.</summary>
+    private static void Leaks(StringBuilder h, BundleMetrics m)
+    {
+        var warnings = m.Leaks.Where(l => !l.Handled).ToList();
+        var notes = m.Leaks.Where(l => l.Handled).ToList();
+        if (warnings.Count > 0)
+        {
+            h.Append("<section id=\"leaks\" class=\"warn leak\"><h2>Possible leaks: check these before trusting anything below</h2>")
+                .Append("<p>Something in the history predicts the outcome too well to be known before it. A model trained on it scores well here and fails on new leads.</p><ul>");
+            foreach (var l in warnings) h.Append("<li data-kind=\"").Append(E(JsonNamingPolicyCamel(l.Kind))).Append("\">").Append(E(l.Message)).Append("</li>");
+            h.Append("</ul></section>");
+        }
+        if (notes.Count > 0)
+        {
+            h.Append("<section id=\"post-conversion\"><h2>Left out: what leads do after converting</h2><ul>");
+            foreach (var l in notes) h.Append("<li>").Append(E(l.Message)).Append("</li>");
+            h.Append("</ul></section>");
+        }
+    }
+
+    private static string JsonNamingPolicyCamel(LeakKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
 
     private static void Warnings(StringBuilder h, BundleMetrics m)
     {
@@ -296,7 +319,7 @@ public static class ReportWriter
         th{background:#f0f2f8;font-weight:600}.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         tr.low td{color:#8a6d00;background:#fffbea}span.low{background:#fffbea;color:#8a6d00;padding:0 4px}
         td.pts{font-weight:600}details summary{cursor:pointer}details p{margin:6px 0;color:#3c455c;font-size:13px}
-        .warn{border-left:5px solid #d9822b}.chart{position:relative;height:280px}.chart.tall{height:auto;min-height:300px}
+        .warn{border-left:5px solid #d9822b}.leak{border-left-color:#c9302c;background:#fff5f5}.chart{position:relative;height:280px}.chart.tall{height:auto;min-height:300px}
         .pair{display:grid;grid-template-columns:1fr 1fr;gap:16px}.headline{font-size:18px;margin:4px 0 6px}.note{color:#6b7490;font-size:13px}footer{text-align:center;color:#6b7490;padding:16px;font-size:13px}
         """;
 

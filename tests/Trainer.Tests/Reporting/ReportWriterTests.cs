@@ -133,6 +133,29 @@ public sealed class ReportWriterTests(Chromium chromium) : IClassFixture<Chromiu
     }
 
     [Fact]
+    public void Render_LeakFindings_ComeFirst_AndWhatWasLeftOutIsANote()
+    {
+        var metrics = Metrics() with
+        {
+            Leaks =
+            [
+                new LeakFinding(LeakKind.Column, "column 'crm_status' alone separates converted from other leads (ROC-AUC 0.990)") { Column = "crm_status", RocAuc = 0.99 },
+                new LeakFinding(LeakKind.PostConversionEvent, "event type 'login': 100% of converted leads' 300 such events came after") { EventType = "login", Handled = true },
+            ],
+        };
+
+        var html = System.Net.WebUtility.HtmlDecode(ReportWriter.Render(Manifest(), metrics, Rules()));
+
+        var leaks = html.IndexOf("<section id=\"leaks\"", StringComparison.Ordinal);
+        Assert.True(leaks > 0 && leaks < html.IndexOf("<section id=\"summary\"", StringComparison.Ordinal), "the leak warnings are not at the top");
+        var section = html[leaks..html.IndexOf("</section>", leaks, StringComparison.Ordinal)];
+        Assert.Contains("'crm_status'", section, StringComparison.Ordinal);
+        Assert.DoesNotContain("login", section, StringComparison.Ordinal);
+        Assert.Contains("event type 'login'", html[html.IndexOf("<section id=\"post-conversion\"", StringComparison.Ordinal)..], StringComparison.Ordinal);
+        Assert.DoesNotContain("<section id=\"leaks\"", ReportWriter.Render(Manifest(), Metrics(), Rules()), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void HeadlineText_WithoutALiftTable_IsNull() =>
         Assert.Null(ReportWriter.HeadlineText(new BundleMetrics { Test = new PeriodMetrics(10, 0) }));
 
