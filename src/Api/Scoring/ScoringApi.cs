@@ -90,6 +90,7 @@ public static class ScoringApi
         salesReady = m.Rules.Thresholds.SalesReady,
         grades = m.Rules.Grades,
         testRocAuc = m.Bundle.Metrics.Test?.RocAuc,
+        leaks = m.Bundle.Metrics.Leaks.Where(l => !l.Handled).Select(l => l.Message).ToArray(),
     });
 
     private static IResult Reload(string name, ModelRegistry registry)
