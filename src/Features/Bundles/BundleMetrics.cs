@@ -126,9 +126,17 @@ public sealed record PeriodRate(DateOnly Cutoff, string Period, int Rows, int Po
 
 /// <summary>One feature's population stability between training and test.</summary>
 /// <param name="Feature">The feature's name.</param>
-/// <param name="Psi">Population stability index (below 0.1 stable, above 0.25 significant).</param>
-/// <param name="Band">stable, moderate or significant.</param>
-public sealed record FeatureDrift(string Feature, double Psi, string Band);
+/// <param name="Psi">Population stability index (below 0.1 stable, above 0.25 significant): with test rows weighted to
+/// training's distribution of lead age (equal lead age) when snapshots have one; unweighted for expected shifts.</param>
+/// <param name="Band">stable, moderate or significant; expected for shifts the calendar makes (lead age, dates, the
+/// column that orders rows in time).</param>
+public sealed record FeatureDrift(string Feature, double Psi, string Band)
+{
+    /// <summary>The PSI before weighting to equal lead age, when it was weighted.</summary>
+    public double? UnadjustedPsi { get; init; }
+    /// <summary>Why the shift is expected (band "expected"), in words; null otherwise.</summary>
+    public string? Expected { get; init; }
+}
 
 /// <summary>What kind of leak a <see cref="LeakFinding"/> is.</summary>
 public enum LeakKind

@@ -261,20 +261,41 @@ public static class ReportWriter
 
     private static void Drift(StringBuilder h, BundleMetrics m)
     {
-        var rows = m.Drift.Where(d => d.Psi >= 0.1).OrderByDescending(d => d.Psi).Take(25).ToList();
-        h.Append("<section id=\"drift\"><h2>Drift between training and test</h2><p>Population stability index per feature: below 0.1 stable, 0.1–0.25 moderate, above 0.25 significant.</p>");
+        var expected = m.Drift.Where(d => d.Band == "expected").OrderByDescending(d => d.Psi).ToList();
+        var rows = m.Drift.Where(d => d.Band != "expected" && d.Psi >= 0.1).OrderByDescending(d => d.Psi).Take(25).ToList();
+        var weighted = m.Drift.Any(d => d.UnadjustedPsi is not null);
+        h.Append("<section id=\"drift\"><h2>Drift between training and test</h2><p>Population stability index per feature: below 0.1 stable, 0.1–0.25 moderate, above 0.25 significant.");
+        if (weighted)
+        {
+            h.Append(" Compared at equal lead age: later cut-offs see older leads (a lead stays in the snapshots until it converts), so test snapshots are weighted to the training period's mix of lead ages before comparing; the unweighted figure is beside it.");
+        }
+        h.Append("</p>");
         if (rows.Count == 0)
         {
-            h.Append("<p>Every feature is stable (PSI below 0.1).</p></section>");
-            return;
+            h.Append("<p>Every feature is stable (PSI below 0.1).</p>");
         }
-        h.Append("<table id=\"drift-table\"><thead><tr><th>Feature</th><th class=\"n\">PSI</th><th>Band</th></tr></thead><tbody>");
-        foreach (var d in rows)
+        else
         {
-            h.Append("<tr><td><code>").Append(E(d.Feature)).Append("</code></td><td class=\"n\">").Append(F(d.Psi, "0.000"))
-                .Append("</td><td>").Append(E(d.Band)).Append("</td></tr>");
+            h.Append("<table id=\"drift-table\"><thead><tr><th>Feature</th><th class=\"n\">PSI</th>").Append(weighted ? "<th class=\"n\">Unweighted</th>" : "")
+                .Append("<th>Band</th></tr></thead><tbody>");
+            foreach (var d in rows)
+            {
+                h.Append("<tr><td><code>").Append(E(d.Feature)).Append("</code></td><td class=\"n\">").Append(F(d.Psi, "0.000")).Append("</td>")
+                    .Append(weighted ? $"<td class=\"n\">{F(d.UnadjustedPsi, "0.000")}</td>" : "").Append("<td>").Append(E(d.Band)).Append("</td></tr>");
+            }
+            h.Append("</tbody></table>");
         }
-        h.Append("</tbody></table></section>");
+        var shown = expected.Where(d => d.Psi >= 0.1).ToList();
+        if (shown.Count > 0)
+        {
+            h.Append("<p id=\"drift-expected\">Expected shifts, made by the calendar rather than by leads changing:</p><ul>");
+            foreach (var d in shown)
+            {
+                h.Append("<li><code>").Append(E(d.Feature)).Append("</code> (PSI ").Append(F(d.Psi, "0.00")).Append("): ").Append(E(d.Expected ?? "")).Append("</li>");
+            }
+            h.Append("</ul>");
+        }
+        h.Append("</section>");
     }
 
     private static void Candidates(StringBuilder h, BundleMetrics m)

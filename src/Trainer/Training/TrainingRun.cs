@@ -13,6 +13,7 @@ using LeadML.Trainer.Points;
 using LeadML.Features.Reporting;
 using LeadML.Features.Snapshots;
 using LeadML.Features.Store;
+using LeadML.Features.Featurization;
 
 namespace LeadML.Trainer.Training;
 
@@ -110,7 +111,7 @@ internal static class TrainingRun
             Chosen = new ChosenModel(model.Description, ChoiceAndRefit(search, model, trainY.Length, validY.Length), model.Settings, search.Calibration.Kind.ToString()),
             Candidates = search.Candidates,
             PositiveRateByPeriod = PositiveRates(snapshots),
-            Drift = FeatureDrifts(snapshots, trainX, testX, width),
+            Drift = Drift.Compare([.. snapshots.Spec.Features.Select(f => f.Name)], trainX, testX, width, CalendarFeatures(history.Schema, snapshots.Spec)),
             Warnings = [.. warnings],
             Leaks = [.. leaks.OrderBy(l => l.Handled)],
             PointsOnly = suggestion.PointsOnly,
@@ -219,20 +220,21 @@ internal static class TrainingRun
         return result;
     }
 
-    private static List<FeatureDrift> FeatureDrifts(SnapshotSet s, float[] trainX, float[] testX, int width)
+    /// <summary>Features whose shift between training and test the calendar makes, with why: days since a date column,
+    /// and the levels of the column that orders rows in time when it is also an attribute (the months of a call).</summary>
+    private static Dictionary<string, string> CalendarFeatures(HistorySchema schema, FeatureSpec spec)
     {
-        var result = new List<FeatureDrift>();
-        var nTrain = trainX.Length / width;
-        var nTest = testX.Length / width;
-        if (nTest == 0) return result;
-        var reference = new float[nTrain];
-        var current = new float[nTest];
-        for (var j = 0; j < width; j++)
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var a in spec.Attributes.Where(a => a.Type == ColumnType.Date))
         {
-            for (var i = 0; i < nTrain; i++) reference[i] = trainX[i * width + j];
-            for (var i = 0; i < nTest; i++) current[i] = testX[i * width + j];
-            var psi = Drift.Psi(reference, current);
-            result.Add(new FeatureDrift(s.Spec.Features[j].Name, Math.Round(psi, 6), Drift.Band(psi)));
+            result[FeatureNames.Attribute(a.Column)] = $"days since {a.Column} grow with later cut-offs";
+        }
+        if (schema.Order is { AlsoAttribute: true, Column: { } order })
+        {
+            foreach (var f in spec.Features.Where(f => f.Name == FeatureNames.Attribute(order) || f.Name.StartsWith(FeatureNames.Category(order, ""), StringComparison.Ordinal)))
+            {
+                result[f.Name] = $"{order} orders the rows in time: test rows are later {order}s than training rows";
+            }
         }
         return result;
     }

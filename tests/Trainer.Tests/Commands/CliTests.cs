@@ -41,8 +41,8 @@ public sealed class CliTests(TrainedSample sample) : IClassFixture<TrainedSample
         if (manifest["settings"]!["rounds"] is { } rounds)
         {
             Assert.Contains($"{rounds.GetValue<string>()} rounds", chosen["description"]!.GetValue<string>(), StringComparison.Ordinal);
-            var candidate = metrics["candidates"]!.AsArray().Single(c => c!["settings"]!["maxDepth"]!.ToJsonString() == manifest["settings"]!["maxDepth"]!.ToJsonString()
-                && c!["settings"]!["minChildWeight"]!.ToJsonString() == manifest["settings"]!["minChildWeight"]!.ToJsonString());
+            var candidate = metrics["candidates"]!.AsArray().Single(c => c!["settings"]!["maxDepth"]?.ToJsonString() == manifest["settings"]!["maxDepth"]!.ToJsonString()
+                && c!["settings"]!["minChildWeight"]?.ToJsonString() == manifest["settings"]!["minChildWeight"]!.ToJsonString());
             var found = candidate!["settings"]!["rounds"]!.GetValue<string>();
             if (found != rounds.GetValue<string>())
             {
