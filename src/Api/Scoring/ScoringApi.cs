@@ -78,7 +78,8 @@ public static class ScoringApi
 
     private static IEnumerable<ModelSummary> Models(ModelRegistry registry) => registry.All.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m =>
         new ModelSummary(m.Name, m.Name == registry.DefaultName, m.ModelVersion, m.Bundle.Manifest.ModelKind.ToString(), m.RuleSetVersion,
-            m.RuleSource == RuleSetSource.Approved ? "approved" : "suggested", m.Rules.Thresholds.SalesReady, m.Rules.Grades, m.Bundle.Metrics.Test?.RocAuc));
+            m.RuleSource == RuleSetSource.Approved ? "approved" : "suggested", m.Rules.Thresholds.SalesReady, m.Rules.Grades, m.Bundle.Metrics.Test?.RocAuc,
+            m.Bundle.Metrics.Leaks.Where(l => !l.Handled).Select(l => l.Message).ToArray()));
 
     private static Results<Ok<ReloadResponse>, ProblemHttpResult> Reload(string name, ModelRegistry registry)
     {

@@ -28,6 +28,12 @@ public sealed record BundleMetrics
     public IReadOnlyList<FeatureDrift> Drift { get; init; } = [];
     /// <summary>What the user should know about the run, in their words.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+    /// <summary>What the leak guard found, with its evidence: columns, category values and event types that look
+    /// recorded after the outcome, and a validation ROC-AUC too good to be true. Empty when nothing was found, and in
+    /// files written before the guard (the serializer passes null for an absent list, read as empty).</summary>
+    public IReadOnlyList<LeakFinding> Leaks { get => _leaks; init => _leaks = value ?? []; }
+
+    private readonly IReadOnlyList<LeakFinding> _leaks = [];
     /// <summary>The suggested points alone, beside the model.</summary>
     public PointsOnlyMetrics? PointsOnly { get; init; }
     /// <summary>The suggested sales-ready threshold and why.</summary>
@@ -120,9 +126,59 @@ public sealed record PeriodRate(DateOnly Cutoff, string Period, int Rows, int Po
 
 /// <summary>One feature's population stability between training and test.</summary>
 /// <param name="Feature">The feature's name.</param>
-/// <param name="Psi">Population stability index (below 0.1 stable, above 0.25 significant).</param>
-/// <param name="Band">stable, moderate or significant.</param>
-public sealed record FeatureDrift(string Feature, double Psi, string Band);
+/// <param name="Psi">Population stability index (below 0.1 stable, above 0.25 significant): with test rows weighted to
+/// training's distribution of lead age (equal lead age) when snapshots have one; unweighted for expected shifts.</param>
+/// <param name="Band">stable, moderate or significant; expected for shifts the calendar makes (lead age, dates, the
+/// column that orders rows in time).</param>
+public sealed record FeatureDrift(string Feature, double Psi, string Band)
+{
+    /// <summary>The PSI before weighting to equal lead age, when it was weighted.</summary>
+    public double? UnadjustedPsi { get; init; }
+    /// <summary>Why the shift is expected (band "expected"), in words; null otherwise.</summary>
+    public string? Expected { get; init; }
+}
+
+/// <summary>What kind of leak a <see cref="LeakFinding"/> is.</summary>
+public enum LeakKind
+{
+    /// <summary>A column whose one-column model separates converted from other leads (ROC-AUC ≥ 0.9 on training).</summary>
+    Column,
+    /// <summary>A category value held by at least 20 leads, at least 95 % of them converted.</summary>
+    Level,
+    /// <summary>The chosen model's validation ROC-AUC is at least 0.95.</summary>
+    ValidationAuc,
+    /// <summary>An event type or detail that, on converted leads, occurs mostly (≥ 80 %) after the conversion.</summary>
+    PostConversionEvent,
+}
+
+/// <summary>One finding of the leak guard, with its evidence. Only the fields of its kind are set.</summary>
+/// <param name="Kind">What was found.</param>
+/// <param name="Message">One or two sentences for the user: what, the evidence, and what to do.</param>
+public sealed record LeakFinding(LeakKind Kind, string Message)
+{
+    /// <summary>The column (column and level findings).</summary>
+    public string? Column { get; init; }
+    /// <summary>The category value (level findings).</summary>
+    public string? Level { get; init; }
+    /// <summary>The event type (post-conversion findings).</summary>
+    public string? EventType { get; init; }
+    /// <summary>The event detail, null for the whole type (post-conversion findings).</summary>
+    public string? Detail { get; init; }
+    /// <summary>ROC-AUC (0.5–1): the one-column model's on training leads, or the model's on validation.</summary>
+    public double? RocAuc { get; init; }
+    /// <summary>Leads behind the evidence (the value's leads, or the leads the column was measured on).</summary>
+    public int? Leads { get; init; }
+    /// <summary>Of which converted.</summary>
+    public int? Conversions { get; init; }
+    /// <summary>Level findings: the share of its leads that converted (0–1); post-conversion findings: the share of
+    /// converted leads' events of this kind that came at or after the conversion (0–1).</summary>
+    public double? Share { get; init; }
+    /// <summary>Post-conversion findings: converted leads' events of this kind (before + after the conversion).</summary>
+    public long? Events { get; init; }
+    /// <summary>True when training already dealt with it (post-conversion events are left out of the features), so
+    /// it does not fail a run with <c>--fail-on-leak</c>.</summary>
+    public bool Handled { get; init; }
+}
 
 /// <summary>The suggested points alone on the test and validation periods.</summary>
 /// <param name="Test">On the test period.</param>
@@ -171,7 +227,7 @@ public sealed record FamilyImportance(string Family, string Label, CriterionGrou
 /// <summary>The source-generated serializer of <see cref="BundleMetrics"/>: the bundle files' settings (camelCase,
 /// indented, enums as camelCase strings), absent values left out.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    Converters = [typeof(CamelCaseEnums<ModelKind>), typeof(CamelCaseEnums<CriterionGroup>)])]
+    Converters = [typeof(CamelCaseEnums<ModelKind>), typeof(CamelCaseEnums<CriterionGroup>), typeof(CamelCaseEnums<LeakKind>)])]
 [JsonSerializable(typeof(BundleMetrics))]
 [JsonSerializable(typeof(ComparisonResult))]
 public sealed partial class BundleMetricsJson : JsonSerializerContext;

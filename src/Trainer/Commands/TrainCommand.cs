@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LeadML.Features.Bundles;
+using LeadML.Trainer.Evaluation;
 using LeadML.Trainer.Modeling;
 using LeadML.Trainer.Points;
 using LeadML.Features.Reporting;
@@ -11,7 +12,7 @@ using Spectre.Console;
 
 namespace LeadML.Trainer.Commands;
 
-/// <summary><c>leadml train --history PATH [--schema FILE] --out models/NAME [--json]</c>.</summary>
+/// <summary><c>leadml train --history PATH [--schema FILE] --out models/NAME [--json] [--fail-on-leak]</c>.</summary>
 internal static class TrainCommand
 {
     public static Command Create()
@@ -28,10 +29,11 @@ internal static class TrainCommand
         var treesOnly = new Option<bool>("--trees-only") { Description = "Only try gradient-boosted trees" };
         var precision = new Option<double?>("--target-precision") { Description = "Sales-ready threshold: the lowest score whose leads convert at least at this rate (e.g. 0.3)" };
         var capacity = new Option<double?>("--sales-capacity") { Description = "Sales-ready threshold: the lowest score that sends at most this many leads a month to sales" };
+        var failOnLeak = new Option<bool>("--fail-on-leak") { Description = "Exit with 1 and write no bundle when the leak guard finds a possible leak (for automated retraining)" };
         var threads = new Option<int>("--threads") { Description = "Training threads", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
         var command = new Command("train", "Train a model on history, evaluate it out of time, and write a bundle")
         {
-            history, schema, output, json, linearOnly, treesOnly, precision, capacity, threads, model,
+            history, schema, output, json, linearOnly, treesOnly, precision, capacity, threads, model, failOnLeak,
         };
         command.SetAction(r => CommandErrors.Run(() =>
         {
@@ -46,6 +48,7 @@ internal static class TrainCommand
                 Out = r.GetValue(output)!,
                 Search = new SearchOptions { LinearOnly = r.GetValue(linearOnly), TreesOnly = r.GetValue(treesOnly), Threads = r.GetValue(threads) },
                 Thresholds = new ThresholdOptions { TargetPrecision = r.GetValue(precision), CapacityPerMonth = r.GetValue(capacity) },
+                FailOnLeak = r.GetValue(failOnLeak),
             };
             TrainingSummary? summary = null;
             var started = DateTime.UtcNow;
@@ -99,6 +102,14 @@ internal static class TrainCommand
     internal static void WriteSummary(IAnsiConsole console, TrainingSummary s)
     {
         var m = s.Metrics;
+        foreach (var line in Leakage.Lines(m.Leaks))
+        {
+            console.MarkupLine(line.StartsWith("note", StringComparison.Ordinal) ? $"[grey]{Markup.Escape(line)}[/]" : $"[red bold]{Markup.Escape(line)}[/]");
+        }
+        if (ReportWriter.HeadlineText(m) is { } headline)
+        {
+            console.MarkupLine($"[bold]{Markup.Escape(headline)}[/] (test period)");
+        }
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(s.Manifest.ModelVersion)}[/]");
         table.AddColumn("");
         table.AddColumn(new TableColumn("validation").RightAligned());

@@ -111,6 +111,55 @@ public sealed class ReportWriterTests(Chromium chromium) : IClassFixture<Chromiu
     }
 
     [Fact]
+    public void Render_HeadlineInPlainWords_ComesBeforeTheDataScienceFigures()
+    {
+        var html = System.Net.WebUtility.HtmlDecode(ReportWriter.Render(Manifest(), Metrics(), Rules()));
+
+        // Deciles 1 and 2 of the test lift table: 200 of 2,000 snapshots each, 37 and 34 conversions; lift 37/17; base rate 8.5 %.
+        const string headline = "The top 10% of leads by score convert at 18.5%, 2.2 × the average of 8.5%; they bring 20% of all conversions.";
+        Assert.Equal(headline, ReportWriter.HeadlineText(Metrics())![..headline.Length]);
+        var at = html.IndexOf(headline, StringComparison.Ordinal);
+        Assert.True(at > 0, "the headline is missing");
+        Assert.True(at < html.IndexOf("id=\"metric-test-rocauc\"", StringComparison.Ordinal), "the headline comes after the ROC-AUC");
+        Assert.Contains("The top 20% convert at 17.8%", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_ValidationNote_SaysTheFiguresAreTheCandidatesBeforeTheRefit()
+    {
+        var html = ReportWriter.Render(Manifest(), Metrics(), Rules());
+        Assert.DoesNotContain("Validation figures are for the final model", html, StringComparison.Ordinal);
+        Assert.Contains("Validation figures are the chosen candidate's, trained on the training period alone", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_LeakFindings_ComeFirst_AndWhatWasLeftOutIsANote()
+    {
+        var metrics = Metrics() with
+        {
+            Leaks =
+            [
+                new LeakFinding(LeakKind.Column, "column 'crm_status' alone separates converted from other leads (ROC-AUC 0.990)") { Column = "crm_status", RocAuc = 0.99 },
+                new LeakFinding(LeakKind.PostConversionEvent, "event type 'login': 100% of converted leads' 300 such events came after") { EventType = "login", Handled = true },
+            ],
+        };
+
+        var html = System.Net.WebUtility.HtmlDecode(ReportWriter.Render(Manifest(), metrics, Rules()));
+
+        var leaks = html.IndexOf("<section id=\"leaks\"", StringComparison.Ordinal);
+        Assert.True(leaks > 0 && leaks < html.IndexOf("<section id=\"summary\"", StringComparison.Ordinal), "the leak warnings are not at the top");
+        var section = html[leaks..html.IndexOf("</section>", leaks, StringComparison.Ordinal)];
+        Assert.Contains("'crm_status'", section, StringComparison.Ordinal);
+        Assert.DoesNotContain("login", section, StringComparison.Ordinal);
+        Assert.Contains("event type 'login'", html[html.IndexOf("<section id=\"post-conversion\"", StringComparison.Ordinal)..], StringComparison.Ordinal);
+        Assert.DoesNotContain("<section id=\"leaks\"", ReportWriter.Render(Manifest(), Metrics(), Rules()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HeadlineText_WithoutALiftTable_IsNull() =>
+        Assert.Null(ReportWriter.HeadlineText(new BundleMetrics { Test = new PeriodMetrics(10, 0) }));
+
+    [Fact]
     public void Render_MissingFigures_ShowADashNotNaN()
     {
         var metrics = new BundleMetrics { Test = new PeriodMetrics(10, 0) };

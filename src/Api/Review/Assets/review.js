@@ -43,6 +43,7 @@ async function connect(event) {
   sessionStorage.setItem(KEY_STORE, state.key);
   try {
     const models = await api("GET", "/models");
+    state.models = models;
     const select = $("model");
     select.replaceChildren(...models.map((m) => new Option(`${m.name} (${m.modelVersion})`, m.name, m.isDefault, m.isDefault)));
     select.disabled = false;
@@ -71,12 +72,21 @@ async function loadModel(model, keepWorking) {
     if (drafts.length) await openDraft(drafts[drafts.length - 1].version, true);
     else setWorking(null, list.inForce.version, state.inForce);
   }
+  showLeaks(model);
   $("report-link").href = `/models/${encodeURIComponent(model)}/report`;
   $("report-link").removeAttribute("aria-disabled");
   renderHistory();
   renderCriteria();
   status(`Connected: ${model}, ${list.inForce.label} in force.`);
   scheduleWhatIf(0);
+}
+
+// The leak guard's warnings from the model's metrics: a leak makes every suggested point suspect.
+function showLeaks(model) {
+  const m = (state.models || []).find((x) => x.name === model);
+  const leaks = (m && m.leaks) || [];
+  $("leak-list").replaceChildren(...leaks.map((text) => Object.assign(document.createElement("li"), { textContent: text })));
+  $("leak-banner").hidden = leaks.length === 0;
 }
 
 function setWorking(version, basedOn, rules) {
