@@ -154,7 +154,7 @@ public static class LeadScorer
             Score = score,
             Baseline = Math.Round(baseline, 2),
             Contributions = [.. top.OrderByDescending(j => phi[j]).Select(j => new ContributionDto(
-                model.Spec.Features[j].Name, model.Spec.Features[j].Label, OrNull(x[j]), Math.Round(phi[j] * factor, 2)))],
+                model.Spec.Features[j].Name, CriterionText.Value(model.Spec, j, x[j]), OrNull(x[j]), Math.Round(phi[j] * factor, 2)))],
             OtherPoints = Math.Round(other, 2),
         };
     }

@@ -311,7 +311,7 @@ internal static class PointsBuilder
               "contribution for this value, averaged over evaluation leads with the value put in"
             : string.Create(c, $"In the evaluation period {d.Rows:N0} leads matched and {rate:P1} of them converted (all leads: {overallRate:P1})");
         return string.Create(c,
-            $"Applies to leads where {d.Label}. {support}. Compared with the most common case ({d.ReferenceText}), the model finds these leads " +
+            $"Applies to leads who match “{d.Label}”. {support}. Compared with the most common case (“{d.ReferenceText}”), the model finds these leads " +
             $"{direction} likely to convert: odds ×{odds:0.00} ({d.LogOdds:+0.00;-0.00} log-odds), which is {points:+0;-0} points at " +
             $"{factor * Math.Log(2):0.#} points per doubling of the odds. 90 % interval: {d.Low * factor:+0;-0} to {d.High * factor:+0;-0} points.");
     }
@@ -331,18 +331,17 @@ internal static class PointsBuilder
         /// <summary>No lead had the level: its points come from evaluation leads with it put in.</summary>
         public bool Modelled { get; init; }
 
-        public Condition Condition => Family.IsCategory ? new Condition(Spec.Features[(int)Band.Lower].Name, ConditionOp.Eq, 1) : ConditionFor(Band);
+        public Condition Condition => ConditionFor(Band);
 
-        public string Label => Family.IsCategory ? Spec.Features[(int)Band.Lower].Label : $"{FeatureLabel}: {Banding.Describe(Band, Kind)}";
+        public string Label => CriterionText.Label(Spec, Condition);
 
-        public string ReferenceText => Family.IsCategory ? Spec.Features[(int)Reference.Lower].Label : $"{FeatureLabel}: {Banding.Describe(Reference, Kind)}";
+        public string ReferenceText => CriterionText.Label(Spec, ConditionFor(Reference));
 
         private FeatureKind Kind => Spec.Features[Feature].Kind;
 
-        private string FeatureLabel => Spec.Features[Feature].Label;
-
         private Condition ConditionFor(Band b)
         {
+            if (Family.IsCategory) return new Condition(Spec.Features[(int)b.Lower].Name, ConditionOp.Eq, 1);
             var name = Spec.Features[Feature].Name;
             if (b.Missing) return new Condition(name, ConditionOp.Missing);
             if (Kind == FeatureKind.Flag) return new Condition(name, ConditionOp.Eq, b.Lower >= 1 ? 1 : 0);

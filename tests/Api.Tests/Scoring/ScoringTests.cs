@@ -67,6 +67,22 @@ public sealed class ScoringTests(TrainedBundle bundle) : IDisposable
         Assert.Equal(score >= 0 && s["salesReady"]!.GetValue<bool>(), score >= SalesReady());
     }
 
+    [Fact]
+    public async Task Score_ExplanationsReadAsSentences_WithoutFeatureIds()
+    {
+        var s = await Json(await _api.Client().PostAsJsonAsync("/score", Lead()));
+        var labels = s["modelPoints"]!["contributions"]!.AsArray().Select(c => (string)c!["label"]!)
+            .Concat(s["rulePoints"]!["criteria"]!.AsArray().Select(c => (string)c!["label"]!)).ToList();
+        Assert.NotEmpty(labels);
+        foreach (var label in labels)
+        {
+            Assert.True(LeadML.Tests.Shared.LabelRules.IsSentence(label, out var why), $"'{label}' {why}");
+        }
+        // The lead's own value, in words: three /pricing views in the last 30 days.
+        var pricing = s["modelPoints"]!["contributions"]!.AsArray().FirstOrDefault(c => (string)c!["feature"]! == "evt.page_view[/pricing].count_30d");
+        if (pricing is not null) Assert.Equal("Viewed /pricing 3 times in the last 30 days", (string)pricing["label"]!);
+    }
+
     private double SalesReady() =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(bundle.Directory, "suggested-ruleset.json")))!["thresholds"]!["salesReady"]!.GetValue<double>();
 
