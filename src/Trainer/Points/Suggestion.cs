@@ -28,7 +28,20 @@ internal static class Suggestion
         var (validX, validY, validRows) = valid;
         var (testX, testY, testRows) = test;
         var contributions = model.Contributions(validX, validY.Length, width);
+        points ??= new PointsOptions();
         var suggested = PointsBuilder.Build(s.Spec, validX, validY, contributions, points, EarlierLevels(s, validX, validY.Length, model));
+        CompactTable? compact = null;
+        var everyBand = suggested.Criteria.Count;
+        if (points.MaxCriteria > 0 && suggested.Criteria.Count > points.MaxCriteria)
+        {
+            var margin = new double[validY.Length];
+            for (var i = 0; i < margin.Length; i++)
+            {
+                for (var j = 0; j <= width; j++) margin[i] += contributions[i * (width + 1) + j];
+            }
+            compact = Compaction.Run(s.Spec, suggested, (validX, validY), margin, (testX, testY), modelTestAuc, points);
+            suggested = suggested with { Criteria = compact.Criteria, Scale = compact.Scale, BasePoints = compact.BasePoints };
+        }
 
         var draft = new RuleSet
         {
@@ -44,7 +57,10 @@ internal static class Suggestion
         var testScores = evaluator.Scores(testX, testY.Length, width);
         var testCutoffs = testRows.Select(i => s.Cutoff[i]).ToArray();
         return new SuggestionResult(rules,
-            new PointsOnlyMetrics(PointsMetrics(testScores, testY, modelTestAuc), PointsMetrics(validScores, validY, null), rules.Criteria.Count),
+            new PointsOnlyMetrics(PointsMetrics(testScores, testY, modelTestAuc), PointsMetrics(validScores, validY, null), rules.Criteria.Count)
+            {
+                EveryBand = compact is null ? null : everyBand, Curve = compact?.Curve, LeftOut = compact?.LeftOut,
+            },
             new ThresholdChoice(rules.Thresholds.SalesReady, rules.Thresholds.Hysteresis, t.Why),
             new GradesByPeriod(GradeStats.Of(testScores, testY, testCutoffs, rules.Grades),
                 GradeStats.Of(validScores, validY, [.. validRows.Select(i => s.Cutoff[i])], rules.Grades)),
