@@ -60,6 +60,7 @@ public static class LeadScorer
             Score = score,
             Grade = model.Evaluator.Grade(score),
             SalesReady = score >= thresholds.SalesReady,
+            Matrix = model.Rules.Matrix?.Cell(rules.Fit, rules.Engagement),
             RulePoints = new RulePoints
             {
                 Score = Math.Round(rules.Score, 2),

@@ -34,6 +34,8 @@ public sealed record BundleMetrics
     public ThresholdChoice? Thresholds { get; init; }
     /// <summary>Share and conversion rate per grade.</summary>
     public GradesByPeriod? Grades { get; init; }
+    /// <summary>Leads and conversion rate per cell of the fit × engagement matrix; null without a matrix.</summary>
+    public MatrixByPeriod? Matrix { get; init; }
     /// <summary>Traits converters have much more often than leads in general; null when not measured.</summary>
     public IReadOnlyList<ProfileTrait>? Profile { get; init; }
     /// <summary>How much of the model's variation each family of features carries.</summary>
@@ -171,6 +173,11 @@ public sealed record ThresholdChoice(double SalesReady, double Hysteresis, strin
 /// <param name="Test">On the test period (what the report promises).</param>
 /// <param name="Validation">On the validation period (where the grades were chosen).</param>
 public sealed record GradesByPeriod(IReadOnlyList<GradeStat> Test, IReadOnlyList<GradeStat> Validation);
+
+/// <summary>The fit × engagement matrix's cells on the test and validation periods.</summary>
+/// <param name="Test">On the test period (what the report promises).</param>
+/// <param name="Validation">On the validation period (where the cut-offs were chosen).</param>
+public sealed record MatrixByPeriod(IReadOnlyList<MatrixCell> Test, IReadOnlyList<MatrixCell> Validation);
 
 /// <summary>A trait of the ideal prospect: how over-represented it is among converters.</summary>
 /// <param name="Criterion">The criterion's id.</param>

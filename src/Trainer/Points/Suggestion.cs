@@ -10,7 +10,10 @@ namespace LeadML.Trainer.Points;
 
 /// <summary>The suggested rule set and the figures that judge it, for <c>metrics.json</c> and the report.</summary>
 internal sealed record SuggestionResult(RuleSet Rules, PointsOnlyMetrics PointsOnly, ThresholdChoice Thresholds, GradesByPeriod Grades,
-    IReadOnlyList<ProfileTrait> Profile, IReadOnlyList<FamilyImportance> Importance);
+    IReadOnlyList<ProfileTrait> Profile, IReadOnlyList<FamilyImportance> Importance)
+{
+    public MatrixByPeriod? Matrix { get; init; }
+}
 
 /// <summary>
 /// The training run's last step (design §5): criteria and points from the final model's contributions on the
@@ -52,8 +55,16 @@ internal static class Suggestion
         var t = ThresholdSuggester.Suggest(validScores, validY, [.. validRows.Select(i => s.Cutoff[i])], [.. validRows.Select(i => s.Lead[i])],
             thresholds ?? new ThresholdOptions());
         var rules = draft with { Thresholds = t.Thresholds, Grades = t.Grades };
+        // The fit × engagement matrix: cut-offs from the validation leads' parts, cells measured on both periods.
+        var (validFit, validEngagement) = MatrixStats.Parts(new RuleEvaluator(rules, s.Spec), validX, validY.Length, width);
+        rules = rules with
+        {
+            Matrix = MatrixStats.Suggest(validFit, validEngagement,
+                rules.Criteria.Any(c => c.Group == CriterionGroup.Fit), rules.Criteria.Any(c => c.Group == CriterionGroup.Engagement)),
+        };
 
         var evaluator = new RuleEvaluator(rules, s.Spec);
+        var (testFit, testEngagement) = MatrixStats.Parts(evaluator, testX, testY.Length, width);
         var testScores = evaluator.Scores(testX, testY.Length, width);
         var testCutoffs = testRows.Select(i => s.Cutoff[i]).ToArray();
         return new SuggestionResult(rules,
@@ -65,7 +76,10 @@ internal static class Suggestion
             new GradesByPeriod(GradeStats.Of(testScores, testY, testCutoffs, rules.Grades),
                 GradeStats.Of(validScores, validY, [.. validRows.Select(i => s.Cutoff[i])], rules.Grades)),
             IdealProfile.Build(rules.Criteria, validY.Length, validY.Count(v => v > 0.5f)),
-            suggested.Importance);
+            suggested.Importance)
+        {
+            Matrix = new MatrixByPeriod(MatrixStats.Of(rules.Matrix, testFit, testEngagement, testY), MatrixStats.Of(rules.Matrix, validFit, validEngagement, validY)),
+        };
     }
 
     /// <summary>

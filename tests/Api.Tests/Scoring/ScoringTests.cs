@@ -83,6 +83,23 @@ public sealed class ScoringTests(TrainedBundle bundle) : IDisposable
         if (pricing is not null) Assert.Equal("Viewed /pricing 3 times in the last 30 days", (string)pricing["label"]!);
     }
 
+    [Fact]
+    public async Task Score_ReturnsTheFitEngagementCell_OfItsFitAndEngagementParts()
+    {
+        var rules = JsonNode.Parse(File.ReadAllText(Path.Combine(bundle.Directory, "suggested-ruleset.json")))!;
+        var matrix = rules["matrix"]!;
+        double[] Cuts(string axis) => [.. matrix[axis]!.AsArray().Select(v => v!.GetValue<double>())];
+        static int Band(double[] cuts, double part) => cuts.TakeWhile(c => part < c).Count();
+        foreach (var lead in new[] { Lead(pricingViews: 0), Lead(pricingViews: 5), Lead(industry: "Education", pricingViews: 1) })
+        {
+            var s = await Json(await _api.Client().PostAsJsonAsync("/score", lead));
+            var fit = s["rulePoints"]!["fit"]!.GetValue<double>();
+            var engagement = s["rulePoints"]!["engagement"]!.GetValue<double>();
+            var expected = $"{"ABCD"[Band(Cuts("fit"), fit)]}{Band(Cuts("engagement"), engagement) + 1}";
+            Assert.Equal(expected, s["matrix"]!.GetValue<string>());
+        }
+    }
+
     private double SalesReady() =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(bundle.Directory, "suggested-ruleset.json")))!["thresholds"]!["salesReady"]!.GetValue<double>();
 
