@@ -40,6 +40,8 @@ public sealed record BundleMetrics
     public ThresholdChoice? Thresholds { get; init; }
     /// <summary>Share and conversion rate per grade.</summary>
     public GradesByPeriod? Grades { get; init; }
+    /// <summary>Leads and conversion rate per cell of the fit × engagement matrix; null without a matrix.</summary>
+    public MatrixByPeriod? Matrix { get; init; }
     /// <summary>Traits converters have much more often than leads in general; null when not measured.</summary>
     public IReadOnlyList<ProfileTrait>? Profile { get; init; }
     /// <summary>How much of the model's variation each family of features carries.</summary>
@@ -184,7 +186,32 @@ public sealed record LeakFinding(LeakKind Kind, string Message)
 /// <param name="Test">On the test period.</param>
 /// <param name="Validation">On the validation period.</param>
 /// <param name="Criteria">How many criteria the rule set has.</param>
-public sealed record PointsOnlyMetrics(PointsFigures Test, PointsFigures Validation, int Criteria);
+public sealed record PointsOnlyMetrics(PointsFigures Test, PointsFigures Validation, int Criteria)
+{
+    /// <summary>How many criteria the table would have with every band (null when the table keeps every band).</summary>
+    public int? EveryBand { get; init; }
+    /// <summary>What a shorter table costs: the points-only ROC-AUC for each size the compact table went through,
+    /// smallest first, then the table with every band. Null when the table keeps every band.</summary>
+    public IReadOnlyList<PointsCurvePoint>? Curve { get; init; }
+    /// <summary>What the compact table leaves out, and why (families left out, bands merged). Null when it keeps every band.</summary>
+    public IReadOnlyList<LeftOutDetail>? LeftOut { get; init; }
+}
+
+/// <summary>One size of the points table and how well it ranks.</summary>
+/// <param name="Criteria">Criteria in the table.</param>
+/// <param name="ValidationRocAuc">Points-only ROC-AUC on the validation period (where the table was chosen).</param>
+/// <param name="TestRocAuc">On the test period.</param>
+/// <param name="Ratio">The test figure's share of the model's test ROC-AUC.</param>
+public sealed record PointsCurvePoint(int Criteria, double? ValidationRocAuc, double? TestRocAuc, double? Ratio);
+
+/// <summary>Detail the compact points table does not carry.</summary>
+/// <param name="Family">The family's id (as in <see cref="FamilyImportance.Family"/>).</param>
+/// <param name="Label">Its label.</param>
+/// <param name="Group">Fit or engagement.</param>
+/// <param name="Bands">Criteria it has with every band.</param>
+/// <param name="Kept">Criteria it keeps in the table (0: left out).</param>
+/// <param name="Why">Why, in words.</param>
+public sealed record LeftOutDetail(string Family, string Label, CriterionGroup Group, int Bands, int Kept, string Why);
 
 /// <summary>The points-only score's ranking on one period.</summary>
 /// <param name="Rows">Lead snapshots.</param>
@@ -202,6 +229,11 @@ public sealed record ThresholdChoice(double SalesReady, double Hysteresis, strin
 /// <param name="Test">On the test period (what the report promises).</param>
 /// <param name="Validation">On the validation period (where the grades were chosen).</param>
 public sealed record GradesByPeriod(IReadOnlyList<GradeStat> Test, IReadOnlyList<GradeStat> Validation);
+
+/// <summary>The fit × engagement matrix's cells on the test and validation periods.</summary>
+/// <param name="Test">On the test period (what the report promises).</param>
+/// <param name="Validation">On the validation period (where the cut-offs were chosen).</param>
+public sealed record MatrixByPeriod(IReadOnlyList<MatrixCell> Test, IReadOnlyList<MatrixCell> Validation);
 
 /// <summary>A trait of the ideal prospect: how over-represented it is among converters.</summary>
 /// <param name="Criterion">The criterion's id.</param>

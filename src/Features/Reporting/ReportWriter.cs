@@ -36,8 +36,10 @@ public static class ReportWriter
         Summary(h, manifest, metrics);
         Comparison(h, metrics);
         Warnings(h, metrics);
-        Criteria(h, rules);
+        Criteria(h, rules, metrics);
+        LeftOut(h, metrics);
         Grades(h, metrics, rules);
+        Matrix(h, metrics, rules);
         Profile(h, metrics);
         ModelQuality(h, metrics);
         Window(h, manifest);
@@ -161,7 +163,7 @@ public static class ReportWriter
         h.Append("</ul></section>");
     }
 
-    private static void Criteria(StringBuilder h, RuleSet? rules)
+    private static void Criteria(StringBuilder h, RuleSet? rules, BundleMetrics m)
     {
         h.Append("<section id=\"criteria\"><h2>Suggested points</h2>");
         if (rules is null)
@@ -172,6 +174,13 @@ public static class ReportWriter
         h.Append("<p>Every lead starts with <strong>").Append(F(rules.BasePoints, "0")).Append("</strong> base points; each criterion that applies adds its points; the score is kept within 0–100. ")
             .Append(F(rules.Scale.Pdo, "0.#")).Append(" points double the odds of converting. Criteria are relative to the most common case, which scores 0. ")
             .Append("Intervals (90 %) reflect how many leads and conversions back each criterion; <span class=\"low\">low support</span> marks criteria with too few leads or conversions to trust.</p>");
+        if (m.PointsOnly is { EveryBand: { } every } po)
+        {
+            h.Append("<p id=\"compact-note\">The table keeps <strong>").Append(po.Criteria).Append("</strong> criteria of the ").Append(every)
+                .Append(" the model tells apart: those that add most to how well the points alone rank leads, their points fitted together. With every band the points alone would reach ROC-AUC ")
+                .Append(F(po.Curve is { Count: > 0 } cv ? cv[^1].TestRocAuc : null, "0.000")).Append(" on the test period; this table reaches ")
+                .Append(F(po.Test.RocAuc, "0.000")).Append(" (<code>leadml train --max-criteria 0</code> keeps every band).</p>");
+        }
         h.Append("<div class=\"chart tall\"><canvas id=\"chart-points\" aria-label=\"Points per criterion\"></canvas></div>");
         h.Append("<table id=\"criteria-table\"><thead><tr><th>Criterion</th><th>Kind</th><th class=\"n\">Points</th><th class=\"n\">90 % interval</th><th class=\"n\">Leads</th><th class=\"n\">Conversions</th><th class=\"n\">Conversion rate</th></tr></thead><tbody>");
         foreach (var c in rules.Criteria.OrderByDescending(c => c.Points))
@@ -186,6 +195,40 @@ public static class ReportWriter
         }
         h.Append("</tbody></table></section>");
     }
+
+    /// <summary>What the compact table leaves out, and why, and what a shorter or longer table costs.</summary>
+    private static void LeftOut(StringBuilder h, BundleMetrics m)
+    {
+        if (m.PointsOnly is not { LeftOut: { } left } po) return;
+        h.Append("<section id=\"left-out\"><h2>Not in the table, and why</h2>");
+        if (po.Curve is { Count: > 0 } curve)
+        {
+            h.Append("<p>What a shorter table costs: how well the points alone rank leads as the table grows (ROC-AUC; 1.0 perfect, 0.5 a coin toss), the last row with every band.</p>")
+                .Append("<table id=\"points-curve\"><thead><tr><th class=\"n\">Criteria</th><th class=\"n\">ROC-AUC, validation</th><th class=\"n\">ROC-AUC, test</th><th class=\"n\">Share of the model's (test)</th></tr></thead><tbody>");
+            foreach (var p in curve)
+            {
+                h.Append("<tr").Append(p.Criteria == po.Criteria ? " class=\"chosen\"" : "").Append("><td class=\"n\">").Append(p.Criteria).Append("</td><td class=\"n\">")
+                    .Append(F(p.ValidationRocAuc, "0.000")).Append("</td><td class=\"n\">").Append(F(p.TestRocAuc, "0.000")).Append("</td><td class=\"n\">")
+                    .Append(F(p.Ratio, "0.0%")).Append("</td></tr>");
+            }
+            h.Append("</tbody></table>");
+        }
+        if (left.Count == 0)
+        {
+            h.Append("<p>Nothing: every band is in the table.</p></section>");
+            return;
+        }
+        h.Append("<table id=\"left-out-table\"><thead><tr><th>What</th><th>Kind</th><th class=\"n\">Criteria with every band</th><th class=\"n\">In the table</th><th>Why</th></tr></thead><tbody>");
+        foreach (var x in left)
+        {
+            h.Append("<tr><td>").Append(E(Capital(x.Label))).Append("</td><td>").Append(x.Group == Features.Featurization.CriterionGroup.Fit ? "fit" : "engagement")
+                .Append("</td><td class=\"n\">").Append(x.Bands == 0 ? "–" : x.Bands.ToString(CultureInfo.InvariantCulture)).Append("</td><td class=\"n\">")
+                .Append(x.Kept).Append("</td><td>").Append(E(x.Why)).Append("</td></tr>");
+        }
+        h.Append("</tbody></table></section>");
+    }
+
+    private static string Capital(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 
     private static void Grades(StringBuilder h, BundleMetrics m, RuleSet? rules)
     {
@@ -202,6 +245,41 @@ public static class ReportWriter
             h.Append("<tr data-grade=\"").Append(E(g.Grade)).Append("\"><td><strong>").Append(E(g.Grade)).Append("</strong></td><td>").Append(E(g.Label))
                 .Append("</td><td class=\"n\">").Append(F(g.MinScore, "0")).Append("</td><td class=\"n\">").Append(F(s?.Share, "0.0%"))
                 .Append("</td><td class=\"n\">").Append(F(s?.ConversionRate, "0.0%")).Append("</td><td class=\"n\">").Append(F(s?.LeadsPerMonth, "N1")).Append("</td></tr>");
+        }
+        h.Append("</tbody></table></section>");
+    }
+
+    /// <summary>The fit × engagement matrix: each cell's conversion rate and leads on the test period.</summary>
+    private static void Matrix(StringBuilder h, BundleMetrics m, RuleSet? rules)
+    {
+        if (rules?.Matrix is not { } matrix || m.Matrix?.Test is not { Count: > 0 } cells) return;
+        var byCell = cells.ToDictionary(c => c.Cell, StringComparer.Ordinal);
+        var letters = matrix.Fit.Count == 0 ? [""] : FitEngagementMatrix.FitGrades;
+        var digits = matrix.Engagement.Count == 0 ? [""] : FitEngagementMatrix.EngagementGrades;
+        static string Cuts(IReadOnlyList<double> cuts, IReadOnlyList<string> names) => cuts.Count == 0 ? "" :
+            string.Join(", ", cuts.Select((c, k) => $"{names[k]} from {F(c, "0")}")) + $", {names[^1]} below {F(cuts[^1], "0")}";
+        h.Append("<section id=\"matrix\"><h2>Fit × engagement</h2><p>Leads graded on two axes, as in lead-scoring matrices: <strong>A–D</strong> by the fit part of their points (who they are; ")
+            .Append(E(Cuts(matrix.Fit, FitEngagementMatrix.FitGrades))).Append(" of 100) and <strong>1–4</strong> by the engagement part (what they did; ")
+            .Append(E(Cuts(matrix.Engagement, FitEngagementMatrix.EngagementGrades))).Append(" of 100). Cut-offs: the top 20 %, 50 % and 80 % of validation leads on each axis. ")
+            .Append("A1 is the best fit and the most engaged. The matrix is a view to route leads by; sales-ready stays the score threshold above. Each cell: conversion rate and leads on the test period.</p>");
+        var top = Math.Max(1e-9, cells.Max(c => c.ConversionRate));
+        h.Append("<table id=\"matrix-table\" class=\"matrix\"><thead><tr><th>Fit \\ engagement</th>");
+        foreach (var d in digits) h.Append("<th class=\"n\">").Append(d.Length == 0 ? "all" : d == "1" ? "1 (most)" : d == "4" ? "4 (least)" : d).Append("</th>");
+        h.Append("</tr></thead><tbody>");
+        foreach (var l in letters)
+        {
+            h.Append("<tr><th>").Append(l.Length == 0 ? "all" : l).Append("</th>");
+            foreach (var d in digits)
+            {
+                var c = byCell.GetValueOrDefault(l + d);
+                var shade = c is { Leads: > 0 } ? (int)Math.Round(230 - 130 * c.ConversionRate / top) : 245;
+                h.Append("<td class=\"n cell\" data-cell=\"").Append(E(l + d)).Append("\" style=\"background:rgb(").Append(shade).Append(',')
+                    .Append((int)Math.Round(shade + (255 - shade) * 0.3)).Append(",255)\">");
+                if (c is { Leads: > 0 }) h.Append("<strong>").Append(F(c.ConversionRate, "0.0%")).Append("</strong><br><small>").Append(F(c.Leads, "N0")).Append(" leads</small>");
+                else h.Append('–');
+                h.Append("</td>");
+            }
+            h.Append("</tr>");
         }
         h.Append("</tbody></table></section>");
     }
@@ -339,7 +417,7 @@ public static class ReportWriter
         table{border-collapse:collapse;width:100%;font-size:14px}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #e8ebf2;vertical-align:top}
         th{background:#f0f2f8;font-weight:600}.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         tr.low td{color:#8a6d00;background:#fffbea}span.low{background:#fffbea;color:#8a6d00;padding:0 4px}
-        td.pts{font-weight:600}details summary{cursor:pointer}details p{margin:6px 0;color:#3c455c;font-size:13px}
+        td.pts{font-weight:600}tr.chosen td{font-weight:600;background:#eef4fc}table.matrix{width:auto}table.matrix td.cell{text-align:center;min-width:110px}table.matrix small{color:#3c455c}details summary{cursor:pointer}details p{margin:6px 0;color:#3c455c;font-size:13px}
         .warn{border-left:5px solid #d9822b}.leak{border-left-color:#c9302c;background:#fff5f5}.chart{position:relative;height:280px}.chart.tall{height:auto;min-height:300px}
         .pair{display:grid;grid-template-columns:1fr 1fr;gap:16px}.headline{font-size:18px;margin:4px 0 6px}.note{color:#6b7490;font-size:13px}footer{text-align:center;color:#6b7490;padding:16px;font-size:13px}
         """;

@@ -29,11 +29,20 @@ internal static class TrainCommand
         var treesOnly = new Option<bool>("--trees-only") { Description = "Only try gradient-boosted trees" };
         var precision = new Option<double?>("--target-precision") { Description = "Sales-ready threshold: the lowest score whose leads convert at least at this rate (e.g. 0.3)" };
         var capacity = new Option<double?>("--sales-capacity") { Description = "Sales-ready threshold: the lowest score that sends at most this many leads a month to sales" };
+        var maxCriteria = new Option<int>("--max-criteria")
+        {
+            Description = "Most criteria in the suggested points table (0: every band, as many as the model tells apart)",
+            DefaultValueFactory = _ => new PointsOptions().MaxCriteria,
+        };
+        maxCriteria.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 0) r.AddError("--max-criteria must be 0 (every band) or more");
+        });
         var failOnLeak = new Option<bool>("--fail-on-leak") { Description = "Exit with 1 and write no bundle when the leak guard finds a possible leak (for automated retraining)" };
         var threads = new Option<int>("--threads") { Description = "Training threads", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
         var command = new Command("train", "Train a model on history, evaluate it out of time, and write a bundle")
         {
-            history, schema, output, json, linearOnly, treesOnly, precision, capacity, threads, model, failOnLeak,
+            history, schema, output, json, linearOnly, treesOnly, precision, capacity, threads, model, maxCriteria, failOnLeak,
         };
         command.SetAction(r => CommandErrors.Run(() =>
         {
@@ -49,6 +58,7 @@ internal static class TrainCommand
                 Search = new SearchOptions { LinearOnly = r.GetValue(linearOnly), TreesOnly = r.GetValue(treesOnly), Threads = r.GetValue(threads) },
                 Thresholds = new ThresholdOptions { TargetPrecision = r.GetValue(precision), CapacityPerMonth = r.GetValue(capacity) },
                 FailOnLeak = r.GetValue(failOnLeak),
+                Points = new PointsOptions { MaxCriteria = r.GetValue(maxCriteria) },
             };
             TrainingSummary? summary = null;
             var started = DateTime.UtcNow;
@@ -128,7 +138,7 @@ internal static class TrainCommand
         console.MarkupLine($"Calibration: {Markup.Escape(m.Chosen?.Calibration ?? "")}");
         if (m.PointsOnly is { } points)
         {
-            console.MarkupLine($"Suggested points: {points.Criteria} criteria; points-only test ROC-AUC [bold]{ReportWriter.F(points.Test.RocAuc, "0.0000")}[/] ({ReportWriter.F(points.Test.Ratio, "0.0%")} of the model's)");
+            console.MarkupLine($"Suggested points: {points.Criteria} criteria{(points.EveryBand is { } all ? $" (of {all} with every band; --max-criteria 0 keeps them all)" : "")}; points-only test ROC-AUC [bold]{ReportWriter.F(points.Test.RocAuc, "0.0000")}[/] ({ReportWriter.F(points.Test.Ratio, "0.0%")} of the model's)");
             console.MarkupLine($"Sales-ready from {m.Thresholds?.SalesReady} points ({Markup.Escape(m.Thresholds?.Why ?? "")})");
         }
         foreach (var w in s.Warnings)

@@ -117,6 +117,7 @@ internal static class TrainingRun
             PointsOnly = suggestion.PointsOnly,
             Thresholds = suggestion.Thresholds,
             Grades = suggestion.Grades,
+            Matrix = suggestion.Matrix,
             Profile = suggestion.Profile,
             Importance = suggestion.Importance,
         };

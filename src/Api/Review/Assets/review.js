@@ -528,6 +528,26 @@ async function runWhatIf() {
   }
 }
 
+// The fit × engagement matrix of the draft: each cell's conversion rate and leads, shaded by rate.
+function renderMatrix(cells) {
+  const box = $("whatif-matrix");
+  box.hidden = !cells || cells.length === 0;
+  if (box.hidden) return;
+  const byCell = new Map(cells.map((c) => [c.cell, c]));
+  const top = Math.max(...cells.map((c) => c.conversionRate), 0.0001);
+  const letters = [...new Set(cells.map((c) => c.cell.replace(/[0-9]/g, "")))];
+  const digits = [...new Set(cells.map((c) => c.cell.replace(/[A-Z]/g, "")))];
+  box.querySelector("tbody").replaceChildren(...letters.map((l) => {
+    const tr = document.createElement("tr");
+    tr.innerHTML = `<th scope="row">${esc(l || "all")}</th>` + digits.map((d) => {
+      const c = byCell.get(l + d);
+      const shade = c && c.leads > 0 ? Math.round(230 - 130 * (c.conversionRate / top)) : 245;
+      return `<td class="num cell" data-cell="${esc(l + d)}" style="background: rgb(${shade}, ${Math.round(shade + (255 - shade) * 0.3)}, 255)">${c && c.leads > 0 ? `${pct(c.conversionRate)}<br><small>${c.leads.toLocaleString("en")}</small>` : "–"}</td>`;
+    }).join("");
+    return tr;
+  }));
+}
+
 function clearServerErrors() {
   for (const el of document.querySelectorAll("#criteria .row-error")) el.textContent = "";
   for (const el of document.querySelectorAll('#criteria [aria-invalid="true"], #base-points, #sales-ready')) el.removeAttribute("aria-invalid");
@@ -553,6 +573,7 @@ function renderWhatIf(r) {
       <td class="num">${pct(g.share)} · ${pct(g.conversionRate)}</td><td class="num">${o ? `${pct(o.share)} · ${pct(o.conversionRate)}` : "–"}</td>`;
     return tr;
   }));
+  renderMatrix(d.matrix);
   const labels = d.grades.map((g) => g.grade);
   const data = {
     labels,
