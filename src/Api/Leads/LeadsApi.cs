@@ -55,7 +55,7 @@ public static class LeadsApi
         if (request.Attributes is null)
         {
             return Problems.Invalid("$.attributes",
-                "is required: PUT replaces the lead, so send all its attributes ({} for none); to change some of them, use PATCH /leads/{id}");
+                $"is required: PUT replaces the lead, so send all its attributes ({{}} for none); to change some of them, use PATCH /leads/{id}");
         }
         var scoring = registry.Get(request.Model ?? model);
         var now = clock.GetUtcNow().UtcDateTime;

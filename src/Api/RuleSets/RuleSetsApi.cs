@@ -101,7 +101,7 @@ public static class RuleSetsApi
         TimeProvider clock, CancellationToken ct)
     {
         var m = registry.Get(model);
-        await Draft(m, version, repository, "can no longer change; create a draft from it", ct);
+        await Draft(m, version, repository, "and can no longer change; create a draft from it", ct);
         var updated = await repository.UpdateDraftAsync(m.Name, version, stored =>
         {
             // The items are checked first: a bad value is told at its own path before a list that is short.
@@ -140,7 +140,7 @@ public static class RuleSetsApi
                     : "cannot be removed: a rule set always has it; send the value it should have");
             }
         }
-        await Draft(m, version, repository, "can no longer change; create a draft from it", ct);
+        await Draft(m, version, repository, "and can no longer change; create a draft from it", ct);
         var updated = await repository.UpdateDraftAsync(m.Name, version, stored => RuleSetEditor.Merge(stored, patch, m.Spec), IfMatch(http),
             Actor(patch.EditedBy), Now(clock), ct);
         Tag(http, updated);

@@ -12,6 +12,7 @@ public sealed class ValidatedOptionsTests(TrainedBundle bundle)
     [InlineData("LeadML:BlendWeight", "LeadML:BlendWeight", "1.5")]
     [InlineData("LeadML:BlendWeight", "LeadML:BlendWeight", "-0.1")]
     [InlineData("LeadML:BatchLimit", "LeadML:BatchLimit", "0")]
+    [InlineData("LeadML:BulkLeadLimit", "LeadML:BulkLeadLimit", "0")]
     [InlineData("LeadML:TopContributions", "LeadML:TopContributions", "-1")]
     [InlineData("LeadML:MaxRequestBytes", "LeadML:MaxRequestBytes", "0")]
     [InlineData("LeadML:MaxUrlBytes", "LeadML:MaxUrlBytes", "100")]

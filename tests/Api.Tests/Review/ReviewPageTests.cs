@@ -247,6 +247,43 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
     }
 
     [Fact]
+    public async Task SavingOverAnotherReviewersChange_IsRefused_AndTheirChangeStays()
+    {
+        using var factory = ApiFactory.For(bundle.CopyTo());
+        var root = factory.StartKestrel();
+        var (page, _, errors) = await Connect(root, ApiFactory.ReviewerKey);
+        await Expect(page.Locator("#whatif-draft-auc")).Not.ToBeEmptyAsync();
+        var row = page.Locator("#criteria tr[data-id]").First;
+        await row.Locator("input.points").FillAsync("17");
+        await row.Locator("input.points").PressAsync("Enter");
+        await Expect(page.Locator("#status")).ToContainTextAsync("Draft v1 saved");
+
+        // Another reviewer adds a criterion to the same draft meanwhile.
+        using var other = new HttpClient { BaseAddress = root };
+        other.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.ReviewerKey);
+        await RuleSetDraftEditTests.Answer(await other.SendAsync(new HttpRequestMessage(HttpMethod.Patch, "/rulesets/sample/1")
+        {
+            Content = RuleSetDraftEditTests.MergePatch(new Dictionary<string, object>
+            {
+                ["criteria"] = new Dictionary<string, object>
+                {
+                    ["big-company"] = new { label = "Big company", condition = new { feature = "attr.company_size", op = "gte", value = 1000 }, points = 12 },
+                },
+            }),
+        }));
+
+        await row.Locator("input.points").FillAsync("18");
+        await row.Locator("input.points").PressAsync("Enter");
+
+        await Expect(page.Locator("#status")).ToContainTextAsync("Not saved: 412");
+        await Expect(page.Locator("#status")).ToContainTextAsync("was changed since you read it");
+        var v1 = (await RuleSetEndpointsTests.Send(other, HttpMethod.Get, "/rulesets/sample/1"))["rules"]!;
+        Assert.Contains(v1["criteria"]!.AsArray(), c => (string?)c!["id"] == "big-company");
+        Assert.Equal(17, (int)v1["criteria"]![0]!["points"]!);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task ThePageFitsAt1280x720AndServesTheModelReport()
     {
         using var factory = ApiFactory.For(bundle.CopyTo());

@@ -166,6 +166,8 @@ public sealed class RuleSetDraftEditTests(TrainedBundle bundle) : IDisposable
         var refused = await Answer(await client.DeleteAsync("/rulesets/sample/1"), HttpStatusCode.Conflict);
         Assert.Contains("never deleted", (string?)refused["detail"], StringComparison.Ordinal);
         await Answer(await client.DeleteAsync("/rulesets/sample/0"), HttpStatusCode.Conflict);
+        var frozen = await Answer(await Patch(client, "/rulesets/sample/1", new { basePoints = 3 }), HttpStatusCode.Conflict);
+        Assert.StartsWith("version 1 is approved and can no longer change", (string?)frozen["detail"], StringComparison.Ordinal);
 
         await Answer(await client.DeleteAsync("/rulesets/sample/2"), HttpStatusCode.NoContent);
         await Answer(await client.GetAsync("/rulesets/sample/2"), HttpStatusCode.NotFound);

@@ -13,10 +13,16 @@ function status(text, isError) {
   s.className = isError ? "error" : "";
 }
 
-async function api(method, url, body) {
+// The ETag of the last answer that carried one: a draft's version tag, sent back in If-Match so that saving over
+// another reviewer's change answers 412 instead of undoing it.
+let lastETag = null;
+
+async function api(method, url, body, ifMatch) {
   const headers = { "X-Api-Key": state.key };
   if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (ifMatch) headers["If-Match"] = ifMatch;
   const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  lastETag = res.headers.get("ETag");
   const text = await res.text();
   const data = text ? (res.headers.get("content-type") || "").includes("json") ? JSON.parse(text) : text : null;
   if (!res.ok) {
@@ -89,14 +95,14 @@ function showLeaks(model) {
   $("leak-banner").hidden = leaks.length === 0;
 }
 
-function setWorking(version, basedOn, rules) {
-  state.working = { version, basedOn, rules: clone(rules) };
+function setWorking(version, basedOn, rules, etag) {
+  state.working = { version, basedOn, rules: clone(rules), etag: etag || null };
   state.saved = JSON.stringify(rules);
 }
 
 async function openDraft(version, quiet) {
   const draft = await api("GET", `/rulesets/${encodeURIComponent(state.model)}/${version}`);
-  setWorking(version, draft.summary.basedOn, draft.rules);
+  setWorking(version, draft.summary.basedOn, draft.rules, lastETag);
   if (!quiet) {
     renderCriteria();
     scheduleWhatIf(0);
@@ -608,9 +614,11 @@ async function save() {
   if (w.version === null) {
     const created = await api("POST", `${base}/drafts`, { from: w.basedOn || null, createdBy: $("approver").value.trim() || null });
     w.version = created.summary.version;
+    w.etag = lastETag;
   }
   // The table is the whole list: criteria removed on this page are meant to go, so the PUT says so.
-  const saved = await api("PUT", `${base}/${w.version}`, { ...w.rules, dropMissing: true, editedBy: $("approver").value.trim() || null });
+  const saved = await api("PUT", `${base}/${w.version}`, { ...w.rules, dropMissing: true, editedBy: $("approver").value.trim() || null }, w.etag);
+  w.etag = lastETag;
   w.rules = clone(saved.rules);
   state.saved = JSON.stringify(saved.rules);
   return w.version;
@@ -637,7 +645,8 @@ async function onApprove(event) {
   }
   try {
     const v = await save();
-    await api("POST", `/rulesets/${encodeURIComponent(state.model)}/${v}/approve`, { approvedBy, comment: $("comment").value.trim() || null });
+    await api("POST", `/rulesets/${encodeURIComponent(state.model)}/${v}/approve`, { approvedBy, comment: $("comment").value.trim() || null },
+      state.working.etag);
     $("comment").value = "";
     await loadModel(state.model);
     status(`Version v${v} approved by ${approvedBy} and in force.`);
@@ -650,7 +659,7 @@ async function onCreateDraft() {
   try {
     const from = Number($("draft-from").value);
     const created = await api("POST", `/rulesets/${encodeURIComponent(state.model)}/drafts`, { from, createdBy: $("approver").value.trim() || null });
-    setWorking(created.summary.version, created.summary.basedOn, created.rules);
+    setWorking(created.summary.version, created.summary.basedOn, created.rules, lastETag);
     await loadModel(state.model, true);
     status(`Draft v${created.summary.version} created from ${from ? "v" + from : "the suggestion"}.`);
   } catch (e) {
