@@ -53,6 +53,8 @@ public sealed record RuleSetInput
     public List<CapGroup>? CapGroups { get; init; }
     /// <summary>Kept by the Api and ignored on input: accepted so that a GET answer can be sent back.</summary>
     public CapGroup? TotalCap { get; init; }
+    /// <summary>Kept by the Api and ignored on input: accepted so that a GET answer can be sent back.</summary>
+    public FitEngagementMatrix? Matrix { get; init; }
 }
 
 /// <summary>

@@ -1,7 +1,17 @@
+using LeadML.Features.History;
+
 namespace LeadML.Features.Bundles;
 
 /// <summary>The rows and time span of one period of training data.</summary>
-public sealed record PeriodSummary(DateTime From, DateTime To, int Rows, int Positives);
+/// <remarks>With synthetic times (<see cref="TrainingWindow.Time"/> is not dates) <paramref name="From"/> and
+/// <paramref name="To"/> only order the periods: show <see cref="FirstRow"/>–<see cref="LastRow"/> or the months.</remarks>
+public sealed record PeriodSummary(DateTime From, DateTime To, int Rows, int Positives)
+{
+    /// <summary>Single tables: the period's first row in time order (1-based).</summary>
+    public int? FirstRow { get; init; }
+    /// <summary>Single tables: its last row in time order (1-based).</summary>
+    public int? LastRow { get; init; }
+}
 
 /// <summary>The data a bundle was trained and evaluated on.</summary>
 /// <param name="Cutoffs">Snapshot cut-offs (event histories; empty for single tables).</param>
@@ -9,7 +19,12 @@ public sealed record PeriodSummary(DateTime From, DateTime To, int Rows, int Pos
 /// <param name="Train">Training period.</param>
 /// <param name="Validation">Validation period (model choice, calibration).</param>
 /// <param name="Test">Test period (used once, for the report).</param>
-public sealed record TrainingWindow(IReadOnlyList<DateTime> Cutoffs, int HorizonDays, PeriodSummary Train, PeriodSummary Validation, PeriodSummary Test);
+public sealed record TrainingWindow(IReadOnlyList<DateTime> Cutoffs, int HorizonDays, PeriodSummary Train, PeriodSummary Validation, PeriodSummary Test)
+{
+    /// <summary>What the times are: dates (default, and in manifests written before this was recorded), month names
+    /// (months known, years not), or row order only.</summary>
+    public HistoryTime Time { get; init; } = HistoryTime.Dates;
+}
 
 /// <summary><c>manifest.json</c>: what a bundle is and how to read it.</summary>
 public sealed record BundleManifest

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using LeadML.Features.Evaluation;
 using LeadML.Features.Featurization;
+using LeadML.Features.History;
 using LeadML.Features.Rules;
 
 namespace LeadML.Features.Bundles;
@@ -22,7 +23,9 @@ public sealed record BundleMetrics
     public ChosenModel? Chosen { get; init; }
     /// <summary>Every candidate of the search, on the validation period.</summary>
     public IReadOnlyList<CandidateResult> Candidates { get; init; } = [];
-    /// <summary>Conversion rate per cut-off, with its period.</summary>
+    /// <summary>What the history's times are (dates, month names, row order); null in files written before it was recorded.</summary>
+    public HistoryTime? Time { get; init; }
+    /// <summary>Conversion rate per cut-off (single tables: per month, or per group of rows in row order), with its period.</summary>
     public IReadOnlyList<PeriodRate> PositiveRateByPeriod { get; init; } = [];
     /// <summary>Population stability of each feature between training and test.</summary>
     public IReadOnlyList<FeatureDrift> Drift { get; init; } = [];
@@ -118,13 +121,17 @@ public sealed record ChosenModel(string Description, string Why, IReadOnlyDictio
 /// <param name="Complexity">A size to prefer the simpler of equals (rounds × leaves, or features).</param>
 public sealed record CandidateResult(string Description, ModelKind Kind, IReadOnlyDictionary<string, string> Settings, double ValidationRocAuc, double ValidationLogLoss, int Complexity);
 
-/// <summary>The conversion rate of the snapshots at one cut-off.</summary>
-/// <param name="Cutoff">The cut-off's day.</param>
+/// <summary>The conversion rate of the snapshots at one cut-off, or of a group of single-table rows.</summary>
+/// <param name="Cutoff">The cut-off's day (single tables: the group's first day); null when times are synthetic.</param>
 /// <param name="Period">train, validation or test.</param>
 /// <param name="Rows">Lead snapshots at it.</param>
 /// <param name="Positives">Of which converted within the horizon.</param>
 /// <param name="Rate">Positives over rows (0–1).</param>
-public sealed record PeriodRate(DateOnly Cutoff, string Period, int Rows, int Positives, double Rate);
+public sealed record PeriodRate(DateOnly? Cutoff, string Period, int Rows, int Positives, double Rate)
+{
+    /// <summary>Single tables: the group in words ("2018-03", "May, year 2", "rows 1–2,060").</summary>
+    public string? Label { get; init; }
+}
 
 /// <summary>One feature's population stability between training and test.</summary>
 /// <param name="Feature">The feature's name.</param>
@@ -259,7 +266,7 @@ public sealed record FamilyImportance(string Family, string Label, CriterionGrou
 /// <summary>The source-generated serializer of <see cref="BundleMetrics"/>: the bundle files' settings (camelCase,
 /// indented, enums as camelCase strings), absent values left out.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    Converters = [typeof(CamelCaseEnums<ModelKind>), typeof(CamelCaseEnums<CriterionGroup>), typeof(CamelCaseEnums<LeakKind>)])]
+    Converters = [typeof(CamelCaseEnums<ModelKind>), typeof(CamelCaseEnums<CriterionGroup>), typeof(CamelCaseEnums<LeakKind>), typeof(CamelCaseEnums<HistoryTime>)])]
 [JsonSerializable(typeof(BundleMetrics))]
 [JsonSerializable(typeof(ComparisonResult))]
 public sealed partial class BundleMetricsJson : JsonSerializerContext;

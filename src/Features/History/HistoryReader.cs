@@ -174,6 +174,7 @@ public static partial class HistoryReader
                 order = Required(col, "order.column");
                 orderFormat = schema.Order.Format;
                 if (orderFormat == OrderFormat.Date) report.Note($"rows are ordered by '{col}'");
+                report.Time = orderFormat switch { OrderFormat.MonthName => HistoryTime.MonthNames, OrderFormat.Number => HistoryTime.RowOrder, _ => HistoryTime.Dates };
                 if (schema.Order.AlsoAttribute)
                 {
                     // Known before the outcome (e.g. the month of a call): it orders rows and is a criterion too.
@@ -188,7 +189,10 @@ public static partial class HistoryReader
             }
             else
             {
-                report.Note($"rows are in file order: row r is given the time {SyntheticStart:yyyy-MM-dd} + r days");
+                report.Time = HistoryTime.RowOrder;
+                report.Note(schema.Order?.Descending == true
+                    ? "rows are in file order, newest first: only their order is known"
+                    : "rows are in file order: only their order is known");
             }
             if (leads.ConvertedAt is not null && csv.IndexOf(leads.ConvertedAt) >= 0) converted = Role(csv.IndexOf(leads.ConvertedAt));
         }
@@ -334,8 +338,10 @@ public static partial class HistoryReader
                     if (hit?.ConvertedAt is { } when) convertedAt[i] = when;
                 }
             }
-            createdAt = order < 0 ? [.. Enumerable.Range(0, n).Select(r => SyntheticStart.AddDays(r))]
-                : orderFormat == OrderFormat.MonthName ? MonthStarts(csv.Name, csv.Header[order], orderText, lines, schema.Order!.OneYear, report)
+            var descending = schema.Order?.Descending == true;
+            createdAt = order < 0 ? [.. Enumerable.Range(0, n).Select(r => SyntheticStart.AddDays(descending ? n - 1 - r : r))]
+                : orderFormat == OrderFormat.MonthName ? MonthStarts(csv.Name, csv.Header[order], orderText, lines, schema.Order!.OneYear, descending, report)
+                : orderFormat == OrderFormat.Number ? Ranks(csv.Name, csv.Header[order], orderText, lines, descending, report)
                 : Dates(csv.Name, csv.Header[order], orderText, lines, dateFormat);
         }
 
@@ -417,12 +423,15 @@ public static partial class HistoryReader
 
     /// <summary>Month starts from month names: in file order, a month earlier than the previous row's starts the next
     /// year (from 2000), or all in 2000 with <paramref name="oneYear"/>.</summary>
-    private static List<DateTime> MonthStarts(string file, string column, List<string> texts, List<long> lines, bool oneYear, ReadReport report)
+    private static List<DateTime> MonthStarts(string file, string column, List<string> texts, List<long> lines, bool oneYear, bool descending, ReadReport report)
     {
         var result = new List<DateTime>(texts.Count);
         var year = SyntheticStart.Year;
         var previous = 0;
-        for (var i = 0; i < texts.Count; i++)
+        // Newest first: read the file from its last row, so that the wraps run forward in time.
+        var rows = descending ? Enumerable.Range(0, texts.Count).Reverse().ToArray() : Enumerable.Range(0, texts.Count).ToArray();
+        var times = new DateTime[texts.Count];
+        foreach (var i in rows)
         {
             var month = ParseMonth(texts[i]);
             if (month == 0)
@@ -431,12 +440,36 @@ public static partial class HistoryReader
             }
             if (!oneYear && month < previous) year++;
             previous = month;
-            result.Add(new DateTime(year, month, 1, 0, 0, 0, DateTimeKind.Utc));
+            times[i] = new DateTime(year, month, 1, 0, 0, 0, DateTimeKind.Utc);
         }
+        result.AddRange(times);
         report.Note(oneYear
-            ? $"row times are month starts of '{column}' within one synthetic year ({SyntheticStart.Year})"
-            : $"row times are month starts of '{column}' in file order from {result[0]:yyyy-MM}, a new year at each wrap (last: {result[^1]:yyyy-MM})");
+            ? $"rows are ordered by the month names of '{column}' within one year; the year is not known"
+            : $"rows are ordered by the month names of '{column}' in file order{(descending ? " (newest first)" : "")}, a new year at each wrap ({year - SyntheticStart.Year + 1} years); the years themselves are not known");
         return result;
+    }
+
+    /// <summary>Synthetic times from a number that orders rows (an id given in creation order): the k-th distinct
+    /// value, smallest first (largest first when <paramref name="descending"/>), gets <see cref="SyntheticStart"/> +
+    /// k days. Equal values share a time.</summary>
+    private static List<DateTime> Ranks(string file, string column, List<string> texts, List<long> lines, bool descending, ReadReport report)
+    {
+        var values = new double[texts.Count];
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (!AttributeText.TryParseNumber(texts[i], out values[i]))
+            {
+                throw new HistoryFormatException(file, lines[i], column, AttributeText.IsMissing(texts[i])
+                    ? "the order value is empty; every row needs one"
+                    : $"value '{texts[i]}' is not a number (order.format is number)");
+            }
+        }
+        var distinct = values.Distinct().Order().ToArray();
+        if (descending) Array.Reverse(distinct);
+        var rank = new Dictionary<double, int>(distinct.Length);
+        for (var k = 0; k < distinct.Length; k++) rank[distinct[k]] = k;
+        report.Note($"rows are ordered by the numbers in '{column}' ({(descending ? "largest" : "smallest")} first): only their order is known");
+        return [.. values.Select(v => SyntheticStart.AddDays(rank[v]))];
     }
 
     /// <summary>1–12 for a month name or its abbreviation of at least 3 letters (any case), else 0.</summary>

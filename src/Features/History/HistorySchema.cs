@@ -110,9 +110,15 @@ public sealed class OrderSchema
 {
     /// <summary>A column that orders rows in time; null means file order.</summary>
     public string? Column { get; set; }
-    /// <summary><c>date</c> (default; ISO or <see cref="LeadsFileSchema.DateFormat"/>) or <c>monthName</c>
-    /// (Jan…Dec, full names too, within one year).</summary>
+    /// <summary><c>date</c> (default; ISO or <see cref="LeadsFileSchema.DateFormat"/>), <c>monthName</c>
+    /// (Jan…Dec, full names too), or <c>number</c> (any number that grows with time, e.g. an id given in creation
+    /// order; rows are put in its order and their times are synthetic, see <see cref="HistoryTime.RowOrder"/>).</summary>
     public OrderFormat Format { get; set; } = OrderFormat.Date;
+
+    /// <summary><c>true</c> when the order runs backwards in time: numbers that shrink with time (e.g. "days ago"), a
+    /// file with the newest row first (file order, or month names in file order). Default <c>false</c>. Dates order
+    /// themselves and ignore it.</summary>
+    public bool Descending { get; set; }
 
     /// <summary><c>monthName</c> only. <c>false</c> (default): the file is in time order, so a month earlier than the
     /// previous row's starts the next year; <c>true</c>: every row lies within one year and the file need not be in
@@ -125,7 +131,7 @@ public sealed class OrderSchema
     public bool AlsoAttribute { get; set; }
 }
 
-public enum OrderFormat { Date, MonthName }
+public enum OrderFormat { Date, MonthName, Number }
 
 public sealed class WindowSchema
 {

@@ -92,6 +92,7 @@ public static partial class HistorySchemaFile
             if (s.Outcome.FromFile is not null && s.Leads.Id is null) Fail("$.leads.id: outcome.fromFile joins on the lead id, so leads.id must name a column");
         }
         if (s.Order is { Format: OrderFormat.MonthName, Column: null }) Fail("$.order.column: the monthName order needs a column");
+        if (s.Order is { Format: OrderFormat.Number, Column: null }) Fail("$.order.column: the number order needs a column");
     }
 
     private static HistoryFormatException Explain(string name, string text, JsonException e)

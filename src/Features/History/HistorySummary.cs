@@ -30,7 +30,19 @@ public static class HistorySummary
         {
             var min = leads.Min(l => l.CreatedAt);
             var max = leads.Max(l => l.CreatedAt);
-            sb.AppendLine(inv, $"Created: {min:yyyy-MM-dd} .. {max:yyyy-MM-dd}");
+            // Synthetic times only order the rows: say so rather than print invented dates.
+            switch (history.Report.Time)
+            {
+                case HistoryTime.RowOrder:
+                    sb.AppendLine(inv, $"Time: row order only (rows 1 .. {leads.Count:N0}); the export has no dates");
+                    break;
+                case HistoryTime.MonthNames:
+                    sb.AppendLine(inv, $"Time: months {Month(min)} .. {Month(max)}; the export names months, not years");
+                    break;
+                default:
+                    sb.AppendLine(inv, $"Created: {min:yyyy-MM-dd} .. {max:yyyy-MM-dd}");
+                    break;
+            }
         }
 
         var columns = history.Leads.Columns;
@@ -111,6 +123,10 @@ public static class HistorySummary
         }
         return string.Create(inv, $"min {values[0]:G6}, median {values[values.Length / 2]:G6}, max {values[^1]:G6}{Missing(gaps)}");
     }
+
+    /// <summary>A synthesised month start as its month and which year of the history it is.</summary>
+    private static string Month(DateTime d) =>
+        $"{d.ToString("MMM", CultureInfo.InvariantCulture)} (year {d.Year - HistoryReader.SyntheticStart.Year + 1})";
 
     private static string Missing(int count) =>
         count == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $", missing {count:N0}");

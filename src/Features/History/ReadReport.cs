@@ -13,6 +13,9 @@ public sealed class ReadReport
     /// <summary>Skipped rows per reason.</summary>
     public IReadOnlyDictionary<string, SkipCount> Skips => _skips;
 
+    /// <summary>What the leads' times are: real dates, month names, or row order only.</summary>
+    public HistoryTime Time { get; set; } = HistoryTime.Dates;
+
     public void Note(string line) => _notes.Add(line);
 
     /// <summary>Counts one skipped row for <paramref name="reason"/>; keeps the first 5 locations as examples.</summary>

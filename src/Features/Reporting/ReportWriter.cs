@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using LeadML.Features.Assets;
 using LeadML.Features.Bundles;
 using LeadML.Features.Evaluation;
+using LeadML.Features.History;
 using LeadML.Features.Rules;
 
 namespace LeadML.Features.Reporting;
@@ -36,6 +37,7 @@ public static class ReportWriter
         Summary(h, manifest, metrics);
         Comparison(h, metrics);
         Warnings(h, metrics);
+        PostConversion(h, metrics);
         Criteria(h, rules, metrics);
         LeftOut(h, metrics);
         Grades(h, metrics, rules);
@@ -136,7 +138,6 @@ public static class ReportWriter
     private static void Leaks(StringBuilder h, BundleMetrics m)
     {
         var warnings = m.Leaks.Where(l => !l.Handled).ToList();
-        var notes = m.Leaks.Where(l => l.Handled).ToList();
         if (warnings.Count > 0)
         {
             h.Append("<section id=\"leaks\" class=\"warn leak\"><h2>Possible leaks: check these before trusting anything below</h2>")
@@ -144,12 +145,17 @@ public static class ReportWriter
             foreach (var l in warnings) h.Append("<li data-kind=\"").Append(E(JsonNamingPolicyCamel(l.Kind))).Append("\">").Append(E(l.Message)).Append("</li>");
             h.Append("</ul></section>");
         }
-        if (notes.Count > 0)
-        {
-            h.Append("<section id=\"post-conversion\"><h2>Left out: what leads do after converting</h2><ul>");
-            foreach (var l in notes) h.Append("<li>").Append(E(l.Message)).Append("</li>");
-            h.Append("</ul></section>");
-        }
+    }
+
+    /// <summary>What the leak guard already dealt with (events done after conversion, left out of the features): a
+    /// note after the headline and warnings, not an alarm.</summary>
+    private static void PostConversion(StringBuilder h, BundleMetrics m)
+    {
+        var notes = m.Leaks.Where(l => l.Handled).ToList();
+        if (notes.Count == 0) return;
+        h.Append("<section id=\"post-conversion\"><h2>Left out: what leads do after converting</h2><ul>");
+        foreach (var l in notes) h.Append("<li>").Append(E(l.Message)).Append("</li>");
+        h.Append("</ul></section>");
     }
 
     private static string JsonNamingPolicyCamel(LeakKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
@@ -233,18 +239,21 @@ public static class ReportWriter
     private static void Grades(StringBuilder h, BundleMetrics m, RuleSet? rules)
     {
         if (rules is null) return;
+        // Without real dates there are no months to count leads in.
+        var perMonth = m.Time is null or HistoryTime.Dates;
         h.Append("<section id=\"grades\"><h2>Thresholds and grades</h2><p>Sales-ready at <strong>")
             .Append(F(rules.Thresholds.SalesReady, "0")).Append("</strong> points (").Append(E(m.Thresholds?.Why ?? ""))
             .Append("). A sales-ready lead counts as going cold below ").Append(F(rules.Thresholds.SalesReady - rules.Thresholds.Hysteresis, "0"))
             .Append(" (hysteresis ").Append(F(rules.Thresholds.Hysteresis, "0")).Append(" points), so that scores hovering at the line do not alert.</p>");
-        h.Append("<table id=\"grades-table\"><thead><tr><th>Grade</th><th>Meaning</th><th class=\"n\">From score</th><th class=\"n\">Share of leads (test)</th><th class=\"n\">Conversion rate (test)</th><th class=\"n\">Leads per month</th></tr></thead><tbody>");
+        h.Append("<table id=\"grades-table\"><thead><tr><th>Grade</th><th>Meaning</th><th class=\"n\">From score</th><th class=\"n\">Share of leads (test)</th><th class=\"n\">Conversion rate (test)</th>").Append(perMonth ? "<th class=\"n\">Leads per month</th>" : "").Append("</tr></thead><tbody>");
         var stats = m.Grades?.Test ?? [];
         foreach (var g in rules.Grades)
         {
             var s = stats.FirstOrDefault(x => x.Grade == g.Grade);
             h.Append("<tr data-grade=\"").Append(E(g.Grade)).Append("\"><td><strong>").Append(E(g.Grade)).Append("</strong></td><td>").Append(E(g.Label))
                 .Append("</td><td class=\"n\">").Append(F(g.MinScore, "0")).Append("</td><td class=\"n\">").Append(F(s?.Share, "0.0%"))
-                .Append("</td><td class=\"n\">").Append(F(s?.ConversionRate, "0.0%")).Append("</td><td class=\"n\">").Append(F(s?.LeadsPerMonth, "N1")).Append("</td></tr>");
+                .Append("</td><td class=\"n\">").Append(F(s?.ConversionRate, "0.0%")).Append("</td>")
+                .Append(perMonth ? $"<td class=\"n\">{F(s?.LeadsPerMonth, "N1")}</td>" : "").Append("</tr>");
         }
         h.Append("</tbody></table></section>");
     }
@@ -326,16 +335,44 @@ public static class ReportWriter
     private static void Window(StringBuilder h, BundleManifest manifest)
     {
         var w = manifest.Window;
-        h.Append("<section id=\"window\"><h2>Data</h2><table><thead><tr><th>Period</th><th>Cut-offs</th><th class=\"n\">Rows</th><th class=\"n\">Conversions</th></tr></thead><tbody>");
+        var span = w.Time switch { HistoryTime.RowOrder => "Rows in row order", HistoryTime.MonthNames => "Months", _ => "Cut-offs" };
+        h.Append("<section id=\"window\"><h2>Data</h2><table><thead><tr><th>Period</th><th>").Append(span)
+            .Append("</th><th class=\"n\">Rows</th><th class=\"n\">Conversions</th></tr></thead><tbody>");
         foreach (var (name, p) in new[] { ("Training", w.Train), ("Validation", w.Validation), ("Test", w.Test) })
         {
-            h.Append("<tr><td>").Append(name).Append("</td><td>").Append(D(p.From)).Append(" – ").Append(D(p.To)).Append("</td><td class=\"n\">")
+            var range = w.Time switch
+            {
+                HistoryTime.RowOrder => p.FirstRow is { } first ? $"rows {F(first, "N0")} – {F(p.LastRow, "N0")}" : "–",
+                HistoryTime.MonthNames => p.Rows == 0 ? "–" : $"{SyntheticMonth(p.From)} – {SyntheticMonth(p.To)}",
+                _ => $"{D(p.From)} – {D(p.To)}",
+            };
+            h.Append("<tr><td>").Append(name).Append("</td><td>").Append(E(range)).Append("</td><td class=\"n\">")
                 .Append(F(p.Rows, "N0")).Append("</td><td class=\"n\">").Append(F(p.Positives, "N0")).Append("</td></tr>");
         }
-        h.Append("</tbody></table><p>Horizon: conversion within ").Append(w.HorizonDays).Append(" days of a cut-off. Data fingerprint <code>")
-            .Append(E(manifest.DataFingerprint)).Append("</code>.</p>");
+        h.Append("</tbody></table><p>");
+        if (w.Time == HistoryTime.RowOrder)
+        {
+            h.Append("The export has no dates: its rows are used in their order (file order, or the column the schema names), the latest rows as the test period. ");
+        }
+        else if (w.Time == HistoryTime.MonthNames)
+        {
+            h.Append("The export names months but not years: rows are placed in their months, a new year counted whenever the months wrap. ");
+        }
+        if (w.Cutoffs.Count > 0)
+        {
+            h.Append("Horizon: conversion within ").Append(w.HorizonDays).Append(" days of a cut-off. ");
+        }
+        else
+        {
+            h.Append("One row per lead, with the outcome the export records. ");
+        }
+        h.Append("Data fingerprint <code>").Append(E(manifest.DataFingerprint)).Append("</code>.</p>");
         h.Append("<div class=\"chart\"><canvas id=\"chart-periods\" aria-label=\"Conversion rate per period\"></canvas></div></section>");
     }
+
+    /// <summary>A synthesised month start as its month and which year of the history it is (the years are not known).</summary>
+    private static string SyntheticMonth(DateTime d) =>
+        $"{d.ToString("MMM", CultureInfo.InvariantCulture)} (year {d.Year - 1999})";
 
     private static void Drift(StringBuilder h, BundleMetrics m)
     {
@@ -457,7 +494,7 @@ public static class ReportWriter
           const rc = document.getElementById('chart-periods');
           if (rc && per.length) {
             const colour = {train:'#8fb9ea', validation:'#f0ad4e', test:'#1f3b73'};
-            new Chart(rc, {type:'bar', data:{labels:per.map(p=>p.cutoff), datasets:[{label:'Conversion rate', data:per.map(p=>p.rate), backgroundColor:per.map(p=>colour[p.period]||'#999')}]},
+            new Chart(rc, {type:'bar', data:{labels:per.map(p=>p.label||p.cutoff), datasets:[{label:'Conversion rate', data:per.map(p=>p.rate), backgroundColor:per.map(p=>colour[p.period]||'#999')}]},
               options:{maintainAspectRatio:false, plugins:{legend:{display:false}}}});
           }
           document.body.dataset.chartsReady = 'true';

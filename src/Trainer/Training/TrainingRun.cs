@@ -97,7 +97,7 @@ internal static class TrainingRun
             CreatedAt = clock.GetUtcNow().UtcDateTime,
             ModelKind = model.Kind,
             DataFingerprint = history.Fingerprint ?? Fingerprint(history),
-            Window = Window(snapshots),
+            Window = Window(snapshots, history.Kind, history.Report.Time),
             FeatureCount = width,
             Engine = model.Kind == ModelKind.Trees ? $"xgboost {Booster.Version.Major}.{Booster.Version.Minor}.{Booster.Version.Build}" : "leadml logistic regression",
             Settings = model.Settings,
@@ -110,7 +110,8 @@ internal static class TrainingRun
             Validation = PeriodMetrics.Of(ValidationProbabilities(search), validY),
             Chosen = new ChosenModel(model.Description, ChoiceAndRefit(search, model, trainY.Length, validY.Length), model.Settings, search.Calibration.Kind.ToString()),
             Candidates = search.Candidates,
-            PositiveRateByPeriod = PositiveRates(snapshots),
+            Time = history.Report.Time,
+            PositiveRateByPeriod = PositiveRates(snapshots, history.Kind, history.Report.Time),
             Drift = Drift.Compare([.. snapshots.Spec.Features.Select(f => f.Name)], trainX, testX, width, CalendarFeatures(history.Schema, snapshots.Spec)),
             Warnings = [.. warnings],
             Leaks = [.. leaks.OrderBy(l => l.Handled)],
@@ -208,18 +209,63 @@ internal static class TrainingRun
         }
     }
 
-    private static List<PeriodRate> PositiveRates(SnapshotSet s)
+    /// <summary>Groups of single-table rows in row order, so that the series stays small whatever the rows.</summary>
+    private const int RowGroups = 20;
+
+    /// <summary>The conversion rate per cut-off (event histories), per month (single tables with dates or month names),
+    /// or per group of consecutive rows (row order), each within one period: never one entry per row.</summary>
+    private static List<PeriodRate> PositiveRates(SnapshotSet s, HistoryKind kind, HistoryTime time)
     {
         var result = new List<PeriodRate>();
-        foreach (var g in Enumerable.Range(0, s.Rows).GroupBy(i => (s.Cutoff[i], s.Period[i])).OrderBy(g => g.Key.Item1))
+        PeriodRate Rate(IReadOnlyList<int> rows, DateOnly? cutoff, string? label)
         {
-            var rows = g.Count();
-            var pos = g.Count(i => s.Y[i] > 0.5f);
-            result.Add(new PeriodRate(DateOnly.FromDateTime(g.Key.Item1), g.Key.Item2.ToString().ToLowerInvariant(), rows, pos,
-                rows == 0 ? 0 : Math.Round((double)pos / rows, 6)));
+            var pos = rows.Count(i => s.Y[i] > 0.5f);
+            return new PeriodRate(cutoff, s.Period[rows[0]].ToString().ToLowerInvariant(), rows.Count, pos, rows.Count == 0 ? 0 : Math.Round((double)pos / rows.Count, 6))
+            {
+                Label = label,
+            };
+        }
+        if (kind != HistoryKind.SingleTable)
+        {
+            foreach (var g in Enumerable.Range(0, s.Rows).GroupBy(i => (s.Cutoff[i], s.Period[i])).OrderBy(g => g.Key.Item1))
+            {
+                result.Add(Rate([.. g], DateOnly.FromDateTime(g.Key.Item1), null));
+            }
+            return result;
+        }
+        // Single-table rows are in time order, periods contiguous.
+        if (time == HistoryTime.RowOrder)
+        {
+            var size = Math.Max(1, (int)Math.Ceiling(s.Rows / (double)RowGroups));
+            var start = 0;
+            while (start < s.Rows)
+            {
+                var end = Math.Min(s.Rows, start + size);
+                for (var k = start + 1; k < end; k++)
+                {
+                    if (s.Period[k] != s.Period[start]) { end = k; break; }
+                }
+                result.Add(Rate([.. Enumerable.Range(start, end - start)], null, RowRange(start + 1, end)));
+                start = end;
+            }
+            return result;
+        }
+        foreach (var g in Enumerable.Range(0, s.Rows).GroupBy(i => (s.Cutoff[i].Year, s.Cutoff[i].Month, s.Period[i])))
+        {
+            var first = s.Cutoff[g.First()];
+            result.Add(time == HistoryTime.MonthNames
+                ? Rate([.. g], null, MonthName(first))
+                : Rate([.. g], DateOnly.FromDateTime(new DateTime(first.Year, first.Month, 1)), first.ToString("yyyy-MM", CultureInfo.InvariantCulture)));
         }
         return result;
     }
+
+    private static string RowRange(int first, int last) => string.Create(CultureInfo.InvariantCulture, $"rows {first:N0}–{last:N0}");
+
+    /// <summary>A synthesised month start in words: its month name and which year of the history (the years themselves
+    /// are not known).</summary>
+    internal static string MonthName(DateTime synthetic) =>
+        $"{synthetic.ToString("MMM", CultureInfo.InvariantCulture)}, year {synthetic.Year - HistoryReader.SyntheticStart.Year + 1}";
 
     /// <summary>Features whose shift between training and test the calendar makes, with why: days since a date column,
     /// and the levels of the column that orders rows in time when it is also an attribute (the months of a call).</summary>
@@ -240,16 +286,20 @@ internal static class TrainingRun
         return result;
     }
 
-    private static TrainingWindow Window(SnapshotSet s)
+    private static TrainingWindow Window(SnapshotSet s, HistoryKind kind, HistoryTime time)
     {
         PeriodSummary Summary(Period p)
         {
             var rows = Enumerable.Range(0, s.Rows).Where(i => s.Period[i] == p).ToList();
-            return rows.Count == 0
-                ? new PeriodSummary(default, default, 0, 0)
-                : new PeriodSummary(rows.Min(i => s.Cutoff[i]), rows.Max(i => s.Cutoff[i]), rows.Count, rows.Count(i => s.Y[i] > 0.5f));
+            if (rows.Count == 0) return new PeriodSummary(default, default, 0, 0);
+            var summary = new PeriodSummary(rows.Min(i => s.Cutoff[i]), rows.Max(i => s.Cutoff[i]), rows.Count, rows.Count(i => s.Y[i] > 0.5f));
+            // Single-table rows are in time order: the period's rows are a range.
+            return kind == HistoryKind.SingleTable ? summary with { FirstRow = rows[0] + 1, LastRow = rows[^1] + 1 } : summary;
         }
-        return new TrainingWindow(s.Cutoffs, s.HorizonDays, Summary(Period.Train), Summary(Period.Validation), Summary(Period.Test));
+        return new TrainingWindow(s.Cutoffs, s.HorizonDays, Summary(Period.Train), Summary(Period.Validation), Summary(Period.Test))
+        {
+            Time = kind == HistoryKind.SingleTable ? time : HistoryTime.Dates,
+        };
     }
 
     /// <summary>SHA-256 over the history files' bytes (leads, events, schema), first 16 bytes in hex.</summary>

@@ -367,6 +367,70 @@ public sealed class HistoryReaderTests : IDisposable
     }
 
     [Fact]
+    public void Read_NumberOrder_PutsRowsInTheOrderOfTheNumbers_AndKnowsOnlyTheOrder()
+    {
+        // An id given in creation order, exported in another order.
+        _dir.Write("leads.csv", "ticket,y,x", "1030,1,a", "17,0,b", "512,0,c", "512,1,d");
+        _dir.Write("leadml.json", """{ "kind": "singleTable", "outcome": { "column": "y" }, "order": { "column": "ticket", "format": "number" } }""");
+
+        var h = HistoryReader.Read(_dir.Folder);
+
+        Assert.Equal(["b", "c", "d", "a"], h.Leads.Leads.OrderBy(l => l.CreatedAt).ThenBy(l => l.Row).Select(l => l.Categories[0]));
+        Assert.Equal(h.Leads.Leads[2].CreatedAt, h.Leads.Leads[3].CreatedAt);
+        Assert.Equal(HistoryTime.RowOrder, h.Report.Time);
+        Assert.Contains(h.Report.Notes, n => n.Contains("only their order is known", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Read_NumberOrderDescending_PutsTheLargestFirst()
+    {
+        _dir.Write("leads.csv", "days_ago,y", "3,1", "90,0", "12,0");
+        _dir.Write("leadml.json", """{ "kind": "singleTable", "outcome": { "column": "y" }, "order": { "column": "days_ago", "format": "number", "descending": true } }""");
+
+        var h = HistoryReader.Read(_dir.Folder);
+
+        Assert.Equal([1, 2, 0], h.Leads.Leads.OrderBy(l => l.CreatedAt).Select(l => l.Row));
+    }
+
+    [Fact]
+    public void Read_NumberOrder_ANonNumber_NamesLineAndColumn()
+    {
+        _dir.Write("leads.csv", "ticket,y", "12,0", "n/a,1");
+        _dir.Write("leadml.json", """{ "kind": "singleTable", "outcome": { "column": "y" }, "order": { "column": "ticket", "format": "number" } }""");
+
+        var e = Fails(() => HistoryReader.Read(_dir.Folder));
+
+        AssertWhere(e, "leads.csv", 3, "ticket");
+        Assert.Contains("'n/a' is not a number", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_FileOrderDescending_MakesTheLastRowTheOldest()
+    {
+        _dir.Write("leads.csv", "y,x", "1,a", "0,b", "0,c");
+        _dir.Write("leadml.json", """{ "kind": "singleTable", "outcome": { "column": "y" }, "order": { "descending": true } }""");
+
+        var h = HistoryReader.Read(_dir.Folder);
+
+        Assert.Equal([2, 1, 0], h.Leads.Leads.OrderBy(l => l.CreatedAt).Select(l => l.Row));
+        Assert.Equal(HistoryTime.RowOrder, h.Report.Time);
+    }
+
+    [Fact]
+    public void Read_MonthNamesNewestFirst_CountYearsBackwards()
+    {
+        // Newest first: jan (year 3), nov, march (year 2), dec, may, may (year 1).
+        _dir.Write("leads.csv", "month,y", "jan,no", "nov,yes", "March,no", "dec,no", "MAY,yes", "may,no");
+        _dir.Write("leadml.json", """{ "kind": "singleTable", "outcome": { "column": "y" }, "order": { "column": "month", "format": "monthName", "descending": true } }""");
+
+        var h = HistoryReader.Read(_dir.Folder);
+
+        Assert.Equal(["2002-01", "2001-11", "2001-03", "2000-12", "2000-05", "2000-05"],
+            h.Leads.Leads.Select(l => l.CreatedAt.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(HistoryTime.MonthNames, h.Report.Time);
+    }
+
+    [Fact]
     public void Read_BadMonthName_NamesLineAndColumn()
     {
         _dir.Write("leads.csv", "month,y", "may,no", "q3,yes");

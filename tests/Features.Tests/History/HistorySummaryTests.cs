@@ -63,4 +63,20 @@ public sealed class HistorySummaryTests : IDisposable
         Assert.Contains("Converted: 2 (50.00 %)", text);
         Assert.Contains("Events: none", text);
     }
+
+    [Fact]
+    public void Describe_SyntheticTimes_SayRowOrderOrMonths_NeverInventedDates()
+    {
+        _dir.Write("leads.csv", "y,x", "1,a", "0,b", "0,c");
+        _dir.Write("leadml.json", """{ "kind": "singleTable", "outcome": { "column": "y" } }""");
+        var rows = HistorySummary.Describe(HistoryReader.Read(_dir.Folder));
+        _dir.Write("leads.csv", "month,y", "may,no", "dec,yes", "mar,no");
+        _dir.Write("leadml.json", """{ "kind": "singleTable", "outcome": { "column": "y" }, "order": { "column": "month", "format": "monthName" } }""");
+        var months = HistorySummary.Describe(HistoryReader.Read(_dir.Folder));
+
+        Assert.Contains("Time: row order only (rows 1 .. 3); the export has no dates", rows);
+        Assert.Contains("Time: months May (year 1) .. Mar (year 2); the export names months, not years", months);
+        Assert.DoesNotContain("2000-", rows + months);
+        Assert.DoesNotContain("2001-", months);
+    }
 }

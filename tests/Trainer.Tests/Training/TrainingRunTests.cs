@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using LeadML.Features.Bundles;
+using LeadML.Features.History;
 using LeadML.Features.Randomness;
 using LeadML.Trainer.Evaluation;
 using LeadML.Trainer.Tests.Snapshots;
@@ -100,6 +101,40 @@ public sealed class TrainingRunTests
         Directory.Delete(output, recursive: true);
         Assert.Throws<InvalidDataException>(() => TrainingRun.Run(options with { FailOnLeak = true }));
         Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void Run_RowOrderOnly_ReportAndMetricsSayRowOrder_WithRowRanges_NeverInventedDates()
+    {
+        var rng = new Xoshiro256(29);
+        var rows = new StringBuilder("score,converted\n");
+        for (var i = 0; i < 3000; i++)
+        {
+            var score = rng.NextDouble() * 10;
+            rows.Append(CultureInfo.InvariantCulture, $"{score:F2},{(rng.NextDouble() < 1 / (1 + Math.Exp(-(-3 + 0.3 * score))) ? "yes" : "no")}\n");
+        }
+        using var history = new TinyHistory(rows.ToString(), schemaJson: SingleTableSchema);
+        var output = Path.Combine(history.Folder, "model");
+
+        var summary = TrainingRun.Run(new TrainOptions { History = history.Folder, Out = output, Search = new() { LinearOnly = true } });
+
+        Assert.Equal(HistoryTime.RowOrder, summary.Metrics.Time);
+        Assert.Equal(HistoryTime.RowOrder, summary.Manifest.Window.Time);
+        Assert.Equal((1, 1800), (summary.Manifest.Window.Train.FirstRow, summary.Manifest.Window.Train.LastRow));
+        Assert.Equal((2401, 3000), (summary.Manifest.Window.Test.FirstRow, summary.Manifest.Window.Test.LastRow));
+        var rates = summary.Metrics.PositiveRateByPeriod;
+        Assert.InRange(rates.Count, 3, 22);
+        Assert.All(rates, r => Assert.Null(r.Cutoff));
+        Assert.All(rates, r => Assert.StartsWith("rows ", r.Label, StringComparison.Ordinal));
+        Assert.Equal(3000, rates.Sum(r => r.Rows));
+        Assert.True(new FileInfo(Path.Combine(output, "metrics.json")).Length < 64_000, "metrics.json grows with the rows");
+        var report = System.Net.WebUtility.HtmlDecode(File.ReadAllText(Path.Combine(output, "report.html")));
+        var page = report[..report.IndexOf("<script>", StringComparison.Ordinal)];
+        Assert.Contains("rows 2,401 – 3,000", page, StringComparison.Ordinal);
+        Assert.Contains("used in their order", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Leads per month", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("90 days", page, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"20\d\d-\d\d-\d\d –", page);
     }
 
     [Fact]
