@@ -40,6 +40,7 @@ public sealed class BadRequestTests(TrainedBundle bundle, ITestOutputHelper outp
     private readonly string _folder = Directory.CreateTempSubdirectory("leadml-contract-").FullName;
     private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
     private WebApplicationFactory<Program>? _factory;
+    private SqliteConnection? _reader;
 
     private string DatabasePath => Path.Combine(_folder, "leadml.db");
 
@@ -47,6 +48,7 @@ public sealed class BadRequestTests(TrainedBundle bundle, ITestOutputHelper outp
 
     public void Dispose()
     {
+        _reader?.Dispose();
         _factory?.Dispose();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, true);
@@ -429,11 +431,16 @@ public sealed class BadRequestTests(TrainedBundle bundle, ITestOutputHelper outp
         };
     }
 
-    /// <summary>A hash of every row of every table of the store.</summary>
+    /// <summary>A hash of every row of every table of the store, read on one read-only connection (each query sees
+    /// what was committed before it).</summary>
     private string Checksum()
     {
-        using var c = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
-        c.Open();
+        if (_reader is null)
+        {
+            _reader = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
+            _reader.Open();
+        }
+        var c = _reader;
         var tables = new List<string>();
         using (var list = c.CreateCommand())
         {
