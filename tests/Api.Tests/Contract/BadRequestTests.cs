@@ -74,6 +74,7 @@ public sealed class BadRequestTests(TrainedBundle bundle, ITestOutputHelper outp
         var targets = Targets(examples);
         var seed = Environment.GetEnvironmentVariable(SeedVariable) is { Length: > 0 } s ? s : DefaultSeed;
         var tally = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var spent = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
         var plan = Gen.Select(Gen.Int[0, targets.Count - 1], Gen.Int[0, Mutations.Length - 1], Gen.Long).Array[Requests];
 
         await plan.SampleAsync(async steps =>
@@ -84,7 +85,9 @@ public sealed class BadRequestTests(TrainedBundle bundle, ITestOutputHelper outp
                 var (t, m, sub) = steps[i];
                 var request = Mutate(targets[t], Mutations[m], new Xoshiro256((ulong)sub));
                 var place = $"seed {seed} ({SeedVariable}), request {i + 1} of {steps.Length}, {Mutations[m]}: {request}";
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 var (status, text) = await WithPlace(place, () => SendAsync(client, request));
+                spent[$"{targets[t].Method} {targets[t].Pattern}"] = spent.GetValueOrDefault($"{targets[t].Method} {targets[t].Pattern}") + clock.Elapsed;
                 string Fail(string what) => $"{place}\n→ {status} {Cut(text, 2000)}\n{what}";
 
                 tally[$"{targets[t].Method} {targets[t].Pattern} {status}"] = tally.GetValueOrDefault($"{targets[t].Method} {targets[t].Pattern} {status}") + 1;
@@ -102,6 +105,8 @@ public sealed class BadRequestTests(TrainedBundle bundle, ITestOutputHelper outp
         }, iter: 1, threads: 1, seed: seed, print: steps => $"{steps.Length} requests");
 
         foreach (var (key, count) in tally) output.WriteLine($"{count,5}  {key}");
+        output.WriteLine($"time answering: {spent.Values.Sum(t => t.TotalSeconds):N1} s, most by "
+            + string.Join(", ", spent.OrderByDescending(k => k.Value).Take(6).Select(k => $"{k.Key} {k.Value.TotalSeconds:N1} s")));
         foreach (var target in targets)
         {
             var sent = tally.Where(k => k.Key.StartsWith($"{target.Method} {target.Pattern} ", StringComparison.Ordinal)).Sum(k => k.Value);
