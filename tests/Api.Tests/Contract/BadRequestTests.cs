@@ -40,6 +40,7 @@ public sealed class BadRequestTests(TrainedBundle bundle, ITestOutputHelper outp
     private readonly string _folder = Directory.CreateTempSubdirectory("leadml-contract-").FullName;
     private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
     private WebApplicationFactory<Program>? _factory;
+    private SqliteConnection? _reader;
 
     private string DatabasePath => Path.Combine(_folder, "leadml.db");
 
@@ -47,6 +48,7 @@ public sealed class BadRequestTests(TrainedBundle bundle, ITestOutputHelper outp
 
     public void Dispose()
     {
+        _reader?.Dispose();
         _factory?.Dispose();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, true);
@@ -72,6 +74,7 @@ public sealed class BadRequestTests(TrainedBundle bundle, ITestOutputHelper outp
         var targets = Targets(examples);
         var seed = Environment.GetEnvironmentVariable(SeedVariable) is { Length: > 0 } s ? s : DefaultSeed;
         var tally = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var spent = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
         var plan = Gen.Select(Gen.Int[0, targets.Count - 1], Gen.Int[0, Mutations.Length - 1], Gen.Long).Array[Requests];
 
         await plan.SampleAsync(async steps =>
@@ -82,7 +85,9 @@ public sealed class BadRequestTests(TrainedBundle bundle, ITestOutputHelper outp
                 var (t, m, sub) = steps[i];
                 var request = Mutate(targets[t], Mutations[m], new Xoshiro256((ulong)sub));
                 var place = $"seed {seed} ({SeedVariable}), request {i + 1} of {steps.Length}, {Mutations[m]}: {request}";
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 var (status, text) = await WithPlace(place, () => SendAsync(client, request));
+                spent[$"{targets[t].Method} {targets[t].Pattern}"] = spent.GetValueOrDefault($"{targets[t].Method} {targets[t].Pattern}") + clock.Elapsed;
                 string Fail(string what) => $"{place}\n→ {status} {Cut(text, 2000)}\n{what}";
 
                 tally[$"{targets[t].Method} {targets[t].Pattern} {status}"] = tally.GetValueOrDefault($"{targets[t].Method} {targets[t].Pattern} {status}") + 1;
@@ -100,6 +105,8 @@ public sealed class BadRequestTests(TrainedBundle bundle, ITestOutputHelper outp
         }, iter: 1, threads: 1, seed: seed, print: steps => $"{steps.Length} requests");
 
         foreach (var (key, count) in tally) output.WriteLine($"{count,5}  {key}");
+        output.WriteLine($"time answering: {spent.Values.Sum(t => t.TotalSeconds):N1} s, most by "
+            + string.Join(", ", spent.OrderByDescending(k => k.Value).Take(6).Select(k => $"{k.Key} {k.Value.TotalSeconds:N1} s")));
         foreach (var target in targets)
         {
             var sent = tally.Where(k => k.Key.StartsWith($"{target.Method} {target.Pattern} ", StringComparison.Ordinal)).Sum(k => k.Value);
@@ -429,11 +436,16 @@ public sealed class BadRequestTests(TrainedBundle bundle, ITestOutputHelper outp
         };
     }
 
-    /// <summary>A hash of every row of every table of the store.</summary>
+    /// <summary>A hash of every row of every table of the store, read on one read-only connection (each query sees
+    /// what was committed before it).</summary>
     private string Checksum()
     {
-        using var c = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
-        c.Open();
+        if (_reader is null)
+        {
+            _reader = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
+            _reader.Open();
+        }
+        var c = _reader;
         var tables = new List<string>();
         using (var list = c.CreateCommand())
         {
