@@ -123,6 +123,12 @@ internal static class DocumentChecks
         return problems;
     }
 
+    /// <summary>Every property of every component schema (answers included) has a description.</summary>
+    public static List<string> AllFields(JsonObject document) =>
+        [.. (document["components"]?["schemas"]?.AsObject() ?? []).SelectMany(schema => (schema.Value!["properties"]?.AsObject() ?? [])
+            .Where(p => string.IsNullOrWhiteSpace(p.Value!["description"]?.GetValue<string>()))
+            .Select(p => $"{schema.Key}: '{p.Key}' has no description"))];
+
     /// <summary>Every request and answer body (of the paths and the webhooks) has an example its schema accepts.</summary>
     public static List<string> Examples(JsonObject document, out int bodies)
     {

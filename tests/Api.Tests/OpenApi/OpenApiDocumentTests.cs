@@ -88,6 +88,13 @@ public sealed partial class OpenApiDocumentTests(TrainedBundle bundle) : IDispos
     }
 
     [Fact]
+    public async Task EveryFieldOfEveryAnswer_IsDescribed()
+    {
+        var problems = DocumentChecks.AllFields(await Document());
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
     public async Task EveryBody_HasAnExample_ThatItsSchemaAccepts()
     {
         var problems = DocumentChecks.Examples(await Document(), out var bodies);
