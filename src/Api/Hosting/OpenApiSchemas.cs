@@ -250,6 +250,11 @@ internal sealed partial class OpenApiSchemas(IOptions<LeadMlOptions> options) : 
         ["GradeChange.newLabel"] = "The label after.",
         ["AlertCause.reason"] = "Why the lead was scored (as `reason`).",
         ["ReloadResponse.reloaded"] = "The model's name.",
+        ["AlertPayload.criteria"] = "The rule-set criteria that fired for the new score, with their points.",
+        ["KnownFeature.name"] = "The feature's name, as a condition names it.",
+        ["ModelPoints.score"] = "The model's score on the rules' scale, 0–100.",
+        ["StoredScore.score"] = "The stored score, 0–100; null before the lead was first scored.",
+        ["WhatIfResult.conversions"] = "Of those rows, how many converted within the horizon.",
     };
 
     private static IOpenApiSchema? Find(IDictionary<string, IOpenApiSchema> properties, string name) =>
