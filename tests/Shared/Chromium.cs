@@ -36,10 +36,10 @@ public sealed class Chromium : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
-    /// <summary>Where screenshots go: a folder under the system temp directory, printed so they can be looked at.</summary>
+    /// <summary>Where screenshots go: <c>screenshots/</c> in the test run's output folder, so they can be looked at.</summary>
     public static string ScreenshotPath(string name)
     {
-        var dir = Path.Combine(Path.GetTempPath(), "leadml-screenshots");
+        var dir = Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(dir);
         return Path.Combine(dir, name);
     }

@@ -18,7 +18,12 @@ public static class HostingSetup
         builder.Services.AddRateLimits();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<KestrelServerOptions>()
-            .Configure<IOptions<LeadMlOptions>>((kestrel, options) => kestrel.Limits.MaxRequestBodySize = options.Value.MaxRequestBytes);
+            .Configure<IOptions<LeadMlOptions>>((kestrel, options) =>
+            {
+                kestrel.Limits.MaxRequestBodySize = options.Value.MaxRequestBytes;
+                // Above the Api's own URL limit, so that a long URL gets the Api's 414 problem, not the server's empty 414.
+                kestrel.Limits.MaxRequestLineSize = options.Value.MaxUrlBytes + LeadMlOptions.UrlHeadroomBytes;
+            });
         builder.Services.ConfigureHttpJsonOptions(ApiJson.Configure);
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Explain);
@@ -37,7 +42,7 @@ public static class HostingSetup
 
     /// <summary>The request pipeline: HTTP metrics (outermost, so they count the status the client got, also when the
     /// exception handler turned a failure into a 500), errors as problem details, CORS and rate limits when configured,
-    /// API keys, the body limit, the OpenAPI document and Swagger UI.</summary>
+    /// API keys, the body limit, dates in the query, bodies that are not UTF-8, the OpenAPI document and Swagger UI.</summary>
     public static WebApplication UseHosting(this WebApplication app)
     {
         app.UseHttpMetrics();
@@ -53,6 +58,8 @@ public static class HostingSetup
         app.UseRateLimits();
         app.UseApiKeys();
         app.UseMiddleware<RequestLimits>();
+        app.UseMiddleware<QueryDates>();
+        app.UseMiddleware<Utf8Body>();
         app.UseStatusCodePages();
         // OpenAPI 3.1: the alert webhook is described under `webhooks`, which 3.0 lacks.
         app.UseSwagger(o => o.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_1);

@@ -22,6 +22,10 @@ public sealed class LeadMlOptions
     [Range(1, int.MaxValue, ErrorMessage = "LeadML:BatchLimit must be at least {1}")]
     public int BatchLimit { get; set; } = 10_000;
 
+    /// <summary>Most leads in one <c>POST /leads/bulk</c>.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "LeadML:BulkLeadLimit must be at least {1}")]
+    public int BulkLeadLimit { get; set; } = 1_000;
+
     /// <summary>Model contributions listed in an explanation: this many positive and this many negative.</summary>
     [Range(0, int.MaxValue, ErrorMessage = "LeadML:TopContributions must be {1} or more")]
     public int TopContributions { get; set; } = 5;
@@ -29,6 +33,15 @@ public sealed class LeadMlOptions
     /// <summary>Largest request body in bytes.</summary>
     [Range(typeof(long), "1", "9223372036854775807", ErrorMessage = "LeadML:MaxRequestBytes must be at least {1}")]
     public long MaxRequestBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>Longest URL (path and query, as sent) in bytes; a longer one is answered 414. The server's own limit of the
+    /// request line is set <see cref="UrlHeadroomBytes"/> above it, so that the Api, not the server, answers.</summary>
+    [Range(256, 1024 * 1024, ErrorMessage = "LeadML:MaxUrlBytes must be between {1} and {2}")]
+    public int MaxUrlBytes { get; set; } = 8 * 1024;
+
+    /// <summary>How far above <see cref="MaxUrlBytes"/> the server's request-line limit is: a URL longer than both is
+    /// refused by the server itself, with an empty 414.</summary>
+    public const int UrlHeadroomBytes = 64 * 1024;
 
     /// <summary>Keys sent in <c>X-Api-Key</c>. No keys configured means no check (development only).</summary>
     public KeyOptions Keys { get; set; } = new();

@@ -22,6 +22,9 @@ internal static partial class Log
     [LoggerMessage(203, LogLevel.Information, "Bundle change picked up: {Message}")]
     public static partial void BundleChangePickedUp(ILogger logger, string message);
 
+    [LoggerMessage(204, LogLevel.Error, "The answer of batch item {Index} could not be written; it is answered as that item's error")]
+    public static partial void BatchItemUnwritable(ILogger logger, Exception exception, int index);
+
     [LoggerMessage(300, LogLevel.Error, "Rescoring round failed; retrying after {Poll}")]
     public static partial void RescoringRoundFailed(ILogger logger, Exception exception, TimeSpan poll);
 

@@ -47,6 +47,7 @@ public sealed partial class Problems(IProblemDetailsService problems, ILogger<Pr
         RequestValidationException v => (400, "Invalid request", v.Path, v.Message),
         UnknownModelException u => (404, "Unknown model", "$.model", u.Message),
         RuleSets.RuleSetConflictException c => (409, "Conflict", null, c.Message),
+        RuleSets.RuleSetChangedException c => (412, "Precondition failed", null, c.Message),
         Outcomes.ConversionConflictException c => (409, "Conflict", "$.at", c.Message),
         Leads.EventConflictException c => (409, "Conflict", c.Path, c.Message),
         RuleSets.UnknownRuleSetException u => (404, "Not found", null, u.Message),
@@ -82,6 +83,20 @@ public sealed partial class Problems(IProblemDetailsService problems, ILogger<Pr
         return (json, body, context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
     }
 
+    /// <summary>Why the serializer could not read a value of type <paramref name="body"/> that a request holds at
+    /// <paramref name="at"/> (an item of a bulk request, read on its own): the failure's path under <paramref name="at"/>
+    /// and the message a whole body failing so would get.</summary>
+    internal static (string Path, string Message) Explain(JsonException e, Type body, JsonSerializerOptions options, string at)
+    {
+        var path = e.Path ?? "$";
+        var message = e is InvalidDateException ? e.Message
+            : UnknownProperty.Find(options, body, path) is { } unknown ? UnknownProperty.Message(unknown.Name, unknown.Known)
+            : e.Message.StartsWith("The JSON value could not be converted to", StringComparison.Ordinal)
+              || e.Message.StartsWith(AttributeTextConverter.NotAnObject, StringComparison.Ordinal) ? Expected(UnknownProperty.At(options, body, path))
+            : Clean(e.Message);
+        return (at + path[1..], message);
+    }
+
     /// <summary>What a request that needs a body and sent none (or JSON null) is told.</summary>
     internal const string NoBody = "the body is empty or null; send a JSON object with Content-Type: application/json";
 
@@ -94,7 +109,8 @@ public sealed partial class Problems(IProblemDetailsService problems, ILogger<Pr
     private static (int Status, string Title, string? Path, string Detail)? WrongType(HttpContext context, Exception e)
     {
         if (BodyFailure(context, e) is not var (json, body, options)
-            || !json.Message.StartsWith("The JSON value could not be converted to", StringComparison.Ordinal)) return null;
+            || !(json.Message.StartsWith("The JSON value could not be converted to", StringComparison.Ordinal)
+                || json.Message.StartsWith(AttributeTextConverter.NotAnObject, StringComparison.Ordinal))) return null;
         return (400, "Invalid request", json.Path, Expected(UnknownProperty.At(options, body, json.Path!)));
     }
 

@@ -18,6 +18,17 @@ internal static class StrictDate
     /// <summary>What is wrong with a value that is not a date at all.</summary>
     public const string Expected = "must be " + Form;
 
+    /// <summary>Why a date sent as text (a query value) cannot be used, by the same rule as a body's date; null when it
+    /// can.</summary>
+    public static string? Check(string text)
+    {
+        // The text as the JSON string a body would send, so that exactly the same forms are read.
+        var json = JsonSerializer.SerializeToUtf8Bytes(text);
+        var reader = new Utf8JsonReader(json);
+        reader.Read();
+        return Read(ref reader, out _);
+    }
+
     /// <summary>Reads the current token as a date; null when it is one, else why not (the token is consumed either
     /// way). A JSON null is read as no date.</summary>
     public static string? Read(ref Utf8JsonReader reader, out DateTimeOffset? value)

@@ -19,6 +19,76 @@ public sealed record LeadRequest
     public DateTimeOffset? ConvertedAt { get; init; }
 }
 
+/// <summary>
+/// A change of a stored lead (<c>PATCH /leads/{id}</c>), a JSON merge patch (RFC 7396): what it sends is set, what it
+/// leaves out is kept, and an attribute sent as null is removed. Sent as <c>application/merge-patch+json</c> or
+/// <c>application/json</c>.
+/// </summary>
+public sealed record LeadPatch
+{
+    private readonly Dictionary<string, string?>? _attributes;
+    private readonly DateTimeOffset? _createdAt;
+    private readonly DateTimeOffset? _convertedAt;
+
+    /// <summary>Scoring model by name; the default when omitted.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>The attributes to set or change (strings, numbers, booleans) and to remove (null); the others stay.</summary>
+    [JsonConverter(typeof(LeadML.Api.Scoring.AttributeTextConverter))]
+    public Dictionary<string, string?>? Attributes { get => _attributes; init { _attributes = value; AttributesSent = true; } }
+
+    /// <summary>A new creation time; it cannot be removed.</summary>
+    public DateTimeOffset? CreatedAt { get => _createdAt; init { _createdAt = value; CreatedAtSent = true; } }
+
+    /// <summary>When the lead converted; a conversion is undone with <c>DELETE /leads/{id}/conversion</c>, not here.</summary>
+    public DateTimeOffset? ConvertedAt { get => _convertedAt; init { _convertedAt = value; ConvertedAtSent = true; } }
+
+    // Whether the body named the property at all: a merge patch tells "null" (remove) from "left out" (keep).
+    [JsonIgnore] public bool AttributesSent { get; private init; }
+    [JsonIgnore] public bool CreatedAtSent { get; private init; }
+    [JsonIgnore] public bool ConvertedAtSent { get; private init; }
+}
+
+/// <summary>Leads to create or replace in one request (<c>POST /leads/bulk</c>); each item is read and answered on its
+/// own, so one bad item does not fail the others.</summary>
+public sealed record BulkLeadsRequest
+{
+    /// <summary>Scoring model by name; the default when omitted.</summary>
+    public string? Model { get; init; }
+    /// <summary>The leads, each as <see cref="BulkLead"/>; at most <c>LeadML:BulkLeadLimit</c> (1,000 by default).</summary>
+    public List<JsonElement>? Leads { get; init; }
+}
+
+/// <summary>One lead of <c>POST /leads/bulk</c>: what <c>PUT /leads/{id}</c> takes, with the lead's id.</summary>
+public sealed record BulkLead
+{
+    public string? LeadId { get; init; }
+    /// <summary>All the lead's attributes (required; <c>{}</c> for none).</summary>
+    [JsonConverter(typeof(LeadML.Api.Scoring.AttributeTextConverter))]
+    public Dictionary<string, string?>? Attributes { get; init; }
+    /// <summary>When the lead was created; the stored time (now for a new lead) when omitted.</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+    /// <summary>When the lead converted; a recorded conversion is kept when omitted.</summary>
+    public DateTimeOffset? ConvertedAt { get; init; }
+}
+
+/// <summary>What <c>POST /leads/bulk</c> did: how many leads were created, updated, left unchanged (the same as stored)
+/// and refused, and one result per lead sent, in order.</summary>
+public sealed record BulkLeadsResponse(int Created, int Updated, int Unchanged, int Invalid, IReadOnlyList<BulkLeadResult> Results);
+
+/// <summary>The result of one lead of a bulk request.</summary>
+/// <param name="Status"><c>created</c>, <c>updated</c>, <c>unchanged</c> (nothing differed: not written, not rescored)
+/// or <c>invalid</c> (nothing of it stored; <see cref="Path"/> and <see cref="Message"/> say why).</param>
+public sealed record BulkLeadResult(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? LeadId,
+    string Status,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Score = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Grade = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? SalesReady = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Alert = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Path = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null);
+
 /// <summary>One event. <see cref="EventId"/> makes ingestion idempotent: an id the lead already has is a duplicate.</summary>
 public sealed record LeadEventRequest
 {

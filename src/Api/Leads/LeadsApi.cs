@@ -3,6 +3,7 @@ using LeadML.Api.Hosting;
 using LeadML.Api.Scoring;
 using LeadML.Api.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 
 namespace LeadML.Api.Leads;
@@ -16,6 +17,9 @@ public static class LeadsApi
 {
     private const int MaxIdLength = 256;
 
+    /// <summary>The media type of a JSON merge patch (RFC 7396).</summary>
+    public const string MergePatch = "application/merge-patch+json";
+
     /// <summary>How far past the server's clock a stored event's time may be: a client's clock may run a little ahead,
     /// but an event further in the future has not happened and would score the lead for it ahead of time.</summary>
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
@@ -25,6 +29,12 @@ public static class LeadsApi
         var leads = app.MapGroup("").WithTags("Leads").RequireKey(KeyRole.Scoring);
         if (!app.HasLeadStore()) return leads;
         leads.MapPut("/leads/{id}", Put).WithSummary("Create or update a lead's attributes and dates; scores it");
+        leads.MapPatch("/leads/{id}", Patch)
+            .Accepts<LeadPatch>(MergePatch, "application/json")
+            .WithSummary("Change a stored lead by a JSON merge patch: set, change or remove (null) single attributes, change its dates; rescores it")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        leads.MapPost("/leads/bulk", PostBulk)
+            .WithSummary("Create or replace many leads (at most LeadML:BulkLeadLimit): each answered on its own, the valid ones stored in one transaction");
         leads.MapPost("/leads/{id}/events", PostLeadEvents)
             .WithSummary("Add events of one lead (idempotent by event id); rescores it in the same transaction")
             .WithProblem(StatusCodes.Status409Conflict, EventConflictException.When);
@@ -36,23 +46,194 @@ public static class LeadsApi
         return leads;
     }
 
+    /// <summary>Replaces a lead: a PUT is the lead's whole state, so its attributes are required (a body that forgot them
+    /// must not erase the stored ones); a creation time not sent keeps the stored one.</summary>
     private static async Task<Results<Ok<LeadScoreSummary>, ValidationProblem>> Put(string id, LeadRequest request, LeadStore store, LeadRescorer rescorer,
         ModelRegistry registry, AlertSignal signal, TimeProvider clock, string? model = null, CancellationToken ct = default)
     {
         if (CheckId(id, "$.leadId") is { } invalid) return invalid;
+        if (request.Attributes is null)
+        {
+            return Problems.Invalid("$.attributes",
+                "is required: PUT replaces the lead, so send all its attributes ({} for none); to change some of them, use PATCH /leads/{id}");
+        }
         var scoring = registry.Get(request.Model ?? model);
         var now = clock.GetUtcNow().UtcDateTime;
-        var parsed = new LeadInput { Attributes = request.Attributes ?? [], CreatedAt = request.CreatedAt?.UtcDateTime ?? now, AsOf = now };
-        if (LeadReader.Problem(parsed) is { } problem) return Problems.Invalid("$" + problem.Field, problem.Message);
-        var converted = request.ConvertedAt?.UtcDateTime;
-        if (converted < parsed.CreatedAt) return Problems.Invalid("$.convertedAt", "is before createdAt");
-        var r = await store.WriteAsync(async (c, tx) =>
+        if (Unusable(request.Attributes, request.CreatedAt, now) is { } problem) return problem;
+        var (done, refused) = await store.WriteAsync<(Rescored?, ValidationProblem?)>(async (c, tx) =>
         {
-            var lead = await store.UpsertLeadAsync(c, tx, scoring.Name, id, parsed.Attributes, parsed.CreatedAt, converted, now, ct);
-            return await rescorer.RescoreAsync(c, tx, lead, scoring, now, ScoreReasons.Attributes, null, ct);
+            var stored = await store.GetLeadAsync(c, tx, scoring.Name, id, ct);
+            var created = request.CreatedAt?.UtcDateTime ?? stored?.CreatedAt ?? now;
+            var converted = request.ConvertedAt?.UtcDateTime ?? stored?.ConvertedAt;
+            if (converted < created) return (null, Problems.Invalid(request.ConvertedAt is null ? "$.createdAt" : "$.convertedAt", ConvertedBeforeCreated(created, converted.Value)));
+            return (await ReplaceAsync(c, tx, store, rescorer, scoring, id, request.Attributes, created, request.ConvertedAt?.UtcDateTime, now, ct), null);
         }, ct);
-        signal.Raised([r.Alert]);
-        return TypedResults.Ok(Summary(r));
+        if (done is null) return refused!;
+        signal.Raised([done.Alert]);
+        return TypedResults.Ok(Summary(done));
+    }
+
+    /// <summary>Changes a stored lead by a JSON merge patch (RFC 7396) and scores it, as a <c>PUT</c> does: the lead is read
+    /// and written in one transaction (locked on PostgreSQL), so concurrent patches of other attributes both apply.</summary>
+    private static async Task<Results<Ok<LeadScoreSummary>, ProblemHttpResult, ValidationProblem>> Patch(string id, LeadPatch patch, LeadStore store,
+        LeadRescorer rescorer, ModelRegistry registry, AlertSignal signal, TimeProvider clock, string? model = null, CancellationToken ct = default)
+    {
+        if (CheckId(id, "$.leadId") is { } invalid) return invalid;
+        if (patch.AttributesSent && patch.Attributes is null)
+        {
+            return Problems.Invalid("$.attributes",
+                "cannot be null: remove single attributes by sending them as null ({\"attributes\": {\"industry\": null}}), or replace them all with PUT");
+        }
+        if (patch.CreatedAtSent && patch.CreatedAt is null) return Problems.Invalid("$.createdAt", "cannot be removed: a lead always has a creation time");
+        if (patch.ConvertedAtSent && patch.ConvertedAt is null)
+        {
+            return Problems.Invalid("$.convertedAt", $"cannot be removed here: undo a conversion with DELETE /leads/{id}/conversion (admin key)");
+        }
+        var scoring = registry.Get(patch.Model ?? model);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (Unusable(patch.Attributes ?? [], patch.CreatedAt, now) is { } problem) return problem;
+        var (done, refused) = await store.WriteAsync<(Rescored?, IResult?)>(async (c, tx) =>
+        {
+            var stored = await store.GetLeadAsync(c, tx, scoring.Name, id, ct);
+            if (stored is null) return (null, NotFound(scoring.Name, id));
+            var attributes = new Dictionary<string, string?>(stored.Attributes, StringComparer.Ordinal);
+            foreach (var (name, value) in patch.Attributes ?? [])
+            {
+                if (value is null) attributes.Remove(name);
+                else attributes[name] = value;
+            }
+            var created = patch.CreatedAt?.UtcDateTime ?? stored.CreatedAt;
+            if ((patch.ConvertedAt?.UtcDateTime ?? stored.ConvertedAt) is { } converted && converted < created)
+            {
+                return (null, Problems.Invalid(patch.ConvertedAt is null ? "$.createdAt" : "$.convertedAt", ConvertedBeforeCreated(created, converted)));
+            }
+            return (await ReplaceAsync(c, tx, store, rescorer, scoring, id, attributes, created, patch.ConvertedAt?.UtcDateTime, now, ct), null);
+        }, ct);
+        if (done is null) return refused is ProblemHttpResult notFound ? notFound : (ValidationProblem)refused!;
+        signal.Raised([done.Alert]);
+        return TypedResults.Ok(Summary(done));
+    }
+
+    /// <summary>A lead of a bulk request that can be stored: where it was sent, and what it holds.</summary>
+    private sealed record BulkItem(int Index, string LeadId, BulkLead Lead);
+
+    /// <summary>Creates or replaces many leads. Each item is read and checked on its own: one that cannot be used is
+    /// answered with its path and message, and the valid ones are stored and scored in one transaction (leads locked in
+    /// id order), so an answer names exactly what was stored. An item equal to the stored lead is not written again.</summary>
+    private static async Task<Results<Ok<BulkLeadsResponse>, ValidationProblem>> PostBulk(BulkLeadsRequest request, LeadStore store, LeadRescorer rescorer,
+        ModelRegistry registry, AlertSignal signal, IOptions<LeadMlOptions> options, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+        TimeProvider clock, string? model = null, CancellationToken ct = default)
+    {
+        if (request.Leads is not { } leads) return Problems.Invalid("$.leads", "is required: an array of leads, each { leadId, attributes, createdAt?, convertedAt? }");
+        var limit = options.Value.BulkLeadLimit;
+        if (leads.Count > limit) return Problems.Invalid("$.leads", $"holds {leads.Count:N0} leads; the limit is {limit:N0} per request (LeadML:BulkLeadLimit)");
+        var scoring = registry.Get(request.Model ?? model);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var results = new BulkLeadResult?[leads.Count];
+        var valid = new List<BulkItem>(leads.Count);
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < leads.Count; i++)
+        {
+            var at = $"$.leads[{i}]";
+            var (item, path, message) = ReadBulkItem(leads[i], json.Value.SerializerOptions, at, now);
+            if (item is not null && seen.TryGetValue(item.LeadId!, out var first))
+            {
+                (path, message) = ($"{at}.leadId", $"'{item.LeadId}' is already sent at $.leads[{first}]; send each lead once");
+                item = null;
+            }
+            if (item is null)
+            {
+                results[i] = new BulkLeadResult(leads[i].ValueKind == JsonValueKind.Object && leads[i].TryGetProperty("leadId", out var id)
+                    && id.ValueKind == JsonValueKind.String ? id.GetString() : null, "invalid", Path: path, Message: message);
+                continue;
+            }
+            seen[item.LeadId!] = i;
+            valid.Add(new BulkItem(i, item.LeadId!, item));
+        }
+        var alerts = await store.WriteAsync(async (c, tx) =>
+        {
+            var raised = new List<string?>();
+            foreach (var (index, id, lead) in valid.OrderBy(v => v.LeadId, StringComparer.Ordinal))
+            {
+                var stored = await store.GetLeadAsync(c, tx, scoring.Name, id, ct);
+                var created = lead.CreatedAt?.UtcDateTime ?? stored?.CreatedAt ?? now;
+                if ((lead.ConvertedAt?.UtcDateTime ?? stored?.ConvertedAt) is { } converted && converted < created)
+                {
+                    results[index] = new BulkLeadResult(id, "invalid", Path: $"$.leads[{index}].{(lead.ConvertedAt is null ? "createdAt" : "convertedAt")}",
+                        Message: ConvertedBeforeCreated(created, converted));
+                    continue;
+                }
+                if (stored is not null && Same(stored, lead, created))
+                {
+                    results[index] = new BulkLeadResult(id, "unchanged", stored.Score, stored.Grade, stored.SalesReady);
+                    continue;
+                }
+                var r = await ReplaceAsync(c, tx, store, rescorer, scoring, id, lead.Attributes!, created, lead.ConvertedAt?.UtcDateTime, now, ct);
+                raised.Add(r.Alert);
+                results[index] = new BulkLeadResult(id, stored is null ? "created" : "updated", r.Score.Score, r.Score.Grade, r.Lead.SalesReady, r.Alert);
+            }
+            return raised;
+        }, ct);
+        signal.Raised(alerts);
+        var all = results.Select(r => r!).ToList();
+        return TypedResults.Ok(new BulkLeadsResponse(all.Count(r => r.Status == "created"), all.Count(r => r.Status == "updated"),
+            all.Count(r => r.Status == "unchanged"), all.Count(r => r.Status == "invalid"), all));
+    }
+
+    /// <summary>One lead of a bulk request read on its own, as <c>PUT /leads/{id}</c> reads its body; or the path and
+    /// message of why it cannot be used.</summary>
+    private static (BulkLead? Lead, string? Path, string? Message) ReadBulkItem(JsonElement element, JsonSerializerOptions options, string at, DateTime now)
+    {
+        if (element.ValueKind != JsonValueKind.Object) return (null, at, "must be a JSON object: { leadId, attributes, createdAt?, convertedAt? }");
+        BulkLead lead;
+        try
+        {
+            lead = element.Deserialize<BulkLead>(options)!;
+        }
+        catch (JsonException e)
+        {
+            var (path, message) = Problems.Explain(e, typeof(BulkLead), options, at);
+            return (null, path, message);
+        }
+        if (string.IsNullOrWhiteSpace(lead.LeadId)) return (null, $"{at}.leadId", "is required");
+        if (lead.LeadId.Length > MaxIdLength) return (null, $"{at}.leadId", $"is longer than {MaxIdLength} characters");
+        if (lead.Attributes is null) return (null, $"{at}.attributes", "is required: all the lead's attributes ({} for none), as PUT /leads/{id} takes them");
+        if (Unusable(lead.Attributes, lead.CreatedAt, now, at) is { } problem)
+        {
+            var (path, messages) = problem.ProblemDetails.Errors.First();
+            return (null, path, messages[0]);
+        }
+        return (lead, null, null);
+    }
+
+    /// <summary>Whether storing <paramref name="lead"/> would change nothing of <paramref name="stored"/>.</summary>
+    private static bool Same(StoredLead stored, BulkLead lead, DateTime created) =>
+        Sql.Ms(stored.CreatedAt) == Sql.Ms(created)
+        && (lead.ConvertedAt is not { } converted || (stored.ConvertedAt is { } s && Sql.Ms(s) == Sql.Ms(converted.UtcDateTime)))
+        && stored.Attributes.Count == lead.Attributes!.Count
+        && lead.Attributes.All(a => stored.Attributes.TryGetValue(a.Key, out var v) && v == a.Value);
+
+    /// <summary>Why attributes or a creation time cannot be stored (an attribute value that is an object or an array, a
+    /// creation time in the future), or null.</summary>
+    private static ValidationProblem? Unusable(IReadOnlyDictionary<string, string?> attributes, DateTimeOffset? createdAt, DateTime now, string at = "$")
+    {
+        var parsed = new LeadInput { Attributes = attributes, CreatedAt = createdAt?.UtcDateTime ?? now, AsOf = now };
+        if (LeadReader.Problem(parsed) is not { } problem) return null;
+        return problem.Field == ".createdAt"
+            ? Problems.Invalid($"{at}.createdAt", $"is {createdAt:O}, in the future; a lead cannot be created after now")
+            : Problems.Invalid(at + problem.Field, problem.Message);
+    }
+
+    private static string ConvertedBeforeCreated(DateTime created, DateTime converted) =>
+        $"the lead would convert ({converted:O}) before it was created ({created:O}); a lead converts after its creation";
+
+    /// <summary>Stores a lead's attributes and dates (a null <paramref name="convertedAt"/> keeps a recorded conversion)
+    /// and scores it, in the caller's transaction.</summary>
+    private static async Task<Rescored> ReplaceAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, LeadStore store, LeadRescorer rescorer,
+        ScoringModel scoring, string id, IReadOnlyDictionary<string, string?> attributes, DateTime createdAt, DateTime? convertedAt, DateTime now, CancellationToken ct)
+    {
+        var lead = await store.UpsertLeadAsync(c, tx, scoring.Name, id, attributes, createdAt, convertedAt, now, ct);
+        return await rescorer.RescoreAsync(c, tx, lead, scoring, now, ScoreReasons.Attributes, null, ct);
     }
 
     private static async Task<Results<Ok<EventsResponse>, ValidationProblem>> PostLeadEvents(string id, LeadEventsRequest request, LeadStore store,

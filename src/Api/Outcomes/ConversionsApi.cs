@@ -16,6 +16,9 @@ public static class ConversionsApi
 {
     private const int MaxSourceLength = 256;
 
+    /// <summary>The largest conversion value accepted: far above any deal, far below where a double loses cents.</summary>
+    public const double MaxValue = 1e12;
+
     public static RouteGroupBuilder MapConversionsApi(this IEndpointRouteBuilder app)
     {
         var conversions = app.MapGroup("/leads/{id}/conversion").WithTags("Outcomes").RequireKey(KeyRole.Scoring);
@@ -39,7 +42,12 @@ public static class ConversionsApi
         // Milliseconds are what the store keeps: a repeat must compare equal to what was stored.
         at = new DateTime(at.Ticks - at.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
         if (at > now) return Problems.Invalid("$.at", $"is {request.At:O}, in the future");
-        if (request.Value is { } v && (!double.IsFinite(v) || v < 0)) return Problems.Invalid("$.value", $"is {v}; use a finite amount ≥ 0");
+        if (request.Value is { } v && (!double.IsFinite(v) || v < 0 || v > MaxValue))
+        {
+            var sent = double.IsFinite(v) ? v.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : "not a finite number";
+            return Problems.Invalid("$.value", string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"is {sent}; a conversion's value is an amount from 0 to {MaxValue:#,0}"));
+        }
         var source = string.IsNullOrWhiteSpace(request.Source) ? null : request.Source.Trim();
         if (source?.Length > MaxSourceLength) return Problems.Invalid("$.source", $"is longer than {MaxSourceLength} characters");
         var isAdmin = keys.Check(http, KeyRole.Admin) is null;
@@ -51,20 +59,23 @@ public static class ConversionsApi
             if (lead is null) return NotFound(scoring.Name, id);
             if (at < lead.CreatedAt) return Problems.Invalid("$.at", $"is before the lead was created ({lead.CreatedAt:O})");
             var stored = await store.ConversionAsync(c, tx, scoring.Name, id, ct);
+            // Without a time the request speaks of the conversion already recorded: a retry of it is unchanged, a new
+            // value or source updates it (a time sent is the client's word and is compared).
+            var conversion = stored is not null && request.At is null ? wanted with { At = stored.At } : wanted;
             string status;
             if (stored is null) status = "recorded";
-            else if (stored == wanted) return TypedResults.Ok(Response(lead, stored, "unchanged"));
-            else if (stored.At == at) status = "updated";
+            else if (stored == conversion) return TypedResults.Ok(Response(lead, stored, "unchanged"));
+            else if (stored.At == conversion.At) status = "updated";
             else if (isAdmin) status = "replaced";
             else
             {
                 throw new ConversionConflictException(
                     $"lead '{id}' already converted at {stored.At:O}; a different time ({at:O}) needs an admin key, or undo the conversion first");
             }
-            await store.SetConversionAsync(c, tx, scoring.Name, id, wanted, now, ct);
-            if (status == "updated") return TypedResults.Ok(Response(lead, wanted, status));
-            var r = await RescoreAsync(c, tx, store, rescorer, lead with { ConvertedAt = at }, scoring, now, ScoreReasons.Conversion, ct);
-            return TypedResults.Ok(Response(r.Lead, wanted, status));
+            await store.SetConversionAsync(c, tx, scoring.Name, id, conversion, now, ct);
+            if (status == "updated") return TypedResults.Ok(Response(lead, conversion, status));
+            var r = await RescoreAsync(c, tx, store, rescorer, lead with { ConvertedAt = conversion.At }, scoring, now, ScoreReasons.Conversion, ct);
+            return TypedResults.Ok(Response(r.Lead, conversion, status));
         }, ct);
     }
 

@@ -23,7 +23,9 @@ public sealed class InMemoryRuleSetRepository : IRuleSetRepository
     {
         lock (_lock)
         {
-            var version = _sets.Where(s => s.Model == model).Select(s => s.Version).DefaultIfEmpty(0).Max() + 1;
+            // A discarded draft's number stays in the audit and is never given again.
+            var version = _sets.Where(s => s.Model == model).Select(s => s.Version).Concat(_audit.Where(a => a.Model == model).Select(a => a.Version))
+                .DefaultIfEmpty(0).Max() + 1;
             var stored = new StoredRuleSet(model, version, RuleSetStatus.Draft,
                 rules with { Version = version, Status = RuleSetStatus.Draft, BasedOn = basedOn, CreatedAt = at, ApprovedAt = null, ApprovedBy = null },
                 at, actor, null, null, null, basedOn);
@@ -33,12 +35,14 @@ public sealed class InMemoryRuleSetRepository : IRuleSetRepository
         }
     }
 
-    public Task<StoredRuleSet> UpdateDraftAsync(string model, int version, RuleSet rules, string? actor, DateTime at, CancellationToken ct = default)
+    public Task<StoredRuleSet> UpdateDraftAsync(string model, int version, Func<StoredRuleSet, RuleSet> edit, string? ifMatch, string? actor, DateTime at,
+        CancellationToken ct = default)
     {
         lock (_lock)
         {
-            var i = IndexOfDraft(model, version);
+            var i = IndexOfDraft(model, version, ifMatch);
             var old = _sets[i];
+            var rules = edit(old);
             var stored = old with { Rules = rules with { Version = version, Status = RuleSetStatus.Draft, BasedOn = old.BasedOn, CreatedAt = old.CreatedAt } };
             _sets[i] = stored;
             Audit(model, version, "edited", actor, at, null);
@@ -46,11 +50,12 @@ public sealed class InMemoryRuleSetRepository : IRuleSetRepository
         }
     }
 
-    public Task<StoredRuleSet> ApproveAsync(string model, int version, string approver, string? comment, DateTime at, CancellationToken ct = default)
+    public Task<StoredRuleSet> ApproveAsync(string model, int version, string approver, string? comment, DateTime at, string? ifMatch = null,
+        CancellationToken ct = default)
     {
         lock (_lock)
         {
-            var i = IndexOfDraft(model, version);
+            var i = IndexOfDraft(model, version, ifMatch);
             var old = _sets[i];
             var stored = old with
             {
@@ -60,6 +65,16 @@ public sealed class InMemoryRuleSetRepository : IRuleSetRepository
             _sets[i] = stored;
             Audit(model, version, "approved", approver, at, comment);
             return Task.FromResult(stored);
+        }
+    }
+
+    public Task DiscardDraftAsync(string model, int version, string? ifMatch, string? actor, DateTime at, CancellationToken ct = default)
+    {
+        lock (_lock)
+        {
+            _sets.RemoveAt(IndexOfDraft(model, version, ifMatch));
+            Audit(model, version, "discarded", actor, at, null);
+            return Task.CompletedTask;
         }
     }
 
@@ -77,11 +92,12 @@ public sealed class InMemoryRuleSetRepository : IRuleSetRepository
         lock (_lock) return Task.FromResult<IReadOnlyList<RuleSetAuditEntry>>([.. _audit.Where(a => a.Model == model)]);
     }
 
-    private int IndexOfDraft(string model, int version)
+    private int IndexOfDraft(string model, int version, string? ifMatch)
     {
         var i = _sets.FindIndex(s => s.Model == model && s.Version == version);
         if (i < 0) throw new UnknownRuleSetException(model, version);
         if (_sets[i].Status != RuleSetStatus.Draft) throw new RuleSetConflictException($"version {version} is {_sets[i].Status.ToString().ToLowerInvariant()}, not a draft; approved versions never change");
+        RuleSetETag.Check(ifMatch, _sets[i]);
         return i;
     }
 

@@ -18,7 +18,8 @@ public sealed record RuleSetInput
     public double? BasePoints { get; init; }
     /// <summary>The complete list of criteria. An item whose id the edited rule set has inherits every field it
     /// leaves out (so <c>{ "id": "…", "points": 12 }</c> changes only the points); a new id needs a label, a
-    /// condition and points. Criteria left out of the list are removed.</summary>
+    /// condition and points. A list that leaves out criteria of the draft is refused unless <see cref="DropMissing"/>
+    /// is true.</summary>
     public List<CriterionInput?>? Criteria { get; init; }
     /// <summary>The sales-ready threshold and its hysteresis.</summary>
     public ThresholdsInput? Thresholds { get; init; }
@@ -26,6 +27,9 @@ public sealed record RuleSetInput
     public List<GradeBandInput?>? Grades { get; init; }
     /// <summary>Who edits (audited).</summary>
     public string? EditedBy { get; init; }
+    /// <summary><c>PUT</c> only: true to remove the criteria the <see cref="Criteria"/> list leaves out. Without it a list
+    /// that would drop criteria is refused, so a partial list sent by mistake never deletes them.</summary>
+    public bool? DropMissing { get; init; }
 
     /// <summary>Kept by the Api and ignored on input: accepted so that a GET answer can be sent back.</summary>
     public int? FormatVersion { get; init; }
@@ -49,6 +53,34 @@ public sealed record RuleSetInput
     public List<CapGroup>? CapGroups { get; init; }
     /// <summary>Kept by the Api and ignored on input: accepted so that a GET answer can be sent back.</summary>
     public CapGroup? TotalCap { get; init; }
+}
+
+/// <summary>
+/// A change of a draft (<c>PATCH /rulesets/{model}/{version}</c>), a JSON merge patch (RFC 7396): what it sends is
+/// changed, what it leaves out is kept. <see cref="Criteria"/> is an object by criterion id: a criterion the draft has
+/// takes the fields sent (<c>{"points": 12}</c>, <c>{"enabled": false}</c>), a new id is added (label, condition and
+/// points required) and an id sent as null is removed. Sent as <c>application/merge-patch+json</c> or <c>application/json</c>.
+/// </summary>
+public sealed record RuleSetPatch
+{
+    private readonly double? _basePoints;
+    private readonly Dictionary<string, CriterionInput?>? _criteria;
+    private readonly ThresholdsInput? _thresholds;
+    private readonly List<GradeBandInput?>? _grades;
+
+    /// <summary>Points every lead starts with, 0–100.</summary>
+    public double? BasePoints { get => _basePoints; init { _basePoints = value; Sent.Add("basePoints"); } }
+    /// <summary>Criteria to change, add or remove (null), by id.</summary>
+    public Dictionary<string, CriterionInput?>? Criteria { get => _criteria; init { _criteria = value; Sent.Add("criteria"); } }
+    /// <summary>The sales-ready threshold and hysteresis to change (either or both).</summary>
+    public ThresholdsInput? Thresholds { get => _thresholds; init { _thresholds = value; Sent.Add("thresholds"); } }
+    /// <summary>All grade bands, best first (a list is replaced whole, as merge patch does with arrays).</summary>
+    public List<GradeBandInput?>? Grades { get => _grades; init { _grades = value; Sent.Add("grades"); } }
+    /// <summary>Who edits (audited).</summary>
+    public string? EditedBy { get; init; }
+
+    /// <summary>The parts the body named, null or not: a merge patch tells "null" (remove) from "left out" (keep).</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public HashSet<string> Sent { get; } = [];
 }
 
 /// <summary>One criterion as sent; see <see cref="RuleSetInput.Criteria"/>.</summary>

@@ -12,7 +12,7 @@ namespace LeadML.Api.RuleSets;
 /// 0–100 and grades run best first. The first problem found is a <see cref="RequestValidationException"/> naming
 /// its JSON path, e.g. <c>$.criteria[3].points</c>.
 /// </summary>
-public static class RuleSetEditor
+public static partial class RuleSetEditor
 {
     public const int MinPoints = -100;
     public const int MaxPoints = 100;
@@ -30,6 +30,59 @@ public static class RuleSetEditor
         var grades = input.Grades is null ? current.Grades : Grades(input.Grades, current.Grades);
         return current with { BasePoints = basePoints, Criteria = criteria, Thresholds = thresholds, Grades = grades };
     }
+
+    /// <summary>Applies a merge patch to a stored draft: the criteria it names by id are changed (the fields sent),
+    /// added (a new id) or removed (null), the others kept in their order, new ones appended; a problem is answered at
+    /// the path the patch sent it at (<c>$.criteria.job-title-student.points</c>).</summary>
+    public static RuleSet Merge(StoredRuleSet stored, RuleSetPatch patch, FeatureSpec spec)
+    {
+        List<CriterionInput?>? items = null;
+        var paths = new List<string>();
+        if (patch.Criteria is { } changes)
+        {
+            items = [];
+            var known = stored.Rules.Criteria.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+            foreach (var c in stored.Rules.Criteria)
+            {
+                var path = UnknownProperty.Path("$.criteria", c.Id);
+                if (!changes.TryGetValue(c.Id, out var change))
+                {
+                    items.Add(new CriterionInput { Id = c.Id });
+                    paths.Add(path);
+                }
+                else if (change is not null)
+                {
+                    items.Add(Named(change, c.Id, path));
+                    paths.Add(path);
+                }
+            }
+            foreach (var (id, change) in changes)
+            {
+                if (known.Contains(id)) continue;
+                var path = UnknownProperty.Path("$.criteria", id);
+                if (change is null) throw new RequestValidationException(path, $"is not a criterion of version {stored.Version}, so there is nothing to remove");
+                items.Add(Named(change, id, path));
+                paths.Add(path);
+            }
+        }
+        var input = new RuleSetInput { BasePoints = patch.BasePoints, Criteria = items, Thresholds = patch.Thresholds, Grades = patch.Grades };
+        try
+        {
+            return Apply(stored.Rules, input, spec);
+        }
+        catch (RequestValidationException e) when (CriterionPath().Match(e.Path) is { Success: true } m)
+        {
+            throw new RequestValidationException(paths[int.Parse(m.Groups["index"].Value, CultureInfo.InvariantCulture)] + m.Groups["rest"].Value, e.Message);
+        }
+    }
+
+    private static CriterionInput Named(CriterionInput change, string id, string path) =>
+        change.Id is { } given && given.Trim() != id
+            ? throw new RequestValidationException($"{path}.id", $"is '{given}' but the criterion is named by its key '{id}'; an id cannot change")
+            : change with { Id = id };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\$\.criteria\[(?<index>\d+)\](?<rest>.*)$", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex CriterionPath();
 
     /// <summary>The criteria of <paramref name="rules"/> whose features the spec lacks, with their JSON paths.</summary>
     public static IReadOnlyList<string> UnknownFeatures(RuleSet rules, FeatureSpec spec) =>
@@ -153,5 +206,5 @@ public static class RuleSetEditor
         return result;
     }
 
-    private static string Num(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+    private static string Num(double v) => double.IsFinite(v) ? v.ToString("0.###", CultureInfo.InvariantCulture) : "not a finite number";
 }

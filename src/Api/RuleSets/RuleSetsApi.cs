@@ -39,12 +39,24 @@ public static class RuleSetsApi
         g.MapGet("/{version:int}", Get).WithSummary("One version with its criteria (0 = the suggestion)").Produces<RuleSetView>()
             .WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version");
         g.MapPut("/{version:int}", Edit)
-            .WithSummary("Edit a draft: points, thresholds, grade bands, enable/disable or add criteria; 409 for approved versions")
+            .WithSummary("Replace a draft's parts: points, thresholds, grade bands, the whole criteria list (one that drops criteria needs \"dropMissing\": true); 409 for approved versions")
             .Produces<RuleSetView>().WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version")
-            .WithProblem(StatusCodes.Status409Conflict, "the version is approved (or the suggestion) and can no longer change; create a draft from it");
+            .WithProblem(StatusCodes.Status409Conflict, "the version is approved (or the suggestion) and can no longer change; create a draft from it")
+            .WithProblem(StatusCodes.Status412PreconditionFailed, "If-Match names another state of the draft: someone else changed it; read it again");
+        g.MapPatch("/{version:int}", Patch)
+            .Accepts<RuleSetPatch>(Leads.LeadsApi.MergePatch, "application/json")
+            .WithSummary("Change a draft by a JSON merge patch: criteria by id (change points, enable, add, remove with null), base points, thresholds, grades")
+            .Produces<RuleSetView>().WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version")
+            .WithProblem(StatusCodes.Status409Conflict, "the version is approved (or the suggestion) and can no longer change; create a draft from it")
+            .WithProblem(StatusCodes.Status412PreconditionFailed, "If-Match names another state of the draft: someone else changed it; read it again");
+        g.MapDelete("/{version:int}", Discard).WithSummary("Discard a draft; approved versions are never deleted (409)")
+            .Produces(StatusCodes.Status204NoContent).WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version")
+            .WithProblem(StatusCodes.Status409Conflict, "the version is approved (or the suggestion) and is never deleted")
+            .WithProblem(StatusCodes.Status412PreconditionFailed, "If-Match names another state of the draft: someone else changed it; read it again");
         g.MapPost("/{version:int}/approve", Approve).WithSummary("Approve a draft and put it in force without restart").Produces<RuleSetView>()
             .WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version")
-            .WithProblem(StatusCodes.Status409Conflict, "the version is not a draft, or names features the model in force lacks");
+            .WithProblem(StatusCodes.Status409Conflict, "the version is not a draft, or names features the model in force lacks")
+            .WithProblem(StatusCodes.Status412PreconditionFailed, "If-Match names another state of the draft: someone else changed it; read it again");
         g.MapPost("/{version:int}/restore", Restore).WithSummary("Copy an approved version (or the suggestion) into a new approved version in force")
             .Produces<RuleSetView>(StatusCodes.Status201Created).WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version")
             .WithProblem(StatusCodes.Status409Conflict, "the version is a draft; approve it instead");
@@ -63,42 +75,110 @@ public static class RuleSetsApi
     private static IResult Features(string model, ModelRegistry registry) =>
         TypedResults.Json(registry.Get(model).Spec.Features.Select(f => new KnownFeature(f.Name, f.Label, f.Kind, f.Group, f.Negative)), Json);
 
-    private static async Task<Results<JsonHttpResult<RuleSetView>, ValidationProblem>> Get(string model, int version, ModelRegistry registry,
+    private static async Task<Results<JsonHttpResult<RuleSetView>, ValidationProblem>> Get(string model, int version, HttpContext http, ModelRegistry registry,
         IRuleSetRepository repository, CancellationToken ct)
     {
         var m = registry.Get(model);
         if (NotAVersion(version, "$.version") is { } invalid) return invalid;
         var (rules, stored) = await Resolve(m, version, repository, ct);
+        Tag(http, stored);
         return TypedResults.Json(new RuleSetView(Summary(rules, stored, InForceOf(m)), rules), Json);
     }
 
-    private static async Task<IResult> CreateDraft(string model, DraftRequest? request, ModelRegistry registry, IRuleSetRepository repository,
+    private static async Task<IResult> CreateDraft(string model, DraftRequest? request, HttpContext http, ModelRegistry registry, IRuleSetRepository repository,
         TimeProvider clock, CancellationToken ct)
     {
         var m = registry.Get(model);
         var from = request?.From is > 0 ? request.From : null;
         var (rules, _) = await Resolve(m, from ?? 0, repository, ct);
         var draft = await repository.CreateDraftAsync(m.Name, rules, from, Actor(request?.CreatedBy), Now(clock), ct);
+        Tag(http, draft);
         return TypedResults.Json(new RuleSetView(Summary(draft.Rules, draft, InForceOf(m)), draft.Rules), Json,
             statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> Edit(string model, int version, RuleSetInput input, ModelRegistry registry, IRuleSetRepository repository,
+    private static async Task<IResult> Edit(string model, int version, RuleSetInput input, HttpContext http, ModelRegistry registry, IRuleSetRepository repository,
         TimeProvider clock, CancellationToken ct)
     {
         var m = registry.Get(model);
-        var stored = await Stored(m, version, repository, ct);
-        if (stored.Status != RuleSetStatus.Draft)
+        await Draft(m, version, repository, "can no longer change; create a draft from it", ct);
+        var updated = await repository.UpdateDraftAsync(m.Name, version, stored =>
         {
-            throw new RuleSetConflictException($"version {version} is {Word(stored.Status)} and can no longer change; create a draft from it (POST /rulesets/{m.Name}/drafts with {{\"from\": {version}}})");
-        }
-        var edited = RuleSetEditor.Apply(stored.Rules, input, m.Spec);
-        var updated = await repository.UpdateDraftAsync(m.Name, version, edited, Actor(input.EditedBy), Now(clock), ct);
+            // The items are checked first: a bad value is told at its own path before a list that is short.
+            var edited = RuleSetEditor.Apply(stored.Rules, input, m.Spec);
+            if (input.Criteria is not null && input.DropMissing != true) RefuseDropped(stored, input.Criteria);
+            return edited;
+        }, IfMatch(http), Actor(input.EditedBy), Now(clock), ct);
+        Tag(http, updated);
         return TypedResults.Json(new RuleSetView(Summary(updated.Rules, updated, InForceOf(m)), updated.Rules), Json);
     }
 
+    /// <summary>Refuses a criteria list that leaves out criteria of the draft: a PUT replaces the list, and a list sent
+    /// short by mistake must not delete criteria. Removing them is said explicitly (<c>dropMissing</c>, or PATCH with null).</summary>
+    private static void RefuseDropped(StoredRuleSet stored, List<CriterionInput?> criteria)
+    {
+        var sent = criteria.Select(c => c?.Id?.Trim()).ToHashSet(StringComparer.Ordinal);
+        var missing = stored.Rules.Criteria.Where(c => !sent.Contains(c.Id)).Select(c => c.Id).ToList();
+        if (missing.Count == 0) return;
+        var named = string.Join(", ", missing.Take(5).Select(id => $"'{id}'")) + (missing.Count > 5 ? $" and {missing.Count - 5} more" : "");
+        throw new RequestValidationException("$.criteria",
+            $"leaves out {missing.Count} of the draft's criteria ({named}); PUT replaces the whole list, so send them, send \"dropMissing\": true to remove them, or remove single ones with PATCH ({{\"criteria\": {{\"{missing[0]}\": null}}}})");
+    }
+
+    private static async Task<IResult> Patch(string model, int version, RuleSetPatch patch, HttpContext http, ModelRegistry registry, IRuleSetRepository repository,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var m = registry.Get(model);
+        foreach (var part in new[] { "basePoints", "criteria", "thresholds", "grades" })
+        {
+            if (!patch.Sent.Contains(part)) continue;
+            var isNull = part switch { "basePoints" => patch.BasePoints is null, "criteria" => patch.Criteria is null, "thresholds" => patch.Thresholds is null, _ => patch.Grades is null };
+            if (isNull)
+            {
+                throw new RequestValidationException($"$.{part}", part == "criteria"
+                    ? "cannot be null: remove single criteria by sending them as null ({\"criteria\": {\"<id>\": null}})"
+                    : "cannot be removed: a rule set always has it; send the value it should have");
+            }
+        }
+        await Draft(m, version, repository, "can no longer change; create a draft from it", ct);
+        var updated = await repository.UpdateDraftAsync(m.Name, version, stored => RuleSetEditor.Merge(stored, patch, m.Spec), IfMatch(http),
+            Actor(patch.EditedBy), Now(clock), ct);
+        Tag(http, updated);
+        return TypedResults.Json(new RuleSetView(Summary(updated.Rules, updated, InForceOf(m)), updated.Rules), Json);
+    }
+
+    private static async Task<NoContent> Discard(string model, int version, HttpContext http, ModelRegistry registry, IRuleSetRepository repository,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var m = registry.Get(model);
+        await Draft(m, version, repository, "and is never deleted: approved versions are the record of what scored leads", ct);
+        await repository.DiscardDraftAsync(m.Name, version, IfMatch(http), null, Now(clock), ct);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>The version's <see cref="RuleSetETag"/> in the answer's <c>ETag</c> header (none for the suggestion, which never changes).</summary>
+    private static void Tag(HttpContext http, StoredRuleSet? stored)
+    {
+        if (stored is not null) http.Response.Headers.ETag = RuleSetETag.Of(stored);
+    }
+
+    /// <summary>The request's <c>If-Match</c>, or null when it sends none (then the change is made whatever the version holds).</summary>
+    private static string? IfMatch(HttpContext http) => http.Request.Headers.IfMatch is { Count: > 0 } v ? v.ToString() : null;
+
+    /// <summary>The stored draft <paramref name="version"/>: 404 when there is none, 409 (saying <paramref name="otherwise"/>)
+    /// when it is approved.</summary>
+    private static async Task<StoredRuleSet> Draft(ScoringModel m, int version, IRuleSetRepository repository, string otherwise, CancellationToken ct)
+    {
+        var stored = await Stored(m, version, repository, ct);
+        if (stored.Status != RuleSetStatus.Draft)
+        {
+            throw new RuleSetConflictException($"version {version} is {Word(stored.Status)} {otherwise} (POST /rulesets/{m.Name}/drafts with {{\"from\": {version}}} copies it into a draft)");
+        }
+        return stored;
+    }
+
     private static async Task<Results<JsonHttpResult<RuleSetView>, ValidationProblem>> Approve(string model, int version, ApproveRequest request,
-        ModelRegistry registry, IRuleSetRepository repository, TimeProvider clock, CancellationToken ct)
+        HttpContext http, ModelRegistry registry, IRuleSetRepository repository, TimeProvider clock, CancellationToken ct)
     {
         var m = registry.Get(model);
         if (Trim(request.ApprovedBy) is not { } approver) return Missing("$.approvedBy", "the approver's name");
@@ -112,13 +192,14 @@ public static class RuleSetsApi
         {
             throw new RuleSetConflictException($"version {version} names features that model {m.ModelVersion} lacks ({string.Join(", ", unknown)}); edit the draft first");
         }
-        var approved = await repository.ApproveAsync(m.Name, version, approver, Trim(request.Comment), Now(clock), ct);
+        var approved = await repository.ApproveAsync(m.Name, version, approver, Trim(request.Comment), Now(clock), IfMatch(http), ct);
+        Tag(http, approved);
         var now = await PutLatestInForce(m.Name, registry, repository, ct);
         return TypedResults.Json(new RuleSetView(Summary(approved.Rules, approved, InForceOf(now)), approved.Rules), Json);
     }
 
     private static async Task<Results<JsonHttpResult<RuleSetView>, ValidationProblem>> Restore(string model, int version, RestoreRequest request,
-        ModelRegistry registry, IRuleSetRepository repository, TimeProvider clock, CancellationToken ct)
+        HttpContext http, ModelRegistry registry, IRuleSetRepository repository, TimeProvider clock, CancellationToken ct)
     {
         var m = registry.Get(model);
         if (Trim(request.RestoredBy) is not { } actor) return Missing("$.restoredBy", "the name of who restores");
@@ -132,7 +213,8 @@ public static class RuleSetsApi
         var what = version == 0 ? "the suggestion" : $"version {version}";
         var comment = Trim(request.Comment) is { } c ? $"restore of {what}: {c}" : $"restore of {what}";
         var copy = await repository.CreateDraftAsync(m.Name, rules, version, actor, at, ct);
-        var approved = await repository.ApproveAsync(m.Name, copy.Version, actor, comment, at, ct);
+        var approved = await repository.ApproveAsync(m.Name, copy.Version, actor, comment, at, null, ct);
+        Tag(http, approved);
         var now = await PutLatestInForce(m.Name, registry, repository, ct);
         return TypedResults.Json(new RuleSetView(Summary(approved.Rules, approved, InForceOf(now)), approved.Rules), Json,
             statusCode: StatusCodes.Status201Created);

@@ -51,7 +51,12 @@ public static class WhatIf
         }
         return new WhatIfFigures(label, RocAuc(scores, sample.Converted) is { } auc ? Round(auc) : null, rules.Thresholds.SalesReady, ready,
             Math.Round(ready / (double)months, 1), Round(Ratio(readyConverted, ready)), scores.Length == 0 ? 0 : Math.Round(scores.Average(), 2),
-            grades, evaluator.UnknownFeatures);
+            grades, evaluator.UnknownFeatures)
+        {
+            Matrix = rules.Matrix is { } matrix
+                ? MatrixStats.Of(matrix, MatrixStats.Parts(evaluator, sample.X, sample.Rows, sample.Width) is var (fit, engagement) ? fit : [], engagement, y)
+                : null,
+        };
     }
 
     private static float[] Labels(bool[] converted) => [.. converted.Select(c => c ? 1f : 0f)];

@@ -10,7 +10,11 @@ public sealed record GradeFigures(string Grade, double MinScore, string Label, i
 /// <param name="SalesReadyPerMonth">Leads at or above the sales-ready threshold per cut-off month.</param>
 /// <param name="SalesReadyConversionRate">Share of those that converted within the horizon.</param>
 public sealed record WhatIfFigures(string RuleSet, double? RocAuc, double SalesReadyThreshold, int SalesReadyLeads, double SalesReadyPerMonth,
-    double SalesReadyConversionRate, double MeanScore, IReadOnlyList<GradeFigures> Grades, IReadOnlyList<string> UnknownFeatures);
+    double SalesReadyConversionRate, double MeanScore, IReadOnlyList<GradeFigures> Grades, IReadOnlyList<string> UnknownFeatures)
+{
+    /// <summary>The fit × engagement cells (A1 … D4) with their leads and conversion rates; null when the rule set has no matrix.</summary>
+    public IReadOnlyList<LeadML.Features.Rules.MatrixCell>? Matrix { get; init; }
+}
 
 /// <summary>A candidate beside the rule set in force, on the bundle's test-period snapshots.</summary>
 public sealed record WhatIfResult(string Model, string ModelVersion, int Rows, int Conversions, int Months, DateTime? FirstCutoff,

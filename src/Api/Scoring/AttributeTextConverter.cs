@@ -13,12 +13,15 @@ public sealed class AttributeTextConverter : JsonConverter<Dictionary<string, st
     /// <summary>Marks a value that is not a string, number, boolean or null.</summary>
     public const string Invalid = "\u0000invalid";
 
+    /// <summary>The failure when attributes are not a JSON object; answered as a value of the wrong type at its path.</summary>
+    public const string NotAnObject = "attributes must be an object of name: value";
+
     /// <summary>Whether a value is <see cref="Invalid"/> (compared as text: a client may send those very characters).</summary>
     public static bool IsInvalid(string? value) => value is { Length: 8 } && value[0] == '\u0000' && value == Invalid;
 
     public override Dictionary<string, string?> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        if (reader.TokenType != JsonTokenType.StartObject) throw new JsonException("attributes must be an object of name: value");
+        if (reader.TokenType != JsonTokenType.StartObject) throw new JsonException(NotAnObject);
         var result = new Dictionary<string, string?>(StringComparer.Ordinal);
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {

@@ -74,6 +74,7 @@ internal static class LeadReader
     public static LeadRead ReadLead(ReadOnlySpan<byte> json, DateTime now)
     {
         if (IsBlank(json)) return Failed(-1, "", Problems.NoBody);
+        if (Utf8Body.Problem(json) is { } notUtf8) return Failed(-1, "", notUtf8);
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
         try
         {
@@ -98,6 +99,7 @@ internal static class LeadReader
     public static BatchRead ReadBatch(ReadOnlySpan<byte> json, int limit, DateTime now)
     {
         if (IsBlank(json)) return Refused("$", Problems.NoBody);
+        if (Utf8Body.Problem(json) is { } notUtf8) return Refused("$", notUtf8);
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
         var texts = new Texts();
         string? model = null;

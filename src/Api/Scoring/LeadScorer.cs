@@ -60,6 +60,7 @@ public static class LeadScorer
             Score = score,
             Grade = model.Evaluator.Grade(score),
             SalesReady = score >= thresholds.SalesReady,
+            Matrix = model.Rules.Matrix?.Cell(rules.Fit, rules.Engagement),
             RulePoints = new RulePoints
             {
                 Score = Math.Round(rules.Score, 2),
@@ -154,7 +155,7 @@ public static class LeadScorer
             Score = score,
             Baseline = Math.Round(baseline, 2),
             Contributions = [.. top.OrderByDescending(j => phi[j]).Select(j => new ContributionDto(
-                model.Spec.Features[j].Name, model.Spec.Features[j].Label, OrNull(x[j]), Math.Round(phi[j] * factor, 2)))],
+                model.Spec.Features[j].Name, CriterionText.Value(model.Spec, j, x[j]), OrNull(x[j]), Math.Round(phi[j] * factor, 2)))],
             OtherPoints = Math.Round(other, 2),
         };
     }

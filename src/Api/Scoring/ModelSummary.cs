@@ -12,8 +12,9 @@ namespace LeadML.Api.Scoring;
 /// <param name="SalesReady">Score (0–100) at or above which a lead is sales-ready.</param>
 /// <param name="Grades">The grade bands, highest first.</param>
 /// <param name="TestRocAuc">ROC AUC on the bundle's test period; null when it was not measured.</param>
+/// <param name="Leaks">The training's leak guard warnings that still apply, in words (empty when none).</param>
 public sealed record ModelSummary(string Name, bool IsDefault, string ModelVersion, string ModelKind, string RuleSetVersion, string RuleSetSource,
-    double SalesReady, IReadOnlyList<GradeBand> Grades, double? TestRocAuc);
+    double SalesReady, IReadOnlyList<GradeBand> Grades, double? TestRocAuc, IReadOnlyList<string> Leaks);
 
 /// <summary>A bundle loaded again (<c>POST /admin/models/{name}/reload</c>).</summary>
 /// <param name="Reloaded">The model's name.</param>

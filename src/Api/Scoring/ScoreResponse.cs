@@ -16,6 +16,10 @@ public sealed record ScoreResponse
     public required double Score { get; init; }
     public required string Grade { get; init; }
     public required bool SalesReady { get; init; }
+    /// <summary>The fit × engagement cell, e.g. "A2": A–D by the fit part of the rule points, 1–4 by the engagement part
+    /// (A1 the best fit and the most engaged), at the rule set's cut-offs; absent when the rule set has no matrix.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Matrix { get; init; }
     public required RulePoints RulePoints { get; init; }
     /// <summary>Calibrated probability of converting within the model's horizon.</summary>
     public required double ModelProbability { get; init; }

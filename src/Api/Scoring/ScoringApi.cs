@@ -10,8 +10,8 @@ public static class ScoringApi
     /// <summary>Maps the scoring endpoints; returns the <c>/score</c> group.</summary>
     public static RouteGroupBuilder MapScoringApi(this IEndpointRouteBuilder app)
     {
-        var score = app.MapGroup("/score").WithTags("Scoring").RequireKey(KeyRole.Scoring);
-        // Both bodies are read by the one lead reader (LeadReader) rather than bound: the contracts document them. Answers
+        var score = app.MapGroup("/score").WithTags("Scoring").RequireKey(KeyRole.Scoring).WithMetadata(Utf8Body.ReadByHandler);
+        // Both bodies are read by the one lead reader (LeadReader), which checks they are UTF-8 itself, rather than bound: the contracts document them. Answers
         // are written with the scoring contracts' own source-generated serializer (ScoringJson), whose generated writing
         // code the Api's shared JSON options would bypass.
         score.MapPost("", Score)
@@ -43,8 +43,8 @@ public static class ScoringApi
         return TypedResults.Json(result, ScoringJson.Default.ScoreResponse);
     }
 
-    private static async Task<Results<JsonHttpResult<BatchScoreResponse>, ValidationProblem, StatusCodeHttpResult>> Batch(HttpRequest http, ModelRegistry registry,
-        IOptions<LeadMlOptions> options, TimeProvider clock, bool explain = true, bool features = false)
+    private static async Task<Results<BatchAnswer, ValidationProblem, StatusCodeHttpResult>> Batch(HttpRequest http, ModelRegistry registry,
+        IOptions<LeadMlOptions> options, TimeProvider clock, ILogger<BatchAnswer> log, bool explain = true, bool features = false)
     {
         if (!http.HasJsonContentType()) return UnsupportedMediaType();
         var batch = await LeadReader.ReadBatchAsync(http, options.Value.BatchLimit, clock.GetUtcNow().UtcDateTime, http.HttpContext.RequestAborted);
@@ -68,13 +68,9 @@ public static class ScoringApi
                 items[i] = new BatchItem(i, null, new BatchError($"$.leads[{i}].model", e.Message));
             }
         });
-        var failed = 0;
-        foreach (var item in items)
-        {
-            if (item.Error is not null) failed++;
-        }
         ApiMetrics.Scored(items);
-        return TypedResults.Json(new BatchScoreResponse(items.Length - failed, failed, items), ScoringJson.Default.BatchScoreResponse);
+        // Each item is written on its own, so an item whose answer cannot be written becomes its error (BatchAnswer).
+        return BatchAnswer.Of(items, ScoringJson.Default.BatchItem, log);
     }
 
     /// <summary>What the framework answers for a JSON body of another type.</summary>
@@ -82,7 +78,8 @@ public static class ScoringApi
 
     private static IEnumerable<ModelSummary> Models(ModelRegistry registry) => registry.All.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m =>
         new ModelSummary(m.Name, m.Name == registry.DefaultName, m.ModelVersion, m.Bundle.Manifest.ModelKind.ToString(), m.RuleSetVersion,
-            m.RuleSource == RuleSetSource.Approved ? "approved" : "suggested", m.Rules.Thresholds.SalesReady, m.Rules.Grades, m.Bundle.Metrics.Test?.RocAuc));
+            m.RuleSource == RuleSetSource.Approved ? "approved" : "suggested", m.Rules.Thresholds.SalesReady, m.Rules.Grades, m.Bundle.Metrics.Test?.RocAuc,
+            m.Bundle.Metrics.Leaks.Where(l => !l.Handled).Select(l => l.Message).ToArray()));
 
     private static Results<Ok<ReloadResponse>, ProblemHttpResult> Reload(string name, ModelRegistry registry)
     {

@@ -8,4 +8,5 @@ namespace LeadML.Api.Scoring;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ScoreResponse))]
 [JsonSerializable(typeof(BatchScoreResponse))]
+[JsonSerializable(typeof(BatchItem))]
 internal sealed partial class ScoringJson : JsonSerializerContext;

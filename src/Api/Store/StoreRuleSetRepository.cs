@@ -42,35 +42,50 @@ public sealed class StoreRuleSetRepository(LeadStore store) : IRuleSetRepository
         store.InTransactionAsync(async (c, tx) =>
         {
             if (store.Dialect.IsPostgres) await Sql.ExecAsync(c, tx, "SELECT pg_advisory_xact_lock(hashtext(@m))", ct, ("m", "rule_sets:" + model));
-            var max = await Sql.ScalarAsync(c, tx, "SELECT MAX(version) FROM rule_sets WHERE model = @m", ct, ("m", model));
+            // A discarded draft's number stays in the audit and is never given again.
+            var max = await Sql.ScalarAsync(c, tx,
+                "SELECT MAX(v) FROM (SELECT MAX(version) AS v FROM rule_sets WHERE model = @m UNION ALL SELECT MAX(version) FROM rule_set_audit WHERE model = @m) AS versions", ct,
+                ("m", model));
             var version = (max is null ? 0 : Convert.ToInt32(max, System.Globalization.CultureInfo.InvariantCulture)) + 1;
             var draft = rules with { Version = version, Status = RuleSetStatus.Draft, BasedOn = basedOn, CreatedAt = at, ApprovedAt = null, ApprovedBy = null };
             await Sql.ExecAsync(c, tx, $"INSERT INTO rule_sets ({Columns}) VALUES (@m, @v, 'draft', @r, @at, @by, NULL, NULL, NULL, @b)", ct,
                 ("m", model), ("v", version), ("r", JsonSerializer.Serialize(draft, BundleJson.Options)), ("at", Sql.Ms(at)), ("by", actor), ("b", basedOn));
             await AuditAsync(c, tx, model, version, "created", actor, at, basedOn is null ? "from the suggestion" : $"from version {basedOn}", ct);
-            return new StoredRuleSet(model, version, RuleSetStatus.Draft, draft, at, actor, null, null, null, basedOn);
+            return (await GetAsync(c, tx, model, version, ct))!;
         }, ct);
 
-    public Task<StoredRuleSet> UpdateDraftAsync(string model, int version, RuleSet rules, string? actor, DateTime at, CancellationToken ct = default) =>
+    public Task<StoredRuleSet> UpdateDraftAsync(string model, int version, Func<StoredRuleSet, RuleSet> edit, string? ifMatch, string? actor, DateTime at,
+        CancellationToken ct = default) =>
         store.InTransactionAsync(async (c, tx) =>
         {
-            var old = await DraftAsync(c, tx, model, version, ct);
-            var draft = rules with { Version = version, Status = RuleSetStatus.Draft, BasedOn = old.BasedOn, CreatedAt = old.CreatedAt };
+            var old = await DraftAsync(c, tx, model, version, ifMatch, ct);
+            var draft = edit(old) with { Version = version, Status = RuleSetStatus.Draft, BasedOn = old.BasedOn, CreatedAt = old.CreatedAt };
             await Sql.ExecAsync(c, tx, "UPDATE rule_sets SET rules = @r WHERE model = @m AND version = @v", ct,
                 ("r", JsonSerializer.Serialize(draft, BundleJson.Options)), ("m", model), ("v", version));
             await AuditAsync(c, tx, model, version, "edited", actor, at, null, ct);
-            return old with { Rules = draft };
+            // Read back as a later GET reads it, so the ETag answered is the one a GET answers.
+            return (await GetAsync(c, tx, model, version, ct))!;
         }, ct);
 
-    public Task<StoredRuleSet> ApproveAsync(string model, int version, string approver, string? comment, DateTime at, CancellationToken ct = default) =>
+    public Task<StoredRuleSet> ApproveAsync(string model, int version, string approver, string? comment, DateTime at, string? ifMatch = null,
+        CancellationToken ct = default) =>
         store.InTransactionAsync(async (c, tx) =>
         {
-            var old = await DraftAsync(c, tx, model, version, ct);
+            var old = await DraftAsync(c, tx, model, version, ifMatch, ct);
             var rules = old.Rules with { Status = RuleSetStatus.Approved, ApprovedAt = at, ApprovedBy = approver, Comment = comment };
             await Sql.ExecAsync(c, tx, "UPDATE rule_sets SET status = 'approved', rules = @r, approved_at = @at, approved_by = @by, comment = @c WHERE model = @m AND version = @v", ct,
                 ("r", JsonSerializer.Serialize(rules, BundleJson.Options)), ("at", Sql.Ms(at)), ("by", approver), ("c", comment), ("m", model), ("v", version));
             await AuditAsync(c, tx, model, version, "approved", approver, at, comment, ct);
-            return old with { Status = RuleSetStatus.Approved, ApprovedAt = at, ApprovedBy = approver, Comment = comment, Rules = rules };
+            return (await GetAsync(c, tx, model, version, ct))!;
+        }, ct);
+
+    public Task DiscardDraftAsync(string model, int version, string? ifMatch, string? actor, DateTime at, CancellationToken ct = default) =>
+        store.InTransactionAsync(async (c, tx) =>
+        {
+            await DraftAsync(c, tx, model, version, ifMatch, ct);
+            await Sql.ExecAsync(c, tx, "DELETE FROM rule_sets WHERE model = @m AND version = @v AND status = 'draft'", ct, ("m", model), ("v", version));
+            await AuditAsync(c, tx, model, version, "discarded", actor, at, null, ct);
+            return true;
         }, ct);
 
     public async Task<StoredRuleSet?> LatestApprovedAsync(string model, CancellationToken ct = default)
@@ -89,13 +104,14 @@ public sealed class StoreRuleSetRepository(LeadStore store) : IRuleSetRepository
                 Sql.NullableString(r, 6)), ct, ("m", model));
     }
 
-    private async Task<StoredRuleSet> DraftAsync(DbConnection c, DbTransaction tx, string model, int version, CancellationToken ct)
+    private async Task<StoredRuleSet> DraftAsync(DbConnection c, DbTransaction tx, string model, int version, string? ifMatch, CancellationToken ct)
     {
         var old = await GetAsync(c, tx, model, version, ct) ?? throw new UnknownRuleSetException(model, version);
         if (old.Status != RuleSetStatus.Draft)
         {
             throw new RuleSetConflictException($"version {version} is {old.Status.ToString().ToLowerInvariant()}, not a draft; approved versions never change");
         }
+        RuleSetETag.Check(ifMatch, old);
         return old;
     }
 

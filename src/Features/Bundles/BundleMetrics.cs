@@ -28,12 +28,20 @@ public sealed record BundleMetrics
     public IReadOnlyList<FeatureDrift> Drift { get; init; } = [];
     /// <summary>What the user should know about the run, in their words.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+    /// <summary>What the leak guard found, with its evidence: columns, category values and event types that look
+    /// recorded after the outcome, and a validation ROC-AUC too good to be true. Empty when nothing was found, and in
+    /// files written before the guard (the serializer passes null for an absent list, read as empty).</summary>
+    public IReadOnlyList<LeakFinding> Leaks { get => _leaks; init => _leaks = value ?? []; }
+
+    private readonly IReadOnlyList<LeakFinding> _leaks = [];
     /// <summary>The suggested points alone, beside the model.</summary>
     public PointsOnlyMetrics? PointsOnly { get; init; }
     /// <summary>The suggested sales-ready threshold and why.</summary>
     public ThresholdChoice? Thresholds { get; init; }
     /// <summary>Share and conversion rate per grade.</summary>
     public GradesByPeriod? Grades { get; init; }
+    /// <summary>Leads and conversion rate per cell of the fit × engagement matrix; null without a matrix.</summary>
+    public MatrixByPeriod? Matrix { get; init; }
     /// <summary>Traits converters have much more often than leads in general; null when not measured.</summary>
     public IReadOnlyList<ProfileTrait>? Profile { get; init; }
     /// <summary>How much of the model's variation each family of features carries.</summary>
@@ -120,15 +128,90 @@ public sealed record PeriodRate(DateOnly Cutoff, string Period, int Rows, int Po
 
 /// <summary>One feature's population stability between training and test.</summary>
 /// <param name="Feature">The feature's name.</param>
-/// <param name="Psi">Population stability index (below 0.1 stable, above 0.25 significant).</param>
-/// <param name="Band">stable, moderate or significant.</param>
-public sealed record FeatureDrift(string Feature, double Psi, string Band);
+/// <param name="Psi">Population stability index (below 0.1 stable, above 0.25 significant): with test rows weighted to
+/// training's distribution of lead age (equal lead age) when snapshots have one; unweighted for expected shifts.</param>
+/// <param name="Band">stable, moderate or significant; expected for shifts the calendar makes (lead age, dates, the
+/// column that orders rows in time).</param>
+public sealed record FeatureDrift(string Feature, double Psi, string Band)
+{
+    /// <summary>The PSI before weighting to equal lead age, when it was weighted.</summary>
+    public double? UnadjustedPsi { get; init; }
+    /// <summary>Why the shift is expected (band "expected"), in words; null otherwise.</summary>
+    public string? Expected { get; init; }
+}
+
+/// <summary>What kind of leak a <see cref="LeakFinding"/> is.</summary>
+public enum LeakKind
+{
+    /// <summary>A column whose one-column model separates converted from other leads (ROC-AUC ≥ 0.9 on training).</summary>
+    Column,
+    /// <summary>A category value held by at least 20 leads, at least 95 % of them converted.</summary>
+    Level,
+    /// <summary>The chosen model's validation ROC-AUC is at least 0.95.</summary>
+    ValidationAuc,
+    /// <summary>An event type or detail that, on converted leads, occurs mostly (≥ 80 %) after the conversion.</summary>
+    PostConversionEvent,
+}
+
+/// <summary>One finding of the leak guard, with its evidence. Only the fields of its kind are set.</summary>
+/// <param name="Kind">What was found.</param>
+/// <param name="Message">One or two sentences for the user: what, the evidence, and what to do.</param>
+public sealed record LeakFinding(LeakKind Kind, string Message)
+{
+    /// <summary>The column (column and level findings).</summary>
+    public string? Column { get; init; }
+    /// <summary>The category value (level findings).</summary>
+    public string? Level { get; init; }
+    /// <summary>The event type (post-conversion findings).</summary>
+    public string? EventType { get; init; }
+    /// <summary>The event detail, null for the whole type (post-conversion findings).</summary>
+    public string? Detail { get; init; }
+    /// <summary>ROC-AUC (0.5–1): the one-column model's on training leads, or the model's on validation.</summary>
+    public double? RocAuc { get; init; }
+    /// <summary>Leads behind the evidence (the value's leads, or the leads the column was measured on).</summary>
+    public int? Leads { get; init; }
+    /// <summary>Of which converted.</summary>
+    public int? Conversions { get; init; }
+    /// <summary>Level findings: the share of its leads that converted (0–1); post-conversion findings: the share of
+    /// converted leads' events of this kind that came at or after the conversion (0–1).</summary>
+    public double? Share { get; init; }
+    /// <summary>Post-conversion findings: converted leads' events of this kind (before + after the conversion).</summary>
+    public long? Events { get; init; }
+    /// <summary>True when training already dealt with it (post-conversion events are left out of the features), so
+    /// it does not fail a run with <c>--fail-on-leak</c>.</summary>
+    public bool Handled { get; init; }
+}
 
 /// <summary>The suggested points alone on the test and validation periods.</summary>
 /// <param name="Test">On the test period.</param>
 /// <param name="Validation">On the validation period.</param>
 /// <param name="Criteria">How many criteria the rule set has.</param>
-public sealed record PointsOnlyMetrics(PointsFigures Test, PointsFigures Validation, int Criteria);
+public sealed record PointsOnlyMetrics(PointsFigures Test, PointsFigures Validation, int Criteria)
+{
+    /// <summary>How many criteria the table would have with every band (null when the table keeps every band).</summary>
+    public int? EveryBand { get; init; }
+    /// <summary>What a shorter table costs: the points-only ROC-AUC for each size the compact table went through,
+    /// smallest first, then the table with every band. Null when the table keeps every band.</summary>
+    public IReadOnlyList<PointsCurvePoint>? Curve { get; init; }
+    /// <summary>What the compact table leaves out, and why (families left out, bands merged). Null when it keeps every band.</summary>
+    public IReadOnlyList<LeftOutDetail>? LeftOut { get; init; }
+}
+
+/// <summary>One size of the points table and how well it ranks.</summary>
+/// <param name="Criteria">Criteria in the table.</param>
+/// <param name="ValidationRocAuc">Points-only ROC-AUC on the validation period (where the table was chosen).</param>
+/// <param name="TestRocAuc">On the test period.</param>
+/// <param name="Ratio">The test figure's share of the model's test ROC-AUC.</param>
+public sealed record PointsCurvePoint(int Criteria, double? ValidationRocAuc, double? TestRocAuc, double? Ratio);
+
+/// <summary>Detail the compact points table does not carry.</summary>
+/// <param name="Family">The family's id (as in <see cref="FamilyImportance.Family"/>).</param>
+/// <param name="Label">Its label.</param>
+/// <param name="Group">Fit or engagement.</param>
+/// <param name="Bands">Criteria it has with every band.</param>
+/// <param name="Kept">Criteria it keeps in the table (0: left out).</param>
+/// <param name="Why">Why, in words.</param>
+public sealed record LeftOutDetail(string Family, string Label, CriterionGroup Group, int Bands, int Kept, string Why);
 
 /// <summary>The points-only score's ranking on one period.</summary>
 /// <param name="Rows">Lead snapshots.</param>
@@ -146,6 +229,11 @@ public sealed record ThresholdChoice(double SalesReady, double Hysteresis, strin
 /// <param name="Test">On the test period (what the report promises).</param>
 /// <param name="Validation">On the validation period (where the grades were chosen).</param>
 public sealed record GradesByPeriod(IReadOnlyList<GradeStat> Test, IReadOnlyList<GradeStat> Validation);
+
+/// <summary>The fit × engagement matrix's cells on the test and validation periods.</summary>
+/// <param name="Test">On the test period (what the report promises).</param>
+/// <param name="Validation">On the validation period (where the cut-offs were chosen).</param>
+public sealed record MatrixByPeriod(IReadOnlyList<MatrixCell> Test, IReadOnlyList<MatrixCell> Validation);
 
 /// <summary>A trait of the ideal prospect: how over-represented it is among converters.</summary>
 /// <param name="Criterion">The criterion's id.</param>
@@ -171,7 +259,7 @@ public sealed record FamilyImportance(string Family, string Label, CriterionGrou
 /// <summary>The source-generated serializer of <see cref="BundleMetrics"/>: the bundle files' settings (camelCase,
 /// indented, enums as camelCase strings), absent values left out.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    Converters = [typeof(CamelCaseEnums<ModelKind>), typeof(CamelCaseEnums<CriterionGroup>)])]
+    Converters = [typeof(CamelCaseEnums<ModelKind>), typeof(CamelCaseEnums<CriterionGroup>), typeof(CamelCaseEnums<LeakKind>)])]
 [JsonSerializable(typeof(BundleMetrics))]
 [JsonSerializable(typeof(ComparisonResult))]
 public sealed partial class BundleMetricsJson : JsonSerializerContext;

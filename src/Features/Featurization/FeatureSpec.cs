@@ -57,6 +57,13 @@ public sealed class FeatureSpec
 
     private Dictionary<string, int>? _index;
 
+    private FeatureLayout.Step[]? _steps;
+
+    /// <summary>How each column is computed (what it reads and over which window), derived once from the attributes
+    /// and channels; the sentences of <see cref="Rules.CriterionText"/> read it.</summary>
+    internal FeatureLayout.Step[] Steps =>
+        _steps ??= [.. FeatureLayout.Build(Kind, Attributes, Channels, NegativeEventTypes).Steps];
+
     private Dictionary<string, int> BuildIndex()
     {
         var index = new Dictionary<string, int>(Features.Count, StringComparer.Ordinal);

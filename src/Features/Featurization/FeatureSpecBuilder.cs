@@ -45,13 +45,17 @@ public static class FeatureSpecBuilder
         var channels = new List<EventChannel>();
         if (history.Kind == HistoryKind.Events && events is not null)
         {
+            // Kinds of events that converted leads do mostly after converting get no feature (they would be dead).
+            var after = events.PostConversion(options.PostConversionShare, options.MinPostConversionEvents);
+            var afterTypes = after.Where(p => p.Detail is null).Select(p => p.Type).ToHashSet(StringComparer.Ordinal);
+            var afterDetails = after.Where(p => p.Detail is not null).Select(p => (p.Type, p.Detail!)).ToHashSet();
             foreach (var (type, count) in events.Types.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal))
             {
-                if (count < options.MinTypeEvents) continue;
+                if (count < options.MinTypeEvents || afterTypes.Contains(type)) continue;
                 channels.Add(new EventChannel(type, null));
                 var minDetail = Math.Max(options.MinDetailEvents, (long)Math.Ceiling(options.MinDetailShare * count));
                 var details = events.Details
-                    .Where(kv => kv.Key.Type == type && kv.Value >= minDetail)
+                    .Where(kv => kv.Key.Type == type && kv.Value >= minDetail && !afterDetails.Contains(kv.Key))
                     .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key.Detail, StringComparer.Ordinal)
                     .Take(options.MaxDetailsPerType);
                 // A detail that is the only one of its type says nothing the type does not.

@@ -17,4 +17,10 @@ public sealed record FeatureSpecOptions
     public double MinDetailShare { get; init; } = 0.01;
     /// <summary>At most this many details per type (default 12).</summary>
     public int MaxDetailsPerType { get; init; } = 12;
+    /// <summary>An event type or detail whose converted leads' events come at or after the conversion for at least
+    /// this share (default 0.8) gets no feature: snapshots see a lead only before it converts, so its features would
+    /// be dead (see <see cref="EventCatalog.PostConversion"/>).</summary>
+    public double PostConversionShare { get; init; } = 0.8;
+    /// <summary>…judged from at least this many converted leads' events (default 20).</summary>
+    public int MinPostConversionEvents { get; init; } = 20;
 }

@@ -32,11 +32,14 @@ public static class ReportWriter
             .Append("</code>, trained ").Append(E(manifest.CreatedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)))
             .Append(" · ").Append(E(manifest.Engine)).Append("</p></header><main>");
 
+        Leaks(h, metrics);
         Summary(h, manifest, metrics);
         Comparison(h, metrics);
         Warnings(h, metrics);
-        Criteria(h, rules);
+        Criteria(h, rules, metrics);
+        LeftOut(h, metrics);
         Grades(h, metrics, rules);
+        Matrix(h, metrics, rules);
         Profile(h, metrics);
         ModelQuality(h, metrics);
         Window(h, manifest);
@@ -59,7 +62,9 @@ public static class ReportWriter
     {
         var test = m.Test;
         var points = m.PointsOnly?.Test;
-        h.Append("<section id=\"summary\"><h2>At a glance</h2><div class=\"cards\">");
+        h.Append("<section id=\"summary\"><h2>At a glance</h2>");
+        Headline(h, m);
+        h.Append("<div class=\"cards\">");
         Card(h, "metric-test-rocauc", "Model ROC-AUC (test)", F(test?.RocAuc, "0.000"), "1.0 = perfect ranking, 0.5 = coin toss");
         Card(h, "metric-points-rocauc", "Points-only ROC-AUC (test)", F(points?.RocAuc, "0.000"),
             points?.Ratio is { } r ? $"{F(r, "0.0%")} of the model's" : "rule points alone");
@@ -67,6 +72,35 @@ public static class ReportWriter
         Card(h, "metric-test-ece", "Calibration error (test)", F(test?.ExpectedCalibrationError, "0.000"), "mean gap between predicted and observed");
         h.Append("</div><p>").Append(E(m.Chosen?.Description ?? manifest.ModelKind.ToString())).Append(", chosen because ")
             .Append(E(m.Chosen?.Why ?? "")).Append("; calibration: ").Append(E(m.Chosen?.Calibration ?? "")).Append(".</p></section>");
+    }
+
+    /// <summary>What the model is worth in a marketer's words, before any data-science figure: how the leads it ranks
+    /// first convert on the test period against the average, and what share of all conversions they hold. Null when
+    /// the test period has no lift table (one class only).</summary>
+    public static string? HeadlineText(BundleMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        if (metrics.Test is not { Lift: { Count: > 0 } lift } test || test.PositiveRate is not { } average || average <= 0) return null;
+        var rows = lift.Sum(r => r.Count);
+        if (rows == 0) return null;
+        var top = lift[0];
+        var text = new StringBuilder()
+            .Append("The top ").Append(F((double)top.Count / rows, "0%")).Append(" of leads by score convert at ").Append(F(top.Rate, "0.0%"))
+            .Append(", ").Append(F(top.Lift, "0.0")).Append(" × the average of ").Append(F(average, "0.0%"))
+            .Append("; they bring ").Append(F(top.CumulativeGain, "0%")).Append(" of all conversions.");
+        if (lift.Count >= 2 && lift[0].Count + lift[1].Count is var twoRows and > 0)
+        {
+            text.Append(" The top ").Append(F((double)twoRows / rows, "0%")).Append(" convert at ")
+                .Append(F((double)(lift[0].Positives + lift[1].Positives) / twoRows, "0.0%")).Append(" and bring ").Append(F(lift[1].CumulativeGain, "0%")).Append(" of them.");
+        }
+        return text.ToString();
+    }
+
+    private static void Headline(StringBuilder h, BundleMetrics m)
+    {
+        if (HeadlineText(m) is not { } text) return;
+        h.Append("<p class=\"headline\" id=\"headline\">").Append(E(text)).Append("</p><p class=\"note\">Measured on the test period: ")
+            .Append(E(F(m.Test!.Rows, "N0"))).Append(" lead snapshots later than everything the model learnt from. The figures below are for analysts.</p>");
     }
 
     private static void Comparison(StringBuilder h, BundleMetrics m)
@@ -98,6 +132,28 @@ public static class ReportWriter
         h.Append("</section>");
     }
 
+    /// <summary>The leak guard's findings, first on the page: a leak makes every other figure too good to be true.</summary>
+    private static void Leaks(StringBuilder h, BundleMetrics m)
+    {
+        var warnings = m.Leaks.Where(l => !l.Handled).ToList();
+        var notes = m.Leaks.Where(l => l.Handled).ToList();
+        if (warnings.Count > 0)
+        {
+            h.Append("<section id=\"leaks\" class=\"warn leak\"><h2>Possible leaks: check these before trusting anything below</h2>")
+                .Append("<p>Something in the history predicts the outcome too well to be known before it. A model trained on it scores well here and fails on new leads.</p><ul>");
+            foreach (var l in warnings) h.Append("<li data-kind=\"").Append(E(JsonNamingPolicyCamel(l.Kind))).Append("\">").Append(E(l.Message)).Append("</li>");
+            h.Append("</ul></section>");
+        }
+        if (notes.Count > 0)
+        {
+            h.Append("<section id=\"post-conversion\"><h2>Left out: what leads do after converting</h2><ul>");
+            foreach (var l in notes) h.Append("<li>").Append(E(l.Message)).Append("</li>");
+            h.Append("</ul></section>");
+        }
+    }
+
+    private static string JsonNamingPolicyCamel(LeakKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
+
     private static void Warnings(StringBuilder h, BundleMetrics m)
     {
         var warnings = m.Warnings.Where(w => w.Length > 0).ToList();
@@ -107,7 +163,7 @@ public static class ReportWriter
         h.Append("</ul></section>");
     }
 
-    private static void Criteria(StringBuilder h, RuleSet? rules)
+    private static void Criteria(StringBuilder h, RuleSet? rules, BundleMetrics m)
     {
         h.Append("<section id=\"criteria\"><h2>Suggested points</h2>");
         if (rules is null)
@@ -118,6 +174,13 @@ public static class ReportWriter
         h.Append("<p>Every lead starts with <strong>").Append(F(rules.BasePoints, "0")).Append("</strong> base points; each criterion that applies adds its points; the score is kept within 0–100. ")
             .Append(F(rules.Scale.Pdo, "0.#")).Append(" points double the odds of converting. Criteria are relative to the most common case, which scores 0. ")
             .Append("Intervals (90 %) reflect how many leads and conversions back each criterion; <span class=\"low\">low support</span> marks criteria with too few leads or conversions to trust.</p>");
+        if (m.PointsOnly is { EveryBand: { } every } po)
+        {
+            h.Append("<p id=\"compact-note\">The table keeps <strong>").Append(po.Criteria).Append("</strong> criteria of the ").Append(every)
+                .Append(" the model tells apart: those that add most to how well the points alone rank leads, their points fitted together. With every band the points alone would reach ROC-AUC ")
+                .Append(F(po.Curve is { Count: > 0 } cv ? cv[^1].TestRocAuc : null, "0.000")).Append(" on the test period; this table reaches ")
+                .Append(F(po.Test.RocAuc, "0.000")).Append(" (<code>leadml train --max-criteria 0</code> keeps every band).</p>");
+        }
         h.Append("<div class=\"chart tall\"><canvas id=\"chart-points\" aria-label=\"Points per criterion\"></canvas></div>");
         h.Append("<table id=\"criteria-table\"><thead><tr><th>Criterion</th><th>Kind</th><th class=\"n\">Points</th><th class=\"n\">90 % interval</th><th class=\"n\">Leads</th><th class=\"n\">Conversions</th><th class=\"n\">Conversion rate</th></tr></thead><tbody>");
         foreach (var c in rules.Criteria.OrderByDescending(c => c.Points))
@@ -132,6 +195,40 @@ public static class ReportWriter
         }
         h.Append("</tbody></table></section>");
     }
+
+    /// <summary>What the compact table leaves out, and why, and what a shorter or longer table costs.</summary>
+    private static void LeftOut(StringBuilder h, BundleMetrics m)
+    {
+        if (m.PointsOnly is not { LeftOut: { } left } po) return;
+        h.Append("<section id=\"left-out\"><h2>Not in the table, and why</h2>");
+        if (po.Curve is { Count: > 0 } curve)
+        {
+            h.Append("<p>What a shorter table costs: how well the points alone rank leads as the table grows (ROC-AUC; 1.0 perfect, 0.5 a coin toss), the last row with every band.</p>")
+                .Append("<table id=\"points-curve\"><thead><tr><th class=\"n\">Criteria</th><th class=\"n\">ROC-AUC, validation</th><th class=\"n\">ROC-AUC, test</th><th class=\"n\">Share of the model's (test)</th></tr></thead><tbody>");
+            foreach (var p in curve)
+            {
+                h.Append("<tr").Append(p.Criteria == po.Criteria ? " class=\"chosen\"" : "").Append("><td class=\"n\">").Append(p.Criteria).Append("</td><td class=\"n\">")
+                    .Append(F(p.ValidationRocAuc, "0.000")).Append("</td><td class=\"n\">").Append(F(p.TestRocAuc, "0.000")).Append("</td><td class=\"n\">")
+                    .Append(F(p.Ratio, "0.0%")).Append("</td></tr>");
+            }
+            h.Append("</tbody></table>");
+        }
+        if (left.Count == 0)
+        {
+            h.Append("<p>Nothing: every band is in the table.</p></section>");
+            return;
+        }
+        h.Append("<table id=\"left-out-table\"><thead><tr><th>What</th><th>Kind</th><th class=\"n\">Criteria with every band</th><th class=\"n\">In the table</th><th>Why</th></tr></thead><tbody>");
+        foreach (var x in left)
+        {
+            h.Append("<tr><td>").Append(E(Capital(x.Label))).Append("</td><td>").Append(x.Group == Features.Featurization.CriterionGroup.Fit ? "fit" : "engagement")
+                .Append("</td><td class=\"n\">").Append(x.Bands == 0 ? "–" : x.Bands.ToString(CultureInfo.InvariantCulture)).Append("</td><td class=\"n\">")
+                .Append(x.Kept).Append("</td><td>").Append(E(x.Why)).Append("</td></tr>");
+        }
+        h.Append("</tbody></table></section>");
+    }
+
+    private static string Capital(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 
     private static void Grades(StringBuilder h, BundleMetrics m, RuleSet? rules)
     {
@@ -148,6 +245,41 @@ public static class ReportWriter
             h.Append("<tr data-grade=\"").Append(E(g.Grade)).Append("\"><td><strong>").Append(E(g.Grade)).Append("</strong></td><td>").Append(E(g.Label))
                 .Append("</td><td class=\"n\">").Append(F(g.MinScore, "0")).Append("</td><td class=\"n\">").Append(F(s?.Share, "0.0%"))
                 .Append("</td><td class=\"n\">").Append(F(s?.ConversionRate, "0.0%")).Append("</td><td class=\"n\">").Append(F(s?.LeadsPerMonth, "N1")).Append("</td></tr>");
+        }
+        h.Append("</tbody></table></section>");
+    }
+
+    /// <summary>The fit × engagement matrix: each cell's conversion rate and leads on the test period.</summary>
+    private static void Matrix(StringBuilder h, BundleMetrics m, RuleSet? rules)
+    {
+        if (rules?.Matrix is not { } matrix || m.Matrix?.Test is not { Count: > 0 } cells) return;
+        var byCell = cells.ToDictionary(c => c.Cell, StringComparer.Ordinal);
+        var letters = matrix.Fit.Count == 0 ? [""] : FitEngagementMatrix.FitGrades;
+        var digits = matrix.Engagement.Count == 0 ? [""] : FitEngagementMatrix.EngagementGrades;
+        static string Cuts(IReadOnlyList<double> cuts, IReadOnlyList<string> names) => cuts.Count == 0 ? "" :
+            string.Join(", ", cuts.Select((c, k) => $"{names[k]} from {F(c, "0")}")) + $", {names[^1]} below {F(cuts[^1], "0")}";
+        h.Append("<section id=\"matrix\"><h2>Fit × engagement</h2><p>Leads graded on two axes, as in lead-scoring matrices: <strong>A–D</strong> by the fit part of their points (who they are; ")
+            .Append(E(Cuts(matrix.Fit, FitEngagementMatrix.FitGrades))).Append(" of 100) and <strong>1–4</strong> by the engagement part (what they did; ")
+            .Append(E(Cuts(matrix.Engagement, FitEngagementMatrix.EngagementGrades))).Append(" of 100). Cut-offs: the top 20 %, 50 % and 80 % of validation leads on each axis. ")
+            .Append("A1 is the best fit and the most engaged. The matrix is a view to route leads by; sales-ready stays the score threshold above. Each cell: conversion rate and leads on the test period.</p>");
+        var top = Math.Max(1e-9, cells.Max(c => c.ConversionRate));
+        h.Append("<table id=\"matrix-table\" class=\"matrix\"><thead><tr><th>Fit \\ engagement</th>");
+        foreach (var d in digits) h.Append("<th class=\"n\">").Append(d.Length == 0 ? "all" : d == "1" ? "1 (most)" : d == "4" ? "4 (least)" : d).Append("</th>");
+        h.Append("</tr></thead><tbody>");
+        foreach (var l in letters)
+        {
+            h.Append("<tr><th>").Append(l.Length == 0 ? "all" : l).Append("</th>");
+            foreach (var d in digits)
+            {
+                var c = byCell.GetValueOrDefault(l + d);
+                var shade = c is { Leads: > 0 } ? (int)Math.Round(230 - 130 * c.ConversionRate / top) : 245;
+                h.Append("<td class=\"n cell\" data-cell=\"").Append(E(l + d)).Append("\" style=\"background:rgb(").Append(shade).Append(',')
+                    .Append((int)Math.Round(shade + (255 - shade) * 0.3)).Append(",255)\">");
+                if (c is { Leads: > 0 }) h.Append("<strong>").Append(F(c.ConversionRate, "0.0%")).Append("</strong><br><small>").Append(F(c.Leads, "N0")).Append(" leads</small>");
+                else h.Append('–');
+                h.Append("</td>");
+            }
+            h.Append("</tr>");
         }
         h.Append("</tbody></table></section>");
     }
@@ -188,7 +320,7 @@ public static class ReportWriter
             h.Append("<tr data-metric=\"").Append(key).Append("\"><td>").Append(label).Append("</td><td class=\"n\">").Append(F(m.Test is { } t ? value(t) : null, format))
                 .Append("</td><td class=\"n\">").Append(F(m.Validation is { } v ? value(v) : null, format)).Append("</td></tr>");
         }
-        h.Append("</tbody></table><p class=\"note\">Validation figures are for the final model, which was refit on training + validation.</p></section>");
+        h.Append("</tbody></table><p class=\"note\">Both columns are out of time. Validation figures are the chosen candidate's, trained on the training period alone, before the final model was refit on training + validation (on validation the refit would only describe its own fit); test figures are the final model's.</p></section>");
     }
 
     private static void Window(StringBuilder h, BundleManifest manifest)
@@ -207,26 +339,47 @@ public static class ReportWriter
 
     private static void Drift(StringBuilder h, BundleMetrics m)
     {
-        var rows = m.Drift.Where(d => d.Psi >= 0.1).OrderByDescending(d => d.Psi).Take(25).ToList();
-        h.Append("<section id=\"drift\"><h2>Drift between training and test</h2><p>Population stability index per feature: below 0.1 stable, 0.1–0.25 moderate, above 0.25 significant.</p>");
+        var expected = m.Drift.Where(d => d.Band == "expected").OrderByDescending(d => d.Psi).ToList();
+        var rows = m.Drift.Where(d => d.Band != "expected" && d.Psi >= 0.1).OrderByDescending(d => d.Psi).Take(25).ToList();
+        var weighted = m.Drift.Any(d => d.UnadjustedPsi is not null);
+        h.Append("<section id=\"drift\"><h2>Drift between training and test</h2><p>Population stability index per feature: below 0.1 stable, 0.1–0.25 moderate, above 0.25 significant.");
+        if (weighted)
+        {
+            h.Append(" Compared at equal lead age: later cut-offs see older leads (a lead stays in the snapshots until it converts), so test snapshots are weighted to the training period's mix of lead ages before comparing; the unweighted figure is beside it.");
+        }
+        h.Append("</p>");
         if (rows.Count == 0)
         {
-            h.Append("<p>Every feature is stable (PSI below 0.1).</p></section>");
-            return;
+            h.Append("<p>Every feature is stable (PSI below 0.1).</p>");
         }
-        h.Append("<table id=\"drift-table\"><thead><tr><th>Feature</th><th class=\"n\">PSI</th><th>Band</th></tr></thead><tbody>");
-        foreach (var d in rows)
+        else
         {
-            h.Append("<tr><td><code>").Append(E(d.Feature)).Append("</code></td><td class=\"n\">").Append(F(d.Psi, "0.000"))
-                .Append("</td><td>").Append(E(d.Band)).Append("</td></tr>");
+            h.Append("<table id=\"drift-table\"><thead><tr><th>Feature</th><th class=\"n\">PSI</th>").Append(weighted ? "<th class=\"n\">Unweighted</th>" : "")
+                .Append("<th>Band</th></tr></thead><tbody>");
+            foreach (var d in rows)
+            {
+                h.Append("<tr><td><code>").Append(E(d.Feature)).Append("</code></td><td class=\"n\">").Append(F(d.Psi, "0.000")).Append("</td>")
+                    .Append(weighted ? $"<td class=\"n\">{F(d.UnadjustedPsi, "0.000")}</td>" : "").Append("<td>").Append(E(d.Band)).Append("</td></tr>");
+            }
+            h.Append("</tbody></table>");
         }
-        h.Append("</tbody></table></section>");
+        var shown = expected.Where(d => d.Psi >= 0.1).ToList();
+        if (shown.Count > 0)
+        {
+            h.Append("<p id=\"drift-expected\">Expected shifts, made by the calendar rather than by leads changing:</p><ul>");
+            foreach (var d in shown)
+            {
+                h.Append("<li><code>").Append(E(d.Feature)).Append("</code> (PSI ").Append(F(d.Psi, "0.00")).Append("): ").Append(E(d.Expected ?? "")).Append("</li>");
+            }
+            h.Append("</ul>");
+        }
+        h.Append("</section>");
     }
 
     private static void Candidates(StringBuilder h, BundleMetrics m)
     {
         if (m.Candidates is not { Count: > 0 } list) return;
-        h.Append("<section id=\"candidates\"><h2>Candidates compared on the validation period</h2><table><thead><tr><th>Model</th><th class=\"n\">ROC-AUC</th><th class=\"n\">Log-loss</th></tr></thead><tbody>");
+        h.Append("<section id=\"candidates\"><h2>Candidates compared on the validation period</h2><p class=\"note\">Each candidate was trained on the training period alone; trees stop adding rounds when validation stops improving. The chosen one is then refit on training + validation, with rounds scaled to its rows.</p><table><thead><tr><th>Model</th><th class=\"n\">ROC-AUC</th><th class=\"n\">Log-loss</th></tr></thead><tbody>");
         foreach (var c in list)
         {
             h.Append("<tr><td>").Append(E(c.Description)).Append("</td><td class=\"n\">").Append(F(c.ValidationRocAuc, "0.0000"))
@@ -264,9 +417,9 @@ public static class ReportWriter
         table{border-collapse:collapse;width:100%;font-size:14px}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #e8ebf2;vertical-align:top}
         th{background:#f0f2f8;font-weight:600}.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         tr.low td{color:#8a6d00;background:#fffbea}span.low{background:#fffbea;color:#8a6d00;padding:0 4px}
-        td.pts{font-weight:600}details summary{cursor:pointer}details p{margin:6px 0;color:#3c455c;font-size:13px}
-        .warn{border-left:5px solid #d9822b}.chart{position:relative;height:280px}.chart.tall{height:auto;min-height:300px}
-        .pair{display:grid;grid-template-columns:1fr 1fr;gap:16px}.note{color:#6b7490;font-size:13px}footer{text-align:center;color:#6b7490;padding:16px;font-size:13px}
+        td.pts{font-weight:600}tr.chosen td{font-weight:600;background:#eef4fc}table.matrix{width:auto}table.matrix td.cell{text-align:center;min-width:110px}table.matrix small{color:#3c455c}details summary{cursor:pointer}details p{margin:6px 0;color:#3c455c;font-size:13px}
+        .warn{border-left:5px solid #d9822b}.leak{border-left-color:#c9302c;background:#fff5f5}.chart{position:relative;height:280px}.chart.tall{height:auto;min-height:300px}
+        .pair{display:grid;grid-template-columns:1fr 1fr;gap:16px}.headline{font-size:18px;margin:4px 0 6px}.note{color:#6b7490;font-size:13px}footer{text-align:center;color:#6b7490;padding:16px;font-size:13px}
         """;
 
     private const string Script = """

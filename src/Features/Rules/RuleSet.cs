@@ -101,6 +101,41 @@ public sealed record CapGroup(string Name, int Max, int Min = -100);
 /// <summary>A grade band: leads scoring at least <paramref name="MinScore"/> (and below the next band) get it.</summary>
 public sealed record GradeBand(string Grade, double MinScore, string Label = "");
 
+/// <summary>
+/// The fit × engagement grade of lead-scoring matrices: a letter A–D by the fit part of the rule points (who the lead
+/// is, 0–100) and a digit 1–4 by the engagement part (what the lead does, 0–100), A1 the best fit and the most
+/// engaged. A view to route leads by; whether a lead is sales-ready stays the score threshold.
+/// </summary>
+/// <param name="Fit">The lowest fit part for A, B and C, highest first (0–100); below the last: D. Empty when the rule
+/// set has no fit criteria (the cell then has no letter).</param>
+/// <param name="Engagement">The lowest engagement part for 1, 2 and 3, highest first; below the last: 4. Empty when the
+/// rule set has no engagement criteria (the cell then has no digit).</param>
+public sealed record FitEngagementMatrix(IReadOnlyList<double> Fit, IReadOnlyList<double> Engagement)
+{
+    /// <summary>The fit letters, best first.</summary>
+    public static readonly IReadOnlyList<string> FitGrades = ["A", "B", "C", "D"];
+
+    /// <summary>The engagement digits, most engaged first.</summary>
+    public static readonly IReadOnlyList<string> EngagementGrades = ["1", "2", "3", "4"];
+
+    /// <summary>The cell of a lead with these parts, e.g. "A2".</summary>
+    public string Cell(double fit, double engagement) =>
+        (Fit.Count == 0 ? "" : FitGrades[Band(Fit, fit)]) + (Engagement.Count == 0 ? "" : EngagementGrades[Band(Engagement, engagement)]);
+
+    /// <summary>Every cell, row by row (A1, A2, … D4).</summary>
+    public IReadOnlyList<string> Cells() =>
+        [.. (Fit.Count == 0 ? [""] : FitGrades).SelectMany(f => (Engagement.Count == 0 ? [""] : EngagementGrades).Select(e => f + e))];
+
+    private static int Band(IReadOnlyList<double> cuts, double part)
+    {
+        for (var k = 0; k < cuts.Count && k < 3; k++)
+        {
+            if (part >= cuts[k]) return k;
+        }
+        return Math.Min(cuts.Count, 3);
+    }
+}
+
 /// <summary>When a lead is sales-ready, and how far it must fall before it counts as going cold.</summary>
 /// <param name="SalesReady">Score at or above which a lead is sales-ready (0–100).</param>
 /// <param name="Hysteresis">A sales-ready lead goes cold when it falls below <c>SalesReady - Hysteresis</c>.</param>
@@ -145,4 +180,6 @@ public sealed record RuleSet
     public required Thresholds Thresholds { get; init; }
     /// <summary>Grade bands, best first (e.g. A ≥ 75, B ≥ 55, C ≥ 35, D ≥ 0).</summary>
     public required IReadOnlyList<GradeBand> Grades { get; init; }
+    /// <summary>The fit × engagement matrix's cut-offs; null in rule sets written before it existed (no matrix then).</summary>
+    public FitEngagementMatrix? Matrix { get; init; }
 }

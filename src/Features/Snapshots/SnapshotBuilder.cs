@@ -94,7 +94,7 @@ public static class SnapshotBuilder
         if (history.Events is not null)
         {
             progress?.Report("Reading events (1/2): choosing features");
-            catalog = new EventCatalog();
+            catalog = new EventCatalog(leads);
             foreach (var e in history.Events.ReadEvents(history.Report)) catalog.Add(e);
         }
         // A given spec (an existing bundle's) is reused as is, so that its model sees the features it was trained on.
@@ -149,6 +149,9 @@ public static class SnapshotBuilder
         {
             Spec = spec, Width = width, X = x, Y = y, Lead = leadIdx, Cutoff = cut, Period = periods,
             Cutoffs = cutoffs, HorizonDays = schema.HorizonDays,
+            PostConversionEvents = given is null && catalog is not null
+                ? catalog.PostConversion((options ?? new FeatureSpecOptions()).PostConversionShare, (options ?? new FeatureSpecOptions()).MinPostConversionEvents)
+                : [],
         };
     }
 

@@ -26,6 +26,9 @@ public sealed class SnapshotSet
     public required IReadOnlyList<DateTime> Cutoffs { get; init; }
     /// <summary>The conversion horizon in days.</summary>
     public required int HorizonDays { get; init; }
+    /// <summary>Event types and details that converted leads do mostly after converting, left out of the features
+    /// (event histories whose features were chosen here; empty otherwise).</summary>
+    public IReadOnlyList<PostConversionEvents> PostConversionEvents { get; init; } = [];
 
     /// <summary>How many rows.</summary>
     public int Rows => Y.Length;

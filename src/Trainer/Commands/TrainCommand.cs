@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LeadML.Features.Bundles;
+using LeadML.Trainer.Evaluation;
 using LeadML.Trainer.Modeling;
 using LeadML.Trainer.Points;
 using LeadML.Features.Reporting;
@@ -11,7 +12,7 @@ using Spectre.Console;
 
 namespace LeadML.Trainer.Commands;
 
-/// <summary><c>leadml train --history PATH [--schema FILE] --out models/NAME [--json]</c>.</summary>
+/// <summary><c>leadml train --history PATH [--schema FILE] --out models/NAME [--json] [--fail-on-leak]</c>.</summary>
 internal static class TrainCommand
 {
     public static Command Create()
@@ -28,10 +29,20 @@ internal static class TrainCommand
         var treesOnly = new Option<bool>("--trees-only") { Description = "Only try gradient-boosted trees" };
         var precision = new Option<double?>("--target-precision") { Description = "Sales-ready threshold: the lowest score whose leads convert at least at this rate (e.g. 0.3)" };
         var capacity = new Option<double?>("--sales-capacity") { Description = "Sales-ready threshold: the lowest score that sends at most this many leads a month to sales" };
+        var maxCriteria = new Option<int>("--max-criteria")
+        {
+            Description = "Most criteria in the suggested points table (0: every band, as many as the model tells apart)",
+            DefaultValueFactory = _ => new PointsOptions().MaxCriteria,
+        };
+        maxCriteria.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 0) r.AddError("--max-criteria must be 0 (every band) or more");
+        });
+        var failOnLeak = new Option<bool>("--fail-on-leak") { Description = "Exit with 1 and write no bundle when the leak guard finds a possible leak (for automated retraining)" };
         var threads = new Option<int>("--threads") { Description = "Training threads", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
         var command = new Command("train", "Train a model on history, evaluate it out of time, and write a bundle")
         {
-            history, schema, output, json, linearOnly, treesOnly, precision, capacity, threads, model,
+            history, schema, output, json, linearOnly, treesOnly, precision, capacity, threads, model, maxCriteria, failOnLeak,
         };
         command.SetAction(r => CommandErrors.Run(() =>
         {
@@ -46,6 +57,8 @@ internal static class TrainCommand
                 Out = r.GetValue(output)!,
                 Search = new SearchOptions { LinearOnly = r.GetValue(linearOnly), TreesOnly = r.GetValue(treesOnly), Threads = r.GetValue(threads) },
                 Thresholds = new ThresholdOptions { TargetPrecision = r.GetValue(precision), CapacityPerMonth = r.GetValue(capacity) },
+                FailOnLeak = r.GetValue(failOnLeak),
+                Points = new PointsOptions { MaxCriteria = r.GetValue(maxCriteria) },
             };
             TrainingSummary? summary = null;
             var started = DateTime.UtcNow;
@@ -99,6 +112,14 @@ internal static class TrainCommand
     internal static void WriteSummary(IAnsiConsole console, TrainingSummary s)
     {
         var m = s.Metrics;
+        foreach (var line in Leakage.Lines(m.Leaks))
+        {
+            console.MarkupLine(line.StartsWith("note", StringComparison.Ordinal) ? $"[grey]{Markup.Escape(line)}[/]" : $"[red bold]{Markup.Escape(line)}[/]");
+        }
+        if (ReportWriter.HeadlineText(m) is { } headline)
+        {
+            console.MarkupLine($"[bold]{Markup.Escape(headline)}[/] (test period)");
+        }
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(s.Manifest.ModelVersion)}[/]");
         table.AddColumn("");
         table.AddColumn(new TableColumn("validation").RightAligned());
@@ -117,7 +138,7 @@ internal static class TrainCommand
         console.MarkupLine($"Calibration: {Markup.Escape(m.Chosen?.Calibration ?? "")}");
         if (m.PointsOnly is { } points)
         {
-            console.MarkupLine($"Suggested points: {points.Criteria} criteria; points-only test ROC-AUC [bold]{ReportWriter.F(points.Test.RocAuc, "0.0000")}[/] ({ReportWriter.F(points.Test.Ratio, "0.0%")} of the model's)");
+            console.MarkupLine($"Suggested points: {points.Criteria} criteria{(points.EveryBand is { } all ? $" (of {all} with every band; --max-criteria 0 keeps them all)" : "")}; points-only test ROC-AUC [bold]{ReportWriter.F(points.Test.RocAuc, "0.0000")}[/] ({ReportWriter.F(points.Test.Ratio, "0.0%")} of the model's)");
             console.MarkupLine($"Sales-ready from {m.Thresholds?.SalesReady} points ({Markup.Escape(m.Thresholds?.Why ?? "")})");
         }
         foreach (var w in s.Warnings)

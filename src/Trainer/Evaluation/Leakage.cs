@@ -1,112 +1,204 @@
 using System.Globalization;
+using LeadML.Features.Bundles;
 using LeadML.Features.Evaluation;
+using LeadML.Features.Featurization;
+using LeadML.Features.History;
 
 namespace LeadML.Trainer.Evaluation;
 
-/// <summary>One feature's values over the training rows, for <see cref="Leakage.Check"/>.</summary>
-/// <param name="Name">Feature name.</param>
-/// <param name="Values">One value per row; NaN is missing.</param>
-internal sealed record FeatureColumn(string Name, float[] Values);
-
-/// <summary>A feature that looks like it was recorded after the outcome.</summary>
-/// <param name="Feature">Feature name.</param>
-/// <param name="Kind">"auc" (the feature alone nearly separates the classes) or "filledOnlyForConverted".</param>
-/// <param name="Value">The evidence: the single-feature AUC, or the share of converted rows where it is filled.</param>
-/// <param name="Message">One sentence for the user naming the feature, why it is suspicious and what to do.</param>
-internal sealed record LeakageWarning(string Feature, string Kind, double Value, string Message);
-
 /// <summary>
-/// Finds features that predict the outcome too well to be true: usually they are filled in after the lead converts
-/// (a contract number, a "won" date, the call duration), so the model would learn nothing usable before conversion.
+/// The leak guard: finds what predicts the outcome too well to be true, usually because it is recorded after the lead
+/// converts (a CRM status set by sales after contact, a "won" date, a call's duration), so a model would learn nothing
+/// usable before conversion. It looks at whole columns (a one-column model), at single category values, at the model's
+/// validation ROC-AUC, and at event kinds that converted leads do mostly after converting. Each finding carries its
+/// evidence (<see cref="LeakFinding"/>).
 /// </summary>
 internal static class Leakage
 {
-    /// <summary>A feature whose AUC alone (either direction) reaches this is flagged.</summary>
-    public const double SuspiciousAuc = 0.95;
+    /// <summary>A column whose one-column model reaches this ROC-AUC on training leads is flagged.</summary>
+    public const double ColumnAuc = 0.9;
 
-    /// <summary>Flagged when filled for at least this share of converted rows …</summary>
-    public const double FilledForConverted = 0.90;
+    /// <summary>A category value held by at least this many leads …</summary>
+    public const int LevelLeads = 20;
 
-    /// <summary>… and at most this share of the others …</summary>
-    public const double FilledForOthers = 0.02;
+    /// <summary>… of which at least this share converted is flagged.</summary>
+    public const double LevelRate = 0.95;
 
-    /// <summary>… with at least this many converted rows.</summary>
-    public const int MinConverted = 10;
+    /// <summary>A model whose validation ROC-AUC reaches this is flagged.</summary>
+    public const double ValidationAuc = 0.95;
 
-    /// <summary>Checks each column against the labels (above 0.5 = converted).</summary>
-    public static IReadOnlyList<LeakageWarning> Check(IReadOnlyList<FeatureColumn> columns, float[] y)
+    /// <summary>Folds of the cross-fitted one-column model, so that an id (one lead per value) scores as chance.</summary>
+    private const int Folds = 5;
+
+    /// <summary>Number columns are cut into at most this many bins (quantiles), plus one for missing values.</summary>
+    private const int NumberBins = 10;
+
+    /// <summary>Column and level findings over the attribute columns of <paramref name="leads"/>, measured on the
+    /// leads at <paramref name="subset"/> (all when null).</summary>
+    /// <param name="leads">The history's leads.</param>
+    /// <param name="kind">The history's kind: it says where the outcome is (the 0/1 column, or a conversion time).</param>
+    /// <param name="subset">Indexes of the leads to measure on (e.g. the training period's).</param>
+    /// <param name="population">Words for those leads in messages, e.g. "training leads".</param>
+    public static IReadOnlyList<LeakFinding> Attributes(LeadTable leads, HistoryKind kind, IReadOnlyList<int>? subset, string population) =>
+        Attributes(leads, kind, subset, population, out _);
+
+    /// <inheritdoc cref="Attributes(LeadTable, HistoryKind, IReadOnlyList{int}?, string)"/>
+    /// <param name="strongest">The column whose one-column model ranks best, with its ROC-AUC (null without columns).</param>
+    public static IReadOnlyList<LeakFinding> Attributes(LeadTable leads, HistoryKind kind, IReadOnlyList<int>? subset, string population,
+        out (string Column, double RocAuc)? strongest)
     {
-        ArgumentNullException.ThrowIfNull(columns);
-        ArgumentNullException.ThrowIfNull(y);
+        strongest = null;
+        ArgumentNullException.ThrowIfNull(leads);
+        var rows = subset ?? Enumerable.Range(0, leads.Leads.Count).ToArray();
+        var y = new float[rows.Count];
+        for (var k = 0; k < rows.Count; k++)
+        {
+            var lead = leads.Leads[rows[k]];
+            y[k] = (kind == HistoryKind.SingleTable ? lead.Outcome == true : lead.ConvertedAt is not null) ? 1f : 0f;
+        }
         var converted = Metrics.CountPositives(y);
-        var others = y.Length - converted;
-        var warnings = new List<LeakageWarning>();
-        foreach (var column in columns)
+        var findings = new List<LeakFinding>();
+        if (converted == 0 || converted == y.Length) return findings;
+        var average = (double)converted / y.Length;
+        for (var c = 0; c < leads.Columns.Count; c++)
         {
-            if (column.Values.Length != y.Length)
+            var column = leads.Columns[c];
+            var keys = Keys(leads.Leads, rows, c, column.Type);
+            var auc = Metrics.RocAuc(CrossFitted(keys, y), y);
+            if (strongest is not { } best || auc > best.RocAuc) strongest = (column.Name, auc);
+            if (auc >= ColumnAuc)
             {
-                throw new ArgumentException($"feature '{column.Name}' has {column.Values.Length} values for {y.Length} labels", nameof(columns));
+                findings.Add(new LeakFinding(LeakKind.Column,
+                    $"column '{column.Name}' alone separates converted from other leads: a model of that one column ranks {rows.Count:N0} {population} "
+                    + $"with ROC-AUC {Fmt(auc, "0.000")} (from {ColumnAuc:0.0} it is too good to be true). It is probably filled in after the outcome; "
+                    + "if so, add it to \"ignore\" in the schema")
+                {
+                    Column = column.Name, RocAuc = Math.Round(auc, 4), Leads = rows.Count, Conversions = converted,
+                });
             }
-            if (converted > 0 && others > 0)
+            if (column.Type is not (ColumnType.Category or ColumnType.Flag)) continue;
+            var levels = new Dictionary<string, (int Leads, int Converted)>(StringComparer.Ordinal);
+            for (var k = 0; k < rows.Count; k++)
             {
-                // Missing sorts lowest, so "filled means converted" also shows up as a high AUC.
-                var scores = column.Values.Select(v => float.IsNaN(v) ? double.NegativeInfinity : v).ToArray();
-                var auc = Metrics.RocAuc(scores, y);
-                var strength = Math.Max(auc, 1 - auc);
-                if (strength >= SuspiciousAuc)
-                {
-                    warnings.Add(new LeakageWarning(column.Name, "auc", strength,
-                        $"feature '{column.Name}' alone separates converted from other leads almost perfectly (AUC {Fmt(strength)}): "
-                        + "it is probably known only after the outcome. If so, ignore it in the schema; otherwise check how it is recorded"));
-                }
+                if (leads.Leads[rows[k]].Categories[c] is not { } value) continue;
+                var (n, pos) = levels.GetValueOrDefault(value);
+                levels[value] = (n + 1, pos + (y[k] > 0.5f ? 1 : 0));
             }
-            if (converted >= MinConverted && others > 0)
+            foreach (var (value, (n, pos)) in levels.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {
-                int filledConverted = 0, filledOthers = 0;
-                for (var i = 0; i < y.Length; i++)
+                var rate = (double)pos / n;
+                if (n < LevelLeads || rate < LevelRate) continue;
+                findings.Add(new LeakFinding(LeakKind.Level,
+                    $"'{column.Name}' = '{value}': {n:N0} {population}, {Fmt(rate, "0.0%")} of them converted (all {population}: {Fmt(average, "0.0%")}). "
+                    + "A value this pure is usually set after the outcome (by sales, at closing); if so, add the column to \"ignore\" in the schema")
                 {
-                    var v = column.Values[i];
-                    if (float.IsNaN(v) || v == 0) continue;
-                    if (y[i] > 0.5f) filledConverted++;
-                    else filledOthers++;
-                }
-                var shareConverted = (double)filledConverted / converted;
-                var shareOthers = (double)filledOthers / others;
-                if (shareConverted >= FilledForConverted && shareOthers <= FilledForOthers)
-                {
-                    warnings.Add(new LeakageWarning(column.Name, "filledOnlyForConverted", shareConverted,
-                        $"feature '{column.Name}' is filled for {Pct(shareConverted)} of converted leads but only {Pct(shareOthers)} of the others: "
-                        + "it looks recorded at or after conversion. If it is known only after the outcome, ignore it in the schema"));
-                }
+                    Column = column.Name, Level = value, Leads = n, Conversions = pos, Share = Math.Round(rate, 4),
+                });
             }
         }
-        return warnings;
+        return findings;
     }
 
-    /// <summary>
-    /// <see cref="Check"/> over the columns of a row-major matrix (<paramref name="y"/>.Length rows ×
-    /// <paramref name="width"/> features) named by <paramref name="names"/>.
-    /// </summary>
-    public static IReadOnlyList<LeakageWarning> Find(IReadOnlyList<string> names, float[] x, float[] y, int width)
+    /// <summary>A finding when the model's validation ROC-AUC is at least <see cref="ValidationAuc"/>, else null.</summary>
+    public static LeakFinding? Validation(double? rocAuc, int rows) =>
+        rocAuc is { } auc && auc >= ValidationAuc
+            ? new LeakFinding(LeakKind.ValidationAuc,
+                $"the model ranks {rows:N0} validation snapshots with ROC-AUC {Fmt(auc, "0.000")}: lead scoring rarely reaches {ValidationAuc:0.00} "
+                + "without a column recorded after the outcome. Check the columns the suggested points lean on most, and ignore those known only later")
+            {
+                RocAuc = Math.Round(auc, 4), Leads = rows,
+            }
+            : null;
+
+    /// <summary>Findings for event kinds that converted leads do mostly after converting. They are already left out
+    /// of the features (the point-in-time rule leaves nothing of them to learn from), so they are marked handled.</summary>
+    public static IReadOnlyList<LeakFinding> Events(IReadOnlyList<PostConversionEvents> events) =>
+    [
+        .. events.Select(e => new LeakFinding(LeakKind.PostConversionEvent,
+            $"{(e.Detail is null ? $"event type '{e.Type}'" : $"'{e.Type}' events with detail '{e.Detail}'")}: {Fmt(e.ShareAfter, "0%")} of converted leads' "
+            + $"{e.Before + e.After:N0} such events came at or after their conversion. Features only see events before a lead converts, so "
+            + "there is nothing of them to learn from: they are left out of the model")
+        {
+            EventType = e.Type, Detail = e.Detail, Share = Math.Round(e.ShareAfter, 4), Events = e.Before + e.After, Handled = true,
+        }),
+    ];
+
+    /// <summary>One line per finding for a console: warnings first, then what was already handled.</summary>
+    public static IEnumerable<string> Lines(IEnumerable<LeakFinding> findings) =>
+        findings.OrderBy(f => f.Handled).Select(f => (f.Handled ? "note: " : "possible leak: ") + f.Message);
+
+    /// <summary>A value's key per lead: category values by name; numbers and dates by quantile bin of the measured
+    /// values; missing values their own key.</summary>
+    private static int[] Keys(IReadOnlyList<Lead> leads, IReadOnlyList<int> rows, int c, ColumnType type)
     {
-        ArgumentNullException.ThrowIfNull(names);
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(y);
-        if (names.Count != width || x.Length != (long)y.Length * width)
+        var keys = new int[rows.Count];
+        if (type is ColumnType.Category or ColumnType.Flag)
         {
-            throw new ArgumentException($"{names.Count} names and {x.Length} values do not fit {y.Length} rows × {width} features");
+            var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var k = 0; k < rows.Count; k++)
+            {
+                keys[k] = leads[rows[k]].Categories[c] is { } v
+                    ? (ids.TryGetValue(v, out var id) ? id : ids[v] = ids.Count + 1)
+                    : 0;
+            }
+            return keys;
         }
-        var columns = new FeatureColumn[width];
-        for (var j = 0; j < width; j++)
+        var values = rows.Select(i => leads[i].Numbers[c]).Where(v => !double.IsNaN(v)).Distinct().Order().ToArray();
+        if (values.Length == 0) return keys;
+        double[] edges;
+        if (values.Length <= 2 * NumberBins)
         {
-            var values = new float[y.Length];
-            for (var i = 0; i < y.Length; i++) values[i] = x[i * width + j];
-            columns[j] = new FeatureColumn(names[j], values);
+            edges = values;
         }
-        return Check(columns, y);
+        else
+        {
+            var all = rows.Select(i => leads[i].Numbers[c]).Where(v => !double.IsNaN(v)).Order().ToArray();
+            edges = [.. Enumerable.Range(1, NumberBins - 1).Select(b => all[(int)((long)b * all.Length / NumberBins)]).Distinct()];
+        }
+        for (var k = 0; k < rows.Count; k++)
+        {
+            var v = leads[rows[k]].Numbers[c];
+            if (double.IsNaN(v)) continue;
+            var at = Array.BinarySearch(edges, v);
+            keys[k] = 1 + (at >= 0 ? at : ~at);
+        }
+        return keys;
     }
 
-    private static string Fmt(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
+    /// <summary>Each lead's conversion rate of its key, counted on the other folds only (smoothed towards the
+    /// average), so that a key seen once predicts nothing about itself.</summary>
+    private static double[] CrossFitted(int[] keys, float[] y)
+    {
+        var scores = new double[keys.Length];
+        var width = keys.Length == 0 ? 0 : keys.Max() + 1;
+        var n = new int[Folds, width];
+        var pos = new int[Folds, width];
+        for (var k = 0; k < keys.Length; k++)
+        {
+            n[k % Folds, keys[k]]++;
+            if (y[k] > 0.5f) pos[k % Folds, keys[k]]++;
+        }
+        var totalN = new int[width];
+        var totalPos = new int[width];
+        for (var f = 0; f < Folds; f++)
+        {
+            for (var key = 0; key < width; key++)
+            {
+                totalN[key] += n[f, key];
+                totalPos[key] += pos[f, key];
+            }
+        }
+        var prior = (double)Metrics.CountPositives(y) / Math.Max(1, y.Length);
+        for (var k = 0; k < keys.Length; k++)
+        {
+            var f = k % Folds;
+            var key = keys[k];
+            var others = totalN[key] - n[f, key];
+            var converted = totalPos[key] - pos[f, key];
+            scores[k] = (converted + prior) / (others + 1.0);
+        }
+        return scores;
+    }
 
-    private static string Pct(double v) => v.ToString("P1", CultureInfo.InvariantCulture);
+    private static string Fmt(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
 }

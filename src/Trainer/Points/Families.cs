@@ -1,4 +1,5 @@
 using LeadML.Features.Featurization;
+using LeadML.Features.Rules;
 
 namespace LeadML.Trainer.Points;
 
@@ -36,8 +37,8 @@ internal static class Families
         foreach (var a in spec.Attributes)
         {
             var name = FeatureNames.Attribute(a.Column);
-            if (f.Name == name) return (name, a.Column, false);
-            if (f.Name.StartsWith(name + "=", StringComparison.Ordinal)) return (name, a.Column, true);
+            if (f.Name == name) return (name, CriterionText.Column(a.Column), false);
+            if (f.Name.StartsWith(name + "=", StringComparison.Ordinal)) return (name, CriterionText.Column(a.Column), true);
         }
         foreach (var ch in spec.Channels)
         {

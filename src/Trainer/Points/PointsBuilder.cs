@@ -19,6 +19,10 @@ internal sealed record PointsOptions
     public int MinConversions { get; init; } = 5;
     /// <summary>Neighbouring bands whose mean contributions differ by less than this (log-odds) merge.</summary>
     public double MergeBelow { get; init; } = 0.08;
+    /// <summary>Most criteria in the suggested table (<c>--max-criteria</c>); 0 keeps every band.</summary>
+    public int MaxCriteria { get; init; } = 25;
+    /// <summary>Least gain in points-only validation ROC-AUC per criterion for a compact table to take one more.</summary>
+    public double MinGainPerCriterion { get; init; } = 0.0002;
 }
 
 /// <summary>
@@ -31,8 +35,12 @@ internal sealed record PointsOptions
 internal sealed record EarlierRows(float[] X, float[] Y, double[] Contributions, int Leads = int.MaxValue);
 
 /// <summary>The suggested criteria and scale, before thresholds and grades are added.</summary>
+/// <param name="FamilyOf">The family (its name in <paramref name="Importance"/>) of each criterion, in order.</param>
 internal sealed record SuggestedCriteria(
-    IReadOnlyList<Criterion> Criteria, PointsScale Scale, double BasePoints, IReadOnlyList<FamilyImportance> Importance);
+    IReadOnlyList<Criterion> Criteria, PointsScale Scale, double BasePoints, IReadOnlyList<FamilyImportance> Importance)
+{
+    public IReadOnlyList<string> FamilyOf { get; init; } = [];
+}
 
 /// <summary>
 /// Turns the model's contributions (log-odds, one column per feature plus the bias; TreeSHAP for trees, exact for
@@ -152,6 +160,7 @@ internal static class PointsBuilder
         var overallRate = rows == 0 ? 0 : y.Count(v => v > 0.5f) / (double)rows;
 
         var criteria = new List<Criterion>();
+        var familyOf = new List<string>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var d in drafts)
         {
@@ -159,6 +168,7 @@ internal static class PointsBuilder
             if (points == 0) continue;
             var rate = d.Rows == 0 ? 0 : (double)d.Conversions / d.Rows;
             var label = d.Label;
+            familyOf.Add(d.Family.Name);
             criteria.Add(new Criterion
             {
                 Id = UniqueId(label, ids),
@@ -177,7 +187,10 @@ internal static class PointsBuilder
         var importanceList = order.Select(f => new FamilyImportance(
             families[f].Name, families[f].Label, families[f].Group, Math.Round(importance[f], 6),
             total > 0 ? Math.Round(importance[f] / total, 6) : 0, kept.Contains(f), representative.GetValueOrDefault(f))).ToList();
-        return new SuggestedCriteria(criteria, new PointsScale(Math.Round(factor * Math.Log(2), 3), Math.Round(factor, 4), Math.Round(referenceMargin, 6)), basePoints, importanceList);
+        return new SuggestedCriteria(criteria, new PointsScale(Math.Round(factor * Math.Log(2), 3), Math.Round(factor, 4), Math.Round(referenceMargin, 6)), basePoints, importanceList)
+        {
+            FamilyOf = familyOf,
+        };
     }
 
     private static (IReadOnlyList<Band> Bands, int[] Assign, double[] Mean, int? Feature) NumericBands(
@@ -282,7 +295,7 @@ internal static class PointsBuilder
         return i + 1 < sorted.Length ? sorted[i] + frac * (sorted[i + 1] - sorted[i]) : sorted[i];
     }
 
-    private static string UniqueId(string label, HashSet<string> taken)
+    internal static string UniqueId(string label, HashSet<string> taken)
     {
         var sb = new StringBuilder();
         foreach (var ch in label.ToLowerInvariant())
@@ -311,7 +324,7 @@ internal static class PointsBuilder
               "contribution for this value, averaged over evaluation leads with the value put in"
             : string.Create(c, $"In the evaluation period {d.Rows:N0} leads matched and {rate:P1} of them converted (all leads: {overallRate:P1})");
         return string.Create(c,
-            $"Applies to leads where {d.Label}. {support}. Compared with the most common case ({d.ReferenceText}), the model finds these leads " +
+            $"Applies to leads who match “{d.Label}”. {support}. Compared with the most common case (“{d.ReferenceText}”), the model finds these leads " +
             $"{direction} likely to convert: odds ×{odds:0.00} ({d.LogOdds:+0.00;-0.00} log-odds), which is {points:+0;-0} points at " +
             $"{factor * Math.Log(2):0.#} points per doubling of the odds. 90 % interval: {d.Low * factor:+0;-0} to {d.High * factor:+0;-0} points.");
     }
@@ -331,18 +344,17 @@ internal static class PointsBuilder
         /// <summary>No lead had the level: its points come from evaluation leads with it put in.</summary>
         public bool Modelled { get; init; }
 
-        public Condition Condition => Family.IsCategory ? new Condition(Spec.Features[(int)Band.Lower].Name, ConditionOp.Eq, 1) : ConditionFor(Band);
+        public Condition Condition => ConditionFor(Band);
 
-        public string Label => Family.IsCategory ? Spec.Features[(int)Band.Lower].Label : $"{FeatureLabel}: {Banding.Describe(Band, Kind)}";
+        public string Label => CriterionText.Label(Spec, Condition);
 
-        public string ReferenceText => Family.IsCategory ? Spec.Features[(int)Reference.Lower].Label : $"{FeatureLabel}: {Banding.Describe(Reference, Kind)}";
+        public string ReferenceText => CriterionText.Label(Spec, ConditionFor(Reference));
 
         private FeatureKind Kind => Spec.Features[Feature].Kind;
 
-        private string FeatureLabel => Spec.Features[Feature].Label;
-
         private Condition ConditionFor(Band b)
         {
+            if (Family.IsCategory) return new Condition(Spec.Features[(int)b.Lower].Name, ConditionOp.Eq, 1);
             var name = Spec.Features[Feature].Name;
             if (b.Missing) return new Condition(name, ConditionOp.Missing);
             if (Kind == FeatureKind.Flag) return new Condition(name, ConditionOp.Eq, b.Lower >= 1 ? 1 : 0);

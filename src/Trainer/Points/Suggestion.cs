@@ -10,7 +10,10 @@ namespace LeadML.Trainer.Points;
 
 /// <summary>The suggested rule set and the figures that judge it, for <c>metrics.json</c> and the report.</summary>
 internal sealed record SuggestionResult(RuleSet Rules, PointsOnlyMetrics PointsOnly, ThresholdChoice Thresholds, GradesByPeriod Grades,
-    IReadOnlyList<ProfileTrait> Profile, IReadOnlyList<FamilyImportance> Importance);
+    IReadOnlyList<ProfileTrait> Profile, IReadOnlyList<FamilyImportance> Importance)
+{
+    public MatrixByPeriod? Matrix { get; init; }
+}
 
 /// <summary>
 /// The training run's last step (design §5): criteria and points from the final model's contributions on the
@@ -28,7 +31,20 @@ internal static class Suggestion
         var (validX, validY, validRows) = valid;
         var (testX, testY, testRows) = test;
         var contributions = model.Contributions(validX, validY.Length, width);
+        points ??= new PointsOptions();
         var suggested = PointsBuilder.Build(s.Spec, validX, validY, contributions, points, EarlierLevels(s, validX, validY.Length, model));
+        CompactTable? compact = null;
+        var everyBand = suggested.Criteria.Count;
+        if (points.MaxCriteria > 0 && suggested.Criteria.Count > points.MaxCriteria)
+        {
+            var margin = new double[validY.Length];
+            for (var i = 0; i < margin.Length; i++)
+            {
+                for (var j = 0; j <= width; j++) margin[i] += contributions[i * (width + 1) + j];
+            }
+            compact = Compaction.Run(s.Spec, suggested, (validX, validY), margin, (testX, testY), modelTestAuc, points);
+            suggested = suggested with { Criteria = compact.Criteria, Scale = compact.Scale, BasePoints = compact.BasePoints };
+        }
 
         var draft = new RuleSet
         {
@@ -39,17 +55,31 @@ internal static class Suggestion
         var t = ThresholdSuggester.Suggest(validScores, validY, [.. validRows.Select(i => s.Cutoff[i])], [.. validRows.Select(i => s.Lead[i])],
             thresholds ?? new ThresholdOptions());
         var rules = draft with { Thresholds = t.Thresholds, Grades = t.Grades };
+        // The fit × engagement matrix: cut-offs from the validation leads' parts, cells measured on both periods.
+        var (validFit, validEngagement) = MatrixStats.Parts(new RuleEvaluator(rules, s.Spec), validX, validY.Length, width);
+        rules = rules with
+        {
+            Matrix = MatrixStats.Suggest(validFit, validEngagement,
+                rules.Criteria.Any(c => c.Group == CriterionGroup.Fit), rules.Criteria.Any(c => c.Group == CriterionGroup.Engagement)),
+        };
 
         var evaluator = new RuleEvaluator(rules, s.Spec);
+        var (testFit, testEngagement) = MatrixStats.Parts(evaluator, testX, testY.Length, width);
         var testScores = evaluator.Scores(testX, testY.Length, width);
         var testCutoffs = testRows.Select(i => s.Cutoff[i]).ToArray();
         return new SuggestionResult(rules,
-            new PointsOnlyMetrics(PointsMetrics(testScores, testY, modelTestAuc), PointsMetrics(validScores, validY, null), rules.Criteria.Count),
+            new PointsOnlyMetrics(PointsMetrics(testScores, testY, modelTestAuc), PointsMetrics(validScores, validY, null), rules.Criteria.Count)
+            {
+                EveryBand = compact is null ? null : everyBand, Curve = compact?.Curve, LeftOut = compact?.LeftOut,
+            },
             new ThresholdChoice(rules.Thresholds.SalesReady, rules.Thresholds.Hysteresis, t.Why),
             new GradesByPeriod(GradeStats.Of(testScores, testY, testCutoffs, rules.Grades),
                 GradeStats.Of(validScores, validY, [.. validRows.Select(i => s.Cutoff[i])], rules.Grades)),
             IdealProfile.Build(rules.Criteria, validY.Length, validY.Count(v => v > 0.5f)),
-            suggested.Importance);
+            suggested.Importance)
+        {
+            Matrix = new MatrixByPeriod(MatrixStats.Of(rules.Matrix, testFit, testEngagement, testY), MatrixStats.Of(rules.Matrix, validFit, validEngagement, validY)),
+        };
     }
 
     /// <summary>

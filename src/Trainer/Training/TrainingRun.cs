@@ -13,6 +13,7 @@ using LeadML.Trainer.Points;
 using LeadML.Features.Reporting;
 using LeadML.Features.Snapshots;
 using LeadML.Features.Store;
+using LeadML.Features.Featurization;
 
 namespace LeadML.Trainer.Training;
 
@@ -27,6 +28,8 @@ internal sealed record TrainOptions
     public SearchOptions Search { get; init; } = new();
     public PointsOptions Points { get; init; } = new();
     public ThresholdOptions Thresholds { get; init; } = new();
+    /// <summary>Stop with an error, before writing a bundle, when the leak guard finds a possible leak.</summary>
+    public bool FailOnLeak { get; init; }
 }
 
 /// <summary>The result of a training run: the bundle written and the figures a user sees first.</summary>
@@ -60,9 +63,20 @@ internal static class TrainingRun
         RequireBothClasses(trainY, "training");
         RequireBothClasses(validY, "validation");
 
+        // The leak guard, before any model: columns and values on the training leads, post-conversion event kinds.
+        var trainingLeads = Enumerable.Range(0, snapshots.Rows).Where(i => snapshots.Period[i] == Period.Train).Select(i => snapshots.Lead[i]).Distinct().Order().ToArray();
+        var leaks = new List<LeakFinding>(Leakage.Attributes(history.Leads, history.Kind, trainingLeads, "training leads"));
+        FailOnLeaks(options, leaks);
+        leaks.AddRange(Leakage.Events(snapshots.PostConversionEvents));
+
         progress?.Invoke("Choosing a model on the validation period");
         var search = ModelSearch.Run(trainX, trainY, validX, validY, width, options.Search, s => progress?.Invoke($"Candidate: {s}"));
         using var model = search.Model;
+        if (Leakage.Validation(search.Chosen.ValidationRocAuc, validY.Length) is { } tooGood)
+        {
+            leaks.Add(tooGood);
+            FailOnLeaks(options, leaks);
+        }
 
         progress?.Invoke("Evaluating on the test period");
         var testMargins = model.Margins(testX, testY.Length, width);
@@ -74,10 +88,6 @@ internal static class TrainingRun
         }
 
         var trainVal = snapshots.Select(Period.Train, Period.Validation);
-        foreach (var w in Leakage.Find(snapshots.Spec.Features.Select(f => f.Name).ToArray(), trainVal.X, trainVal.Y, width))
-        {
-            warnings.Add(w.Message);
-        }
 
         var manifest = new BundleManifest
         {
@@ -98,14 +108,16 @@ internal static class TrainingRun
         {
             Test = testMetrics,
             Validation = PeriodMetrics.Of(ValidationProbabilities(search), validY),
-            Chosen = new ChosenModel(search.Chosen.Description, search.Why, model.Settings, search.Calibration.Kind.ToString()),
+            Chosen = new ChosenModel(model.Description, ChoiceAndRefit(search, model, trainY.Length, validY.Length), model.Settings, search.Calibration.Kind.ToString()),
             Candidates = search.Candidates,
             PositiveRateByPeriod = PositiveRates(snapshots),
-            Drift = FeatureDrifts(snapshots, trainX, testX, width),
+            Drift = Drift.Compare([.. snapshots.Spec.Features.Select(f => f.Name)], trainX, testX, width, CalendarFeatures(history.Schema, snapshots.Spec)),
             Warnings = [.. warnings],
+            Leaks = [.. leaks.OrderBy(l => l.Handled)],
             PointsOnly = suggestion.PointsOnly,
             Thresholds = suggestion.Thresholds,
             Grades = suggestion.Grades,
+            Matrix = suggestion.Matrix,
             Profile = suggestion.Profile,
             Importance = suggestion.Importance,
         };
@@ -139,6 +151,32 @@ internal static class TrainingRun
     /// gets 0.83 on the sample history.) The calibration was fitted on these same margins; being monotone it leaves
     /// the ranking metrics as they are.</summary>
     private static double[] ValidationProbabilities(SearchOutcome search) => [.. search.ChosenValidationMargins.Select(search.Calibration.Apply)];
+
+    /// <summary>Why the candidate was chosen, and, for trees, why the final model has more rounds than the candidate:
+    /// early stopping counts rounds on the training period alone, and the refit on training + validation scales them
+    /// with its rows, so the candidates table and the manifest's settings differ on purpose.</summary>
+    private static string ChoiceAndRefit(SearchOutcome search, TrainedModel model, int trainRows, int validRows)
+    {
+        if (model.Kind != ModelKind.Trees
+            || !search.Chosen.Settings.TryGetValue("rounds", out var found) || !model.Settings.TryGetValue("rounds", out var used) || found == used)
+        {
+            return search.Why;
+        }
+        return $"{search.Why}; early stopping on the training period alone found {found} rounds, and the final model, refit on training + validation "
+            + $"({trainRows + validRows:N0} rows, {(double)(trainRows + validRows) / trainRows:0.0} × as many), uses {used}";
+    }
+
+    private static void FailOnLeaks(TrainOptions options, List<LeakFinding> leaks)
+    {
+        var unhandled = leaks.Where(l => !l.Handled).ToList();
+        if (options.FailOnLeak && unhandled.Count > 0)
+        {
+            // Exit code 1 (bad input), as the history is what needs fixing.
+            throw new InvalidDataException(
+                $"the leak guard found {unhandled.Count} possible leak{(unhandled.Count == 1 ? "" : "s")} and --fail-on-leak is set; no bundle was written:"
+                + string.Concat(unhandled.Select(f => Environment.NewLine + "  " + f.Message)));
+        }
+    }
 
     private static void CheckVolume(LeadHistory history, SnapshotSet snapshots, List<string> warnings)
     {
@@ -183,20 +221,21 @@ internal static class TrainingRun
         return result;
     }
 
-    private static List<FeatureDrift> FeatureDrifts(SnapshotSet s, float[] trainX, float[] testX, int width)
+    /// <summary>Features whose shift between training and test the calendar makes, with why: days since a date column,
+    /// and the levels of the column that orders rows in time when it is also an attribute (the months of a call).</summary>
+    private static Dictionary<string, string> CalendarFeatures(HistorySchema schema, FeatureSpec spec)
     {
-        var result = new List<FeatureDrift>();
-        var nTrain = trainX.Length / width;
-        var nTest = testX.Length / width;
-        if (nTest == 0) return result;
-        var reference = new float[nTrain];
-        var current = new float[nTest];
-        for (var j = 0; j < width; j++)
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var a in spec.Attributes.Where(a => a.Type == ColumnType.Date))
         {
-            for (var i = 0; i < nTrain; i++) reference[i] = trainX[i * width + j];
-            for (var i = 0; i < nTest; i++) current[i] = testX[i * width + j];
-            var psi = Drift.Psi(reference, current);
-            result.Add(new FeatureDrift(s.Spec.Features[j].Name, Math.Round(psi, 6), Drift.Band(psi)));
+            result[FeatureNames.Attribute(a.Column)] = $"days since {a.Column} grow with later cut-offs";
+        }
+        if (schema.Order is { AlsoAttribute: true, Column: { } order })
+        {
+            foreach (var f in spec.Features.Where(f => f.Name == FeatureNames.Attribute(order) || f.Name.StartsWith(FeatureNames.Category(order, ""), StringComparison.Ordinal)))
+            {
+                result[f.Name] = $"{order} orders the rows in time: test rows are later {order}s than training rows";
+            }
         }
         return result;
     }

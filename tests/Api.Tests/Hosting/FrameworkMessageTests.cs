@@ -82,7 +82,7 @@ public sealed class FrameworkMessageTests(TrainedBundle bundle) : IDisposable
     {
         var (path, message) = await Refused("PUT", "/leads/x", "{\"attributes\":[]}");
         Assert.Equal("$.attributes", path);
-        Assert.Contains("must be an object of name: value", message, StringComparison.Ordinal);
+        Assert.Equal("must be a JSON object of name: value", message);
     }
 
     [Theory]
@@ -98,6 +98,94 @@ public sealed class FrameworkMessageTests(TrainedBundle bundle) : IDisposable
         Assert.Equal(name, path);
         Assert.Contains($"query parameter '{name}' is {value}", message, StringComparison.Ordinal);
         Assert.Contains(takes, message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/alerts?since=2026-12-01T10:00:00", "since", "'2026-12-01T10:00:00' has no time zone; add Z for UTC or an offset")]
+    [InlineData("/alerts?since=2026-12-01", "since", "'2026-12-01' is a date without a time; send a date and time with a time zone, e.g. 2026-12-01T00:00:00Z")]
+    [InlineData("/alerts?since=1899-12-31T23:00:00Z", "since", "'1899-12-31T23:00:00Z' is before 1900")]
+    [InlineData("/alerts?kind=gone-cold&since=2026-12-01T10:00:00%2B01:00&since=2026-12-01", "since", "'2026-12-01' is a date without a time")]
+    [InlineData("/outcomes?cutoff=2026-12-01T10:00:00", "cutoff", "'2026-12-01T10:00:00' has no time zone")]
+    [InlineData("/outcomes?cutoff=2026-12-01", "cutoff", "'2026-12-01' is a date without a time")]
+    [InlineData("/outcomes?cutoff=0001-01-01T00:00:00Z", "cutoff", "'0001-01-01T00:00:00Z' is before 1900")]
+    public async Task QueryDate_ReadByTheRuleOfBodyDates_IsRefusedNamingTheParameter(string url, string name, string expected)
+    {
+        var (path, message) = await Refused("GET", url, null);
+
+        Assert.Equal(name, path);
+        Assert.StartsWith($"query parameter '{name}': ", message, StringComparison.Ordinal);
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/alerts?since=2026-12-01T10:00:00Z")]
+    [InlineData("/alerts?since=2026-12-01T10:00:00%2B01:00")]
+    [InlineData("/outcomes?cutoff=2026-01-01T00:00:00Z")]
+    public async Task QueryDate_WithTimeAndZone_IsRead(string url)
+    {
+        var response = await _api.Client.GetAsync(url);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    [Theory]
+    [InlineData("PUT", "/leads/x", "{\"attributes\":{\"industry\":\"Sa", "\"}}")]
+    [InlineData("POST", "/leads/x/events", "{\"events\":[{\"eventId\":\"", "\",\"type\":\"visit\",\"timestamp\":\"2025-11-20T10:00:00Z\"}]}")]
+    [InlineData("POST", "/events", "{\"events\":[{\"leadId\":\"x\",\"eventId\":\"e", "1\"}]}")]
+    [InlineData("POST", "/leads/x/conversion", "{\"value\":1,\"source\":\"", "crm\"}")]
+    [InlineData("POST", "/rulesets/sample/drafts", "{\"createdBy\":\"", "\"}")]
+    [InlineData("POST", "/score", "{\"attributes\":{\"industry\":\"", "\"}}")]
+    [InlineData("POST", "/score/batch", "{\"leads\":[{\"leadId\":\"", "\"}]}")]
+    [InlineData("POST", "/score", "", "{}")]
+    public async Task BodyThatIsNotUtf8_IsRefusedSayingSoWithTheByteOffset(string method, string url, string before, string after)
+    {
+        // Latin-1 'é' (0xE9) followed by a character that cannot continue it: the body a CRM sends in its own encoding.
+        var prefix = Encoding.UTF8.GetBytes(before);
+        byte[] body = [.. prefix, 0xE9, .. Encoding.UTF8.GetBytes(after)];
+        var request = new HttpRequestMessage(new HttpMethod(method), url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new("application/json");
+
+        var problem = await Problem(await _api.Admin.SendAsync(request), HttpStatusCode.BadRequest);
+
+        var error = Assert.Single(problem["errors"]!.AsObject());
+        Assert.Equal("$", error.Key);
+        Assert.Equal($"the body is not valid UTF-8: the byte at offset {prefix.Length} (0xE9) starts no valid character; send the body encoded as UTF-8",
+            (string)error.Value![0]!);
+        Assert.Equal(HttpStatusCode.NotFound, (await _api.Client.GetAsync("/leads/x")).StatusCode);
+    }
+
+    [Fact]
+    public async Task BodyEndingInTheMiddleOfACharacter_IsRefusedSayingSo()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, "/leads/x") { Content = new ByteArrayContent([.. "{\"attributes\":{\"a\":\""u8, 0xC3]) };
+        request.Content.Headers.ContentType = new("application/json");
+
+        var (path, message) = Single(await Problem(await _api.Client.SendAsync(request), HttpStatusCode.BadRequest));
+
+        Assert.Equal("$", path);
+        Assert.Contains("ends in the middle of a character at byte offset 20 (0xC3)", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BodyInUtf8_WithCharactersBeyondAscii_IsRead()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, "/leads/x")
+        {
+            Content = new ByteArrayContent(Encoding.UTF8.GetBytes("{\"attributes\":{\"city\":\"Zürich 東京 🚀\"},\"createdAt\":\"2025-11-20T10:00:00Z\"}")),
+        };
+        request.Content.Headers.ContentType = new("application/json");
+
+        var response = await _api.Client.SendAsync(request);
+
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var lead = JsonNode.Parse(await (await _api.Client.GetAsync("/leads/x")).Content.ReadAsStringAsync())!;
+        Assert.Equal("Zürich 東京 🚀", (string)lead["attributes"]!["city"]!);
+    }
+
+    private static (string Path, string Message) Single(JsonNode problem)
+    {
+        var error = Assert.Single(problem["errors"]!.AsObject());
+        return (error.Key, (string)error.Value![0]!);
     }
 
     [Theory]

@@ -14,6 +14,7 @@ public sealed class ValidatedOptionsTests(TrainedBundle bundle)
     [InlineData("LeadML:BatchLimit", "LeadML:BatchLimit", "0")]
     [InlineData("LeadML:TopContributions", "LeadML:TopContributions", "-1")]
     [InlineData("LeadML:MaxRequestBytes", "LeadML:MaxRequestBytes", "0")]
+    [InlineData("LeadML:MaxUrlBytes", "LeadML:MaxUrlBytes", "100")]
     [InlineData("LeadML:Promotion:Auto", "LeadML:Promotion:Auto", "maybe")]
     [InlineData("LeadML:Webhooks:0:Url", "LeadML:Webhooks:0:Url", "hooks.example.com/leadml", "LeadML:Webhooks:0:Secret", "s3cret")]
     [InlineData("LeadML:Webhooks:1:Secret", "LeadML:Webhooks:0:Url", "https://a.example.com/leadml", "LeadML:Webhooks:0:Secret", "s3cret",

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using LeadML.Api.Tests.Fixtures;
 using LeadML.Api.Tests.RuleSets;
+using LeadML.Features.Bundles;
 using LeadML.Features.Featurization;
 using LeadML.Tests.Shared;
 using Microsoft.Playwright;
@@ -293,6 +294,37 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
         Assert.Equal("text/html", report.Content.Headers.ContentType?.MediaType);
         Assert.Contains("LeadML report", await report.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Unauthorized, (await new HttpClient { BaseAddress = root }.GetAsync("/models/sample/report")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ALeakInTheModelsHistory_ShowsABannerWithTheEvidence_AndNoneWithoutIt()
+    {
+        var folder = bundle.CopyTo();
+        var metricsFile = Path.Combine(folder, "metrics.json");
+        var metrics = BundleMetrics.Parse(File.ReadAllText(metricsFile));
+        const string message = "column 'crm_status' alone separates converted from other leads: a model of that one column ranks 3,000 training leads with ROC-AUC 0.990";
+        File.WriteAllText(metricsFile, (metrics with
+        {
+            Leaks = [.. metrics.Leaks, new LeakFinding(LeakKind.Column, message) { Column = "crm_status", RocAuc = 0.99 }],
+        }).ToJson());
+        using var factory = ApiFactory.For(folder);
+        var root = factory.StartKestrel();
+
+        var (page, _, errors) = await Connect(root);
+
+        await Expect(page.Locator("#leak-banner")).ToBeVisibleAsync();
+        await Expect(page.Locator("#leak-list li")).ToHaveTextAsync([message]);
+        await Shot(page, "review-5-leak-banner.png", fullPage: false);
+        Assert.Empty(errors);
+        using var client = new HttpClient { BaseAddress = root };
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.ScoringKey);
+        var model = JsonNode.Parse(await client.GetStringAsync("/models"))!.AsArray().Single()!;
+        Assert.Equal([message], model["leaks"]!.AsArray().Select(l => (string)l!));
+
+        // The sample's own bundle has only handled findings (events done after conversion): no banner.
+        using var clean = ApiFactory.For(bundle.CopyTo());
+        var (cleanPage, _, _) = await Connect(clean.StartKestrel());
+        await Expect(cleanPage.Locator("#leak-banner")).ToBeHiddenAsync();
     }
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);

@@ -206,7 +206,8 @@ public sealed class RuleSetEndpointsTests(TrainedBundle bundle) : IDisposable
         };
         edited.AddRange(criteria.Skip(3).Select(c => new { id = (string)c["id"]! }));
         var grades = rules["grades"]!.AsArray().Select((g, i) => new { grade = (string)g!["grade"]!, minScore = (double)g["minScore"]! - (i == 0 ? 1 : 0) });
-        await Send(admin, HttpMethod.Put, "/rulesets/sample/1", new { criteria = edited, thresholds = new { salesReady = 66 }, grades, editedBy = "Ann" });
+        // criteria[2] is left out on purpose: the PUT says so.
+        await Send(admin, HttpMethod.Put, "/rulesets/sample/1", new { criteria = edited, dropMissing = true, thresholds = new { salesReady = 66 }, grades, editedBy = "Ann" });
 
         var diff = await Send(admin, HttpMethod.Get, "/rulesets/sample/diff?from=0&to=1");
         Assert.Equal("my-new-criterion", (string?)Assert.Single(diff["added"]!.AsArray())!["id"]);

@@ -182,11 +182,17 @@ public sealed class LeadReaderTests
     }
 
     [Fact]
-    public void Read_InvalidUtf8_IsUnreadableJson()
+    public void Read_InvalidUtf8_IsTheRequestsProblem_WithTheByteOffset()
     {
         byte[] json = [.. """{"leads":[{"leadId":"""u8, (byte)'"', 0xC3, 0x28, (byte)'"', .. "}]}"u8];
-        Assert.Throws<JsonException>(() => LeadReader.ReadBatch(json, 10, Now));
-        Assert.Throws<JsonException>(() => LeadReader.ReadLead(json[10..^2], Now));
+
+        var batch = LeadReader.ReadBatch(json, 10, Now).Problem!;
+        var lead = LeadReader.ReadLead(json[10..^2], Now).Problem!;
+
+        Assert.Equal("$", batch.Path);
+        Assert.Equal("the body is not valid UTF-8: the byte at offset 21 (0xC3) starts no valid character; send the body encoded as UTF-8", batch.Message);
+        Assert.Equal("$", lead.Path);
+        Assert.Contains("at offset 11 (0xC3)", lead.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -67,6 +67,39 @@ public sealed class ScoringTests(TrainedBundle bundle) : IDisposable
         Assert.Equal(score >= 0 && s["salesReady"]!.GetValue<bool>(), score >= SalesReady());
     }
 
+    [Fact]
+    public async Task Score_ExplanationsReadAsSentences_WithoutFeatureIds()
+    {
+        var s = await Json(await _api.Client().PostAsJsonAsync("/score", Lead()));
+        var labels = s["modelPoints"]!["contributions"]!.AsArray().Select(c => (string)c!["label"]!)
+            .Concat(s["rulePoints"]!["criteria"]!.AsArray().Select(c => (string)c!["label"]!)).ToList();
+        Assert.NotEmpty(labels);
+        foreach (var label in labels)
+        {
+            Assert.True(LeadML.Tests.Shared.LabelRules.IsSentence(label, out var why), $"'{label}' {why}");
+        }
+        // The lead's own value, in words: three /pricing views in the last 30 days.
+        var pricing = s["modelPoints"]!["contributions"]!.AsArray().FirstOrDefault(c => (string)c!["feature"]! == "evt.page_view[/pricing].count_30d");
+        if (pricing is not null) Assert.Equal("Viewed /pricing 3 times in the last 30 days", (string)pricing["label"]!);
+    }
+
+    [Fact]
+    public async Task Score_ReturnsTheFitEngagementCell_OfItsFitAndEngagementParts()
+    {
+        var rules = JsonNode.Parse(File.ReadAllText(Path.Combine(bundle.Directory, "suggested-ruleset.json")))!;
+        var matrix = rules["matrix"]!;
+        double[] Cuts(string axis) => [.. matrix[axis]!.AsArray().Select(v => v!.GetValue<double>())];
+        static int Band(double[] cuts, double part) => cuts.TakeWhile(c => part < c).Count();
+        foreach (var lead in new[] { Lead(pricingViews: 0), Lead(pricingViews: 5), Lead(industry: "Education", pricingViews: 1) })
+        {
+            var s = await Json(await _api.Client().PostAsJsonAsync("/score", lead));
+            var fit = s["rulePoints"]!["fit"]!.GetValue<double>();
+            var engagement = s["rulePoints"]!["engagement"]!.GetValue<double>();
+            var expected = $"{"ABCD"[Band(Cuts("fit"), fit)]}{Band(Cuts("engagement"), engagement) + 1}";
+            Assert.Equal(expected, s["matrix"]!.GetValue<string>());
+        }
+    }
+
     private double SalesReady() =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(bundle.Directory, "suggested-ruleset.json")))!["thresholds"]!["salesReady"]!.GetValue<double>();
 

@@ -19,6 +19,8 @@ public sealed class BundleMetricsTests
           "positiveRateByPeriod": [ { "cutoff": "2024-09-01", "period": "test", "rows": 100, "positives": 9, "rate": 0.09 } ],
           "drift": [ { "feature": "lead.age_days", "psi": 0.31, "band": "significant" } ],
           "warnings": [ "little history" ],
+          "leaks": [ { "kind": "level", "message": "'status' = 'won': 40 training leads, 100.0% of them converted", "column": "status", "level": "won", "leads": 40, "conversions": 40, "share": 1, "handled": false },
+                     { "kind": "postConversionEvent", "message": "event type 'login': 100% after conversion", "eventType": "login", "share": 1, "events": 300, "handled": true } ],
           "pointsOnly": { "test": { "rows": 2000, "rocAuc": 0.79, "ratio": 0.975 }, "validation": { "rows": 30 }, "criteria": 12 },
           "thresholds": { "salesReady": 62, "hysteresis": 5, "why": "top 10 % of leads" },
           "grades": { "test": [ { "grade": "A", "minScore": 62, "leads": 186, "share": 0.093, "conversions": 77, "conversionRate": 0.412, "leadsPerMonth": 62 } ], "validation": [] },
@@ -59,6 +61,28 @@ public sealed class BundleMetricsTests
         var again = JsonNode.Parse(BundleMetrics.Parse(Written).ToJson())!;
 
         Assert.True(JsonNode.DeepEquals(written, again), again.ToJsonString());
+    }
+
+    [Fact]
+    public void Parse_ReadsTheLeakGuardsFindings_WithTheirEvidence()
+    {
+        var m = BundleMetrics.Parse(Written);
+
+        Assert.Equal([LeakKind.Level, LeakKind.PostConversionEvent], m.Leaks.Select(l => l.Kind).ToArray());
+        Assert.Equal(("status", "won", 40, 1.0, false), (m.Leaks[0].Column, m.Leaks[0].Level, m.Leaks[0].Leads, m.Leaks[0].Share, m.Leaks[0].Handled));
+        Assert.Equal(("login", 300L, true), (m.Leaks[1].EventType, m.Leaks[1].Events, m.Leaks[1].Handled));
+    }
+
+    [Fact]
+    public void Parse_AFileWrittenBeforeTheLeakGuard_ReadsWithNoFindings()
+    {
+        var old = JsonNode.Parse(Written)!.AsObject();
+        old.Remove("leaks");
+
+        var m = BundleMetrics.Parse(old.ToJsonString());
+
+        Assert.Empty(m.Leaks);
+        Assert.Equal(0.81, m.Test!.RocAuc);
     }
 
     [Fact]

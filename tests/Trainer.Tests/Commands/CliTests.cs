@@ -31,6 +31,27 @@ public sealed class CliTests(TrainedSample sample) : IClassFixture<TrainedSample
     }
 
     [Fact]
+    public void Train_ChosenModelAndManifest_StateTheSameRounds_AndSayWhyTheCandidateHadFewer()
+    {
+        Assert.Equal(0, sample.Train.ExitCode);
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(sample.Bundle, "manifest.json")))!;
+        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(sample.Bundle, "metrics.json")))!;
+        var chosen = metrics["chosen"]!;
+        Assert.Equal(manifest["settings"]!.ToJsonString(), chosen["settings"]!.ToJsonString());
+        if (manifest["settings"]!["rounds"] is { } rounds)
+        {
+            Assert.Contains($"{rounds.GetValue<string>()} rounds", chosen["description"]!.GetValue<string>(), StringComparison.Ordinal);
+            var candidate = metrics["candidates"]!.AsArray().Single(c => c!["settings"]!["maxDepth"]?.ToJsonString() == manifest["settings"]!["maxDepth"]!.ToJsonString()
+                && c!["settings"]!["minChildWeight"]?.ToJsonString() == manifest["settings"]!["minChildWeight"]!.ToJsonString());
+            var found = candidate!["settings"]!["rounds"]!.GetValue<string>();
+            if (found != rounds.GetValue<string>())
+            {
+                Assert.Contains($"early stopping on the training period alone found {found} rounds", chosen["why"]!.GetValue<string>(), StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
     public void Inspect_BundleOfAnotherFormatVersion_ExitsWithBadInputAndSaysToRetrain()
     {
         var copy = Path.Combine(sample.Root, "old-bundle");

@@ -4,6 +4,7 @@ using LeadML.Features.Rules;
 using LeadML.Trainer.Bench;
 using LeadML.Trainer.Sample;
 using LeadML.Trainer.Training;
+using LeadML.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace LeadML.Trainer.Tests.EndToEnd;
@@ -42,6 +43,23 @@ public sealed class SampleRecoveryTests(SampleBundle bundle, ITestOutputHelper o
         var points = m.PointsOnly!.Test.RocAuc!.Value;
         output.WriteLine($"model {model:F4}, points only {points:F4}, ratio {points / model:F4}");
         Assert.True(points >= 0.97 * model, $"points-only AUC {points:F4} < 0.97 × model {model:F4}");
+    }
+
+    [Fact]
+    public void Labels_AreSentencesWithoutFeatureIdsOrLongDecimals()
+    {
+        var b = ModelBundle.Load(bundle.Directory);
+        var rules = b.ReadOptional<RuleSet>(ModelBundle.SuggestedRuleSetFile)!;
+        var texts = rules.Criteria.Select(c => c.Label).Concat(b.Metrics.Profile?.Select(t => t.Label) ?? []).ToList();
+        Assert.NotEmpty(texts);
+        foreach (var label in texts)
+        {
+            output.WriteLine(label);
+            Assert.True(LabelRules.IsSentence(label, out var why), $"'{label}' {why}");
+        }
+        // The plain rule of each criterion quotes its label and names no feature id either.
+        Assert.All(rules.Criteria, c => Assert.Contains(c.Label, c.Description, StringComparison.Ordinal));
+        Assert.All(rules.Criteria, c => Assert.DoesNotContain(c.Condition.Feature, c.Description, StringComparison.Ordinal));
     }
 
     [Fact]

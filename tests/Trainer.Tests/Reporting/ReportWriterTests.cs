@@ -36,6 +36,7 @@ public sealed class ReportWriterTests(Chromium chromium) : IClassFixture<Chromiu
         ],
         Thresholds = new Thresholds(70, 6),
         Grades = [new GradeBand("A", 70, "sales-ready"), new GradeBand("B", 50), new GradeBand("C", 30), new GradeBand("D", 0)],
+        Matrix = new FitEngagementMatrix([70, 45, 20], [60, 35, 15]),
     };
 
     /// <summary>metrics.json as a bundle holds it, read through the typed contract.</summary>
@@ -55,7 +56,16 @@ public sealed class ReportWriterTests(Chromium chromium) : IClassFixture<Chromiu
         {
             ["test"] = new JsonObject { ["rocAuc"] = 0.8123, ["prAuc"] = 0.41, ["logLoss"] = 0.25, ["brier"] = 0.07, ["expectedCalibrationError"] = 0.012, ["positiveRate"] = 0.085, ["rows"] = 2000, ["lift"] = lift, ["calibration"] = calibration },
             ["validation"] = new JsonObject { ["rocAuc"] = 0.83, ["rows"] = 1500 },
-            ["pointsOnly"] = new JsonObject { ["test"] = new JsonObject { ["rocAuc"] = 0.7987, ["ratio"] = 0.983 } },
+            ["pointsOnly"] = new JsonObject
+            {
+                ["test"] = new JsonObject { ["rocAuc"] = 0.7987, ["ratio"] = 0.983 }, ["criteria"] = 2, ["everyBand"] = 31,
+                ["curve"] = new JsonArray(
+                    new JsonObject { ["criteria"] = 1, ["validationRocAuc"] = 0.71, ["testRocAuc"] = 0.70, ["ratio"] = 0.862 },
+                    new JsonObject { ["criteria"] = 2, ["validationRocAuc"] = 0.80, ["testRocAuc"] = 0.7987, ["ratio"] = 0.983 },
+                    new JsonObject { ["criteria"] = 31, ["validationRocAuc"] = 0.81, ["testRocAuc"] = 0.8050, ["ratio"] = 0.991 }),
+                ["leftOut"] = new JsonArray(
+                    new JsonObject { ["family"] = "evt.webinar", ["label"] = "webinars", ["group"] = "engagement", ["bands"] = 3, ["kept"] = 0, ["why"] = "left out: its 3 criteria would add +0.0004" }),
+            },
             ["chosen"] = new JsonObject { ["description"] = "trees depth 3", ["why"] = "best validation ROC-AUC", ["calibration"] = "Platt" },
             ["grades"] = new JsonObject { ["test"] = new JsonArray(
                 new JsonObject { ["grade"] = "A", ["share"] = 0.093, ["conversionRate"] = 0.412, ["leadsPerMonth"] = 62.0 },
@@ -68,6 +78,8 @@ public sealed class ReportWriterTests(Chromium chromium) : IClassFixture<Chromiu
             ["drift"] = new JsonArray(new JsonObject { ["feature"] = "lead.age_days", ["psi"] = 0.31, ["band"] = "significant" },
                 new JsonObject { ["feature"] = "attr.country=FR", ["psi"] = 0.01, ["band"] = "stable" }),
             ["warnings"] = new JsonArray("column 'closed_at' alone predicts the outcome (AUC 0.99)"),
+            ["matrix"] = new JsonObject { ["test"] = new JsonArray([.. new FitEngagementMatrix([70, 45, 20], [60, 35, 15]).Cells().Select((c, k) =>
+                (JsonNode)new JsonObject { ["cell"] = c, ["leads"] = 100 + k, ["share"] = 0.05, ["conversions"] = 16 - k, ["conversionRate"] = (16 - k) / (100.0 + k) })]), ["validation"] = new JsonArray() },
         }.ToJsonString());
     }
 
@@ -101,14 +113,74 @@ public sealed class ReportWriterTests(Chromium chromium) : IClassFixture<Chromiu
             Assert.Contains("lead.age_days", await page.InnerTextAsync("#drift-table"), StringComparison.Ordinal);
             Assert.DoesNotContain("attr.country=FR", await page.InnerTextAsync("#drift-table"), StringComparison.Ordinal);
             Assert.Contains("closed_at", await page.InnerTextAsync("#warnings"), StringComparison.Ordinal);
+            // The compact table: what it leaves out and what a shorter table costs.
+            Assert.Contains("Webinars", await page.InnerTextAsync("#left-out-table"), StringComparison.Ordinal);
+            Assert.Contains("0.805", await page.InnerTextAsync("#points-curve"), StringComparison.Ordinal);
+            Assert.Contains("31", await page.InnerTextAsync("#compact-note"), StringComparison.Ordinal);
+            // The fit × engagement matrix: A1 holds the first cell's rate and leads.
+            var a1 = await page.InnerTextAsync("#matrix-table td[data-cell='A1']");
+            Assert.Contains("16.0%", a1, StringComparison.Ordinal);
+            Assert.Contains("100 leads", a1, StringComparison.Ordinal);
+            Assert.Equal(16, await page.Locator("#matrix-table td.cell").CountAsync());
             Assert.Empty(failed);
             await page.ScreenshotAsync(new() { Path = Chromium.ScreenshotPath("report.png"), FullPage = true });
+            await page.Locator("#matrix").ScrollIntoViewIfNeededAsync();
+            await page.ScreenshotAsync(new() { Path = Chromium.ScreenshotPath("report-matrix.png") });
         }
         finally
         {
             File.Delete(file);
         }
     }
+
+    [Fact]
+    public void Render_HeadlineInPlainWords_ComesBeforeTheDataScienceFigures()
+    {
+        var html = System.Net.WebUtility.HtmlDecode(ReportWriter.Render(Manifest(), Metrics(), Rules()));
+
+        // Deciles 1 and 2 of the test lift table: 200 of 2,000 snapshots each, 37 and 34 conversions; lift 37/17; base rate 8.5 %.
+        const string headline = "The top 10% of leads by score convert at 18.5%, 2.2 × the average of 8.5%; they bring 20% of all conversions.";
+        Assert.Equal(headline, ReportWriter.HeadlineText(Metrics())![..headline.Length]);
+        var at = html.IndexOf(headline, StringComparison.Ordinal);
+        Assert.True(at > 0, "the headline is missing");
+        Assert.True(at < html.IndexOf("id=\"metric-test-rocauc\"", StringComparison.Ordinal), "the headline comes after the ROC-AUC");
+        Assert.Contains("The top 20% convert at 17.8%", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_ValidationNote_SaysTheFiguresAreTheCandidatesBeforeTheRefit()
+    {
+        var html = ReportWriter.Render(Manifest(), Metrics(), Rules());
+        Assert.DoesNotContain("Validation figures are for the final model", html, StringComparison.Ordinal);
+        Assert.Contains("Validation figures are the chosen candidate's, trained on the training period alone", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_LeakFindings_ComeFirst_AndWhatWasLeftOutIsANote()
+    {
+        var metrics = Metrics() with
+        {
+            Leaks =
+            [
+                new LeakFinding(LeakKind.Column, "column 'crm_status' alone separates converted from other leads (ROC-AUC 0.990)") { Column = "crm_status", RocAuc = 0.99 },
+                new LeakFinding(LeakKind.PostConversionEvent, "event type 'login': 100% of converted leads' 300 such events came after") { EventType = "login", Handled = true },
+            ],
+        };
+
+        var html = System.Net.WebUtility.HtmlDecode(ReportWriter.Render(Manifest(), metrics, Rules()));
+
+        var leaks = html.IndexOf("<section id=\"leaks\"", StringComparison.Ordinal);
+        Assert.True(leaks > 0 && leaks < html.IndexOf("<section id=\"summary\"", StringComparison.Ordinal), "the leak warnings are not at the top");
+        var section = html[leaks..html.IndexOf("</section>", leaks, StringComparison.Ordinal)];
+        Assert.Contains("'crm_status'", section, StringComparison.Ordinal);
+        Assert.DoesNotContain("login", section, StringComparison.Ordinal);
+        Assert.Contains("event type 'login'", html[html.IndexOf("<section id=\"post-conversion\"", StringComparison.Ordinal)..], StringComparison.Ordinal);
+        Assert.DoesNotContain("<section id=\"leaks\"", ReportWriter.Render(Manifest(), Metrics(), Rules()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HeadlineText_WithoutALiftTable_IsNull() =>
+        Assert.Null(ReportWriter.HeadlineText(new BundleMetrics { Test = new PeriodMetrics(10, 0) }));
 
     [Fact]
     public void Render_MissingFigures_ShowADashNotNaN()

@@ -43,6 +43,7 @@ async function connect(event) {
   sessionStorage.setItem(KEY_STORE, state.key);
   try {
     const models = await api("GET", "/models");
+    state.models = models;
     const select = $("model");
     select.replaceChildren(...models.map((m) => new Option(`${m.name} (${m.modelVersion})`, m.name, m.isDefault, m.isDefault)));
     select.disabled = false;
@@ -71,12 +72,21 @@ async function loadModel(model, keepWorking) {
     if (drafts.length) await openDraft(drafts[drafts.length - 1].version, true);
     else setWorking(null, list.inForce.version, state.inForce);
   }
+  showLeaks(model);
   $("report-link").href = `/models/${encodeURIComponent(model)}/report`;
   $("report-link").removeAttribute("aria-disabled");
   renderHistory();
   renderCriteria();
   status(`Connected: ${model}, ${list.inForce.label} in force.`);
   scheduleWhatIf(0);
+}
+
+// The leak guard's warnings from the model's metrics: a leak makes every suggested point suspect.
+function showLeaks(model) {
+  const m = (state.models || []).find((x) => x.name === model);
+  const leaks = (m && m.leaks) || [];
+  $("leak-list").replaceChildren(...leaks.map((text) => Object.assign(document.createElement("li"), { textContent: text })));
+  $("leak-banner").hidden = leaks.length === 0;
 }
 
 function setWorking(version, basedOn, rules) {
@@ -518,6 +528,26 @@ async function runWhatIf() {
   }
 }
 
+// The fit × engagement matrix of the draft: each cell's conversion rate and leads, shaded by rate.
+function renderMatrix(cells) {
+  const box = $("whatif-matrix");
+  box.hidden = !cells || cells.length === 0;
+  if (box.hidden) return;
+  const byCell = new Map(cells.map((c) => [c.cell, c]));
+  const top = Math.max(...cells.map((c) => c.conversionRate), 0.0001);
+  const letters = [...new Set(cells.map((c) => c.cell.replace(/[0-9]/g, "")))];
+  const digits = [...new Set(cells.map((c) => c.cell.replace(/[A-Z]/g, "")))];
+  box.querySelector("tbody").replaceChildren(...letters.map((l) => {
+    const tr = document.createElement("tr");
+    tr.innerHTML = `<th scope="row">${esc(l || "all")}</th>` + digits.map((d) => {
+      const c = byCell.get(l + d);
+      const shade = c && c.leads > 0 ? Math.round(230 - 130 * (c.conversionRate / top)) : 245;
+      return `<td class="num cell" data-cell="${esc(l + d)}" style="background: rgb(${shade}, ${Math.round(shade + (255 - shade) * 0.3)}, 255)">${c && c.leads > 0 ? `${pct(c.conversionRate)}<br><small>${c.leads.toLocaleString("en")}</small>` : "–"}</td>`;
+    }).join("");
+    return tr;
+  }));
+}
+
 function clearServerErrors() {
   for (const el of document.querySelectorAll("#criteria .row-error")) el.textContent = "";
   for (const el of document.querySelectorAll('#criteria [aria-invalid="true"], #base-points, #sales-ready')) el.removeAttribute("aria-invalid");
@@ -543,6 +573,7 @@ function renderWhatIf(r) {
       <td class="num">${pct(g.share)} · ${pct(g.conversionRate)}</td><td class="num">${o ? `${pct(o.share)} · ${pct(o.conversionRate)}` : "–"}</td>`;
     return tr;
   }));
+  renderMatrix(d.matrix);
   const labels = d.grades.map((g) => g.grade);
   const data = {
     labels,
@@ -578,7 +609,8 @@ async function save() {
     const created = await api("POST", `${base}/drafts`, { from: w.basedOn || null, createdBy: $("approver").value.trim() || null });
     w.version = created.summary.version;
   }
-  const saved = await api("PUT", `${base}/${w.version}`, { ...w.rules, editedBy: $("approver").value.trim() || null });
+  // The table is the whole list: criteria removed on this page are meant to go, so the PUT says so.
+  const saved = await api("PUT", `${base}/${w.version}`, { ...w.rules, dropMissing: true, editedBy: $("approver").value.trim() || null });
   w.rules = clone(saved.rules);
   state.saved = JSON.stringify(saved.rules);
   return w.version;

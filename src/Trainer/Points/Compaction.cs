@@ -1,0 +1,388 @@
+using System.Globalization;
+using LeadML.Features.Bundles;
+using LeadML.Features.Evaluation;
+using LeadML.Features.Featurization;
+using LeadML.Features.Rules;
+
+namespace LeadML.Trainer.Points;
+
+/// <summary>The compact table: its criteria and scale, the curve it went through and what it left out.</summary>
+internal sealed record CompactTable(
+    IReadOnlyList<Criterion> Criteria, PointsScale Scale, double BasePoints, IReadOnlyList<PointsCurvePoint> Curve, IReadOnlyList<LeftOutDetail> LeftOut);
+
+/// <summary>
+/// Shortens the suggested table to what a marketer can hold in their head (at most
+/// <see cref="PointsOptions.MaxCriteria"/> criteria), keeping what makes it rank. Each family's bands can be merged
+/// into fewer (neighbouring bands of a range whose points are closest merge; a band closest to 0 points joins the
+/// family's reference), giving every family a ladder of forms from one criterion to every band. A greedy forward
+/// selection then adds, one step at a time, the family form that raises the points-only ROC-AUC on the validation
+/// period most per criterion added, until the table is full or no step adds <see cref="PointsOptions.MinGainPerCriterion"/>.
+/// At every step the points are refit together: a least-squares fit of the model's log-odds (its margin) on the chosen
+/// criteria, so the table reproduces the model's ranking as closely as those criteria can and the base points still
+/// place every lead (a lead matching no criterion gets the fit's intercept). Log-odds become points on the scorecard
+/// scale as in <see cref="PointsBuilder"/>: the 2nd to 98th percentile of leads spread over 5 to 95 points, no
+/// criterion beyond ±100.
+/// </summary>
+internal static class Compaction
+{
+    private sealed record Item(Condition Condition, double Seed, int Column);
+
+    private sealed record FamilyForms(string Name, string Label, CriterionGroup Group, List<List<Item>> Forms)
+    {
+        /// <summary>Criteria with every band.</summary>
+        public int Bands => Forms[^1].Count;
+    }
+
+    /// <summary>Indicator columns of every condition a form uses, on the validation and test rows, and their cross counts.</summary>
+    private sealed class Columns(FeatureSpec spec, float[] validX, float[] testX, int validRows, int testRows)
+    {
+        private readonly Dictionary<Condition, int> _index = [];
+        public List<bool[]> Valid { get; } = [];
+        public List<bool[]> Test { get; } = [];
+        public List<Condition> Conditions { get; } = [];
+
+        public int Of(Condition c)
+        {
+            if (_index.TryGetValue(c, out var k)) return k;
+            var j = spec.IndexOf(c.Feature);
+            var width = spec.Features.Count;
+            Valid.Add(Matches(c, validX, validRows, width, j));
+            Test.Add(Matches(c, testX, testRows, width, j));
+            Conditions.Add(c);
+            return _index[c] = Valid.Count - 1;
+        }
+
+        private static bool[] Matches(Condition c, float[] x, int rows, int width, int j)
+        {
+            var m = new bool[rows];
+            if (j < 0) return m;
+            for (var i = 0; i < rows; i++) m[i] = c.Matches(x[i * width + j]);
+            return m;
+        }
+    }
+
+    public static CompactTable Run(FeatureSpec spec, SuggestedCriteria full, (float[] X, float[] Y) valid, double[] margin,
+        (float[] X, float[] Y) test, double? modelTestAuc, PointsOptions options)
+    {
+        var width = spec.Features.Count;
+        var (validX, validY) = valid;
+        var (testX, testY) = test;
+        var n = validY.Length;
+        var columns = new Columns(spec, validX, testX, n, testY.Length);
+        var families = Forms(full, columns);
+
+        // Sparse rows: the columns each validation row matches, for the cross counts of the least-squares fits.
+        var total = columns.Valid.Count;
+        var gram = new double[total, total];
+        var count = new double[total];
+        var xm = new double[total];
+        var active = new List<int>(total);
+        for (var i = 0; i < n; i++)
+        {
+            active.Clear();
+            for (var k = 0; k < total; k++) if (columns.Valid[k][i]) active.Add(k);
+            foreach (var a in active)
+            {
+                count[a]++;
+                xm[a] += margin[i];
+                foreach (var b in active) gram[a, b]++;
+            }
+        }
+        var marginSum = margin.Sum();
+
+        double[] Fit(IReadOnlyList<int> cols)
+        {
+            // Normal equations with an intercept; a tiny ridge keeps a column no row matches (or a duplicate) at 0.
+            var p = cols.Count + 1;
+            var a = new double[p, p];
+            var b = new double[p];
+            a[0, 0] = n;
+            b[0] = marginSum;
+            for (var r = 0; r < cols.Count; r++)
+            {
+                a[0, r + 1] = a[r + 1, 0] = count[cols[r]];
+                b[r + 1] = xm[cols[r]];
+                for (var c = 0; c < cols.Count; c++) a[r + 1, c + 1] = gram[cols[r], cols[c]];
+                a[r + 1, r + 1] += 1e-3;
+            }
+            return Solve(a, b);
+        }
+
+        double[] Fitted(IReadOnlyList<int> cols, double[] beta, List<bool[]> source, int rows)
+        {
+            var f = new double[rows];
+            Array.Fill(f, beta[0]);
+            for (var k = 0; k < cols.Count; k++)
+            {
+                var column = source[cols[k]];
+                var w = beta[k + 1];
+                for (var i = 0; i < rows; i++) if (column[i]) f[i] += w;
+            }
+            return f;
+        }
+
+        double Auc(IReadOnlyList<int> cols) => cols.Count == 0 ? 0.5 : Safe(Metrics.RocAuc(Fitted(cols, Fit(cols), columns.Valid, n), validY));
+
+        List<int> ColumnsOf(int[] sizes)
+        {
+            var cols = new List<int>();
+            for (var f = 0; f < families.Count; f++)
+            {
+                if (sizes[f] > 0) cols.AddRange(families[f].Forms[sizes[f] - 1].Select(i => i.Column));
+            }
+            return cols;
+        }
+
+        // Greedy forward selection of family forms by points-only validation ROC-AUC gain per criterion added.
+        var chosen = new int[families.Count];
+        var current = 0.5;
+        var used = 0;
+        var steps = new List<int[]>();
+        while (true)
+        {
+            (int Family, int Size, double Auc, double Gain)? best = null;
+            for (var f = 0; f < families.Count; f++)
+            {
+                for (var s = chosen[f] + 1; s <= families[f].Forms.Count; s++)
+                {
+                    var added = families[f].Forms[s - 1].Count - (chosen[f] == 0 ? 0 : families[f].Forms[chosen[f] - 1].Count);
+                    if (used + added > options.MaxCriteria || added <= 0) continue;
+                    var trial = (int[])chosen.Clone();
+                    trial[f] = s;
+                    var auc = Auc(ColumnsOf(trial));
+                    var gain = (auc - current) / added;
+                    if (best is null || gain > best.Value.Gain) best = (f, s, auc, gain);
+                }
+            }
+            if (best is not { } step || step.Gain < options.MinGainPerCriterion) break;
+            used += families[step.Family].Forms[step.Size - 1].Count - (chosen[step.Family] == 0 ? 0 : families[step.Family].Forms[chosen[step.Family] - 1].Count);
+            chosen[step.Family] = step.Size;
+            current = step.Auc;
+            steps.Add((int[])chosen.Clone());
+        }
+
+        var fullFactor = full.Scale.Factor;
+        (List<Criterion> Criteria, PointsScale Scale, double Base) Table(int[] sizes)
+        {
+            var cols = ColumnsOf(sizes);
+            var beta = Fit(cols);
+            var relative = Fitted(cols, beta, columns.Valid, n);
+            for (var i = 0; i < n; i++) relative[i] -= beta[0];
+            var sorted = relative.Order().ToArray();
+            var lo = n == 0 ? 0 : PointsBuilder.Quantile(sorted, 0.02);
+            var hi = n == 0 ? 0 : PointsBuilder.Quantile(sorted, 0.98);
+            var factor = hi - lo > 1e-6 ? 90 / (hi - lo) : fullFactor;
+            var largest = beta.Skip(1).Select(Math.Abs).DefaultIfEmpty(0).Max();
+            if (largest * factor > 100) factor = 100 / largest;
+            var overall = n == 0 ? 0 : validY.Count(v => v > 0.5f) / (double)n;
+            var criteria = new List<Criterion>();
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            for (var k = 0; k < cols.Count; k++)
+            {
+                var points = (int)Math.Clamp(Math.Round(beta[k + 1] * factor), -100, 100);
+                if (points == 0) continue;
+                var column = columns.Valid[cols[k]];
+                int leads = 0, conversions = 0, positives = 0;
+                for (var i = 0; i < n; i++)
+                {
+                    var y = validY[i] > 0.5f;
+                    if (y) positives++;
+                    if (!column[i]) continue;
+                    leads++;
+                    if (y) conversions++;
+                }
+                var condition = columns.Conditions[cols[k]];
+                var label = CriterionText.Label(spec, condition);
+                var se = PointsBuilder.LogOddsRatioError(conversions, leads, positives - conversions, n - leads) * factor;
+                var rate = leads == 0 ? 0 : (double)conversions / leads;
+                var feature = spec.IndexOf(condition.Feature);
+                criteria.Add(new Criterion
+                {
+                    Id = PointsBuilder.UniqueId(label, ids),
+                    Label = label,
+                    Description = Describe(label, points, factor, leads, rate, overall, se),
+                    Group = feature >= 0 ? spec.Features[feature].Group : CriterionGroup.Engagement,
+                    Condition = condition,
+                    Points = points,
+                    Support = new Support(leads, conversions, Math.Round(rate, 6)),
+                    Interval = new PointsInterval(Math.Round(points - 1.645 * se, 1), Math.Round(points + 1.645 * se, 1)),
+                    LowSupport = leads < options.MinSupport || conversions < options.MinConversions,
+                });
+            }
+            var scale = new PointsScale(Math.Round(factor * Math.Log(2), 3), Math.Round(factor, 4), Math.Round(beta[0], 6));
+            return (criteria, scale, Math.Round(5 - factor * lo));
+        }
+
+        double? Score(List<Criterion> criteria, PointsScale scale, double basePoints, float[] x, float[] y)
+        {
+            var rules = new RuleSet
+            {
+                ModelVersion = "", Scale = scale, BasePoints = basePoints, Criteria = criteria, Thresholds = new Thresholds(100, 5), Grades = [],
+            };
+            var auc = Metrics.RocAuc(new RuleEvaluator(rules, spec).Scores(x, y.Length, width), y);
+            return double.IsFinite(auc) ? Math.Round(auc, 6) : null;
+        }
+
+        PointsCurvePoint Point(List<Criterion> criteria, PointsScale scale, double basePoints)
+        {
+            var testAuc = Score(criteria, scale, basePoints, testX, testY);
+            return new PointsCurvePoint(criteria.Count, Score(criteria, scale, basePoints, validX, validY), testAuc,
+                testAuc is { } t && modelTestAuc is { } m && m > 0 ? Math.Round(t / m, 6) : null);
+        }
+
+        var curve = new List<PointsCurvePoint>();
+        foreach (var sizes in steps)
+        {
+            var (c, sc, b) = Table(sizes);
+            curve.Add(Point(c, sc, b));
+        }
+        curve.Add(Point([.. full.Criteria], full.Scale, full.BasePoints));
+        var final = Table(chosen);
+
+        // What the table leaves out: families left out (with what they would add) and bands merged.
+        var leftOut = new List<LeftOutDetail>();
+        for (var f = 0; f < families.Count; f++)
+        {
+            var fam = families[f];
+            if (chosen[f] == fam.Forms.Count) continue;
+            var trial = (int[])chosen.Clone();
+            trial[f] = fam.Forms.Count;
+            var gain = Auc(ColumnsOf(trial)) - current;
+            var c = CultureInfo.InvariantCulture;
+            var why = chosen[f] == 0
+                ? string.Create(c, $"left out: its {fam.Bands} criteria would add {gain:+0.0000;-0.0000} to the points-only ROC-AUC on the validation period, less than the criteria kept")
+                : string.Create(c, $"{fam.Bands} bands merged into {chosen[f]}: every band would add {gain:+0.0000;-0.0000} to the points-only ROC-AUC on the validation period for {fam.Bands - chosen[f]} more criteria");
+            leftOut.Add(new LeftOutDetail(fam.Name, fam.Label, fam.Group, fam.Bands, chosen[f], why));
+        }
+        leftOut.Sort((a, b) => b.Bands.CompareTo(a.Bands) != 0 ? b.Bands.CompareTo(a.Bands) : string.CompareOrdinal(a.Label, b.Label));
+        foreach (var imp in full.Importance.Where(i => !i.Kept && i.MeanAbsContribution > 0))
+        {
+            leftOut.Add(new LeftOutDetail(imp.Family, imp.Label, imp.Group, 0, 0,
+                string.Create(CultureInfo.InvariantCulture, $"not made into criteria: it carries {imp.Share:0.0%} of how much the model's scores vary")));
+        }
+        return new CompactTable(final.Criteria, final.Scale, final.Base, curve, leftOut);
+    }
+
+    private static double Safe(double auc) => double.IsFinite(auc) ? auc : 0.5;
+
+    private static string Describe(string label, int points, double factor, int leads, double rate, double overall, double se)
+    {
+        var c = CultureInfo.InvariantCulture;
+        return string.Create(c,
+            $"Applies to leads who match “{label}”. In the evaluation period {leads:N0} leads matched and {rate:P1} of them converted (all leads: {overall:P1}). " +
+            $"Fitted together with the other criteria of the table to the model's scores, it is worth {points:+0;-0} points, at {factor * Math.Log(2):0.#} points per doubling of the odds. " +
+            $"90 % interval: {points - 1.645 * se:+0;-0} to {points + 1.645 * se:+0;-0} points.");
+    }
+
+    /// <summary>Every family's forms, from one criterion to every band (index = criteria − 1).</summary>
+    private static List<FamilyForms> Forms(SuggestedCriteria full, Columns columns)
+    {
+        var result = new List<FamilyForms>();
+        foreach (var group in full.Criteria.Select((c, k) => (Criterion: c, Family: full.FamilyOf[k])).GroupBy(t => t.Family, StringComparer.Ordinal))
+        {
+            var imp = full.Importance.FirstOrDefault(i => i.Family == group.Key);
+            var items = group.Select(t => new Item(t.Criterion.Condition, t.Criterion.Points * Math.Max(1, t.Criterion.Support?.Leads ?? 1), columns.Of(t.Criterion.Condition)))
+                .ToList();
+            // Seed holds points × leads so that a merged band's points are the support-weighted mean.
+            var weight = group.Select(t => (double)Math.Max(1, t.Criterion.Support?.Leads ?? 1)).ToList();
+            var order = Enumerable.Range(0, items.Count).OrderBy(k => Bounds(items[k].Condition).Lower).ThenBy(k => Bounds(items[k].Condition).Missing).ToList();
+            items = [.. order.Select(k => items[k])];
+            weight = [.. order.Select(k => weight[k])];
+            var forms = new List<List<Item>> { new(items) };
+            while (items.Count > 1)
+            {
+                var best = double.PositiveInfinity;
+                (int At, bool Merge) move = (-1, false);
+                for (var k = 0; k < items.Count; k++)
+                {
+                    var pk = items[k].Seed / weight[k];
+                    if (Math.Abs(pk) < best)
+                    {
+                        best = Math.Abs(pk);
+                        move = (k, false);
+                    }
+                    if (k + 1 < items.Count && Merged(items[k].Condition, items[k + 1].Condition) is not null)
+                    {
+                        var d = Math.Abs(pk - items[k + 1].Seed / weight[k + 1]);
+                        if (d < best)
+                        {
+                            best = d;
+                            move = (k, true);
+                        }
+                    }
+                }
+                if (move.Merge)
+                {
+                    var condition = Merged(items[move.At].Condition, items[move.At + 1].Condition)!;
+                    items[move.At] = new Item(condition, items[move.At].Seed + items[move.At + 1].Seed, columns.Of(condition));
+                    weight[move.At] += weight[move.At + 1];
+                    items.RemoveAt(move.At + 1);
+                    weight.RemoveAt(move.At + 1);
+                }
+                else
+                {
+                    items.RemoveAt(move.At);
+                    weight.RemoveAt(move.At);
+                }
+                forms.Add([.. items]);
+            }
+            forms.Reverse();
+            result.Add(new FamilyForms(group.Key, imp?.Label ?? group.Key, imp?.Group ?? group.First().Criterion.Group, forms));
+        }
+        return result;
+    }
+
+    private static (double Lower, double Upper, bool Missing, bool Range) Bounds(Condition c) => c.Op switch
+    {
+        ConditionOp.Lt => (double.NegativeInfinity, c.Value, false, true),
+        ConditionOp.Gte => (c.Value, double.PositiveInfinity, false, true),
+        ConditionOp.Between => (c.Value, c.Upper ?? double.PositiveInfinity, false, true),
+        ConditionOp.Missing => (double.PositiveInfinity, double.PositiveInfinity, true, false),
+        _ => (c.Value, c.Value, false, false),
+    };
+
+    /// <summary>The condition covering two neighbouring ranges of one feature, or null when they are not neighbours.</summary>
+    private static Condition? Merged(Condition a, Condition b)
+    {
+        if (a.Feature != b.Feature || a.OrMissing || b.OrMissing) return null;
+        var x = Bounds(a);
+        var y = Bounds(b);
+        if (!x.Range || !y.Range || x.Upper != y.Lower) return null;
+        if (double.IsNegativeInfinity(x.Lower)) return double.IsPositiveInfinity(y.Upper) ? new Condition(a.Feature, ConditionOp.Present) : new Condition(a.Feature, ConditionOp.Lt, y.Upper);
+        if (double.IsPositiveInfinity(y.Upper)) return new Condition(a.Feature, ConditionOp.Gte, x.Lower);
+        return new Condition(a.Feature, ConditionOp.Between, x.Lower, y.Upper);
+    }
+
+    /// <summary>Solves a small symmetric system by Gaussian elimination with partial pivoting.</summary>
+    private static double[] Solve(double[,] a, double[] b)
+    {
+        var p = b.Length;
+        for (var col = 0; col < p; col++)
+        {
+            var pivot = col;
+            for (var r = col + 1; r < p; r++) if (Math.Abs(a[r, col]) > Math.Abs(a[pivot, col])) pivot = r;
+            if (pivot != col)
+            {
+                for (var c = 0; c < p; c++) (a[col, c], a[pivot, c]) = (a[pivot, c], a[col, c]);
+                (b[col], b[pivot]) = (b[pivot], b[col]);
+            }
+            var d = a[col, col];
+            if (Math.Abs(d) < 1e-12) continue;
+            for (var r = col + 1; r < p; r++)
+            {
+                var f = a[r, col] / d;
+                if (f == 0) continue;
+                for (var c = col; c < p; c++) a[r, c] -= f * a[col, c];
+                b[r] -= f * b[col];
+            }
+        }
+        var x = new double[p];
+        for (var r = p - 1; r >= 0; r--)
+        {
+            var s = b[r];
+            for (var c = r + 1; c < p; c++) s -= a[r, c] * x[c];
+            x[r] = Math.Abs(a[r, r]) < 1e-12 ? 0 : s / a[r, r];
+        }
+        return x;
+    }
+}
