@@ -27,13 +27,19 @@ public static partial class OpenApi
         : SchemaId(type);
 
     /// <summary>The XML docs with references to code written as a reader of the document knows them: a property as its
-    /// JSON name (<c>eventId</c>), a type or method by its bare name, never a namespace-qualified .NET name.</summary>
+    /// JSON name (<c>eventId</c>), a type or method by its bare name, never a namespace-qualified .NET name; a comment
+    /// wrapped over several lines as one line.</summary>
     internal static string Plain(string xml)
     {
         xml = MemberReference().Replace(xml, m => $"<c>{JsonNamingPolicy.CamelCase.ConvertName(m.Groups[1].Value)}</c>");
         xml = OtherReference().Replace(xml, m => m.Groups[1].Value);
-        return ParameterReference().Replace(xml, m => $"<c>{m.Groups[1].Value}</c>");
+        xml = ParameterReference().Replace(xml, m => $"<c>{m.Groups[1].Value}</c>");
+        // A comment wrapped over several source lines is one paragraph: its line breaks and indentation are one space.
+        return WrappedLine().Replace(xml, " ");
     }
+
+    [GeneratedRegex(@"(?<=[^>\s]|</(?:c|b|i|a)>|/>)[ \t]*\r?\n[ \t]+(?=[^<\s]|<(?:c|see|paramref|typeparamref|b|i|a)\b)")]
+    private static partial Regex WrappedLine();
 
     [GeneratedRegex("""<see(?:also)? cref="[PF]:[^"]*?\.([A-Za-z0-9_]+)"\s*/>""")]
     private static partial Regex MemberReference();

@@ -94,7 +94,7 @@ internal sealed class OpenApiExamples : IOperationFilter
         var type = schema.Type ?? 0;
         return value.GetValueKind() switch
         {
-            System.Text.Json.JsonValueKind.String => type.HasFlag(JsonSchemaType.String) && schema.Format is null or "" ,
+            System.Text.Json.JsonValueKind.String => type.HasFlag(JsonSchemaType.String) && schema.Format is null or "",
             System.Text.Json.JsonValueKind.Number => type.HasFlag(JsonSchemaType.Number) || (type.HasFlag(JsonSchemaType.Integer) && value.ToJsonString().All(char.IsAsciiDigit)),
             System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => type.HasFlag(JsonSchemaType.Boolean),
             _ => false,

@@ -16,6 +16,9 @@ internal sealed class OpenApiParameters : IOperationFilter
     /// <summary>The longest lead id, event id or conversion source.</summary>
     public const int MaxIdLength = 256;
 
+    /// <summary>What an <c>If-Match</c> header does.</summary>
+    public const string IfMatch = "The `ETag` of the version as you read it (GET answers it). The change is refused with 412 when someone else changed it since.";
+
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
         foreach (var p in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
@@ -76,7 +79,7 @@ internal sealed class OpenApiParameters : IOperationFilter
                 if (schema is not null) schema.Minimum = "0";
                 return ("Only the N most drifted features; 0 (the default) lists all.", 10);
             case "If-Match":
-                return ("The `ETag` of the version as you read it (GET answers it). The change is refused with 412 when someone else changed it since.", "\"3-1764496800\"");
+                return (IfMatch, "\"3-1764496800\"");
             case "cutoff":
                 return ($"The time the leads are graded at: {StrictDate.Form}, not in the future; default now minus the bundle's outcome horizon, so that every outcome is known.", "2025-09-01T00:00:00Z");
             default:

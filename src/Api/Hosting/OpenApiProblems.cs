@@ -41,7 +41,21 @@ internal sealed class OpenApiProblems(IOptions<LeadMlOptions> options) : IOperat
         var selects = body || operation.Parameters?.Any(p => p.Name is "model" or "name") == true;
         if (selects && handler?.GetParameters().Any(p => p.ParameterType == typeof(ModelRegistry)) == true) statuses.Add(404);
         if (body) { statuses.Add(413); statuses.Add(415); }
-        if (operation.Parameters?.Any(p => p.In == ParameterLocation.Header && string.Equals(p.Name, "If-Match", StringComparison.OrdinalIgnoreCase)) == true) statuses.Add(412);
+        var ifMatch = operation.Parameters?.Any(p => p.In == ParameterLocation.Header && string.Equals(p.Name, "If-Match", StringComparison.OrdinalIgnoreCase)) == true;
+        if (ifMatch) statuses.Add(412);
+        else if (statuses.Contains(412))
+        {
+            // A handler that reads If-Match itself declares its 412; the header it reads is a parameter of the operation.
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = "If-Match",
+                In = ParameterLocation.Header,
+                Description = OpenApiParameters.IfMatch,
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                Example = "\"3-1764496800\"",
+            });
+        }
         statuses.UnionWith([414, 429, 500]);
 
         operation.Responses ??= [];

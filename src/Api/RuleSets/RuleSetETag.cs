@@ -12,6 +12,9 @@ namespace LeadML.Api.RuleSets;
 /// </summary>
 public static class RuleSetETag
 {
+    /// <summary>What the header means, as the OpenAPI document says it.</summary>
+    public const string Meaning = "The version's entity tag (none for the suggestion, which never changes): send it back in If-Match to change the version only if nobody else did since.";
+
     public static string Of(StoredRuleSet s)
     {
         var text = $"{s.Model}\n{s.Version}\n{s.Status}\n{JsonSerializer.Serialize(s.Rules, BundleJson.Options)}";

@@ -34,16 +34,16 @@ public static class RuleSetsApi
             .Produces<WhatIfResult>().WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version");
         g.MapGet("/whatif", WhatIfGet).WithSummary("Evaluate a stored version (0 = the suggestion) beside the rule set in force")
             .Produces<WhatIfResult>().WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version");
-        g.MapPost("/drafts", CreateDraft).WithSummary("Create a draft from the suggestion (from null or 0) or from any version")
+        g.MapPost("/drafts", CreateDraft).WithResponseHeader("ETag", RuleSetETag.Meaning).WithSummary("Create a draft from the suggestion (from null or 0) or from any version")
             .Produces<RuleSetView>(StatusCodes.Status201Created).WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version");
-        g.MapGet("/{version:int}", Get).WithSummary("One version with its criteria (0 = the suggestion)").Produces<RuleSetView>()
+        g.MapGet("/{version:int}", Get).WithResponseHeader("ETag", RuleSetETag.Meaning).WithSummary("One version with its criteria (0 = the suggestion)").Produces<RuleSetView>()
             .WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version");
-        g.MapPut("/{version:int}", Edit)
+        g.MapPut("/{version:int}", Edit).WithResponseHeader("ETag", RuleSetETag.Meaning)
             .WithSummary("Replace a draft's parts: points, thresholds, grade bands, the whole criteria list (one that drops criteria needs \"dropMissing\": true); 409 for approved versions")
             .Produces<RuleSetView>().WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version")
             .WithProblem(StatusCodes.Status409Conflict, "the version is approved (or the suggestion) and can no longer change; create a draft from it")
             .WithProblem(StatusCodes.Status412PreconditionFailed, "If-Match names another state of the draft: someone else changed it; read it again");
-        g.MapPatch("/{version:int}", Patch)
+        g.MapPatch("/{version:int}", Patch).WithResponseHeader("ETag", RuleSetETag.Meaning)
             .Accepts<RuleSetPatch>(Leads.LeadsApi.MergePatch, "application/json")
             .WithSummary("Change a draft by a JSON merge patch: criteria by id (change points, enable, add, remove with null), base points, thresholds, grades")
             .Produces<RuleSetView>().WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version")
@@ -53,11 +53,11 @@ public static class RuleSetsApi
             .Produces(StatusCodes.Status204NoContent).WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version")
             .WithProblem(StatusCodes.Status409Conflict, "the version is approved (or the suggestion) and is never deleted")
             .WithProblem(StatusCodes.Status412PreconditionFailed, "If-Match names another state of the draft: someone else changed it; read it again");
-        g.MapPost("/{version:int}/approve", Approve).WithSummary("Approve a draft and put it in force without restart").Produces<RuleSetView>()
+        g.MapPost("/{version:int}/approve", Approve).WithResponseHeader("ETag", RuleSetETag.Meaning).WithSummary("Approve a draft and put it in force without restart").Produces<RuleSetView>()
             .WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version")
             .WithProblem(StatusCodes.Status409Conflict, "the version is not a draft, or names features the model in force lacks")
             .WithProblem(StatusCodes.Status412PreconditionFailed, "If-Match names another state of the draft: someone else changed it; read it again");
-        g.MapPost("/{version:int}/restore", Restore).WithSummary("Copy an approved version (or the suggestion) into a new approved version in force")
+        g.MapPost("/{version:int}/restore", Restore).WithResponseHeader("ETag", RuleSetETag.Meaning).WithSummary("Copy an approved version (or the suggestion) into a new approved version in force")
             .Produces<RuleSetView>(StatusCodes.Status201Created).WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version")
             .WithProblem(StatusCodes.Status409Conflict, "the version is a draft; approve it instead");
         return g;

@@ -10,7 +10,8 @@ public sealed record StoredLead(string Model, string Id, IReadOnlyDictionary<str
 /// <summary>One stored event of a lead.</summary>
 public sealed record StoredEvent(string EventId, DateTime Timestamp, string Type, string? Detail);
 
-/// <summary>One score change of a lead and why it happened: <c>reason</c> is <c>event</c>, <c>attributes</c>, <c>rescoring</c>, <c>new rule set</c>, <c>new model</c>, <c>conversion</c> or <c>conversion undone</c>.</summary>
+/// <summary>One score change of a lead and why it happened: <c>reason</c> is <c>event</c>, <c>attributes</c>,
+/// <c>rescoring</c>, <c>new rule set</c>, <c>new model</c>, <c>conversion</c> or <c>conversion undone</c>.</summary>
 public sealed record ScoreChange(DateTime At, double Score, double? PreviousScore, string Grade, bool SalesReady, string ModelVersion, string RuleSetVersion, string Reason);
 
 /// <summary>Why a lead was scored again.</summary>

@@ -20,8 +20,6 @@ namespace LeadML.Api.Tests.OpenApi;
 [Collection(BundleCollection.Name)]
 public sealed partial class OpenApiDocumentTests(TrainedBundle bundle) : IDisposable
 {
-    private static readonly string[] Methods = ["get", "put", "post", "delete", "patch", "options", "head", "trace"];
-
     private readonly SqliteApi _api = new(bundle.Directory, DateTimeOffset.UtcNow, ("LeadML:WatchBundles", "false"));
 
     public void Dispose() => _api.Dispose();
@@ -29,26 +27,6 @@ public sealed partial class OpenApiDocumentTests(TrainedBundle bundle) : IDispos
     private async Task<string> Text() => await _api.Client.GetStringAsync("/swagger/v1/swagger.json");
 
     private async Task<JsonObject> Document() => JsonNode.Parse(await Text())!.AsObject();
-
-    /// <summary>Every operation of the paths and the webhooks, named as in a failure message.</summary>
-    private static IEnumerable<(string Name, JsonObject Operation)> Operations(JsonObject document, bool webhooks = false)
-    {
-        foreach (var (path, item) in document["paths"]!.AsObject())
-        {
-            foreach (var method in Methods)
-            {
-                if (item![method] is JsonObject op) yield return ($"{method.ToUpperInvariant()} {path}", op);
-            }
-        }
-        if (!webhooks) yield break;
-        foreach (var (name, item) in document["webhooks"]?.AsObject() ?? [])
-        {
-            foreach (var method in Methods)
-            {
-                if (item![method] is JsonObject op) yield return ($"webhook {name} {method.ToUpperInvariant()}", op);
-            }
-        }
-    }
 
     [Fact]
     public async Task Document_IsValidOpenApi31_ForTheValidator()
@@ -87,32 +65,7 @@ public sealed partial class OpenApiDocumentTests(TrainedBundle bundle) : IDispos
     public async Task EveryOperation_ListsItsErrorAnswers_AsProblemJson()
     {
         var document = await Document();
-        var problems = new List<string>();
-        foreach (var (name, op) in Operations(document))
-        {
-            var responses = op["responses"]!.AsObject();
-            var expected = new List<string> { "401", "414", "429", "500" };
-            if (op["requestBody"] is not null) expected.AddRange(["400", "413", "415"]);
-            if ((op["parameters"]?.AsArray() ?? []).Any(p => p!["schema"]?["type"]?.ToJsonString() is { } t && !t.Contains("string", StringComparison.Ordinal))) expected.Add("400");
-            problems.AddRange(expected.Where(s => !responses.ContainsKey(s)).Select(s => $"{name}: no {s} answer"));
-            foreach (var (status, response) in responses.Where(r => r.Key[0] is '4' or '5'))
-            {
-                if (string.IsNullOrWhiteSpace(response!["description"]?.GetValue<string>())) problems.Add($"{name} {status}: no description");
-                if (response["content"]?["application/problem+json"] is not JsonObject media)
-                {
-                    problems.Add($"{name} {status}: not application/problem+json");
-                    continue;
-                }
-                if (media["schema"]?["$ref"]?.GetValue<string>() != "#/components/schemas/Problem") problems.Add($"{name} {status}: not the Problem schema");
-                if (media["example"] is not JsonObject example) problems.Add($"{name} {status}: no example");
-                else
-                {
-                    problems.AddRange(SchemaCheck.Problems(example, media["schema"]!, document).Select(p => $"{name} {status} example: {p}"));
-                    if (example["status"]?.GetValue<int>().ToString(System.Globalization.CultureInfo.InvariantCulture) != status) problems.Add($"{name} {status}: the example's status differs");
-                }
-            }
-            if (responses["429"]?["headers"]?["Retry-After"] is null) problems.Add($"{name} 429: no Retry-After header");
-        }
+        var problems = DocumentChecks.ErrorAnswers(document);
         Assert.True(problems.Count == 0, string.Join("\n", problems));
         var errors = document["components"]!["schemas"]!["Problem"]!["properties"]!["errors"]!;
         Assert.Equal("array", errors["additionalProperties"]!["type"]!.GetValue<string>());
@@ -121,24 +74,7 @@ public sealed partial class OpenApiDocumentTests(TrainedBundle bundle) : IDispos
     [Fact]
     public async Task EveryOperation_HasASuccessAnswer_WithASchema_AndEveryParameterIsDescribed()
     {
-        var document = await Document();
-        var problems = new List<string>();
-        foreach (var (name, op) in Operations(document))
-        {
-            var successes = op["responses"]!.AsObject().Where(r => r.Key[0] == '2').ToList();
-            if (successes.Count == 0) problems.Add($"{name}: no success answer");
-            foreach (var (status, response) in successes.Where(s => s.Key != "204"))
-            {
-                var content = response!["content"]?.AsObject();
-                if (content is not { Count: > 0 }) problems.Add($"{name} {status}: no body described");
-                problems.AddRange(content?.Where(c => c.Value?["schema"] is null).Select(c => $"{name} {status} {c.Key}: no schema") ?? []);
-            }
-            foreach (var p in op["parameters"]?.AsArray() ?? [])
-            {
-                if (string.IsNullOrWhiteSpace(p!["description"]?.GetValue<string>())) problems.Add($"{name}: parameter '{p["name"]}' has no description");
-            }
-            if (op["requestBody"]?["content"]?.AsObject() is { } bodies && !bodies.Any(b => b.Key.EndsWith("json", StringComparison.Ordinal))) problems.Add($"{name}: the body is not JSON");
-        }
+        var problems = DocumentChecks.SuccessAnswers(await Document());
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
@@ -146,56 +82,24 @@ public sealed partial class OpenApiDocumentTests(TrainedBundle bundle) : IDispos
     public async Task EveryFieldARequestSends_IsDescribed()
     {
         var document = await Document();
-        var reached = new SortedSet<string>(StringComparer.Ordinal);
-        void Reach(JsonNode? node)
-        {
-            switch (node)
-            {
-                case JsonObject o:
-                    if (o["$ref"]?.GetValue<string>() is { } reference && reached.Add(reference)) Reach(SchemaCheck.Resolve(reference, document));
-                    foreach (var (_, child) in o) Reach(child);
-                    break;
-                case JsonArray a:
-                    foreach (var child in a) Reach(child);
-                    break;
-            }
-        }
-        foreach (var (_, op) in Operations(document)) Reach(op["requestBody"]);
-        var problems = new List<string>();
-        foreach (var reference in reached)
-        {
-            foreach (var (name, property) in SchemaCheck.Resolve(reference, document)!["properties"]?.AsObject() ?? [])
-            {
-                if (string.IsNullOrWhiteSpace(property!["description"]?.GetValue<string>())) problems.Add($"{reference}: '{name}' has no description");
-            }
-        }
-        Assert.True(reached.Count >= 15, $"{reached.Count} request schemas");
+        var problems = DocumentChecks.RequestFields(document, out var schemas);
+        Assert.True(schemas >= 15, $"{schemas} request schemas");
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public async Task EveryFieldOfEveryAnswer_IsDescribed()
+    {
+        var problems = DocumentChecks.AllFields(await Document());
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
     [Fact]
     public async Task EveryBody_HasAnExample_ThatItsSchemaAccepts()
     {
-        var document = await Document();
-        var problems = new List<string>();
-        var checkedBodies = 0;
-        foreach (var (name, op) in Operations(document, webhooks: true))
-        {
-            var bodies = (op["requestBody"]?["content"]?.AsObject() ?? []).Select(c => ($"{name} request {c.Key}", c.Value!))
-                .Concat(op["responses"]!.AsObject().SelectMany(r => (r.Value!["content"]?.AsObject() ?? []).Select(c => ($"{name} {r.Key} {c.Key}", c.Value!))));
-            foreach (var (body, media) in bodies)
-            {
-                checkedBodies++;
-                if (media["example"] is null && media["examples"] is null)
-                {
-                    problems.Add($"{body}: no example");
-                    continue;
-                }
-                if (media["schema"] is { } schema) problems.AddRange(SchemaCheck.Problems(media["example"], schema, document).Select(p => $"{body}: {p}"));
-            }
-        }
+        var problems = DocumentChecks.Examples(await Document(), out var bodies);
         Assert.True(problems.Count == 0, string.Join("\n", problems));
-        Assert.True(checkedBodies > 250, $"{checkedBodies} bodies");
+        Assert.True(bodies > 250, $"{bodies} bodies");
     }
 
     [Fact]
