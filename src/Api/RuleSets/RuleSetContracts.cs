@@ -23,6 +23,9 @@ public sealed record RuleSetInput
     public ThresholdsInput? Thresholds { get; init; }
     /// <summary>Grade bands, best first, with strictly descending minimum scores.</summary>
     public List<GradeBandInput?>? Grades { get; init; }
+    /// <summary>The fit × engagement cut-offs: <c>fit</c> (lowest fit part for A, B, C) and <c>engagement</c> (lowest
+    /// engagement part for 1, 2, 3), each three values from 100 down to 0, or empty for an axis without criteria.</summary>
+    public MatrixInput? Matrix { get; init; }
     /// <summary>Who edits (audited).</summary>
     public string? EditedBy { get; init; }
 
@@ -68,6 +71,9 @@ public sealed record ConditionInput
     public double? Upper { get; init; }
     public bool? OrMissing { get; init; }
 }
+
+/// <summary>The fit × engagement cut-offs as sent; a missing axis keeps the one it edits.</summary>
+public sealed record MatrixInput(List<double>? Fit, List<double>? Engagement);
 
 /// <summary>Thresholds as sent: sales-ready score 0–100, hysteresis 0–50 points.</summary>
 public sealed record ThresholdsInput(double? SalesReady, double? Hysteresis);
