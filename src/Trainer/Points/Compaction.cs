@@ -70,14 +70,6 @@ internal static class Compaction
         var n = validY.Length;
         var columns = new Columns(spec, validX, testX, n, testY.Length);
         var families = Forms(full, columns);
-        // A level no validation lead has (its points were read on the training leads, or modelled) cannot be refit
-        // here: it keeps its log-odds from the table with every band, and rides along with its family.
-        var carried = new Dictionary<int, (double LogOdds, Criterion Criterion)>();
-        foreach (var c in full.Criteria)
-        {
-            var k = columns.Of(c.Condition);
-            if (!columns.Valid[k].Contains(true)) carried[k] = (c.Points / full.Scale.Factor, c);
-        }
 
         // Sparse rows: the columns each validation row matches, for the cross counts of the least-squares fits.
         var total = columns.Valid.Count;
@@ -100,21 +92,7 @@ internal static class Compaction
 
         double[] Fit(IReadOnlyList<int> cols)
         {
-            // Normal equations with an intercept; a tiny ridge keeps a duplicate column at 0. Carried columns keep their
-            // log-odds (no validation row has them, so they change nothing here).
-            var fitted = cols.Where(k => !carried.ContainsKey(k)).ToList();
-            var solved = FitFree(fitted);
-            var beta = new double[cols.Count + 1];
-            beta[0] = solved[0];
-            for (var k = 0; k < cols.Count; k++)
-            {
-                beta[k + 1] = carried.TryGetValue(cols[k], out var fixedBeta) ? fixedBeta.LogOdds : solved[fitted.IndexOf(cols[k]) + 1];
-            }
-            return beta;
-        }
-
-        double[] FitFree(List<int> cols)
-        {
+            // Normal equations with an intercept; a tiny ridge keeps a column no row matches (or a duplicate) at 0.
             var p = cols.Count + 1;
             var a = new double[p, p];
             var b = new double[p];
@@ -213,11 +191,6 @@ internal static class Compaction
                     leads++;
                     if (y) conversions++;
                 }
-                if (carried.TryGetValue(cols[k], out var kept))
-                {
-                    criteria.Add(kept.Criterion with { Points = points, Id = PointsBuilder.UniqueId(kept.Criterion.Label, ids), LowSupport = true });
-                    continue;
-                }
                 var condition = columns.Conditions[cols[k]];
                 var label = CriterionText.Label(spec, condition);
                 var se = PointsBuilder.LogOddsRatioError(conversions, leads, positives - conversions, n - leads) * factor;
@@ -274,12 +247,12 @@ internal static class Compaction
             if (chosen[f] == fam.Forms.Count) continue;
             var trial = (int[])chosen.Clone();
             trial[f] = fam.Forms.Count;
-            var gain = Auc(ColumnsOf(trial)) - current;
+            var gain = Math.Round(Auc(ColumnsOf(trial)) - current, 4) + 0.0;
             var c = CultureInfo.InvariantCulture;
             var why = chosen[f] == 0
-                ? string.Create(c, $"left out: its {fam.Bands} criteria would add {gain:+0.0000;-0.0000} to the points-only ROC-AUC on the validation period, less than the criteria kept")
-                : string.Create(c, $"{fam.Bands} bands merged into {fam.Forms[chosen[f] - 1].Count}: every band would add {gain:+0.0000;-0.0000} to the points-only ROC-AUC on the validation period for {fam.Bands - fam.Forms[chosen[f] - 1].Count} more criteria");
-            leftOut.Add(new LeftOutDetail(fam.Name, fam.Label, fam.Group, fam.Bands, chosen[f] == 0 ? 0 : fam.Forms[chosen[f] - 1].Count, why));
+                ? string.Create(c, $"left out: its {fam.Bands} criteria would add {gain:+0.0000;-0.0000;0.0000} to the points-only ROC-AUC on the validation period, less than the criteria kept")
+                : string.Create(c, $"{fam.Bands} bands merged into {chosen[f]}: every band would add {gain:+0.0000;-0.0000;0.0000} to the points-only ROC-AUC on the validation period for {fam.Bands - chosen[f]} more criteria");
+            leftOut.Add(new LeftOutDetail(fam.Name, fam.Label, fam.Group, fam.Bands, chosen[f], why));
         }
         leftOut.Sort((a, b) => b.Bands.CompareTo(a.Bands) != 0 ? b.Bands.CompareTo(a.Bands) : string.CompareOrdinal(a.Label, b.Label));
         foreach (var imp in full.Importance.Where(i => !i.Kept && i.MeanAbsContribution > 0))
@@ -308,18 +281,14 @@ internal static class Compaction
         foreach (var group in full.Criteria.Select((c, k) => (Criterion: c, Family: full.FamilyOf[k])).GroupBy(t => t.Family, StringComparer.Ordinal))
         {
             var imp = full.Importance.FirstOrDefault(i => i.Family == group.Key);
-            var all = group.Select(t => new Item(t.Criterion.Condition, t.Criterion.Points * Math.Max(1, t.Criterion.Support?.Leads ?? 1), columns.Of(t.Criterion.Condition)))
+            var items = group.Select(t => new Item(t.Criterion.Condition, t.Criterion.Points * Math.Max(1, t.Criterion.Support?.Leads ?? 1), columns.Of(t.Criterion.Condition)))
                 .ToList();
-            var riding = all.Where(i => !columns.Valid[i.Column].Contains(true)).ToList();
-            var items = all.Except(riding).ToList();
             // Seed holds points × leads so that a merged band's points are the support-weighted mean.
-            var weight = items.Select(i => Math.Max(1, columns.Valid[i.Column].Count(v => v))).Select(w => (double)w).ToList();
-            var pointsOf = group.ToDictionary(t => t.Criterion.Condition, t => (double)t.Criterion.Points);
-            items = [.. items.Select((i, k) => i with { Seed = pointsOf[i.Condition] * weight[k] })];
+            var weight = group.Select(t => (double)Math.Max(1, t.Criterion.Support?.Leads ?? 1)).ToList();
             var order = Enumerable.Range(0, items.Count).OrderBy(k => Bounds(items[k].Condition).Lower).ThenBy(k => Bounds(items[k].Condition).Missing).ToList();
             items = [.. order.Select(k => items[k])];
             weight = [.. order.Select(k => weight[k])];
-            var forms = new List<List<Item>> { items.Concat(riding).ToList() };
+            var forms = new List<List<Item>> { new(items) };
             while (items.Count > 1)
             {
                 var best = double.PositiveInfinity;
@@ -355,9 +324,8 @@ internal static class Compaction
                     items.RemoveAt(move.At);
                     weight.RemoveAt(move.At);
                 }
-                forms.Add([.. items, .. riding]);
+                forms.Add([.. items]);
             }
-            if (items.Count == 0 && forms.Count == 1 && riding.Count == 0) continue;
             forms.Reverse();
             result.Add(new FamilyForms(group.Key, imp?.Label ?? group.Key, imp?.Group ?? group.First().Criterion.Group, forms));
         }
