@@ -14,6 +14,7 @@ internal static class Program
             TrainCommand.Create(),
             InspectCommand.Create(),
             ReportCommand.Create(),
+            GuideCommand.Create(),
             CompareCommand.Create(),
             ExportCommand.Create(),
         };

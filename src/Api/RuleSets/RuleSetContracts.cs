@@ -25,6 +25,9 @@ public sealed record RuleSetInput
     public ThresholdsInput? Thresholds { get; init; }
     /// <summary>Grade bands, best first, with strictly descending minimum scores.</summary>
     public List<GradeBandInput?>? Grades { get; init; }
+    /// <summary>The fit × engagement cut-offs: <c>fit</c> (lowest fit part for A, B, C) and <c>engagement</c> (lowest
+    /// engagement part for 1, 2, 3), each three values from 100 down to 0, or empty for an axis without criteria.</summary>
+    public MatrixInput? Matrix { get; init; }
     /// <summary>Who edits (audited).</summary>
     public string? EditedBy { get; init; }
     /// <summary><c>PUT</c> only: true to remove the criteria the <see cref="Criteria"/> list leaves out. Without it a list
@@ -53,8 +56,6 @@ public sealed record RuleSetInput
     public List<CapGroup>? CapGroups { get; init; }
     /// <summary>Kept by the Api and ignored on input: accepted so that a GET answer can be sent back.</summary>
     public CapGroup? TotalCap { get; init; }
-    /// <summary>Kept by the Api and ignored on input: accepted so that a GET answer can be sent back.</summary>
-    public FitEngagementMatrix? Matrix { get; init; }
 }
 
 /// <summary>
@@ -128,6 +129,9 @@ public sealed record ConditionInput
     /// <summary>Also fires when the feature is missing.</summary>
     public bool? OrMissing { get; init; }
 }
+
+/// <summary>The fit × engagement cut-offs as sent; a missing axis keeps the one it edits.</summary>
+public sealed record MatrixInput(List<double>? Fit, List<double>? Engagement);
 
 /// <summary>Thresholds as sent: sales-ready score 0–100, hysteresis 0–50 points.</summary>
 /// <param name="SalesReady">Score (0–100) at or above which a lead is sales-ready.</param>

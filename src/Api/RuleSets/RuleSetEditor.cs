@@ -28,7 +28,32 @@ public static partial class RuleSetEditor
         var criteria = input.Criteria is null ? current.Criteria : Criteria(current, input.Criteria, spec);
         var thresholds = Thresholds(current.Thresholds, input.Thresholds);
         var grades = input.Grades is null ? current.Grades : Grades(input.Grades, current.Grades);
-        return current with { BasePoints = basePoints, Criteria = criteria, Thresholds = thresholds, Grades = grades };
+        var matrix = input.Matrix is { } m
+            ? new FitEngagementMatrix(Cuts(m.Fit, current.Matrix?.Fit, "$.matrix.fit"), Cuts(m.Engagement, current.Matrix?.Engagement, "$.matrix.engagement"))
+            : current.Matrix;
+        return current with { BasePoints = basePoints, Criteria = criteria, Thresholds = thresholds, Grades = grades, Matrix = matrix };
+    }
+
+    /// <summary>One axis of the matrix: three cut-offs from 100 down to 0 (or none).</summary>
+    private static IReadOnlyList<double> Cuts(List<double>? sent, IReadOnlyList<double>? current, string path)
+    {
+        if (sent is null) return current ?? [];
+        if (sent.Count is not (0 or 3))
+        {
+            throw new RequestValidationException(path, $"has {sent.Count} values; give three cut-offs (for A, B, C or 1, 2, 3), highest first, or none");
+        }
+        for (var k = 0; k < sent.Count; k++)
+        {
+            if (!double.IsFinite(sent[k]) || sent[k] < 0 || sent[k] > 100)
+            {
+                throw new RequestValidationException($"{path}[{k}]", $"is {Num(sent[k])}; a cut-off must lie between 0 and 100");
+            }
+            if (k > 0 && sent[k] > sent[k - 1])
+            {
+                throw new RequestValidationException($"{path}[{k}]", $"is {Num(sent[k])}, above the one before ({Num(sent[k - 1])}); cut-offs go highest first");
+            }
+        }
+        return [.. sent];
     }
 
     /// <summary>Applies a merge patch to a stored draft: the criteria it names by id are changed (the fields sent),

@@ -247,11 +247,11 @@ internal static class Compaction
             if (chosen[f] == fam.Forms.Count) continue;
             var trial = (int[])chosen.Clone();
             trial[f] = fam.Forms.Count;
-            var gain = Auc(ColumnsOf(trial)) - current;
+            var gain = Math.Round(Auc(ColumnsOf(trial)) - current, 4) + 0.0;
             var c = CultureInfo.InvariantCulture;
             var why = chosen[f] == 0
-                ? string.Create(c, $"left out: its {fam.Bands} criteria would add {gain:+0.0000;-0.0000} to the points-only ROC-AUC on the validation period, less than the criteria kept")
-                : string.Create(c, $"{fam.Bands} bands merged into {chosen[f]}: every band would add {gain:+0.0000;-0.0000} to the points-only ROC-AUC on the validation period for {fam.Bands - chosen[f]} more criteria");
+                ? string.Create(c, $"left out: its {fam.Bands} criteria would add {gain:+0.0000;-0.0000;0.0000} to the points-only ROC-AUC on the validation period, less than the criteria kept")
+                : string.Create(c, $"{fam.Bands} bands merged into {chosen[f]}: every band would add {gain:+0.0000;-0.0000;0.0000} to the points-only ROC-AUC on the validation period for {fam.Bands - chosen[f]} more criteria");
             leftOut.Add(new LeftOutDetail(fam.Name, fam.Label, fam.Group, fam.Bands, chosen[f], why));
         }
         leftOut.Sort((a, b) => b.Bands.CompareTo(a.Bands) != 0 ? b.Bands.CompareTo(a.Bands) : string.CompareOrdinal(a.Label, b.Label));

@@ -298,6 +298,9 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 1280"));
         await Expect(page.Locator("#whatif-chart")).ToBeInViewportAsync();
         await Expect(page.Locator("#save")).ToBeInViewportAsync();
+        // The draft's fit × engagement matrix: sixteen cells, A1 with a rate and its leads.
+        await Expect(page.Locator("#matrix-table td.cell")).ToHaveCountAsync(16);
+        await Expect(page.Locator("#matrix-table td[data-cell='A1']")).ToContainTextAsync("%");
         await Shot(page, "review-4-viewport.png", fullPage: false);
 
         // With the criterion form and the grade editor open the table gives way; the page itself still does not scroll.

@@ -9,6 +9,31 @@ namespace LeadML.Trainer.Tests.Commands;
 public sealed class CliTests(TrainedSample sample) : IClassFixture<TrainedSample>
 {
     [Fact]
+    public void Train_NegativeMaxCriteria_IsRefusedNamingTheOption()
+    {
+        var r = Leadml.Run("train", "--history", sample.Root, "--out", Path.Combine(sample.Root, "never"), "--max-criteria", "-1");
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("--max-criteria", r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Guide_WritesTheSuggestedTable_FitAndEngagementApart_WithEvidence()
+    {
+        var path = Path.Combine(sample.Root, "guide.html");
+        var r = Leadml.Run("guide", sample.Bundle, "--out", path);
+        Assert.Equal(0, r.ExitCode);
+        var html = File.ReadAllText(path);
+        var rules = LeadML.Features.Bundles.ModelBundle.Load(sample.Bundle).ReadOptional<LeadML.Features.Rules.RuleSet>(LeadML.Features.Bundles.ModelBundle.SuggestedRuleSetFile)!;
+        Assert.InRange(rules.Criteria.Count, 1, 25);
+        Assert.All(rules.Criteria, c => Assert.Contains(System.Net.WebUtility.HtmlEncode(c.Label), html, StringComparison.Ordinal));
+        Assert.Contains("id=\"fit-table\"", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"engagement-table\"", html, StringComparison.Ordinal);
+        Assert.Contains("the test period (", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("attr.", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("evt.", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Train_MissingHistory_ExitsWithBadInputAndNamesTheFile()
     {
         var missing = Path.Combine(sample.Root, "no-such-history");

@@ -64,6 +64,35 @@ public sealed class PointsBuilderTests
     }
 
     [Fact]
+    public void Compact_AtMostMaxCriteria_MergesBands_RefitsBase_AndSaysWhatItLeftOut()
+    {
+        var d = Generate(6000, 3);
+        var test = Generate(4000, 4);
+        var full = PointsBuilder.Build(Spec, d.X, d.Y, d.Phi);
+        Assert.True(full.Criteria.Count > 3, $"{full.Criteria.Count} criteria with every band");
+        var options = new PointsOptions { MaxCriteria = 3, MinGainPerCriterion = 0 };
+        var compact = Compaction.Run(Spec, full, (d.X, d.Y), d.Margin, (test.X, test.Y), null, options);
+
+        Assert.InRange(compact.Criteria.Count, 1, 3);
+        // The strongest signals stay, as sentences; pricing's bands are merged into fewer.
+        Assert.Contains(compact.Criteria, c => c.Condition.Feature == "attr.industry=Software" && c.Points > 0);
+        Assert.Contains(compact.Criteria, c => c.Label.StartsWith("Viewed /pricing", StringComparison.Ordinal) && c.Points > 0);
+        var pricing = full.Criteria.Count(c => c.Condition.Feature.StartsWith("evt.page_view", StringComparison.Ordinal));
+        Assert.True(compact.Criteria.Count(c => c.Condition.Feature.StartsWith("evt.page_view", StringComparison.Ordinal)) < pricing);
+        Assert.NotEmpty(compact.LeftOut);
+        Assert.All(compact.LeftOut, l => Assert.False(string.IsNullOrWhiteSpace(l.Why)));
+        // The curve grows table by table, ends with every band, and the compact table ranks nearly as well.
+        Assert.Equal(full.Criteria.Count, compact.Curve[^1].Criteria);
+        Assert.True(compact.Curve.Zip(compact.Curve.Skip(1)).All(p => p.First.Criteria <= p.Second.Criteria));
+        Assert.True(compact.Curve[^2].TestRocAuc >= 0.95 * compact.Curve[^1].TestRocAuc, $"{compact.Curve[^2]} against {compact.Curve[^1]}");
+        // Base points place a lead matching no criterion: within 0–100, and the spread of leads lands in it.
+        Assert.InRange(compact.BasePoints, 0, 100);
+        var rules = new RuleSet { ModelVersion = "", Scale = compact.Scale, BasePoints = compact.BasePoints, Criteria = compact.Criteria, Thresholds = new Thresholds(70, 5), Grades = [] };
+        var scores = new RuleEvaluator(rules, Spec).Scores(test.X, test.Y.Length, Spec.Features.Count);
+        Assert.True(scores.Distinct().Count() > 3);
+    }
+
+    [Fact]
     public void Build_RecoversSignsOrderAndBands()
     {
         var d = Generate(6000, 1);
