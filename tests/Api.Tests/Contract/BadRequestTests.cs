@@ -41,6 +41,8 @@ public sealed class BadRequestTests(TrainedBundle bundle, ITestOutputHelper outp
     private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
     private WebApplicationFactory<Program>? _factory;
     private SqliteConnection? _reader;
+    private long _dataVersion;
+    private string? _checksum;
 
     private string DatabasePath => Path.Combine(_folder, "leadml.db");
 
@@ -437,7 +439,8 @@ public sealed class BadRequestTests(TrainedBundle bundle, ITestOutputHelper outp
     }
 
     /// <summary>A hash of every row of every table of the store, read on one read-only connection (each query sees
-    /// what was committed before it).</summary>
+    /// what was committed before it). It is computed again only when another connection has committed since the last
+    /// one (SQLite's <c>data_version</c>): without a commit no row can have changed.</summary>
     private string Checksum()
     {
         if (_reader is null)
@@ -446,6 +449,18 @@ public sealed class BadRequestTests(TrainedBundle bundle, ITestOutputHelper outp
             _reader.Open();
         }
         var c = _reader;
+        using (var version = c.CreateCommand())
+        {
+            version.CommandText = "PRAGMA data_version";
+            var now = Convert.ToInt64(version.ExecuteScalar(), CultureInfo.InvariantCulture);
+            if (now == _dataVersion && _checksum is not null) return _checksum;
+            _dataVersion = now;
+        }
+        return _checksum = Hash(c);
+    }
+
+    private static string Hash(SqliteConnection c)
+    {
         var tables = new List<string>();
         using (var list = c.CreateCommand())
         {
