@@ -78,6 +78,7 @@ public sealed class LeadBulkTests(TrainedBundle bundle)
     public async Task Bulk_ThatMakesALeadSalesReady_RaisesItsAlert()
     {
         using var api = new SqliteApi(bundle.CopyTo(), DateTimeOffset.UtcNow);
+        await api.SalesReadyBetween(ColdLead, HotLead, api.Now.AddDays(-20));
         await api.PutLead("b1", ColdLead, api.Now.AddDays(-20));
 
         var answer = await SqliteApi.Json(await api.Client.PostAsJsonAsync("/leads/bulk", new { leads = new object[] { new { leadId = "b1", attributes = HotLead } } }));

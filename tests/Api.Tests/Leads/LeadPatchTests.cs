@@ -115,6 +115,7 @@ public sealed class LeadPatchTests(TrainedBundle bundle)
     public async Task Patch_ThatMakesALeadSalesReady_RescoresIt_RaisesTheAlert_AndCountsIt()
     {
         using var api = new SqliteApi(bundle.CopyTo(), DateTimeOffset.UtcNow);
+        await api.SalesReadyBetween(ColdLead, HotLead, api.Now.AddDays(-20));
         var cold = await api.PutLead("p5", ColdLead, api.Now.AddDays(-20));
         Assert.False(cold["salesReady"]!.GetValue<bool>());
         var metrics = api.Factory.CreateClient();

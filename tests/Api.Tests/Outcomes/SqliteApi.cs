@@ -58,6 +58,25 @@ internal sealed class SqliteApi : IDisposable
         return JsonNode.Parse(text)!;
     }
 
+    /// <summary>Approves a rule set whose sales-ready threshold lies halfway between the scores of a cold and a hot lead
+    /// (scored by <c>POST /score</c> as created at <paramref name="createdAt"/>), so a test of what makes a lead
+    /// sales-ready does not depend on where the trained suggestion puts its threshold.</summary>
+    public async Task SalesReadyBetween(object cold, object hot, DateTimeOffset createdAt)
+    {
+        async Task<double> Score(object attributes) =>
+            (await Json(await Client.PostAsJsonAsync("/score?explain=false", new { attributes, createdAt, asOf = Now })))["score"]!.GetValue<double>();
+        var (low, high) = (await Score(cold), await Score(hot));
+        Assert.True(high - low >= 2, $"the hot lead ({high}) must score above the cold one ({low})");
+        var draft = await Json(await Admin.PostAsJsonAsync("/rulesets/sample/drafts", new { }), HttpStatusCode.Created);
+        var version = draft["summary"]!["version"]!.GetValue<int>();
+        var patch = new HttpRequestMessage(HttpMethod.Patch, $"/rulesets/sample/{version}")
+        {
+            Content = JsonContent.Create(new { thresholds = new { salesReady = Math.Round((low + high) / 2), hysteresis = 0 } }),
+        };
+        await Json(await Admin.SendAsync(patch));
+        await Json(await Admin.PostAsJsonAsync($"/rulesets/sample/{version}/approve", new { approvedBy = "test" }));
+    }
+
     public async Task<JsonNode> PutLead(string id, object attributes, DateTimeOffset createdAt) =>
         await Json(await Client.PutAsJsonAsync($"/leads/{id}", new { attributes, createdAt }));
 

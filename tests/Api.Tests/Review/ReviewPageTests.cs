@@ -12,8 +12,18 @@ namespace LeadML.Api.Tests.Review;
 
 /// <summary>The review page in a real headless Chromium at 1280×720, against the real Api on Kestrel.</summary>
 [Collection(BundleCollection.Name)]
-public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITestOutputHelper output) : IClassFixture<Chromium>
+public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITestOutputHelper output) : IClassFixture<Chromium>, IAsyncLifetime
 {
+    /// <summary>The pages this test opened: closed when it ends, so that none logs into a later test's output.</summary>
+    private readonly List<IPage> _pages = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var page in _pages) await page.Context.CloseAsync();
+    }
+
     [Fact]
     public async Task AMarketerChangesPointsSeesTheWhatIfApprovesAndRestoresVersion1AndScoringUsesIt()
     {
@@ -289,6 +299,7 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
         using var factory = ApiFactory.For(bundle.CopyTo());
         var root = factory.StartKestrel();
         var page = await chromium.NewPageAsync();
+        _pages.Add(page);
         await page.GotoAsync(new Uri(root, "/review").ToString());
         await page.Locator("#api-key").FillAsync(ApiFactory.AdminKey);
         await page.Locator("#api-key").PressAsync("Enter");
@@ -399,6 +410,7 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
     private async Task<(IPage Page, List<string> Requests, List<string> Errors)> Connect(Uri root, string key = ApiFactory.AdminKey)
     {
         var page = await chromium.NewPageAsync();
+        _pages.Add(page);
         var requests = new List<string>();
         page.Request += (_, r) => requests.Add(r.Url);
         var errors = new List<string>();
