@@ -33,10 +33,16 @@ public sealed partial class Problems(IProblemDetailsService problems, ILogger<Pr
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
 
-    /// <summary>Says what to do in a problem the framework writes with only a status: a body of another content type
-    /// (415, from routing or a handler) is told to send JSON.</summary>
+    /// <summary>Completes every problem the Api writes: its <c>instance</c> is the request's path (RFC 9457), so an error
+    /// that is not about one body field (an unknown lead, a conflict, a body too large) still says what it is about;
+    /// not for a URL too long, whose path would be echoed whole. A problem the framework writes with only a status, a
+    /// body of another content type (415, from routing or a handler), is told to send JSON.</summary>
     public static void Explain(ProblemDetailsContext context)
     {
+        if (context.ProblemDetails.Status != StatusCodes.Status414UriTooLong)
+        {
+            context.ProblemDetails.Instance ??= context.HttpContext.Request.PathBase + context.HttpContext.Request.Path;
+        }
         if (context.ProblemDetails.Status != StatusCodes.Status415UnsupportedMediaType || context.ProblemDetails.Detail is not null) return;
         var sent = context.HttpContext.Request.ContentType is { Length: > 0 } type ? $"the body was sent as '{type}'" : "the body was sent without a Content-Type";
         context.ProblemDetails.Detail = $"{sent}; send it as JSON with Content-Type: application/json";

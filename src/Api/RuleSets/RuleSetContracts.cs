@@ -131,6 +131,8 @@ public sealed record ConditionInput
 }
 
 /// <summary>The fit × engagement cut-offs as sent; a missing axis keeps the one it edits.</summary>
+/// <param name="Fit">The lowest fit part (0–100) for A, B and C, highest first; below the last: D.</param>
+/// <param name="Engagement">The lowest engagement part (0–100) for 1, 2 and 3, highest first; below the last: 4.</param>
 public sealed record MatrixInput(List<double>? Fit, List<double>? Engagement);
 
 /// <summary>Thresholds as sent: sales-ready score 0–100, hysteresis 0–50 points.</summary>
