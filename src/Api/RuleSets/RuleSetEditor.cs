@@ -30,7 +30,7 @@ public static partial class RuleSetEditor
         var criteria = input.Criteria is null ? current.Criteria : Criteria(current, input.Criteria, spec);
         var thresholds = Thresholds(current.Thresholds, input.Thresholds);
         var grades = input.Grades is null ? current.Grades : Grades(input.Grades, current.Grades);
-        (thresholds, grades) = SalesReady(current, input, thresholds, grades);
+        (thresholds, grades) = SalesReady(input, thresholds, grades);
         var matrix = input.Matrix is { } m
             ? new FitEngagementMatrix(Cuts(m.Fit, current.Matrix?.Fit, "$.matrix.fit"), Cuts(m.Engagement, current.Matrix?.Engagement, "$.matrix.engagement"))
             : current.Matrix;
@@ -207,7 +207,7 @@ public static partial class RuleSetEditor
 
     /// <summary>Keeps the sales-ready threshold and the top grade's minimum one number: the part the edit sent moves the
     /// other; both sent different, or a threshold at or below the next grade's minimum, is refused.</summary>
-    private static (Thresholds, IReadOnlyList<GradeBand>) SalesReady(RuleSet current, RuleSetInput input, Thresholds thresholds, IReadOnlyList<GradeBand> grades)
+    private static (Thresholds, IReadOnlyList<GradeBand>) SalesReady(RuleSetInput input, Thresholds thresholds, IReadOnlyList<GradeBand> grades)
     {
         if (grades.Count == 0) return (thresholds, grades);
         var thresholdSent = input.Thresholds?.SalesReady is not null;
