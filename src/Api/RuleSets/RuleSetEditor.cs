@@ -9,7 +9,9 @@ namespace LeadML.Api.RuleSets;
 /// <summary>
 /// Applies an edit (<see cref="RuleSetInput"/>) to a rule set and checks the result against the model's features:
 /// every condition names a feature of the bundle's spec, points are whole numbers from −100 to 100, thresholds lie in
-/// 0–100 and grades run best first. The first problem found is a <see cref="RequestValidationException"/> naming
+/// 0–100 and grades run best first. The sales-ready threshold is the top grade's lower bound (<see cref="SalesReadyGrade"/>):
+/// an edit of the threshold alone moves the top grade's minimum with it, an edit of the grades alone moves the
+/// threshold to the top grade's minimum, and an edit that sends both different is refused. The first problem found is a <see cref="RequestValidationException"/> naming
 /// its JSON path, e.g. <c>$.criteria[3].points</c>.
 /// </summary>
 public static partial class RuleSetEditor
@@ -28,6 +30,7 @@ public static partial class RuleSetEditor
         var criteria = input.Criteria is null ? current.Criteria : Criteria(current, input.Criteria, spec);
         var thresholds = Thresholds(current.Thresholds, input.Thresholds);
         var grades = input.Grades is null ? current.Grades : Grades(input.Grades, current.Grades);
+        (thresholds, grades) = SalesReady(input, thresholds, grades);
         var matrix = input.Matrix is { } m
             ? new FitEngagementMatrix(Cuts(m.Fit, current.Matrix?.Fit, "$.matrix.fit"), Cuts(m.Engagement, current.Matrix?.Engagement, "$.matrix.engagement"))
             : current.Matrix;
@@ -200,6 +203,29 @@ public static partial class RuleSetEditor
             throw new RequestValidationException("$.thresholds.hysteresis", $"is {Num(hysteresis)}; the hysteresis is 0 to {Num(MaxHysteresis)} points");
         }
         return new Thresholds(salesReady, hysteresis);
+    }
+
+    /// <summary>Keeps the sales-ready threshold and the top grade's minimum one number: the part the edit sent moves the
+    /// other; both sent different, or a threshold at or below the next grade's minimum, is refused.</summary>
+    private static (Thresholds, IReadOnlyList<GradeBand>) SalesReady(RuleSetInput input, Thresholds thresholds, IReadOnlyList<GradeBand> grades)
+    {
+        if (grades.Count == 0) return (thresholds, grades);
+        var thresholdSent = input.Thresholds?.SalesReady is not null;
+        var gradesSent = input.Grades is not null;
+        var top = grades[0];
+        if (thresholdSent && gradesSent && top.MinScore != thresholds.SalesReady)
+        {
+            throw new RequestValidationException("$.grades[0].minScore",
+                $"is {Num(top.MinScore)} but the sales-ready threshold sent is {Num(thresholds.SalesReady)}; the top grade starts where sales-ready starts: send one of them, or both equal");
+        }
+        if (gradesSent && !thresholdSent) return (thresholds with { SalesReady = top.MinScore }, grades);
+        if (thresholdSent && !gradesSent && grades.Count > 1 && grades[1].MinScore >= thresholds.SalesReady)
+        {
+            var next = grades[1];
+            throw new RequestValidationException("$.thresholds.salesReady",
+                $"is {Num(thresholds.SalesReady)} but grade {next.Grade} starts at {Num(next.MinScore)}; the top grade starts where sales-ready starts, so the threshold must stay above grade {next.Grade}'s minimum: lower grade {next.Grade} first, or send both");
+        }
+        return (thresholds, SalesReadyGrade.AlignedGrades(grades, thresholds.SalesReady));
     }
 
     private static List<GradeBand> Grades(List<GradeBandInput?> items, IReadOnlyList<GradeBand> current)

@@ -5,6 +5,8 @@ namespace LeadML.Features.Rules;
 /// <summary>
 /// Evaluates a rule set over feature vectors of a spec. Compiled once (criteria resolved to feature positions);
 /// thread-safe. Criteria over features the spec lacks never fire and are listed in <see cref="UnknownFeatures"/>.
+/// Grades follow the sales-ready rule (<see cref="SalesReadyGrade"/>): the top grade starts at the threshold, so a
+/// score is sales-ready exactly when it gets the top grade.
 /// </summary>
 public sealed class RuleEvaluator
 {
@@ -15,7 +17,7 @@ public sealed class RuleEvaluator
 
     public RuleEvaluator(RuleSet rules, FeatureSpec spec)
     {
-        Rules = rules;
+        Rules = SalesReadyGrade.Aligned(rules);
         _caps = rules.CapGroups.ToDictionary(g => g.Name, StringComparer.Ordinal);
         var unknown = new List<string>();
         var list = new List<(Criterion, int)>();

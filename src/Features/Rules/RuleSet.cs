@@ -152,9 +152,11 @@ public sealed record PointsScale(double Pdo, double Factor, double ReferenceMarg
 /// <summary>
 /// A versioned rule set (design §6): criteria with points, base points, caps, thresholds and grades, and who
 /// approved it when. Scores are <c>BasePoints + Σ points of the criteria that fire</c>, with group caps, clamped to
-/// 0–100.
+/// 0–100. The sales-ready threshold is the top grade's lower bound (<see cref="SalesReadyGrade"/>): a rule set read
+/// from JSON whose top grade starts elsewhere (written before the rule) is read with the top grade's minimum moved to
+/// the threshold, so nothing stored fails to load.
 /// </summary>
-public sealed record RuleSet
+public sealed record RuleSet : IJsonOnDeserialized
 {
     public const int CurrentFormatVersion = 1;
 
@@ -179,7 +181,14 @@ public sealed record RuleSet
     public CapGroup? TotalCap { get; init; }
     public required Thresholds Thresholds { get; init; }
     /// <summary>Grade bands, best first (e.g. A ≥ 75, B ≥ 55, C ≥ 35, D ≥ 0).</summary>
-    public required IReadOnlyList<GradeBand> Grades { get; init; }
+    public required IReadOnlyList<GradeBand> Grades { get => _grades; init => _grades = value; }
+    private IReadOnlyList<GradeBand> _grades = [];
     /// <summary>The fit × engagement matrix's cut-offs; null in rule sets written before it existed (no matrix then).</summary>
     public FitEngagementMatrix? Matrix { get; init; }
+
+    /// <summary>A rule set written before the sales-ready rule is read with its top grade starting at the threshold.</summary>
+    void IJsonOnDeserialized.OnDeserialized()
+    {
+        if (Thresholds is not null && _grades is { Count: > 0 }) _grades = SalesReadyGrade.AlignedGrades(_grades, Thresholds.SalesReady);
+    }
 }

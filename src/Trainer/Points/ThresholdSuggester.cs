@@ -19,7 +19,7 @@ internal sealed record ThresholdSuggestion(Thresholds Thresholds, IReadOnlyList<
 
 /// <summary>
 /// Suggests the sales-ready threshold and grade bands A–D from rule scores on the validation period: A is
-/// sales-ready; B, C and D take the next 25 %, 30 % and the rest of leads. The hysteresis margin for "going cold"
+/// sales-ready (the threshold is A's lower bound); B, C and D take the next 25 %, 30 % and the rest of leads. The hysteresis margin for "going cold"
 /// is the typical month-to-month score change of leads near the threshold, so that ordinary wobble does not alert.
 /// </summary>
 internal static class ThresholdSuggester
@@ -69,13 +69,13 @@ internal static class ThresholdSuggester
         var cMin = Math.Min(b - 1, Enumerable.Range(0, 101).FirstOrDefault(t => Selected(t) <= (shareA + 0.55) * n, 0));
         b = Math.Max(b, 2);
         cMin = Math.Clamp(cMin, 1, b - 1);
-        var grades = new List<GradeBand>
-        {
+        // The sales-ready threshold is grade A's lower bound; a band that would not lie below it (a threshold of 0–2) is left out.
+        List<GradeBand> grades =
+        [
             new("A", threshold, "sales-ready: pass to sales"),
-            new("B", b, "warm: nurture actively"),
-            new("C", cMin, "lukewarm: nurture"),
-            new("D", 0, "cold: low priority"),
-        };
+            .. new GradeBand[] { new("B", b, "warm: nurture actively"), new("C", cMin, "lukewarm: nurture"), new("D", 0, "cold: low priority") }
+                .Where(g => g.MinScore < threshold),
+        ];
         var hysteresis = Hysteresis(scores, cutoff, lead, threshold);
         return new ThresholdSuggestion(new Thresholds(threshold, hysteresis), grades, why);
     }

@@ -171,6 +171,15 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
         await page.Locator("#hysteresis").FillAsync("8");
         await Expect(page.Locator("#grades-errors")).ToBeEmptyAsync();
 
+        // The top grade starts where sales-ready starts: its field is read-only and follows the threshold.
+        var ready = aMin < 100 ? aMin + 1 : aMin - 0.5;
+        var text = ready.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await Expect(page.Locator("#grade-minScore-0")).ToHaveAttributeAsync("readonly", "");
+        await page.Locator("#sales-ready").FillAsync(text);
+        await Expect(page.Locator("#grade-minScore-0")).ToHaveValueAsync(text);
+        await Expect(page.Locator("#grade-top-help")).ToContainTextAsync("starts at the sales-ready threshold");
+        await Expect(page.Locator("#grades-errors")).ToBeEmptyAsync();
+
         // The what-if follows the new criterion and the new band; the figures in force stay.
         await Expect(page.Locator("#whatif-grades")).ToContainTextAsync($"Grade B ≥ {newB}");
         await OrShot(page, "review-failed-whatif-added.png", () => page.WaitForFunctionAsync(
@@ -202,6 +211,8 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
         Assert.Equal(1, (double)added["condition"]!["value"]!);
         var savedGrades = v1["rules"]!["grades"]!.AsArray();
         Assert.Equal(newB, (double)savedGrades.Single(g => (string?)g!["grade"] == "B")!["minScore"]!);
+        Assert.Equal(ready, (double)savedGrades[0]!["minScore"]!);
+        Assert.Equal(ready, (double)v1["rules"]!["thresholds"]!["salesReady"]!);
         Assert.Equal(grades.Count, savedGrades.Count);
         Assert.Equal(8, (double)v1["rules"]!["thresholds"]!["hysteresis"]!);
 

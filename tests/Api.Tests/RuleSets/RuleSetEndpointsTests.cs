@@ -207,7 +207,7 @@ public sealed class RuleSetEndpointsTests(TrainedBundle bundle) : IDisposable
         edited.AddRange(criteria.Skip(3).Select(c => new { id = (string)c["id"]! }));
         var grades = rules["grades"]!.AsArray().Select((g, i) => new { grade = (string)g!["grade"]!, minScore = (double)g["minScore"]! - (i == 0 ? 1 : 0) });
         // criteria[2] is left out on purpose: the PUT says so.
-        await Send(admin, HttpMethod.Put, "/rulesets/sample/1", new { criteria = edited, dropMissing = true, thresholds = new { salesReady = 66 }, grades, editedBy = "Ann" });
+        await Send(admin, HttpMethod.Put, "/rulesets/sample/1", new { criteria = edited, dropMissing = true, thresholds = new { salesReady = (double)rules["grades"]![0]!["minScore"]! - 1 }, grades, editedBy = "Ann" });
 
         var diff = await Send(admin, HttpMethod.Get, "/rulesets/sample/diff?from=0&to=1");
         Assert.Equal("my-new-criterion", (string?)Assert.Single(diff["added"]!.AsArray())!["id"]);
@@ -217,7 +217,7 @@ public sealed class RuleSetEndpointsTests(TrainedBundle bundle) : IDisposable
         Assert.Equal((int)criteria[0]["points"]!, (int)changed[0]!["points"]!["old"]!);
         Assert.Equal((int)criteria[0]["points"]! + 7, (int)changed[0]!["points"]!["new"]!);
         Assert.False((bool)changed[1]!["enabled"]!["new"]!);
-        Assert.Equal(66, (double)diff["salesReady"]!["new"]!);
+        Assert.Equal((double)rules["grades"]![0]!["minScore"]! - 1, (double)diff["salesReady"]!["new"]!);
         var grade = Assert.Single(diff["grades"]!.AsArray())!;
         Assert.Equal((double)rules["grades"]![0]!["minScore"]! - 1, (double)grade["newMinScore"]!);
 

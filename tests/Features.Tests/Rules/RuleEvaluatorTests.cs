@@ -20,7 +20,7 @@ public sealed class RuleEvaluatorTests
         BasePoints = basePoints,
         Criteria = criteria,
         CapGroups = caps ?? [],
-        Thresholds = new Thresholds(60, 5),
+        Thresholds = new Thresholds(75, 5),
         Grades = [new GradeBand("A", 75), new GradeBand("B", 55), new GradeBand("C", 35), new GradeBand("D", 0)],
     };
 

@@ -94,4 +94,23 @@ public sealed class ThresholdSuggesterTests
         Assert.Equal(3.0, trait.Lift, 3);
         Assert.Equal(0.3, trait.ShareOfConverters, 3);
     }
+
+    [Theory]
+    [InlineData(null, null, 4ul)]
+    [InlineData(0.4, null, 5ul)]
+    [InlineData(null, 50.0, 6ul)]
+    [InlineData(null, 1e9, 7ul)]
+    public void Suggest_TheSalesReadyThreshold_IsTheTopGradesLowerBound(double? precision, double? capacity, ulong seed)
+    {
+        var (s, y, c, l) = Leads(3000, seed);
+        var t = ThresholdSuggester.Suggest(s, y, c, l, new ThresholdOptions { TargetPrecision = precision, CapacityPerMonth = capacity });
+
+        Assert.Equal(t.Thresholds.SalesReady, t.Grades[0].MinScore);
+        var rules = new RuleSet
+        {
+            ModelVersion = "m", Scale = new PointsScale(20, 20 / Math.Log(2)), BasePoints = 0, Criteria = [], Thresholds = t.Thresholds, Grades = t.Grades,
+        };
+        Assert.Null(SalesReadyGrade.Problem(rules));
+        Assert.True(t.Grades.Zip(t.Grades.Skip(1)).All(p => p.First.MinScore > p.Second.MinScore));
+    }
 }

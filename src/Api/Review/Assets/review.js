@@ -198,6 +198,16 @@ function readNumbers() {
   const ready = $("sales-ready").valueAsNumber;
   if (Number.isFinite(base)) r.basePoints = base;
   if (Number.isFinite(ready)) r.thresholds = { ...r.thresholds, salesReady: ready };
+  syncTopGrade();
+}
+
+/** The sales-ready threshold is the top grade's lower bound: the top grade's minimum follows the threshold. */
+function syncTopGrade() {
+  const r = state.working.rules;
+  if (!r.grades.length) return;
+  r.grades[0].minScore = r.thresholds.salesReady;
+  const field = $("grade-minScore-0");
+  if (field) field.value = r.grades[0].minScore ?? "";
 }
 
 // ---- adding a criterion -----------------------------------------------------------------------------------------------
@@ -360,11 +370,12 @@ async function addCriterion(event) {
 
 function renderGrades() {
   const r = state.working.rules;
+  if (r.grades.length) r.grades[0].minScore = r.thresholds.salesReady;
   $("grades").tBodies[0].replaceChildren(...r.grades.map((g, i) => {
     const tr = document.createElement("tr");
     tr.innerHTML = `
       <td><input id="grade-grade-${i}" class="grade-name" maxlength="12" aria-label="Grade ${i + 1}: letter" value="${esc(g.grade)}"></td>
-      <td><input id="grade-minScore-${i}" type="number" min="0" max="100" step="any" aria-label="Grade ${esc(g.grade)}: minimum score" value="${g.minScore ?? ""}"></td>
+      <td><input id="grade-minScore-${i}" type="number" min="0" max="100" step="any" aria-label="Grade ${esc(g.grade)}: minimum score" value="${g.minScore ?? ""}"${i === 0 ? ' readonly aria-describedby="grade-top-help"' : ""}></td>
       <td><input id="grade-label-${i}" class="grade-label" maxlength="80" aria-label="Grade ${esc(g.grade)}: label" value="${esc(g.label || "")}"></td>
       <td><button type="button" class="remove" aria-label="Remove grade ${esc(g.grade)}" ${r.grades.length < 2 ? "disabled" : ""}>Remove</button></td>`;
     tr.querySelector(".grade-name").addEventListener("input", (e) => { g.grade = e.target.value.trim(); gradesEdited(); });
@@ -413,7 +424,7 @@ function checkGrades() {
     if (!Number.isFinite(g.minScore)) fieldError(`grade-minScore-${i}`, `Grade ${name} needs a minimum score.`);
     else if (g.minScore < 0 || g.minScore > 100) fieldError(`grade-minScore-${i}`, `Grade ${name}'s minimum score is ${g.minScore}; it lies between 0 and 100.`);
     else if (i > 0 && Number.isFinite(r.grades[i - 1].minScore) && g.minScore >= r.grades[i - 1].minScore) {
-      fieldError(`grade-minScore-${i}`, `Grade ${name}'s minimum (${g.minScore}) must be below grade ${r.grades[i - 1].grade || i}'s (${r.grades[i - 1].minScore}): grades run best first.`);
+      fieldError(`grade-minScore-${i}`, `Grade ${name}'s minimum (${g.minScore}) must be below grade ${r.grades[i - 1].grade || i}'s (${r.grades[i - 1].minScore}): grades run best first${i === 1 ? ", and the top grade starts where sales-ready starts" : ""}.`);
     }
   });
   const h = r.thresholds.hysteresis;
@@ -775,7 +786,8 @@ for (const id of ["base-points", "sales-ready"]) {
   $(id).addEventListener("input", () => {
     readNumbers();
     renderEditing();
-    scheduleWhatIf(300);
+    if (checkGrades()) scheduleWhatIf(300);
+    else if (id === "sales-ready") toggleGrades(true);
   });
 }
 $("hysteresis").addEventListener("input", (e) => {
