@@ -33,11 +33,11 @@ internal static class Compaction
         public int Bands => Forms[^1].Count;
     }
 
-    /// <summary>Indicator columns of every condition a form uses, on the validation and test rows, and their cross counts.</summary>
-    private sealed class Columns(FeatureSpec spec, float[] validX, float[] testX, int validRows, int testRows)
+    /// <summary>Indicator columns of every condition a form uses, on the rows the table is fit on and the test rows.</summary>
+    private sealed class Columns(FeatureSpec spec, float[] fitX, float[] testX, int fitRows, int testRows)
     {
         private readonly Dictionary<Condition, int> _index = [];
-        public List<bool[]> Valid { get; } = [];
+        public List<bool[]> Fit { get; } = [];
         public List<bool[]> Test { get; } = [];
         public List<Condition> Conditions { get; } = [];
 
@@ -46,10 +46,10 @@ internal static class Compaction
             if (_index.TryGetValue(c, out var k)) return k;
             var j = spec.IndexOf(c.Feature);
             var width = spec.Features.Count;
-            Valid.Add(Matches(c, validX, validRows, width, j));
+            Fit.Add(Matches(c, fitX, fitRows, width, j));
             Test.Add(Matches(c, testX, testRows, width, j));
             Conditions.Add(c);
-            return _index[c] = Valid.Count - 1;
+            return _index[c] = Fit.Count - 1;
         }
 
         private static bool[] Matches(Condition c, float[] x, int rows, int width, int j)
@@ -61,18 +61,21 @@ internal static class Compaction
         }
     }
 
-    public static CompactTable Run(FeatureSpec spec, SuggestedCriteria full, (float[] X, float[] Y) valid, double[] margin,
-        (float[] X, float[] Y) test, double? modelTestAuc, PointsOptions options)
+    /// <param name="fit">The rows the table is chosen and its points refit on (training + validation leads, so that a
+    /// level only one period has, such as a month, still gets its points), with the model's margin on each.</param>
+    /// <param name="valid">The validation rows, for the curve.</param>
+    public static CompactTable Run(FeatureSpec spec, SuggestedCriteria full, (float[] X, float[] Y, double[] Margin) fit,
+        (float[] X, float[] Y) valid, (float[] X, float[] Y) test, double? modelTestAuc, PointsOptions options)
     {
         var width = spec.Features.Count;
-        var (validX, validY) = valid;
+        var (fitX, fitY, margin) = fit;
         var (testX, testY) = test;
-        var n = validY.Length;
-        var columns = new Columns(spec, validX, testX, n, testY.Length);
+        var n = fitY.Length;
+        var columns = new Columns(spec, fitX, testX, n, testY.Length);
         var families = Forms(full, columns);
 
         // Sparse rows: the columns each validation row matches, for the cross counts of the least-squares fits.
-        var total = columns.Valid.Count;
+        var total = columns.Fit.Count;
         var gram = new double[total, total];
         var count = new double[total];
         var xm = new double[total];
@@ -80,7 +83,7 @@ internal static class Compaction
         for (var i = 0; i < n; i++)
         {
             active.Clear();
-            for (var k = 0; k < total; k++) if (columns.Valid[k][i]) active.Add(k);
+            for (var k = 0; k < total; k++) if (columns.Fit[k][i]) active.Add(k);
             foreach (var a in active)
             {
                 count[a]++;
@@ -121,7 +124,7 @@ internal static class Compaction
             return f;
         }
 
-        double Auc(IReadOnlyList<int> cols) => cols.Count == 0 ? 0.5 : Safe(Metrics.RocAuc(Fitted(cols, Fit(cols), columns.Valid, n), validY));
+        double Auc(IReadOnlyList<int> cols) => cols.Count == 0 ? 0.5 : Safe(Metrics.RocAuc(Fitted(cols, Fit(cols), columns.Fit, n), fitY));
 
         List<int> ColumnsOf(int[] sizes)
         {
@@ -166,7 +169,7 @@ internal static class Compaction
         {
             var cols = ColumnsOf(sizes);
             var beta = Fit(cols);
-            var relative = Fitted(cols, beta, columns.Valid, n);
+            var relative = Fitted(cols, beta, columns.Fit, n);
             for (var i = 0; i < n; i++) relative[i] -= beta[0];
             var sorted = relative.Order().ToArray();
             var lo = n == 0 ? 0 : PointsBuilder.Quantile(sorted, 0.02);
@@ -174,18 +177,18 @@ internal static class Compaction
             var factor = hi - lo > 1e-6 ? 90 / (hi - lo) : fullFactor;
             var largest = beta.Skip(1).Select(Math.Abs).DefaultIfEmpty(0).Max();
             if (largest * factor > 100) factor = 100 / largest;
-            var overall = n == 0 ? 0 : validY.Count(v => v > 0.5f) / (double)n;
+            var overall = n == 0 ? 0 : fitY.Count(v => v > 0.5f) / (double)n;
             var criteria = new List<Criterion>();
             var ids = new HashSet<string>(StringComparer.Ordinal);
             for (var k = 0; k < cols.Count; k++)
             {
                 var points = (int)Math.Clamp(Math.Round(beta[k + 1] * factor), -100, 100);
                 if (points == 0) continue;
-                var column = columns.Valid[cols[k]];
+                var column = columns.Fit[cols[k]];
                 int leads = 0, conversions = 0, positives = 0;
                 for (var i = 0; i < n; i++)
                 {
-                    var y = validY[i] > 0.5f;
+                    var y = fitY[i] > 0.5f;
                     if (y) positives++;
                     if (!column[i]) continue;
                     leads++;
@@ -226,7 +229,7 @@ internal static class Compaction
         PointsCurvePoint Point(List<Criterion> criteria, PointsScale scale, double basePoints)
         {
             var testAuc = Score(criteria, scale, basePoints, testX, testY);
-            return new PointsCurvePoint(criteria.Count, Score(criteria, scale, basePoints, validX, validY), testAuc,
+            return new PointsCurvePoint(criteria.Count, Score(criteria, scale, basePoints, valid.X, valid.Y), testAuc,
                 testAuc is { } t && modelTestAuc is { } m && m > 0 ? Math.Round(t / m, 6) : null);
         }
 
