@@ -15,8 +15,8 @@ internal sealed record CompactTable(
 /// <see cref="PointsOptions.MaxCriteria"/> criteria), keeping what makes it rank. Each family's bands can be merged
 /// into fewer (neighbouring bands of a range whose points are closest merge; a band closest to 0 points joins the
 /// family's reference), giving every family a ladder of forms from one criterion to every band. A greedy forward
-/// selection then adds, one step at a time, the family form that raises the points-only ROC-AUC on the validation
-/// period most per criterion added, until the table is full or no step adds <see cref="PointsOptions.MinGainPerCriterion"/>.
+/// selection then adds, one step at a time, the family form that raises the points-only ROC-AUC on the training +
+/// validation leads most per criterion added, until the table is full or no step adds <see cref="PointsOptions.MinGainPerCriterion"/>.
 /// At every step the points are refit together: a least-squares fit of the model's log-odds (its margin) on the chosen
 /// criteria, so the table reproduces the model's ranking as closely as those criteria can and the base points still
 /// place every lead (a lead matching no criterion gets the fit's intercept). Log-odds become points on the scorecard
@@ -253,8 +253,8 @@ internal static class Compaction
             var gain = Math.Round(Auc(ColumnsOf(trial)) - current, 4) + 0.0;
             var c = CultureInfo.InvariantCulture;
             var why = chosen[f] == 0
-                ? string.Create(c, $"left out: its {fam.Bands} criteria would add {gain:+0.0000;-0.0000;0.0000} to the points-only ROC-AUC on the validation period, less than the criteria kept")
-                : string.Create(c, $"{fam.Bands} bands merged into {chosen[f]}: every band would add {gain:+0.0000;-0.0000;0.0000} to the points-only ROC-AUC on the validation period for {fam.Bands - chosen[f]} more criteria");
+                ? string.Create(c, $"left out: its {fam.Bands} criteria would add {gain:+0.0000;-0.0000;0.0000} to the points-only ROC-AUC on the training and validation periods, less than the criteria kept")
+                : string.Create(c, $"{fam.Bands} bands merged into {chosen[f]}: every band would add {gain:+0.0000;-0.0000;0.0000} to the points-only ROC-AUC on the training and validation periods for {fam.Bands - chosen[f]} more criteria");
             leftOut.Add(new LeftOutDetail(fam.Name, fam.Label, fam.Group, fam.Bands, chosen[f], why));
         }
         leftOut.Sort((a, b) => b.Bands.CompareTo(a.Bands) != 0 ? b.Bands.CompareTo(a.Bands) : string.CompareOrdinal(a.Label, b.Label));
@@ -272,7 +272,7 @@ internal static class Compaction
     {
         var c = CultureInfo.InvariantCulture;
         return string.Create(c,
-            $"Applies to leads who match “{label}”. In the evaluation period {leads:N0} leads matched and {rate:P1} of them converted (all leads: {overall:P1}). " +
+            $"Applies to leads who match “{label}”. In the training and validation periods {leads:N0} leads matched and {rate:P1} of them converted (all leads: {overall:P1}). " +
             $"Fitted together with the other criteria of the table to the model's scores, it is worth {points:+0;-0} points, at {factor * Math.Log(2):0.#} points per doubling of the odds. " +
             $"90 % interval: {points - 1.645 * se:+0;-0} to {points + 1.645 * se:+0;-0} points.");
     }
