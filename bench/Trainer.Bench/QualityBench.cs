@@ -168,7 +168,7 @@ internal static class QualityBench
             s.AppendLine(c,
                 $"| {r.DataSet} | {r.Rows:N0} | {r.TestRows:N0} | {r.ModelAuc:F4} | {r.Target:F3} ({r.TargetNote}) | {r.ModelAuc / r.Target:F3} | {(r.Met ? "✓" : "✗")} | {points} | {r.Criteria} {(r.Criteria <= MaxCriteria ? "✓" : "✗")} | {ratio} | {every} | {r.EveryBandCriteria} | {everyRatio} | {r.ChosenModel} | {r.Seconds:F1} |");
         }
-        s.AppendLine().AppendLine("What a shorter table costs: points-only ROC-AUC as the default table grows, criterion family by family (validation, where the table is chosen / test), the last entry the table with every band:").AppendLine();
+        s.AppendLine().AppendLine("What a shorter table costs: points-only ROC-AUC as the default table grows, criterion family by family (validation / test; the table is chosen on training + validation), the last entry the table with every band:").AppendLine();
         foreach (var r in results.Where(r => r.Curve.Count > 0))
         {
             s.Append("- ").Append(r.DataSet).Append(": ").AppendLine(string.Join(" · ", r.Curve.Select(p =>

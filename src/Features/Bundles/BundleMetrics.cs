@@ -206,7 +206,7 @@ public sealed record PointsOnlyMetrics(PointsFigures Test, PointsFigures Validat
 
 /// <summary>One size of the points table and how well it ranks.</summary>
 /// <param name="Criteria">Criteria in the table.</param>
-/// <param name="ValidationRocAuc">Points-only ROC-AUC on the validation period (where the table was chosen).</param>
+/// <param name="ValidationRocAuc">Points-only ROC-AUC on the validation period (the table is chosen on training + validation leads).</param>
 /// <param name="TestRocAuc">On the test period.</param>
 /// <param name="Ratio">The test figure's share of the model's test ROC-AUC.</param>
 public sealed record PointsCurvePoint(int Criteria, double? ValidationRocAuc, double? TestRocAuc, double? Ratio);

@@ -15,8 +15,8 @@ internal sealed record CompactTable(
 /// <see cref="PointsOptions.MaxCriteria"/> criteria), keeping what makes it rank. Each family's bands can be merged
 /// into fewer (neighbouring bands of a range whose points are closest merge; a band closest to 0 points joins the
 /// family's reference), giving every family a ladder of forms from one criterion to every band. A greedy forward
-/// selection then adds, one step at a time, the family form that raises the points-only ROC-AUC on the validation
-/// period most per criterion added, until the table is full or no step adds <see cref="PointsOptions.MinGainPerCriterion"/>.
+/// selection then adds, one step at a time, the family form that raises the points-only ROC-AUC on the training +
+/// validation leads most per criterion added, until the table is full or no step adds <see cref="PointsOptions.MinGainPerCriterion"/>.
 /// At every step the points are refit together: a least-squares fit of the model's log-odds (its margin) on the chosen
 /// criteria, so the table reproduces the model's ranking as closely as those criteria can and the base points still
 /// place every lead (a lead matching no criterion gets the fit's intercept). Log-odds become points on the scorecard
@@ -33,11 +33,11 @@ internal static class Compaction
         public int Bands => Forms[^1].Count;
     }
 
-    /// <summary>Indicator columns of every condition a form uses, on the validation and test rows, and their cross counts.</summary>
-    private sealed class Columns(FeatureSpec spec, float[] validX, float[] testX, int validRows, int testRows)
+    /// <summary>Indicator columns of every condition a form uses, on the rows the table is fit on and the test rows.</summary>
+    private sealed class Columns(FeatureSpec spec, float[] fitX, float[] testX, int fitRows, int testRows)
     {
         private readonly Dictionary<Condition, int> _index = [];
-        public List<bool[]> Valid { get; } = [];
+        public List<bool[]> Fit { get; } = [];
         public List<bool[]> Test { get; } = [];
         public List<Condition> Conditions { get; } = [];
 
@@ -46,10 +46,10 @@ internal static class Compaction
             if (_index.TryGetValue(c, out var k)) return k;
             var j = spec.IndexOf(c.Feature);
             var width = spec.Features.Count;
-            Valid.Add(Matches(c, validX, validRows, width, j));
+            Fit.Add(Matches(c, fitX, fitRows, width, j));
             Test.Add(Matches(c, testX, testRows, width, j));
             Conditions.Add(c);
-            return _index[c] = Valid.Count - 1;
+            return _index[c] = Fit.Count - 1;
         }
 
         private static bool[] Matches(Condition c, float[] x, int rows, int width, int j)
@@ -61,18 +61,21 @@ internal static class Compaction
         }
     }
 
-    public static CompactTable Run(FeatureSpec spec, SuggestedCriteria full, (float[] X, float[] Y) valid, double[] margin,
-        (float[] X, float[] Y) test, double? modelTestAuc, PointsOptions options)
+    /// <param name="fit">The rows the table is chosen and its points refit on (training + validation leads, so that a
+    /// level only one period has, such as a month, still gets its points), with the model's margin on each.</param>
+    /// <param name="valid">The validation rows, for the curve.</param>
+    public static CompactTable Run(FeatureSpec spec, SuggestedCriteria full, (float[] X, float[] Y, double[] Margin) fit,
+        (float[] X, float[] Y) valid, (float[] X, float[] Y) test, double? modelTestAuc, PointsOptions options)
     {
         var width = spec.Features.Count;
-        var (validX, validY) = valid;
+        var (fitX, fitY, margin) = fit;
         var (testX, testY) = test;
-        var n = validY.Length;
-        var columns = new Columns(spec, validX, testX, n, testY.Length);
+        var n = fitY.Length;
+        var columns = new Columns(spec, fitX, testX, n, testY.Length);
         var families = Forms(full, columns);
 
         // Sparse rows: the columns each validation row matches, for the cross counts of the least-squares fits.
-        var total = columns.Valid.Count;
+        var total = columns.Fit.Count;
         var gram = new double[total, total];
         var count = new double[total];
         var xm = new double[total];
@@ -80,7 +83,7 @@ internal static class Compaction
         for (var i = 0; i < n; i++)
         {
             active.Clear();
-            for (var k = 0; k < total; k++) if (columns.Valid[k][i]) active.Add(k);
+            for (var k = 0; k < total; k++) if (columns.Fit[k][i]) active.Add(k);
             foreach (var a in active)
             {
                 count[a]++;
@@ -121,7 +124,7 @@ internal static class Compaction
             return f;
         }
 
-        double Auc(IReadOnlyList<int> cols) => cols.Count == 0 ? 0.5 : Safe(Metrics.RocAuc(Fitted(cols, Fit(cols), columns.Valid, n), validY));
+        double Auc(IReadOnlyList<int> cols) => cols.Count == 0 ? 0.5 : Safe(Metrics.RocAuc(Fitted(cols, Fit(cols), columns.Fit, n), fitY));
 
         List<int> ColumnsOf(int[] sizes)
         {
@@ -166,7 +169,7 @@ internal static class Compaction
         {
             var cols = ColumnsOf(sizes);
             var beta = Fit(cols);
-            var relative = Fitted(cols, beta, columns.Valid, n);
+            var relative = Fitted(cols, beta, columns.Fit, n);
             for (var i = 0; i < n; i++) relative[i] -= beta[0];
             var sorted = relative.Order().ToArray();
             var lo = n == 0 ? 0 : PointsBuilder.Quantile(sorted, 0.02);
@@ -174,18 +177,18 @@ internal static class Compaction
             var factor = hi - lo > 1e-6 ? 90 / (hi - lo) : fullFactor;
             var largest = beta.Skip(1).Select(Math.Abs).DefaultIfEmpty(0).Max();
             if (largest * factor > 100) factor = 100 / largest;
-            var overall = n == 0 ? 0 : validY.Count(v => v > 0.5f) / (double)n;
+            var overall = n == 0 ? 0 : fitY.Count(v => v > 0.5f) / (double)n;
             var criteria = new List<Criterion>();
             var ids = new HashSet<string>(StringComparer.Ordinal);
             for (var k = 0; k < cols.Count; k++)
             {
                 var points = (int)Math.Clamp(Math.Round(beta[k + 1] * factor), -100, 100);
                 if (points == 0) continue;
-                var column = columns.Valid[cols[k]];
+                var column = columns.Fit[cols[k]];
                 int leads = 0, conversions = 0, positives = 0;
                 for (var i = 0; i < n; i++)
                 {
-                    var y = validY[i] > 0.5f;
+                    var y = fitY[i] > 0.5f;
                     if (y) positives++;
                     if (!column[i]) continue;
                     leads++;
@@ -226,7 +229,7 @@ internal static class Compaction
         PointsCurvePoint Point(List<Criterion> criteria, PointsScale scale, double basePoints)
         {
             var testAuc = Score(criteria, scale, basePoints, testX, testY);
-            return new PointsCurvePoint(criteria.Count, Score(criteria, scale, basePoints, validX, validY), testAuc,
+            return new PointsCurvePoint(criteria.Count, Score(criteria, scale, basePoints, valid.X, valid.Y), testAuc,
                 testAuc is { } t && modelTestAuc is { } m && m > 0 ? Math.Round(t / m, 6) : null);
         }
 
@@ -250,8 +253,8 @@ internal static class Compaction
             var gain = Math.Round(Auc(ColumnsOf(trial)) - current, 4) + 0.0;
             var c = CultureInfo.InvariantCulture;
             var why = chosen[f] == 0
-                ? string.Create(c, $"left out: its {fam.Bands} criteria would add {gain:+0.0000;-0.0000;0.0000} to the points-only ROC-AUC on the validation period, less than the criteria kept")
-                : string.Create(c, $"{fam.Bands} bands merged into {chosen[f]}: every band would add {gain:+0.0000;-0.0000;0.0000} to the points-only ROC-AUC on the validation period for {fam.Bands - chosen[f]} more criteria");
+                ? string.Create(c, $"left out: its {fam.Bands} criteria would add {gain:+0.0000;-0.0000;0.0000} to the points-only ROC-AUC on the training and validation periods, less than the criteria kept")
+                : string.Create(c, $"{fam.Bands} bands merged into {chosen[f]}: every band would add {gain:+0.0000;-0.0000;0.0000} to the points-only ROC-AUC on the training and validation periods for {fam.Bands - chosen[f]} more criteria");
             leftOut.Add(new LeftOutDetail(fam.Name, fam.Label, fam.Group, fam.Bands, chosen[f], why));
         }
         leftOut.Sort((a, b) => b.Bands.CompareTo(a.Bands) != 0 ? b.Bands.CompareTo(a.Bands) : string.CompareOrdinal(a.Label, b.Label));
@@ -269,7 +272,7 @@ internal static class Compaction
     {
         var c = CultureInfo.InvariantCulture;
         return string.Create(c,
-            $"Applies to leads who match “{label}”. In the evaluation period {leads:N0} leads matched and {rate:P1} of them converted (all leads: {overall:P1}). " +
+            $"Applies to leads who match “{label}”. In the training and validation periods {leads:N0} leads matched and {rate:P1} of them converted (all leads: {overall:P1}). " +
             $"Fitted together with the other criteria of the table to the model's scores, it is worth {points:+0;-0} points, at {factor * Math.Log(2):0.#} points per doubling of the odds. " +
             $"90 % interval: {points - 1.645 * se:+0;-0} to {points + 1.645 * se:+0;-0} points.");
     }

@@ -24,8 +24,10 @@ internal static class Suggestion
 {
     /// <param name="valid">The validation rows as <see cref="SnapshotSet.Select"/> gives them.</param>
     /// <param name="test">The test rows, likewise.</param>
+    /// <param name="fit">The rows a compact table is chosen and refit on: training + validation (the validation rows when not given).</param>
     public static SuggestionResult Run(SnapshotSet s, (float[] X, float[] Y, int[] Rows) valid, (float[] X, float[] Y, int[] Rows) test,
-        TrainedModel model, string modelVersion, DateTime createdAt, double? modelTestAuc, PointsOptions? points = null, ThresholdOptions? thresholds = null)
+        TrainedModel model, string modelVersion, DateTime createdAt, double? modelTestAuc, PointsOptions? points = null, ThresholdOptions? thresholds = null,
+        (float[] X, float[] Y)? fit = null)
     {
         var width = s.Width;
         var (validX, validY, validRows) = valid;
@@ -37,12 +39,9 @@ internal static class Suggestion
         var everyBand = suggested.Criteria.Count;
         if (points.MaxCriteria > 0 && suggested.Criteria.Count > points.MaxCriteria)
         {
-            var margin = new double[validY.Length];
-            for (var i = 0; i < margin.Length; i++)
-            {
-                for (var j = 0; j <= width; j++) margin[i] += contributions[i * (width + 1) + j];
-            }
-            compact = Compaction.Run(s.Spec, suggested, (validX, validY), margin, (testX, testY), modelTestAuc, points);
+            var (fitX, fitY) = fit ?? (validX, validY);
+            var margin = model.Margins(fitX, fitY.Length, width);
+            compact = Compaction.Run(s.Spec, suggested, (fitX, fitY, margin), (validX, validY), (testX, testY), modelTestAuc, points);
             suggested = suggested with { Criteria = compact.Criteria, Scale = compact.Scale, BasePoints = compact.BasePoints };
         }
 

@@ -103,7 +103,8 @@ internal static class TrainingRun
             Settings = model.Settings,
         };
         progress?.Invoke("Suggesting points, thresholds and grades");
-        var suggestion = Suggestion.Run(snapshots, valid, test, model, manifest.ModelVersion, manifest.CreatedAt, testMetrics.RocAuc, options.Points, options.Thresholds);
+        var suggestion = Suggestion.Run(snapshots, valid, test, model, manifest.ModelVersion, manifest.CreatedAt, testMetrics.RocAuc, options.Points, options.Thresholds,
+            (trainVal.X, trainVal.Y));
         var metrics = new BundleMetrics
         {
             Test = testMetrics,

@@ -71,7 +71,7 @@ public sealed class PointsBuilderTests
         var full = PointsBuilder.Build(Spec, d.X, d.Y, d.Phi);
         Assert.True(full.Criteria.Count > 3, $"{full.Criteria.Count} criteria with every band");
         var options = new PointsOptions { MaxCriteria = 3, MinGainPerCriterion = 0 };
-        var compact = Compaction.Run(Spec, full, (d.X, d.Y), d.Margin, (test.X, test.Y), null, options);
+        var compact = Compaction.Run(Spec, full, (d.X, d.Y, d.Margin), (d.X, d.Y), (test.X, test.Y), null, options);
 
         Assert.InRange(compact.Criteria.Count, 1, 3);
         // The strongest signals stay, as sentences; pricing's bands are merged into fewer.
