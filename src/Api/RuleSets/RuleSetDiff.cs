@@ -1,4 +1,4 @@
-using System.Globalization;
+using LeadML.Features.Featurization;
 using LeadML.Features.Rules;
 
 namespace LeadML.Api.RuleSets;
@@ -24,9 +24,12 @@ public sealed record RuleSetDiff(int From, int To, IReadOnlyList<CriterionEntry>
     public bool Same => Added.Count == 0 && Removed.Count == 0 && Changed.Count == 0 && BasePoints is null && SalesReady is null
         && Hysteresis is null && Grades.Count == 0;
 
-    /// <summary>Compares criteria by id, then base points, thresholds and grades (by grade name).</summary>
-    public static RuleSetDiff Between(int fromVersion, RuleSet from, int toVersion, RuleSet to)
+    /// <summary>Compares criteria by id, then base points, thresholds and grades (by grade name); conditions read as
+    /// sentences over the model's features (<see cref="CriterionText"/>).</summary>
+    public static RuleSetDiff Between(int fromVersion, RuleSet from, int toVersion, RuleSet to, FeatureSpec spec)
     {
+        string Describe(Condition c) => CriterionText.Label(spec, c);
+        CriterionEntry Entry(Criterion c) => new(c.Id, c.Label, c.Points, c.Enabled, Describe(c.Condition));
         var a = from.Criteria.GroupBy(c => c.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var b = to.Criteria.GroupBy(c => c.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var added = to.Criteria.Where(c => !a.ContainsKey(c.Id)).Select(Entry).ToList();
@@ -56,24 +59,6 @@ public sealed record RuleSetDiff(int From, int To, IReadOnlyList<CriterionEntry>
         return new RuleSetDiff(fromVersion, toVersion, added, removed, changed,
             D(from.BasePoints, to.BasePoints), D(from.Thresholds.SalesReady, to.Thresholds.SalesReady), D(from.Thresholds.Hysteresis, to.Thresholds.Hysteresis), grades);
     }
-
-    /// <summary>A condition in one line, e.g. <c>evt.page_view[/pricing].count_30d ≥ 3</c>.</summary>
-    public static string Describe(Condition c)
-    {
-        var v = c.Value.ToString("0.###", CultureInfo.InvariantCulture);
-        var text = c.Op switch
-        {
-            ConditionOp.Eq => $"{c.Feature} = {v}",
-            ConditionOp.Gte => $"{c.Feature} ≥ {v}",
-            ConditionOp.Lt => $"{c.Feature} < {v}",
-            ConditionOp.Between => $"{v} ≤ {c.Feature} < {c.Upper?.ToString("0.###", CultureInfo.InvariantCulture)}",
-            ConditionOp.Missing => $"{c.Feature} is missing",
-            _ => c.Feature,
-        };
-        return c.OrMissing && c.Op != ConditionOp.Missing ? text + " or missing" : text;
-    }
-
-    private static CriterionEntry Entry(Criterion c) => new(c.Id, c.Label, c.Points, c.Enabled, Describe(c.Condition));
 
     private static Change<double>? D(double a, double b) => a == b ? null : new Change<double>(a, b);
 }

@@ -230,7 +230,7 @@ public static class RuleSetsApi
         var (left, _) = await Resolve(m, a, repository, ct);
         if (NotAVersion(b, "$.to") is { } invalidTo) return invalidTo;
         var (right, _) = await Resolve(m, b, repository, ct);
-        return TypedResults.Json(RuleSetDiff.Between(a, left, b, right), Json);
+        return TypedResults.Json(RuleSetDiff.Between(a, left, b, right, m.Bundle.Spec), Json);
     }
 
     private static async Task<IResult> Audit(string model, ModelRegistry registry, IRuleSetRepository repository, CancellationToken ct) =>

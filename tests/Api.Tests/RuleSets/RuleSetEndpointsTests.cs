@@ -210,7 +210,13 @@ public sealed class RuleSetEndpointsTests(TrainedBundle bundle) : IDisposable
         await Send(admin, HttpMethod.Put, "/rulesets/sample/1", new { criteria = edited, dropMissing = true, thresholds = new { salesReady = (double)rules["grades"]![0]!["minScore"]! - 1 }, grades, editedBy = "Ann" });
 
         var diff = await Send(admin, HttpMethod.Get, "/rulesets/sample/diff?from=0&to=1");
-        Assert.Equal("my-new-criterion", (string?)Assert.Single(diff["added"]!.AsArray())!["id"]);
+        var added = Assert.Single(diff["added"]!.AsArray())!;
+        Assert.Equal("my-new-criterion", (string?)added["id"]);
+        // Conditions read in the marketer's words, as the criteria's own labels do: no feature id.
+        var condition = (string)added["condition"]!;
+        Assert.False(string.IsNullOrWhiteSpace(condition));
+        Assert.DoesNotContain(feature, condition, StringComparison.Ordinal);
+        Assert.DoesNotContain("attr.", condition, StringComparison.Ordinal);
         Assert.Equal((string?)criteria[2]["id"], (string?)Assert.Single(diff["removed"]!.AsArray())!["id"]);
         var changed = diff["changed"]!.AsArray();
         Assert.Equal(2, changed.Count);
