@@ -69,9 +69,17 @@ internal sealed class SqliteApi : IDisposable
         Assert.True(high - low >= 2, $"the hot lead ({high}) must score above the cold one ({low})");
         var draft = await Json(await Admin.PostAsJsonAsync("/rulesets/sample/drafts", new { }), HttpStatusCode.Created);
         var version = draft["summary"]!["version"]!.GetValue<int>();
+        // The top grade starts at the threshold; the lower grades move down as far as needed to stay below it.
+        var threshold = Math.Round((low + high) / 2);
+        var floor = threshold + 1;
+        var grades = draft["rules"]!["grades"]!.AsArray().Select((g, i) =>
+        {
+            floor = i == 0 ? threshold : Math.Max(0, Math.Min(g!["minScore"]!.GetValue<double>(), floor - 1));
+            return new { grade = (string)g!["grade"]!, minScore = floor, label = (string?)g["label"] };
+        }).ToArray();
         var patch = new HttpRequestMessage(HttpMethod.Patch, $"/rulesets/sample/{version}")
         {
-            Content = JsonContent.Create(new { thresholds = new { salesReady = Math.Round((low + high) / 2), hysteresis = 0 } }),
+            Content = JsonContent.Create(new { thresholds = new { salesReady = threshold, hysteresis = 0 }, grades }),
         };
         await Json(await Admin.SendAsync(patch));
         await Json(await Admin.PostAsJsonAsync($"/rulesets/sample/{version}/approve", new { approvedBy = "test" }));
