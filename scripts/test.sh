@@ -9,7 +9,7 @@ dotnet build LeadML.sln -c Release -v quiet -nologo
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-dotnet test LeadML.sln -c Release --no-build -v quiet -nologo 2>&1 | tee "$log" || status=$?
+dotnet test LeadML.sln -c Release --no-build -v minimal -nologo 2>&1 | tee "$log" || status=$?
 
 # One closing line over all test assemblies.
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')

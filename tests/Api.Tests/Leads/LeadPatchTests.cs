@@ -130,8 +130,10 @@ public sealed class LeadPatchTests(TrainedBundle bundle)
         var alert = Assert.Single(alerts);
         Assert.Equal("sales-ready", (string?)alert!["kind"]);
         Assert.Equal("attributes", (string?)alert["reason"]);
-        Assert.Equal(["attributes", "attributes"],
-            (await SqliteApi.Json(await api.Client.GetAsync("/leads/p5/history")))["changes"]!.AsArray().Select(c => (string)c!["reason"]!).ToArray());
+        // The put and the patch each leave an entry; a background rescoring round after the approved rule set may add
+        // its own (with its own reason), which is not what this test is about.
+        var reasons = (await SqliteApi.Json(await api.Client.GetAsync("/leads/p5/history")))["changes"]!.AsArray().Select(c => (string)c!["reason"]!).ToArray();
+        Assert.True(reasons.Count(r => r == "attributes") == 2, string.Join(", ", reasons));
         Assert.True(await Raised(metrics) - before >= 1, "the alert is counted in leadml_alerts_raised_total");
 
         // The same patch again changes nothing and raises nothing.
