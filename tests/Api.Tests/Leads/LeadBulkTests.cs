@@ -12,11 +12,6 @@ namespace LeadML.Api.Tests.Leads;
 [Collection(BundleCollection.Name)]
 public sealed class LeadBulkTests(TrainedBundle bundle)
 {
-    private static readonly Dictionary<string, object?> ColdLead = new()
-    {
-        ["industry"] = "Education", ["company_size"] = 5, ["country"] = "Other", ["job_title"] = "Student", ["lead_source"] = "event", ["budget_known"] = false,
-    };
-
     [Fact]
     public async Task Bulk_AnswersEveryLeadOnItsOwn_StoresTheValidOnes_AndLeavesTheRefusedOnesAsStored()
     {

@@ -14,11 +14,6 @@ namespace LeadML.Api.Tests.Leads;
 [Collection(BundleCollection.Name)]
 public sealed class LeadPatchTests(TrainedBundle bundle)
 {
-    private static readonly Dictionary<string, object?> ColdLead = new()
-    {
-        ["industry"] = "Education", ["company_size"] = 5, ["country"] = "Other", ["job_title"] = "Student", ["lead_source"] = "event", ["budget_known"] = false,
-    };
-
     private static StringContent Patch(string json, string mediaType = "application/merge-patch+json") => new(json, Encoding.UTF8, mediaType);
 
     private static Task<HttpResponseMessage> Send(HttpClient client, string path, StringContent body) =>
