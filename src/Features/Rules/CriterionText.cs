@@ -44,6 +44,17 @@ public static class CriterionText
         return Sentence(spec, feature, double.IsNaN(value) ? Range.None : new Range(value, value, false, true));
     }
 
+    /// <summary>Why a disqualified lead is not sales-ready, in words: "Not sales-ready whatever the score: knocked out by
+    /// “Unsubscribed at some time”" (labels of the knock-outs that fired, in order).</summary>
+    public static string KnockedOut(IEnumerable<string> labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        var quoted = labels.Select(l => $"“{l}”").ToList();
+        if (quoted.Count == 0) return "";
+        var list = quoted.Count == 1 ? quoted[0] : string.Join(", ", quoted.Take(quoted.Count - 1)) + " and " + quoted[^1];
+        return $"Not sales-ready whatever the score: knocked out by {list}";
+    }
+
     /// <summary>A column name as words: <c>job_title</c> → "Job title".</summary>
     public static string Column(string column)
     {

@@ -8,7 +8,9 @@ public static class GradeStats
     /// <param name="y">Outcomes (1 converted, 0 not), one per score.</param>
     /// <param name="cutoff">Each snapshot's cut-off, to count months.</param>
     /// <param name="grades">The grade bands, highest first; the last takes every lower score.</param>
-    public static IReadOnlyList<GradeStat> Of(double[] scores, float[] y, DateTime[] cutoff, IReadOnlyList<GradeBand> grades)
+    /// <param name="disqualified">Per score, whether a knock-out fired: those leads go to the last grade whatever their
+    /// score (null: none did).</param>
+    public static IReadOnlyList<GradeStat> Of(double[] scores, float[] y, DateTime[] cutoff, IReadOnlyList<GradeBand> grades, bool[]? disqualified = null)
     {
         var months = Math.Max(1, cutoff.Select(c => (c.Year, c.Month)).Distinct().Count());
         var result = new List<GradeStat>();
@@ -19,7 +21,8 @@ public static class GradeStats
             for (var i = 0; i < scores.Length; i++)
             {
                 var s = scores[i];
-                var inBand = s >= grades[g].MinScore && s < upper || (g == grades.Count - 1 && s < grades[g].MinScore);
+                var last = g == grades.Count - 1;
+                var inBand = disqualified is not null && disqualified[i] ? last : s >= grades[g].MinScore && s < upper || (last && s < grades[g].MinScore);
                 if (!inBand) continue;
                 leads++;
                 if (y[i] > 0.5f) conv++;

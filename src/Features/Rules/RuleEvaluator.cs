@@ -4,13 +4,15 @@ namespace LeadML.Features.Rules;
 
 /// <summary>
 /// Evaluates a rule set over feature vectors of a spec. Compiled once (criteria resolved to feature positions);
-/// thread-safe. Criteria over features the spec lacks never fire and are listed in <see cref="UnknownFeatures"/>.
+/// thread-safe. Criteria and knock-outs over features the spec lacks never fire and are listed in <see cref="UnknownFeatures"/>.
 /// Grades follow the sales-ready rule (<see cref="SalesReadyGrade"/>): the top grade starts at the threshold, so a
-/// score is sales-ready exactly when it gets the top grade.
+/// score is sales-ready exactly when it gets the top grade — unless a knock-out fires: a disqualified lead is never
+/// sales-ready and gets the lowest grade, whatever its score (<see cref="Grade(double, bool)"/>, <see cref="SalesReady"/>).
 /// </summary>
 public sealed class RuleEvaluator
 {
     private readonly (Criterion Criterion, int Index)[] _criteria;
+    private readonly (KnockOut KnockOut, int Index)[] _knockOuts;
     private readonly Dictionary<string, CapGroup> _caps;
     private readonly (double Min, double Max) _fitRange;
     private readonly (double Min, double Max) _engagementRange;
@@ -32,6 +34,18 @@ public sealed class RuleEvaluator
             list.Add((c, i));
         }
         _criteria = [.. list];
+        var knockOuts = new List<(KnockOut, int)>();
+        foreach (var k in rules.KnockOuts.Where(k => k.Enabled))
+        {
+            var i = spec.IndexOf(k.Condition.Feature);
+            if (i < 0)
+            {
+                unknown.Add(k.Condition.Feature);
+                continue;
+            }
+            knockOuts.Add((k, i));
+        }
+        _knockOuts = [.. knockOuts];
         UnknownFeatures = unknown;
         _fitRange = Reachable(CriterionGroup.Fit);
         _engagementRange = Reachable(CriterionGroup.Engagement);
@@ -39,7 +53,7 @@ public sealed class RuleEvaluator
 
     public RuleSet Rules { get; }
 
-    /// <summary>Features named by criteria that the model's spec does not have.</summary>
+    /// <summary>Features named by criteria or knock-outs that the model's spec does not have (they never fire).</summary>
     public IReadOnlyList<string> UnknownFeatures { get; }
 
     /// <summary>Scores one feature vector. <paramref name="explain"/> false skips building the fired list.</summary>
@@ -81,8 +95,50 @@ public sealed class RuleEvaluator
             fired?.Add(new FiredCriterion(c.Id, c.Label, c.Group, c.Points, counted, v));
         }
         var score = Math.Clamp(Rules.BasePoints + fit + engagement, 0, 100);
-        return new RuleScore(score, Scale(fit, _fitRange), Scale(engagement, _engagementRange), (IReadOnlyList<FiredCriterion>?)fired ?? []);
+        return new RuleScore(score, Scale(fit, _fitRange), Scale(engagement, _engagementRange), (IReadOnlyList<FiredCriterion>?)fired ?? [])
+        {
+            KnockOuts = KnockOuts(vector),
+        };
     }
+
+    /// <summary>The enabled knock-outs that fire for a feature vector (an empty list, not allocated, when none does).</summary>
+    public IReadOnlyList<FiredKnockOut> KnockOuts(ReadOnlySpan<float> vector)
+    {
+        List<FiredKnockOut>? fired = null;
+        foreach (var (k, i) in _knockOuts)
+        {
+            if (!k.Condition.Matches(vector[i])) continue;
+            (fired ??= []).Add(new FiredKnockOut(k.Id, k.Label, vector[i]));
+        }
+        return (IReadOnlyList<FiredKnockOut>?)fired ?? [];
+    }
+
+    /// <summary>Whether an enabled knock-out fires for a feature vector.</summary>
+    public bool IsDisqualified(ReadOnlySpan<float> vector)
+    {
+        foreach (var (k, i) in _knockOuts)
+        {
+            if (k.Condition.Matches(vector[i])) return true;
+        }
+        return false;
+    }
+
+    /// <summary>For each of a sample's rows (<paramref name="rows"/> × <paramref name="width"/>), whether a knock-out
+    /// fires.</summary>
+    public bool[] Disqualified(float[] x, int rows, int width)
+    {
+        var result = new bool[rows];
+        if (_knockOuts.Length == 0) return result;
+        for (var i = 0; i < rows; i++) result[i] = IsDisqualified(x.AsSpan(i * width, width));
+        return result;
+    }
+
+    /// <summary>The grade of a score, or the lowest grade when the lead is disqualified (a knock-out fired).</summary>
+    public string Grade(double score, bool disqualified) =>
+        disqualified ? (Rules.Grades.Count > 0 ? Rules.Grades[^1].Grade : "") : Grade(score);
+
+    /// <summary>Whether a score is sales-ready: at or above the threshold, and not disqualified by a knock-out.</summary>
+    public bool SalesReady(double score, bool disqualified) => !disqualified && score >= Rules.Thresholds.SalesReady;
 
     /// <summary>The scores of a sample's rows, without explanations.</summary>
     /// <param name="x">Feature vectors, row after row (<paramref name="rows"/> × <paramref name="width"/>).</param>

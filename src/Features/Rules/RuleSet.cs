@@ -92,6 +92,37 @@ public sealed record Criterion
     public bool LowSupport { get; init; }
 }
 
+/// <summary>What the data says of a knock-out: how many leads matched it, how many converted, and how its rate compares
+/// with every lead's (the trainer's suggestion rule: the 90 % Wilson interval's upper bound of the rate below a fifth of
+/// the base rate, with at least 40 leads).</summary>
+/// <param name="Leads">Leads the condition held for (on the evaluation data, one per lead).</param>
+/// <param name="Conversions">How many of them converted.</param>
+/// <param name="ConversionRate">Conversions / leads, 0–1.</param>
+/// <param name="RateUpper">The upper bound of the 90 % Wilson score interval of that rate, 0–1.</param>
+/// <param name="BaseRate">The conversion rate of every lead on the same data, 0–1.</param>
+public sealed record KnockOutEvidence(int Leads, int Conversions, double ConversionRate, double RateUpper, double BaseRate);
+
+/// <summary>
+/// A knock-out (disqualifier): a condition that means "never send this lead to sales, whatever the points" —
+/// unsubscribed, hard-bounced, a competitor's domain, a student, a country not served. A lead matching an enabled
+/// knock-out is disqualified: not sales-ready and in the lowest grade whatever its score. Conditions are those of
+/// criteria; a knock-out has no points.
+/// </summary>
+public sealed record KnockOut
+{
+    /// <summary>Stable id within the rule set, e.g. <c>unsubscribed</c>; unique among the knock-outs.</summary>
+    public required string Id { get; init; }
+    /// <summary>Short readable label, e.g. "Unsubscribed at some time".</summary>
+    public required string Label { get; init; }
+    /// <summary>Plain-language explanation: why a lead matching it is never sales-ready.</summary>
+    public string Description { get; init; } = "";
+    public required Condition Condition { get; init; }
+    /// <summary>Whether it applies; a disabled knock-out stays in the rule set.</summary>
+    public bool Enabled { get; init; } = true;
+    /// <summary>What the data says of it (the trainer's suggestions have it; one written by hand may not).</summary>
+    public KnockOutEvidence? Evidence { get; init; }
+}
+
 /// <summary>A cap on the points that a group of criteria can add (positive) or remove (negative) together.</summary>
 /// <param name="Name">Group name referenced by <see cref="Criterion.CapGroup"/>.</param>
 /// <param name="Max">Most points the group adds (≥ 0).</param>
@@ -151,7 +182,7 @@ public sealed record PointsScale(double Pdo, double Factor, double ReferenceMarg
 
 /// <summary>
 /// A versioned rule set (design §6): criteria with points, base points, caps, thresholds and grades, and who
-/// approved it when. Scores are <c>BasePoints + Σ points of the criteria that fire</c>, with group caps, clamped to
+/// approved it when, and knock-outs that disqualify a lead whatever its points. Scores are <c>BasePoints + Σ points of the criteria that fire</c>, with group caps, clamped to
 /// 0–100. The sales-ready threshold is the top grade's lower bound (<see cref="SalesReadyGrade"/>): a rule set read
 /// from JSON whose top grade starts elsewhere (written before the rule) is read with the top grade's minimum moved to
 /// the threshold, so nothing stored fails to load.
@@ -185,10 +216,15 @@ public sealed record RuleSet : IJsonOnDeserialized
     private IReadOnlyList<GradeBand> _grades = [];
     /// <summary>The fit × engagement matrix's cut-offs; null in rule sets written before it existed (no matrix then).</summary>
     public FitEngagementMatrix? Matrix { get; init; }
+    /// <summary>Knock-outs (disqualifiers): a lead matching an enabled one is not sales-ready and gets the lowest grade,
+    /// whatever its score. Empty in rule sets written before knock-outs existed.</summary>
+    public IReadOnlyList<KnockOut> KnockOuts { get => _knockOuts; init => _knockOuts = value ?? []; }
+    private IReadOnlyList<KnockOut> _knockOuts = [];
 
     /// <summary>A rule set written before the sales-ready rule is read with its top grade starting at the threshold.</summary>
     void IJsonOnDeserialized.OnDeserialized()
     {
+        _knockOuts ??= [];
         if (Thresholds is not null && _grades is { Count: > 0 }) _grades = SalesReadyGrade.AlignedGrades(_grades, Thresholds.SalesReady);
     }
 }

@@ -30,4 +30,17 @@ public sealed class GradeStatsTests
 
         Assert.All(stats, s => Assert.Equal((0, 0.0, 0.0), (s.Leads, s.Share, s.ConversionRate)));
     }
+
+    [Fact]
+    public void Of_DisqualifiedLeads_GoToTheLastGradeWhateverTheirScore()
+    {
+        double[] scores = [80, 65, 40];
+        float[] y = [1, 0, 0];
+        DateTime[] cutoff = [new(2025, 1, 1), new(2025, 1, 1), new(2025, 1, 1)];
+
+        var stats = GradeStats.Of(scores, y, cutoff, Grades, disqualified: [false, true, false]);
+
+        Assert.Equal([1, 1, 1], stats.Select(s => s.Leads));
+        Assert.Equal("C", stats[2].Grade);
+    }
 }

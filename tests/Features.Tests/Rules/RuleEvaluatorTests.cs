@@ -134,4 +134,66 @@ public sealed class RuleEvaluatorTests
         Assert.Equal(["attr.planet=Mars"], e.UnknownFeatures);
         Assert.Equal(20, e.Evaluate(Vector()).Score);
     }
+
+    private static KnockOut K(string id, Condition condition, bool enabled = true) => new() { Id = id, Label = id + " label", Condition = condition, Enabled = enabled };
+
+    [Fact]
+    public void Evaluate_KnockOut_DisqualifiesWhateverTheScore()
+    {
+        var rules = Rules([
+            C("pricing-3", CriterionGroup.Engagement, new Condition("evt.page_view[/pricing].count_30d", ConditionOp.Gte, 3), 90),
+        ]) with { KnockOuts = [K("unsubscribed", new Condition("evt.unsubscribe.ever", ConditionOp.Eq, 1)), K("student", new Condition("attr.industry=Retail", ConditionOp.Eq, 1))] };
+        var e = new RuleEvaluator(rules, Spec);
+
+        var hot = e.Evaluate(Vector(("evt.page_view[/pricing].count_30d", 5)), explain: false);
+        var knocked = e.Evaluate(Vector(("evt.page_view[/pricing].count_30d", 5), ("evt.unsubscribe.ever", 1)), explain: false);
+
+        Assert.Equal(100, knocked.Score);
+        Assert.False(hot.Disqualified);
+        Assert.True(e.SalesReady(hot.Score, hot.Disqualified));
+        Assert.Equal("A", e.Grade(hot.Score, hot.Disqualified));
+        Assert.True(knocked.Disqualified);
+        Assert.Equal(["unsubscribed"], knocked.KnockOuts.Select(k => k.Id));
+        Assert.Equal("unsubscribed label", knocked.KnockOuts[0].Label);
+        Assert.False(e.SalesReady(knocked.Score, knocked.Disqualified));
+        Assert.Equal("D", e.Grade(knocked.Score, knocked.Disqualified));
+    }
+
+    [Fact]
+    public void Evaluate_DisabledOrUnknownKnockOut_NeverFires()
+    {
+        var rules = Rules([]) with
+        {
+            KnockOuts = [K("off", new Condition("evt.unsubscribe.ever", ConditionOp.Eq, 1), enabled: false), K("ghost", new Condition("attr.planet=Mars", ConditionOp.Eq, 1))],
+        };
+        var e = new RuleEvaluator(rules, Spec);
+
+        var r = e.Evaluate(Vector(("evt.unsubscribe.ever", 1)));
+
+        Assert.False(r.Disqualified);
+        Assert.Equal(["attr.planet=Mars"], e.UnknownFeatures);
+    }
+
+    [Fact]
+    public void Disqualified_MarksTheRowsAKnockOutFiresFor()
+    {
+        var e = new RuleEvaluator(Rules([]) with { KnockOuts = [K("unsubscribed", new Condition("evt.unsubscribe.ever", ConditionOp.Eq, 1))] }, Spec);
+        var x = Vector().Concat(Vector(("evt.unsubscribe.ever", 1))).Concat(Vector()).ToArray();
+
+        Assert.Equal([false, true, false], e.Disqualified(x, 3, Spec.Features.Count));
+    }
+
+    [Fact]
+    public void RuleSet_WrittenBeforeKnockOuts_ReadsWithNone()
+    {
+        var json = System.Text.Json.JsonSerializer.Serialize(Rules([]), BundleJsonOptions);
+        var node = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+        node.Remove("knockOuts");
+        var read = System.Text.Json.JsonSerializer.Deserialize<RuleSet>(node.ToJsonString(), BundleJsonOptions)!;
+
+        Assert.Empty(read.KnockOuts);
+        Assert.False(new RuleEvaluator(read, Spec).Evaluate(Vector(("evt.unsubscribe.ever", 1))).Disqualified);
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions BundleJsonOptions = new(System.Text.Json.JsonSerializerDefaults.Web);
 }
