@@ -22,6 +22,11 @@ public sealed record AlertPayload(string Key, string Event, string Kind, string 
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>The knock-outs that disqualify the lead (a gone-cold alert raised at once, whatever the score); absent
+    /// when none fired.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<KnockOutDto>? KnockOuts { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>The criteria of <paramref name="model"/>'s rule set that fire for <paramref name="lead"/>, as a score

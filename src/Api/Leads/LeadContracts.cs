@@ -149,7 +149,9 @@ public sealed record EventsResponse(int Accepted, int Duplicate, IReadOnlyList<L
 public sealed record EventWarnings(IReadOnlyList<string> UnknownEventTypes);
 
 /// <param name="Alert">"sales-ready" or "gone-cold" when this change raised an alert.</param>
-public sealed record LeadScoreSummary(string LeadId, double Score, string Grade, bool SalesReady, string? Alert);
+/// <param name="KnockOuts">The knock-outs that disqualify the lead (not sales-ready, the lowest grade); absent when none fired.</param>
+public sealed record LeadScoreSummary(string LeadId, double Score, string Grade, bool SalesReady, string? Alert,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<LeadML.Api.Scoring.KnockOutDto>? KnockOuts = null);
 
 /// <summary>A stored lead: what is stored, and its score computed now with the explanation.</summary>
 public sealed record LeadResponse(string LeadId, string Model, DateTimeOffset CreatedAt, DateTimeOffset? ConvertedAt,

@@ -38,7 +38,7 @@ public sealed class LeadRescorer(LeadStore store, IOptions<LeadMlOptions> option
         var thresholds = model.Rules.Thresholds;
         var changed = lead.Score != result.Score || lead.Grade != result.Grade || lead.ModelVersion != result.ModelVersion || lead.RuleSetVersion != result.RuleSetVersion;
 
-        var kind = lead.ConvertedAt is null ? AlertRule.Transition(lead.SalesReady, result.Score, thresholds) : null;
+        var kind = lead.ConvertedAt is null ? AlertRule.Transition(lead.SalesReady, result.Score, thresholds, result.Disqualified) : null;
         var salesReady = kind switch { AlertRule.SalesReady => true, AlertRule.GoneCold => false, _ => lead.SalesReady };
         var suppressed = false;
         var alertSeq = lead.AlertSeq;
@@ -55,7 +55,7 @@ public sealed class LeadRescorer(LeadStore store, IOptions<LeadMlOptions> option
                 var fired = AlertPayload.Fired(model, input);
                 var payload = new AlertPayload(key, WebhookSignature.EventType(kind), kind, lead.Model, lead.Id, result.Score, lead.Score, result.Grade,
                     thresholds.SalesReady, thresholds.Hysteresis, reason, AlertCause.Of(reason, lead, result, added, now), fired, result.ModelVersion,
-                    result.RuleSetVersion, new DateTimeOffset(now, TimeSpan.Zero)).ToJson();
+                    result.RuleSetVersion, new DateTimeOffset(now, TimeSpan.Zero)) { KnockOuts = result.KnockOuts }.ToJson();
                 await store.AddAlertAsync(c, tx, new StoredAlert(0, key, lead.Model, lead.Id, kind, result.Score, lead.Score, thresholds.SalesReady,
                     thresholds.Hysteresis, reason, result.ModelVersion, result.RuleSetVersion, now, null, 0, now, null, payload), cap?.CauseKey, ct);
             }

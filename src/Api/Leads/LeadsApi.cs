@@ -391,7 +391,7 @@ public static class LeadsApi
         return await store.DeleteLeadAsync(scoring.Name, id, ct) ? TypedResults.NoContent() : NotFound(scoring.Name, id);
     }
 
-    private static LeadScoreSummary Summary(Rescored r) => new(r.Lead.Id, r.Score.Score, r.Score.Grade, r.Lead.SalesReady, r.Alert);
+    private static LeadScoreSummary Summary(Rescored r) => new(r.Lead.Id, r.Score.Score, r.Score.Grade, r.Lead.SalesReady, r.Alert, r.Score.KnockOuts);
 
     private static ProblemHttpResult NotFound(string model, string id) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown lead",
         detail: $"model {model} has no lead '{id}'", extensions: new Dictionary<string, object?>

@@ -21,6 +21,11 @@ public sealed record RuleSetInput
     /// condition and points. A list that leaves out criteria of the draft is refused unless <see cref="DropMissing"/>
     /// is true.</summary>
     public List<CriterionInput?>? Criteria { get; init; }
+    /// <summary>The complete list of knock-outs (disqualifiers: a lead matching one is never sales-ready and gets the
+    /// lowest grade). Edited like <see cref="Criteria"/>: an item whose id the rule set has inherits what it leaves out;
+    /// a new id needs a condition (its label defaults to the condition in words). A list that leaves out knock-outs of
+    /// the draft is refused unless <see cref="DropMissing"/> is true.</summary>
+    public List<KnockOutInput?>? KnockOuts { get; init; }
     /// <summary>The sales-ready threshold and its hysteresis.</summary>
     public ThresholdsInput? Thresholds { get; init; }
     /// <summary>Grade bands, best first, with strictly descending minimum scores.</summary>
@@ -30,7 +35,8 @@ public sealed record RuleSetInput
     public MatrixInput? Matrix { get; init; }
     /// <summary>Who edits (audited).</summary>
     public string? EditedBy { get; init; }
-    /// <summary><c>PUT</c> only: true to remove the criteria the <see cref="Criteria"/> list leaves out. Without it a list
+    /// <summary><c>PUT</c> only: true to remove the criteria (and knock-outs) the <see cref="Criteria"/> (and
+    /// <see cref="KnockOuts"/>) list leaves out. Without it a list
     /// that would drop criteria is refused, so a partial list sent by mistake never deletes them.</summary>
     public bool? DropMissing { get; init; }
 
@@ -70,11 +76,14 @@ public sealed record RuleSetPatch
     private readonly Dictionary<string, CriterionInput?>? _criteria;
     private readonly ThresholdsInput? _thresholds;
     private readonly List<GradeBandInput?>? _grades;
+    private readonly Dictionary<string, KnockOutInput?>? _knockOuts;
 
     /// <summary>Points every lead starts with, 0–100.</summary>
     public double? BasePoints { get => _basePoints; init { _basePoints = value; Sent.Add("basePoints"); } }
     /// <summary>Criteria to change, add or remove (null), by id.</summary>
     public Dictionary<string, CriterionInput?>? Criteria { get => _criteria; init { _criteria = value; Sent.Add("criteria"); } }
+    /// <summary>Knock-outs to change, add or remove (null), by id: <c>{"unsubscribed": {"enabled": false}}</c>.</summary>
+    public Dictionary<string, KnockOutInput?>? KnockOuts { get => _knockOuts; init { _knockOuts = value; Sent.Add("knockOuts"); } }
     /// <summary>The sales-ready threshold and hysteresis to change (either or both).</summary>
     public ThresholdsInput? Thresholds { get => _thresholds; init { _thresholds = value; Sent.Add("thresholds"); } }
     /// <summary>All grade bands, best first (a list is replaced whole, as merge patch does with arrays).</summary>
@@ -112,6 +121,24 @@ public sealed record CriterionInput
     public PointsInterval? Interval { get; init; }
     /// <summary>Computed by the Api and ignored on input: accepted so that a GET answer can be sent back.</summary>
     public bool? LowSupport { get; init; }
+}
+
+/// <summary>One knock-out as sent; see <see cref="RuleSetInput.KnockOuts"/>.</summary>
+public sealed record KnockOutInput
+{
+    /// <summary>The knock-out's id: an id the rule set has edits that knock-out; a new id adds one.</summary>
+    public string? Id { get; init; }
+    /// <summary>What a person reads, e.g. <c>Unsubscribed at some time</c>; defaults to the condition in words.</summary>
+    public string? Label { get; init; }
+    /// <summary>Why a lead matching it is never sales-ready, optional.</summary>
+    public string? Description { get; init; }
+    /// <summary>When it fires (the conditions of criteria).</summary>
+    public ConditionInput? Condition { get; init; }
+    /// <summary>Whether it applies; a disabled knock-out stays in the rule set.</summary>
+    public bool? Enabled { get; init; }
+
+    /// <summary>Computed by the trainer and ignored on input: accepted so that a GET answer can be sent back.</summary>
+    public KnockOutEvidence? Evidence { get; init; }
 }
 
 /// <summary>A condition as sent; the feature must be one of the model's (<c>GET /rulesets/{model}/features</c>).</summary>
@@ -168,8 +195,9 @@ public sealed record RestoreRequest(string? RestoredBy, string? Comment);
 public sealed record InForce(int Version, string Label, string Source);
 
 /// <summary>One version in a list, without its criteria.</summary>
+/// <param name="KnockOuts">How many enabled knock-outs (disqualifiers) it holds.</param>
 public sealed record RuleSetSummary(int Version, RuleSetStatus Status, string ModelVersion, DateTime CreatedAt, string? CreatedBy,
-    DateTime? ApprovedAt, string? ApprovedBy, string? Comment, int? BasedOn, int Criteria, int EnabledCriteria, bool InForce);
+    DateTime? ApprovedAt, string? ApprovedBy, string? Comment, int? BasedOn, int Criteria, int EnabledCriteria, bool InForce, int KnockOuts = 0);
 
 /// <summary>Answer of <c>GET /rulesets/{model}</c>: the suggestion, every stored version (oldest first) and which is in force.</summary>
 public sealed record RuleSetList(string Model, string ModelVersion, InForce InForce, RuleSetSummary Suggestion, IReadOnlyList<RuleSetSummary> Versions);

@@ -8,7 +8,7 @@ namespace LeadML.Api.RuleSets;
 
 /// <summary>
 /// Applies an edit (<see cref="RuleSetInput"/>) to a rule set and checks the result against the model's features:
-/// every condition names a feature of the bundle's spec, points are whole numbers from −100 to 100, thresholds lie in
+/// every condition (of a criterion or a knock-out) names a feature of the bundle's spec, points are whole numbers from −100 to 100, thresholds lie in
 /// 0–100 and grades run best first. The sales-ready threshold is the top grade's lower bound (<see cref="SalesReadyGrade"/>):
 /// an edit of the threshold alone moves the top grade's minimum with it, an edit of the grades alone moves the
 /// threshold to the top grade's minimum, and an edit that sends both different is refused. The first problem found is a <see cref="RequestValidationException"/> naming
@@ -28,13 +28,14 @@ public static partial class RuleSetEditor
             throw new RequestValidationException("$.basePoints", $"is {Num(basePoints)}; base points must lie between 0 and 100");
         }
         var criteria = input.Criteria is null ? current.Criteria : Criteria(current, input.Criteria, spec);
+        var knockOuts = input.KnockOuts is null ? current.KnockOuts : KnockOuts(current, input.KnockOuts, spec);
         var thresholds = Thresholds(current.Thresholds, input.Thresholds);
         var grades = input.Grades is null ? current.Grades : Grades(input.Grades, current.Grades);
         (thresholds, grades) = SalesReady(input, thresholds, grades);
         var matrix = input.Matrix is { } m
             ? new FitEngagementMatrix(Cuts(m.Fit, current.Matrix?.Fit, "$.matrix.fit"), Cuts(m.Engagement, current.Matrix?.Engagement, "$.matrix.engagement"))
             : current.Matrix;
-        return current with { BasePoints = basePoints, Criteria = criteria, Thresholds = thresholds, Grades = grades, Matrix = matrix };
+        return current with { BasePoints = basePoints, Criteria = criteria, KnockOuts = knockOuts, Thresholds = thresholds, Grades = grades, Matrix = matrix };
     }
 
     /// <summary>One axis of the matrix: three cut-offs from 100 down to 0 (or none).</summary>
@@ -93,29 +94,103 @@ public static partial class RuleSetEditor
                 paths.Add(path);
             }
         }
-        var input = new RuleSetInput { BasePoints = patch.BasePoints, Criteria = items, Thresholds = patch.Thresholds, Grades = patch.Grades };
+        List<KnockOutInput?>? knockOuts = null;
+        var knockOutPaths = new List<string>();
+        if (patch.KnockOuts is { } koChanges)
+        {
+            knockOuts = [];
+            var known = stored.Rules.KnockOuts.Select(k => k.Id).ToHashSet(StringComparer.Ordinal);
+            foreach (var k in stored.Rules.KnockOuts)
+            {
+                var path = UnknownProperty.Path("$.knockOuts", k.Id);
+                if (!koChanges.TryGetValue(k.Id, out var change))
+                {
+                    knockOuts.Add(new KnockOutInput { Id = k.Id });
+                    knockOutPaths.Add(path);
+                }
+                else if (change is not null)
+                {
+                    knockOuts.Add(NamedKnockOut(change, k.Id, path));
+                    knockOutPaths.Add(path);
+                }
+            }
+            foreach (var (id, change) in koChanges)
+            {
+                if (known.Contains(id)) continue;
+                var path = UnknownProperty.Path("$.knockOuts", id);
+                if (change is null) throw new RequestValidationException(path, $"is not a knock-out of version {stored.Version}, so there is nothing to remove");
+                knockOuts.Add(NamedKnockOut(change, id, path));
+                knockOutPaths.Add(path);
+            }
+        }
+        var input = new RuleSetInput { BasePoints = patch.BasePoints, Criteria = items, KnockOuts = knockOuts, Thresholds = patch.Thresholds, Grades = patch.Grades };
         try
         {
             return Apply(stored.Rules, input, spec);
         }
         catch (RequestValidationException e) when (CriterionPath().Match(e.Path) is { Success: true } m)
         {
-            throw new RequestValidationException(paths[int.Parse(m.Groups["index"].Value, CultureInfo.InvariantCulture)] + m.Groups["rest"].Value, e.Message);
+            var byId = m.Groups["list"].Value == "criteria" ? paths : knockOutPaths;
+            throw new RequestValidationException(byId[int.Parse(m.Groups["index"].Value, CultureInfo.InvariantCulture)] + m.Groups["rest"].Value, e.Message);
         }
     }
+
+    private static KnockOutInput NamedKnockOut(KnockOutInput change, string id, string path) =>
+        change.Id is { } given && given.Trim() != id
+            ? throw new RequestValidationException($"{path}.id", $"is '{given}' but the knock-out is named by its key '{id}'; an id cannot change")
+            : change with { Id = id };
 
     private static CriterionInput Named(CriterionInput change, string id, string path) =>
         change.Id is { } given && given.Trim() != id
             ? throw new RequestValidationException($"{path}.id", $"is '{given}' but the criterion is named by its key '{id}'; an id cannot change")
             : change with { Id = id };
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"^\$\.criteria\[(?<index>\d+)\](?<rest>.*)$", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\$\.(?<list>criteria|knockOuts)\[(?<index>\d+)\](?<rest>.*)$", System.Text.RegularExpressions.RegexOptions.Singleline)]
     private static partial System.Text.RegularExpressions.Regex CriterionPath();
 
-    /// <summary>The criteria of <paramref name="rules"/> whose features the spec lacks, with their JSON paths.</summary>
+    /// <summary>The criteria and knock-outs of <paramref name="rules"/> whose features the spec lacks, with their JSON paths.</summary>
     public static IReadOnlyList<string> UnknownFeatures(RuleSet rules, FeatureSpec spec) =>
         [.. rules.Criteria.Select((c, i) => (c, i)).Where(x => spec.IndexOf(x.c.Condition.Feature) < 0)
-            .Select(x => $"$.criteria[{x.i}].condition.feature '{x.c.Condition.Feature}'")];
+            .Select(x => $"$.criteria[{x.i}].condition.feature '{x.c.Condition.Feature}'"),
+         .. rules.KnockOuts.Select((k, i) => (k, i)).Where(x => spec.IndexOf(x.k.Condition.Feature) < 0)
+            .Select(x => $"$.knockOuts[{x.i}].condition.feature '{x.k.Condition.Feature}'")];
+
+    /// <summary>The knock-outs as sent: ids unique, a condition over a feature of the model (the same checks as a
+    /// criterion's), the label defaulting to the condition in words (<see cref="CriterionText"/>).</summary>
+    private static List<KnockOut> KnockOuts(RuleSet current, List<KnockOutInput?> items, FeatureSpec spec)
+    {
+        var byId = current.KnockOuts.GroupBy(k => k.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var result = new List<KnockOut>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var path = $"$.knockOuts[{i}]";
+            var item = items[i] ?? throw new RequestValidationException(path, "must be a knock-out object");
+            var id = item.Id?.Trim();
+            if (string.IsNullOrEmpty(id)) throw new RequestValidationException($"{path}.id", "is required");
+            if (seen.TryGetValue(id, out var first))
+            {
+                throw new RequestValidationException($"{path}.id", $"'{id}' is already used by $.knockOuts[{first}]; knock-out ids are unique within a rule set");
+            }
+            seen[id] = i;
+            byId.TryGetValue(id, out var old);
+            var condition = Condition(old?.Condition, item.Condition, $"{path}.condition", spec, "knock-out");
+            var sameCondition = old is not null && old.Condition == condition;
+            var label = item.Label?.Trim();
+            if (item.Label is not null && string.IsNullOrEmpty(label)) throw new RequestValidationException($"{path}.label", "is empty; send words, or leave it out for the condition in words");
+            result.Add(new KnockOut
+            {
+                Id = id,
+                Label = label ?? (sameCondition ? old!.Label : CriterionText.Label(spec, condition)),
+                Description = item.Description ?? (sameCondition ? old!.Description : ""),
+                Condition = condition,
+                Enabled = item.Enabled ?? old?.Enabled ?? true,
+                // The evidence describes the condition it was measured for; a new condition has none.
+                Evidence = sameCondition ? old!.Evidence : null,
+            });
+        }
+        return result;
+    }
 
     private static List<Criterion> Criteria(RuleSet current, List<CriterionInput?> items, FeatureSpec spec)
     {
@@ -169,9 +244,9 @@ public static partial class RuleSetEditor
         return result;
     }
 
-    private static Condition Condition(Condition? old, ConditionInput? input, string path, FeatureSpec spec)
+    private static Condition Condition(Condition? old, ConditionInput? input, string path, FeatureSpec spec, string what = "criterion")
     {
-        if (old is null && input is null) throw new RequestValidationException(path, "is required for a new criterion");
+        if (old is null && input is null) throw new RequestValidationException(path, $"is required for a new {what}");
         var feature = (input?.Feature ?? old?.Feature)?.Trim();
         if (string.IsNullOrEmpty(feature)) throw new RequestValidationException($"{path}.feature", "is required");
         if (spec.IndexOf(feature) < 0)

@@ -39,13 +39,13 @@ public static class RuleSetsApi
         g.MapGet("/{version:int}", Get).WithResponseHeader("ETag", RuleSetETag.Meaning).WithSummary("One version with its criteria (0 = the suggestion)").Produces<RuleSetView>()
             .WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version");
         g.MapPut("/{version:int}", Edit).WithResponseHeader("ETag", RuleSetETag.Meaning)
-            .WithSummary("Replace a draft's parts: points, thresholds, grade bands, the whole criteria list (one that drops criteria needs \"dropMissing\": true); 409 for approved versions")
+            .WithSummary("Replace a draft's parts: points, thresholds, grade bands, the whole criteria or knock-outs list (one that drops some needs \"dropMissing\": true); 409 for approved versions")
             .Produces<RuleSetView>().WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version")
             .WithProblem(StatusCodes.Status409Conflict, "the version is approved (or the suggestion) and can no longer change; create a draft from it")
             .WithProblem(StatusCodes.Status412PreconditionFailed, "If-Match names another state of the draft: someone else changed it; read it again");
         g.MapPatch("/{version:int}", Patch).WithResponseHeader("ETag", RuleSetETag.Meaning)
             .Accepts<RuleSetPatch>(Leads.LeadsApi.MergePatch, "application/json")
-            .WithSummary("Change a draft by a JSON merge patch: criteria by id (change points, enable, add, remove with null), base points, thresholds, grades")
+            .WithSummary("Change a draft by a JSON merge patch: criteria and knock-outs by id (change, enable, add, remove with null), base points, thresholds, grades")
             .Produces<RuleSetView>().WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version")
             .WithProblem(StatusCodes.Status409Conflict, "the version is approved (or the suggestion) and can no longer change; create a draft from it")
             .WithProblem(StatusCodes.Status412PreconditionFailed, "If-Match names another state of the draft: someone else changed it; read it again");
@@ -107,6 +107,7 @@ public static class RuleSetsApi
             // The items are checked first: a bad value is told at its own path before a list that is short.
             var edited = RuleSetEditor.Apply(stored.Rules, input, m.Spec);
             if (input.Criteria is not null && input.DropMissing != true) RefuseDropped(stored, input.Criteria);
+            if (input.KnockOuts is not null && input.DropMissing != true) RefuseDroppedKnockOuts(stored, input.KnockOuts);
             return edited;
         }, IfMatch(http), Actor(input.EditedBy), Now(clock), ct);
         Tag(http, updated);
@@ -125,18 +126,33 @@ public static class RuleSetsApi
             $"leaves out {missing.Count} of the draft's criteria ({named}); PUT replaces the whole list, so send them, send \"dropMissing\": true to remove them, or remove single ones with PATCH ({{\"criteria\": {{\"{missing[0]}\": null}}}})");
     }
 
+    /// <summary>Refuses a knock-out list that leaves out knock-outs of the draft, as <see cref="RefuseDropped"/> does for criteria.</summary>
+    private static void RefuseDroppedKnockOuts(StoredRuleSet stored, List<KnockOutInput?> knockOuts)
+    {
+        var sent = knockOuts.Select(k => k?.Id?.Trim()).ToHashSet(StringComparer.Ordinal);
+        var missing = stored.Rules.KnockOuts.Where(k => !sent.Contains(k.Id)).Select(k => k.Id).ToList();
+        if (missing.Count == 0) return;
+        var named = string.Join(", ", missing.Take(5).Select(id => $"'{id}'")) + (missing.Count > 5 ? $" and {missing.Count - 5} more" : "");
+        throw new RequestValidationException("$.knockOuts",
+            $"leaves out {missing.Count} of the draft's knock-outs ({named}); PUT replaces the whole list, so send them, send \"dropMissing\": true to remove them, or remove single ones with PATCH ({{\"knockOuts\": {{\"{missing[0]}\": null}}}})");
+    }
+
     private static async Task<IResult> Patch(string model, int version, RuleSetPatch patch, HttpContext http, ModelRegistry registry, IRuleSetRepository repository,
         TimeProvider clock, CancellationToken ct)
     {
         var m = registry.Get(model);
-        foreach (var part in new[] { "basePoints", "criteria", "thresholds", "grades" })
+        foreach (var part in new[] { "basePoints", "criteria", "knockOuts", "thresholds", "grades" })
         {
             if (!patch.Sent.Contains(part)) continue;
-            var isNull = part switch { "basePoints" => patch.BasePoints is null, "criteria" => patch.Criteria is null, "thresholds" => patch.Thresholds is null, _ => patch.Grades is null };
+            var isNull = part switch
+            {
+                "basePoints" => patch.BasePoints is null, "criteria" => patch.Criteria is null, "knockOuts" => patch.KnockOuts is null,
+                "thresholds" => patch.Thresholds is null, _ => patch.Grades is null,
+            };
             if (isNull)
             {
-                throw new RequestValidationException($"$.{part}", part == "criteria"
-                    ? "cannot be null: remove single criteria by sending them as null ({\"criteria\": {\"<id>\": null}})"
+                throw new RequestValidationException($"$.{part}", part is "criteria" or "knockOuts"
+                    ? $"cannot be null: remove single {(part == "criteria" ? "criteria" : "knock-outs")} by sending them as null ({{\"{part}\": {{\"<id>\": null}}}})"
                     : "cannot be removed: a rule set always has it; send the value it should have");
             }
         }
@@ -244,7 +260,7 @@ public static class RuleSetsApi
         string label;
         // A rule set sent whole (e.g. a GET answer, which carries its own "version") is evaluated as sent; only a body
         // with nothing but a version selects a stored one.
-        if (input.Version is { } v && input.Criteria is null && input.BasePoints is null && input.Thresholds is null && input.Grades is null)
+        if (input.Version is { } v && input.Criteria is null && input.KnockOuts is null && input.BasePoints is null && input.Thresholds is null && input.Grades is null)
         {
             if (NotAVersion(v, "$.version") is { } invalid) return invalid;
             (candidate, _) = await Resolve(m, v, repository, ct);
@@ -298,7 +314,8 @@ public static class RuleSetsApi
     private static RuleSetSummary Summary(RuleSet rules, StoredRuleSet? s, InForce inForce) => new(
         s?.Version ?? 0, s?.Status ?? RuleSetStatus.Suggested, rules.ModelVersion, s?.CreatedAt ?? rules.CreatedAt, s?.CreatedBy,
         s?.ApprovedAt, s?.ApprovedBy, s?.Comment, s?.BasedOn, rules.Criteria.Count, rules.Criteria.Count(c => c.Enabled),
-        (s?.Version ?? 0) == inForce.Version && (s is null ? inForce.Source == "suggested" : s.Status == RuleSetStatus.Approved));
+        (s?.Version ?? 0) == inForce.Version && (s is null ? inForce.Source == "suggested" : s.Status == RuleSetStatus.Approved),
+        rules.KnockOuts.Count(k => k.Enabled));
 
     private static ValidationProblem? NotAVersion(int version, string path) =>
         version < 0 ? Problems.Invalid(path, $"is {version}; versions are 1, 2, … (0 = the suggestion)") : null;

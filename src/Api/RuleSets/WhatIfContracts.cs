@@ -12,6 +12,9 @@ public sealed record GradeFigures(string Grade, double MinScore, string Label, i
 public sealed record WhatIfFigures(string RuleSet, double? RocAuc, double SalesReadyThreshold, int SalesReadyLeads, double SalesReadyPerMonth,
     double SalesReadyConversionRate, double MeanScore, IReadOnlyList<GradeFigures> Grades, IReadOnlyList<string> UnknownFeatures)
 {
+    /// <summary>The leads the rule set's knock-outs disqualify (in the lowest grade, never sales-ready), in all and per
+    /// knock-out.</summary>
+    public DisqualifiedFigures Disqualified { get; init; } = new(0, 0, 0, 0, []);
     /// <summary>The fit × engagement cells (A1 … D4) with their leads and conversion rates; null when the rule set has no matrix.</summary>
     public IReadOnlyList<LeadML.Features.Rules.MatrixCell>? Matrix { get; init; }
 }
@@ -19,3 +22,19 @@ public sealed record WhatIfFigures(string RuleSet, double? RocAuc, double SalesR
 /// <summary>A candidate beside the rule set in force, on the bundle's test-period snapshots.</summary>
 public sealed record WhatIfResult(string Model, string ModelVersion, int Rows, int Conversions, int Months, DateTime? FirstCutoff,
     DateTime? LastCutoff, WhatIfFigures Candidate, WhatIfFigures InForce);
+
+/// <summary>The sample leads knock-outs disqualify.</summary>
+/// <param name="Leads">Leads at least one enabled knock-out fires for.</param>
+/// <param name="PerMonth">Those leads per cut-off month.</param>
+/// <param name="Conversions">How many of them converted within the horizon.</param>
+/// <param name="ConversionRate">Conversions / leads, 0–1 (0 with no lead).</param>
+/// <param name="KnockOuts">Per enabled knock-out, the leads it fires for.</param>
+public sealed record DisqualifiedFigures(int Leads, double PerMonth, int Conversions, double ConversionRate, IReadOnlyList<KnockOutFigures> KnockOuts);
+
+/// <summary>One knock-out on the evaluation sample.</summary>
+/// <param name="Id">The knock-out's id.</param>
+/// <param name="Label">Its label, in words.</param>
+/// <param name="Leads">Sample leads it fires for.</param>
+/// <param name="Conversions">How many of them converted.</param>
+/// <param name="ConversionRate">Conversions / leads, 0–1.</param>
+public sealed record KnockOutFigures(string Id, string Label, int Leads, int Conversions, double ConversionRate);

@@ -10,7 +10,8 @@ namespace LeadML.Api.Scoring;
 /// <summary>
 /// Scores one lead (design §7): features by the same code as training (attributes aligned to the bundle's spec,
 /// events before <c>asOf</c> accumulated point in time), rule points, the calibrated model probability, the model's
-/// contributions in points on the rules' scale, and the hybrid of both. Unknown attributes, categories and event types
+/// contributions in points on the rules' scale, and the hybrid of both; a knock-out that fires disqualifies the lead
+/// (not sales-ready, the lowest grade) whatever that score. Unknown attributes, categories and event types
 /// are reported, never fatal.
 /// </summary>
 public static class LeadScorer
@@ -48,7 +49,6 @@ public static class LeadScorer
         var modelPoints = Explain(model, x, margin, options);
         var w = Math.Clamp(options.BlendWeight, 0, 1);
         var score = Math.Round((1 - w) * rules.Score + w * modelPoints.Score, 2);
-        var thresholds = model.Rules.Thresholds;
         return new ScoreResponse
         {
             LeadId = lead.LeadId,
@@ -58,8 +58,11 @@ public static class LeadScorer
             RuleSetSource = model.RuleSource == RuleSetSource.Approved ? "approved" : "suggested",
             AsOf = new DateTimeOffset(lead.AsOf, TimeSpan.Zero),
             Score = score,
-            Grade = model.Evaluator.Grade(score),
-            SalesReady = score >= thresholds.SalesReady,
+            Grade = model.Evaluator.Grade(score, rules.Disqualified),
+            SalesReady = model.Evaluator.SalesReady(score, rules.Disqualified),
+            Disqualified = rules.Disqualified,
+            KnockOuts = KnockOutDto.Of(rules),
+            DisqualifiedBecause = rules.Disqualified ? CriterionText.KnockedOut(rules.KnockOuts.Select(k => k.Label)) : null,
             Matrix = model.Rules.Matrix?.Cell(rules.Fit, rules.Engagement),
             RulePoints = new RulePoints
             {

@@ -14,8 +14,20 @@ public sealed record ScoreResponse
     public required DateTimeOffset AsOf { get; init; }
     /// <summary>The hybrid score, 0–100.</summary>
     public required double Score { get; init; }
+    /// <summary>The grade of the score; the lowest grade when the lead is disqualified.</summary>
     public required string Grade { get; init; }
+    /// <summary>True when the score reaches the sales-ready threshold and no knock-out fired.</summary>
     public required bool SalesReady { get; init; }
+    /// <summary>True when a knock-out (disqualifier) of the rule set fired: the lead is never sales-ready and gets the
+    /// lowest grade, whatever its score.</summary>
+    public bool Disqualified { get; init; }
+    /// <summary>The knock-outs that fired, with their labels in words; absent when none did (also with
+    /// <c>explain=false</c>: they decide the grade).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<KnockOutDto>? KnockOuts { get; init; }
+    /// <summary>Why the lead is disqualified, in one sentence naming the knock-outs that fired; absent when none did.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? DisqualifiedBecause { get; init; }
     /// <summary>The fit × engagement cell, e.g. "A2": A–D by the fit part of the rule points, 1–4 by the engagement part
     /// (A1 the best fit and the most engaged), at the rule set's cut-offs; absent when the rule set has no matrix.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

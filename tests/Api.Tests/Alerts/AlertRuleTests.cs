@@ -32,4 +32,11 @@ public sealed class AlertRuleTests
         Assert.Null(AlertRule.Transition(false, 69.99, Line));
         Assert.Equal(AlertRule.SalesReady, AlertRule.Transition(false, 70, Line));
     }
+
+    [Fact]
+    public void Disqualified_GoesColdAtOnce_AndNeverBecomesSalesReady()
+    {
+        Assert.Equal(AlertRule.GoneCold, AlertRule.Transition(true, 99, Line, disqualified: true));
+        Assert.Null(AlertRule.Transition(false, 99, Line, disqualified: true));
+    }
 }

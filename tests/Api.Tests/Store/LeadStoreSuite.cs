@@ -321,6 +321,39 @@ public abstract class LeadStoreSuite(TrainedBundle bundle)
     }
 
     [Fact]
+    public async Task AKnockOut_TakesASalesReadyLeadColdAtOnce_WhateverTheHysteresis()
+    {
+        using var api = Start();
+        await ApproveThresholds(api, 100.5, 5);
+        var s = (await PutLead(api, "ko"))["score"]!.GetValue<double>();
+        // Sales-ready just under its score with the widest hysteresis, so that no fall of the score could take it cold.
+        var knockOut = new KnockOut
+        {
+            Id = "unsubscribed", Label = "Unsubscribed at some time",
+            Condition = new Condition(LeadML.Features.Featurization.FeatureNames.Ever("unsubscribe"), ConditionOp.Eq, 1),
+        };
+        await Approve(api, api.Get<ModelRegistry>().Get("sample").Rules with { Thresholds = new Thresholds(s - 1, 50), KnockOuts = [knockOut] }, "ko");
+        Assert.Equal(["sales-ready"], await AlertKinds(api, "ko"));
+
+        var answer = await Json(await api.Client.PostAsJsonAsync("/leads/ko/events", Event("u1", "unsubscribe", Now.AddMinutes(-5))));
+
+        var summary = answer["leads"]![0]!;
+        Assert.Equal("gone-cold", summary["alert"]!.GetValue<string>());
+        Assert.False(summary["salesReady"]!.GetValue<bool>());
+        Assert.Equal("unsubscribed", summary["knockOuts"]![0]!["id"]!.GetValue<string>());
+        Assert.Equal(["sales-ready", "gone-cold"], await AlertKinds(api, "ko"));
+        var lead = await Json(await api.Client.GetAsync("/leads/ko"));
+        Assert.False(lead["stored"]!["salesReady"]!.GetValue<bool>());
+        Assert.True(lead["current"]!["disqualified"]!.GetValue<bool>());
+        Assert.Equal("Unsubscribed at some time", lead["current"]!["knockOuts"]![0]!["label"]!.GetValue<string>());
+        Assert.Equal(api.Get<ModelRegistry>().Get("sample").Rules.Grades[^1].Grade, lead["current"]!["grade"]!.GetValue<string>());
+
+        // Still disqualified: more activity raises nothing.
+        await Json(await api.Client.PostAsJsonAsync("/leads/ko/events", Event("p1", "page_view", Now.AddMinutes(-1), "/pricing")));
+        Assert.Equal(["sales-ready", "gone-cold"], await AlertKinds(api, "ko"));
+    }
+
+    [Fact]
     public async Task RuleSetChange_RaisesAtMostTheConfiguredNumberOfAlerts()
     {
         using var api = Start(null, ("LeadML:Alerts:MaxPerRuleSetChange", "2"));
