@@ -125,7 +125,7 @@ public static class Recalibration
         if (from is { } f && f <= learnt)
         {
             throw new InvalidDataException(
-                $"--from {f:yyyy-MM-dd} is within the bundle's training window (it learnt from outcomes until {learnt:yyyy-MM-dd}): recalibrate on later outcomes only");
+                $"{f:yyyy-MM-dd}, the first day to fit from, is within the bundle's training window (it learnt from outcomes until {learnt:yyyy-MM-dd}): recalibrate on later outcomes only");
         }
         var after = Enumerable.Range(0, s.Rows).Where(i => s.Cutoff[i] > learnt && (from is null || s.Cutoff[i] >= from)).ToList();
         if (after.Count == 0)
