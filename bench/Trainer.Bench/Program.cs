@@ -5,7 +5,7 @@ using LeadML.Trainer.Sample;
 
 namespace LeadML.Trainer.Bench;
 
-/// <summary>The Trainer's benchmarks of BENCHMARKS.md, <c>quality</c> and <c>scale</c>. Benchmarks, not tests: they
+/// <summary>The Trainer's benchmarks of BENCHMARKS.md, <c>quality</c>, <c>calibration</c> and <c>scale</c>. Benchmarks, not tests: they
 /// take minutes and print measured figures beside their targets.
 /// Run in Release from the repository root: <c>dotnet run -c Release --project bench/Trainer.Bench -- quality</c>.</summary>
 internal static class Program
@@ -15,6 +15,7 @@ internal static class Program
         var root = new RootCommand("Runs a benchmark of the leadml trainer and prints its markdown table (see BENCHMARKS.md)")
         {
             Quality(),
+            Calibration(),
             Scale(),
             ScaleRun(),
         };
@@ -36,6 +37,28 @@ internal static class Program
             return InWorkFolder("quality", r.GetValue(output), work => QualityBench.Markdown(QualityBench.Run(folder, work,
                 requested is { Length: > 0 } ? requested : null, Console.Error.WriteLine,
                 new SampleOptions { Leads = r.GetValue(sampleLeads), Seed = r.GetValue(sampleSeed) })));
+        }));
+        return command;
+    }
+
+    private static Command Calibration()
+    {
+        var output = new Option<string?>("--out") { Description = "Also write the table to this markdown file" };
+        var schemas = new Option<string?>("--schemas") { Description = "Folder with the data sets' schemas (default: data/schemas above the current folder)" };
+        var only = new Option<string[]>("--only") { Description = "Only these data sets (sample, bank-additional, online-shoppers, olist)", AllowMultipleArgumentsPerToken = true };
+        var sampleLeads = new Option<int>("--sample-leads") { Description = "Leads in each generated sample history", DefaultValueFactory = _ => new SampleOptions().Leads };
+        var origins = new Option<int>("--calibration-origins") { Description = "Rolling origins within training besides validation (0: validation only)", DefaultValueFactory = _ => new Modeling.SearchOptions().CalibrationOrigins };
+        var python = new Option<string>("--python") { Description = "The python with scikit-learn", DefaultValueFactory = _ => "/usr/bin/python3" };
+        var command = new Command("calibration", "Test-period calibration error on the sample (three seeds) and the three public data sets, against a scikit-learn logistic regression, and after recalibrating on the first month of test")
+        {
+            output, schemas, only, sampleLeads, origins, python,
+        };
+        command.SetAction(r => CommandErrors.Run(() =>
+        {
+            var folder = r.GetValue(schemas) ?? FindSchemas();
+            var requested = r.GetValue(only);
+            return InWorkFolder("calibration", r.GetValue(output), work => CalibrationBench.Markdown(CalibrationBench.Run(folder, work,
+                requested is { Length: > 0 } ? requested : null, r.GetValue(sampleLeads), r.GetValue(origins), r.GetValue(python)!, Console.Error.WriteLine)));
         }));
         return command;
     }

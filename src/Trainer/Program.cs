@@ -16,6 +16,7 @@ internal static class Program
             ReportCommand.Create(),
             GuideCommand.Create(),
             CompareCommand.Create(),
+            RecalibrateCommand.Create(),
             ExportCommand.Create(),
         };
         return root.Parse(args).Invoke();

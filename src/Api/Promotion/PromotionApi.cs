@@ -18,7 +18,8 @@ namespace LeadML.Api.Promotion;
 /// the candidate's report, and promotes it when <see cref="PromotionOptions.Auto"/> is on and it is not worse on any
 /// metric; <c>POST …/promote</c> puts a bundle in force (409 without a favourable comparison against the bundle in force,
 /// unless <c>force</c>); <c>POST …/rollback</c> puts back the bundle the last promotion replaced; <c>GET …/promotions</c>
-/// lists them. Promotions are kept in the store and re-applied on start (<see cref="PromotionAdoption"/>).
+/// lists them; <c>POST …/recalibrate</c> refits only the calibration of the bundle in force on the store's latest complete
+/// outcomes and writes it as a new bundle version, to compare and promote like any other. Promotions are kept in the store and re-applied on start (<see cref="PromotionAdoption"/>).
 /// </summary>
 public static class PromotionApi
 {
@@ -35,6 +36,9 @@ public static class PromotionApi
             .WithProblem(StatusCodes.Status409Conflict, "there is no promotion to roll back")
             .WithProblem(StatusCodes.Status422UnprocessableEntity, "the previous bundle no longer loads; the bundle in force stays");
         admin.MapGet("/promotions", List).WithSummary("Promotions and rollbacks of a model, newest first");
+        admin.MapPost("/recalibrate", Recalibrate).WithSummary("Refit only the calibration of the bundle in force on the store's latest complete outcomes; writes a new bundle version")
+            .WithProblem(StatusCodes.Status409Conflict, "the folder to write already exists; a recalibration never replaces a bundle")
+            .WithProblem(StatusCodes.Status422UnprocessableEntity, "the store has no, or too few, complete outcomes after the bundle's training window");
         return admin;
     }
 
@@ -70,6 +74,49 @@ public static class PromotionApi
         return promoted is PromotionResponse p
             ? TypedResults.Ok(new CompareResponse(inForce.Name, candidatePath, json, true, true, $"{result.Verdict}; promoted automatically: {p.ModelVersion} is in force"))
             : (ProblemHttpResult)promoted;
+    }
+
+    private static async Task<Results<Ok<RecalibrateResponse>, ValidationProblem, ProblemHttpResult>> Recalibrate(string name, RecalibrateRequest request,
+        ModelRegistry registry, IOptions<StoreOptions> storeOptions, IHostEnvironment environment, TimeProvider clock, CancellationToken ct)
+    {
+        var inForce = registry.Get(name);
+        var folder = registry.BundleFolder(name);
+        if (!TryLoadBundle(folder, "$", out var bundle, out var invalid)) return invalid;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var output = string.IsNullOrWhiteSpace(request.Out)
+            ? $"{Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))}-recalibrated-{now:yyyyMMdd'T'HHmmss}"
+            : Path.GetFullPath(Path.IsPathRooted(request.Out) ? request.Out : Path.Combine(environment.ContentRootPath, request.Out));
+        if (Directory.Exists(output) || File.Exists(output))
+        {
+            var message = $"'{request.Out ?? output}' already exists: a recalibration writes a new bundle version and never replaces one; name a new folder";
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Folder exists", detail: message,
+                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["$.out"] = [message] } });
+        }
+        var from = request.From?.UtcDateTime;
+        if (from is { } f && f <= bundle.Manifest.Window.LearntUntil)
+        {
+            return Problems.Invalid("$.from", $"is {f:yyyy-MM-dd}, within the bundle's training window (it learnt from outcomes until {bundle.Manifest.Window.LearntUntil:yyyy-MM-dd}); give a later time");
+        }
+        RecalibrationResult result;
+        try
+        {
+            // Reads the whole history and scores its latest outcomes: off the request threads' pool budget.
+            result = await Task.Run(() => Recalibration.Run(bundle, StoreHistory.Read(StoreSpec(storeOptions.Value, environment), inForce.Name), output, now, from), ct);
+        }
+        catch (InvalidDataException e)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Cannot recalibrate", detail: e.Message);
+        }
+        var fit = result.Fit;
+        var version = result.Bundle.Manifest.ModelVersion;
+        return TypedResults.Ok(new RecalibrateResponse
+        {
+            Model = inForce.Name, Bundle = result.Bundle.Directory!, ModelVersion = version, RecalibratedFrom = fit.RecalibratedFrom ?? inForce.ModelVersion,
+            Calibration = fit.Kind, OutcomesFrom = new DateTimeOffset(result.Outcomes.From, TimeSpan.Zero), OutcomesTo = new DateTimeOffset(result.Outcomes.To, TimeSpan.Zero),
+            Rows = result.Outcomes.Rows, Positives = result.Outcomes.Positives, EceBefore = fit.EceBefore ?? 0, EceAfter = fit.EceAfter ?? 0,
+            Message = $"{version} keeps the model of {inForce.ModelVersion} with a calibration refitted on {result.Outcomes.Rows:N0} recent outcomes; it is not in force: "
+                + $"compare it (POST /admin/models/{inForce.Name}/compare) once newer outcomes are complete, or promote it with \"force\": true",
+        });
     }
 
     private static async Task<Results<Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult>> Promote(string name, PromoteRequest request,

@@ -24,6 +24,13 @@ public sealed record TrainingWindow(IReadOnlyList<DateTime> Cutoffs, int Horizon
     /// <summary>What the times are: dates (default, and in manifests written before this was recorded), month names
     /// (months known, years not), or row order only.</summary>
     public HistoryTime Time { get; init; } = HistoryTime.Dates;
+    /// <summary>Recalibrated bundles: the outcomes the calibration was refitted on (after the training window); null
+    /// for a bundle as trained. A comparison scores only what comes after it.</summary>
+    public PeriodSummary? Calibration { get; init; }
+
+    /// <summary>The last time this bundle learnt from: the end of training, validation or the recalibration's outcomes.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public DateTime LearntUntil => new[] { Train.To, Validation.To, Calibration?.To ?? DateTime.MinValue }.Max();
 }
 
 /// <summary><c>manifest.json</c>: what a bundle is and how to read it.</summary>
@@ -42,6 +49,9 @@ public sealed record BundleManifest
     public required int FeatureCount { get; init; }
     /// <summary>The engine that trained it, e.g. <c>xgboost 1.7.4</c>.</summary>
     public required string Engine { get; init; }
+    /// <summary>Recalibrated bundles: the model version whose trees or weights this one keeps with a new calibration;
+    /// null for a bundle as trained.</summary>
+    public string? RecalibratedFrom { get; init; }
     /// <summary>Settings the trainer chose (model kind, depth, learning rate, rounds, L2, calibration).</summary>
     public required IReadOnlyDictionary<string, string> Settings { get; init; }
 }

@@ -27,6 +27,12 @@ public sealed record BundleMetrics
     public HistoryTime? Time { get; init; }
     /// <summary>Conversion rate per cut-off (single tables: per month, or per group of rows in row order), with its period.</summary>
     public IReadOnlyList<PeriodRate> PositiveRateByPeriod { get; init; } = [];
+    /// <summary>Whether the conversion rate moved between the earliest and the latest third of the history, with the
+    /// evidence; null in files written before it was measured.</summary>
+    public RateTrend? RateTrend { get; init; }
+    /// <summary>What the calibration was fitted on: the out-of-time predictions of each origin (training), or the recent
+    /// outcomes of a recalibration; null in files written before it was recorded.</summary>
+    public CalibrationFit? CalibrationFit { get; init; }
     /// <summary>Population stability of each feature between training and test.</summary>
     public IReadOnlyList<FeatureDrift> Drift { get; init; } = [];
     /// <summary>What the user should know about the run, in their words.</summary>
@@ -131,6 +137,49 @@ public sealed record PeriodRate(DateOnly? Cutoff, string Period, int Rows, int P
 {
     /// <summary>Single tables: the group in words ("2018-03", "May, year 2", "rows 1–2,060").</summary>
     public string? Label { get; init; }
+}
+
+/// <summary>The conversion rate early and late in the history: when it moves, a calibration fitted on the past
+/// carries the past's rate.</summary>
+/// <param name="Early">The first third of the history's rows (whole periods of <see cref="BundleMetrics.PositiveRateByPeriod"/>).</param>
+/// <param name="Late">The last third.</param>
+/// <param name="Z">Two-proportion z statistic of the late rate against the early one (positive: rising).</param>
+/// <param name="Moving">True when the rates differ by at least a quarter of the early rate and |z| ≥ 4.</param>
+/// <param name="Message">The finding in words (also among the warnings when moving).</param>
+public sealed record RateTrend(RateSpan Early, RateSpan Late, double Z, bool Moving, string Message);
+
+/// <summary>A stretch of the history and its conversion rate.</summary>
+/// <param name="Label">Its first and last period in words ("2025-01-01 – 2025-04-01", "rows 1–13,729", "May, year 1 – Jan, year 2").</param>
+/// <param name="Rows">Lead snapshots.</param>
+/// <param name="Positives">Of which converted within the horizon.</param>
+/// <param name="Rate">Positives over rows (0–1).</param>
+public sealed record RateSpan(string Label, int Rows, int Positives, double Rate);
+
+/// <summary>What a bundle's calibration was fitted on.</summary>
+/// <param name="Method">How the predictions were gathered: <c>rollingOrigin</c> (training) or <c>recentOutcomes</c> (recalibration).</param>
+/// <param name="Kind">The map chosen: Platt or Isotonic.</param>
+/// <param name="Why">Why that map, in words.</param>
+/// <param name="Origins">The stretches of time predicted, oldest first: each predicted by a model fitted only on what
+/// came before it (training), or by the bundle's own model (recalibration).</param>
+public sealed record CalibrationFit(string Method, string Kind, string Why, IReadOnlyList<CalibrationOrigin> Origins)
+{
+    /// <summary>Recalibration: the model version whose calibration was replaced (its trees or weights are kept).</summary>
+    public string? RecalibratedFrom { get; init; }
+    /// <summary>Recalibration: the calibration error of the replaced calibration on the same outcomes (0–1).</summary>
+    public double? EceBefore { get; init; }
+    /// <summary>Recalibration: the new calibration's error on those outcomes, 5-fold cross-validated (0–1).</summary>
+    public double? EceAfter { get; init; }
+}
+
+/// <summary>One stretch of out-of-time predictions the calibration was fitted on.</summary>
+/// <param name="Label">The stretch in words (its cut-offs, months or rows).</param>
+/// <param name="Rows">Lead snapshots predicted.</param>
+/// <param name="Positives">Of which converted within the horizon.</param>
+/// <param name="FitRows">Rows the predicting model was fitted on (0 when it is the bundle's own model).</param>
+public sealed record CalibrationOrigin(string Label, int Rows, int Positives, int FitRows)
+{
+    /// <summary>Positives over rows (0–1).</summary>
+    public double Rate => Rows == 0 ? 0 : (double)Positives / Rows;
 }
 
 /// <summary>One feature's population stability between training and test.</summary>

@@ -19,7 +19,8 @@ public static class BundleComparison
     /// <exception cref="InvalidDataException">The history has no cut-off after both training windows.</exception>
     public static ComparisonResult Run(ModelBundle current, ModelBundle next, LeadHistory history, Action<string>? progress = null)
     {
-        var trainedUntil = new[] { current.Manifest.Window.Validation.To, next.Manifest.Window.Validation.To, current.Manifest.Window.Train.To, next.Manifest.Window.Train.To }.Max();
+        // A recalibrated bundle learnt its calibration from outcomes after its training window: score only what follows them.
+        var trainedUntil = new[] { current.Manifest.Window.LearntUntil, next.Manifest.Window.LearntUntil }.Max();
         progress?.Invoke($"Scoring the current bundle ({current.Manifest.ModelVersion})");
         var (cur, curScores, curRows) = Evaluate(current, history, trainedUntil);
         progress?.Invoke($"Scoring the new bundle ({next.Manifest.ModelVersion})");

@@ -44,7 +44,8 @@ public static class ReportWriter
         Matrix(h, metrics, rules);
         Profile(h, metrics);
         ModelQuality(h, metrics);
-        Window(h, manifest);
+        CalibrationFit(h, manifest, metrics);
+        Window(h, manifest, metrics);
         Drift(h, metrics);
         Candidates(h, metrics);
 
@@ -332,13 +333,41 @@ public static class ReportWriter
         h.Append("</tbody></table><p class=\"note\">Both columns are out of time. Validation figures are the chosen candidate's, trained on the training period alone, before the final model was refit on training + validation (on validation the refit would only describe its own fit); test figures are the final model's.</p></section>");
     }
 
-    private static void Window(StringBuilder h, BundleManifest manifest)
+    /// <summary>What the calibration was fitted on: each stretch of out-of-time predictions and its conversion rate, or
+    /// the recent outcomes of a recalibration with its error before and after.</summary>
+    private static void CalibrationFit(StringBuilder h, BundleManifest manifest, BundleMetrics m)
+    {
+        if (m.CalibrationFit is not { } fit) return;
+        h.Append("<section id=\"calibration-fit\"><h2>Calibration</h2><p>");
+        if (fit.Method == "recentOutcomes")
+        {
+            h.Append("This bundle keeps the model of <code>").Append(E(fit.RecalibratedFrom ?? manifest.RecalibratedFrom ?? "")).Append("</code> and refits only its calibration on recent outcomes. ")
+                .Append("Calibration error on them: ").Append(F(fit.EceBefore, "0.000")).Append(" with the previous calibration, ").Append(F(fit.EceAfter, "0.000"))
+                .Append(" with this one (5-fold cross-validated). The test figures above were measured when the model was trained, with the previous calibration. ");
+        }
+        else
+        {
+            h.Append("A probability of 20 % should mean that 20 % of such leads convert. The map from the model's score to a probability is fitted on out-of-time predictions: ")
+                .Append("each stretch below predicted by the same settings fitted only on what came before it, as the final model predicts the months after its training. ");
+        }
+        h.Append(E(fit.Kind)).Append(": ").Append(E(fit.Why)).Append(".</p><table id=\"calibration-origins\"><thead><tr><th>Predicted stretch</th><th class=\"n\">Rows</th><th class=\"n\">Conversion rate</th><th class=\"n\">Fitted on rows</th></tr></thead><tbody>");
+        foreach (var o in fit.Origins)
+        {
+            h.Append("<tr><td>").Append(E(o.Label)).Append("</td><td class=\"n\">").Append(F(o.Rows, "N0")).Append("</td><td class=\"n\">").Append(F(o.Rate, "0.0%"))
+                .Append("</td><td class=\"n\">").Append(o.FitRows > 0 ? F(o.FitRows, "N0") : "the model as trained").Append("</td></tr>");
+        }
+        h.Append("</tbody></table></section>");
+    }
+
+    private static void Window(StringBuilder h, BundleManifest manifest, BundleMetrics m)
     {
         var w = manifest.Window;
         var span = w.Time switch { HistoryTime.RowOrder => "Rows in row order", HistoryTime.MonthNames => "Months", _ => "Cut-offs" };
         h.Append("<section id=\"window\"><h2>Data</h2><table><thead><tr><th>Period</th><th>").Append(span)
             .Append("</th><th class=\"n\">Rows</th><th class=\"n\">Conversions</th></tr></thead><tbody>");
-        foreach (var (name, p) in new[] { ("Training", w.Train), ("Validation", w.Validation), ("Test", w.Test) })
+        var periods = new List<(string, PeriodSummary)> { ("Training", w.Train), ("Validation", w.Validation), ("Test", w.Test) };
+        if (w.Calibration is { } recalibration) periods.Add(("Recalibrated on", recalibration));
+        foreach (var (name, p) in periods)
         {
             var range = w.Time switch
             {
@@ -367,7 +396,12 @@ public static class ReportWriter
             h.Append("One row per lead, with the outcome the export records. ");
         }
         h.Append("Data fingerprint <code>").Append(E(manifest.DataFingerprint)).Append("</code>.</p>");
-        h.Append("<div class=\"chart\"><canvas id=\"chart-periods\" aria-label=\"Conversion rate per period\"></canvas></div></section>");
+        h.Append("<div class=\"chart\"><canvas id=\"chart-periods\" aria-label=\"Conversion rate per period\"></canvas></div>");
+        if (m.RateTrend is { } trend)
+        {
+            h.Append("<p id=\"rate-trend\"").Append(trend.Moving ? " class=\"warn\"" : "").Append('>').Append(E(char.ToUpperInvariant(trend.Message[0]) + trend.Message[1..])).Append(".</p>");
+        }
+        h.Append("</section>");
     }
 
     /// <summary>A synthesised month start as its month and which year of the history it is (the years are not known).</summary>

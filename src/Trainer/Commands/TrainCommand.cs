@@ -109,6 +109,16 @@ internal static class TrainCommand
         ["metrics"] = s.Metrics.ToJsonObject(),
     };
 
+    /// <summary>What the calibration was fitted on, in one line: the out-of-time predictions of each origin.</summary>
+    internal static string CalibrationText(CalibrationFit fit)
+    {
+        var rows = fit.Origins.Sum(o => o.Rows);
+        var origins = string.Join("; ", fit.Origins.Select(o => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{o.Label}: {o.Rows:N0} rows, {o.Rate:0.0%} converted")));
+        return fit.Method == "recentOutcomes"
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"refitted on {rows:N0} recent outcomes ({origins})")
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"fitted on {rows:N0} out-of-time predictions, each stretch predicted by a model fitted only on what came before it ({origins})");
+    }
+
     internal static void WriteSummary(IAnsiConsole console, TrainingSummary s)
     {
         var m = s.Metrics;
@@ -135,7 +145,11 @@ internal static class TrainCommand
         Row("conversions", p => p.Positives, "N0");
         console.Write(table);
         console.MarkupLine($"Model: [bold]{Markup.Escape(m.Chosen?.Description ?? "")}[/] — {Markup.Escape(m.Chosen?.Why ?? "")}");
-        console.MarkupLine($"Calibration: {Markup.Escape(m.Chosen?.Calibration ?? "")}");
+        console.MarkupLine($"Calibration: {Markup.Escape(m.Chosen?.Calibration ?? "")}{(m.CalibrationFit is { } fit ? $" — {Markup.Escape(CalibrationText(fit))}" : "")}");
+        if (m.RateTrend is { Moving: false } steady)
+        {
+            console.MarkupLine($"[grey]{Markup.Escape(char.ToUpperInvariant(steady.Message[0]) + steady.Message[1..])}[/]");
+        }
         if (m.PointsOnly is { } points)
         {
             console.MarkupLine($"Suggested points: {points.Criteria} criteria{(points.EveryBand is { } all ? $" (of {all} with every band; --max-criteria 0 keeps them all)" : "")}; points-only test ROC-AUC [bold]{ReportWriter.F(points.Test.RocAuc, "0.0000")}[/] ({ReportWriter.F(points.Test.Ratio, "0.0%")} of the model's)");

@@ -6,11 +6,23 @@ using LeadML.Trainer.Evaluation;
 
 namespace LeadML.Trainer.Modeling;
 
-/// <summary>The chosen model, refit on training + validation, with its calibration and the search that led to it.</summary>
-/// <summary>The search's result: the refit model, its calibration, every candidate, the chosen one and why, and the
-/// chosen candidate's margins on validation from its training-only fit (out of time, before the refit saw them).</summary>
-internal sealed record SearchOutcome(TrainedModel Model, Calibration Calibration, IReadOnlyList<CandidateResult> Candidates, CandidateResult Chosen, string Why,
-    double[] ChosenValidationMargins);
+/// <summary>The search's result: the refit model, its calibration (and why), every candidate, the chosen one and why,
+/// the chosen candidate's margins on validation from its training-only fit (out of time, before the refit saw them),
+/// and the out-of-time predictions the calibration was fitted on, oldest first (the validation period last).</summary>
+internal sealed record SearchOutcome(TrainedModel Model, CalibrationChoice CalibrationChoice, IReadOnlyList<CandidateResult> Candidates, CandidateResult Chosen, string Why,
+    double[] ChosenValidationMargins, IReadOnlyList<OriginMargins> Origins)
+{
+    public Calibration Calibration => CalibrationChoice.Chosen;
+}
+
+/// <summary>One rolling origin: training rows <see cref="Start"/> to <see cref="End"/> (exclusive; both −1 for the
+/// validation period) predicted by the chosen settings fitted on the <see cref="FitRows"/> rows before them.</summary>
+internal sealed record OriginMargins(int Start, int End, int FitRows, double[] Margins, float[] Y);
+
+/// <summary>Where rolling origins may start: each training row's time key, non-decreasing (its cut-off's index for
+/// event histories, its position for single tables), and how many keys the validation period spans; each earlier
+/// origin spans as many, so it is predicted as far ahead as validation is.</summary>
+internal sealed record OriginLayout(int[] TrainKeys, int ValidationSpan);
 
 /// <summary>Settings of the candidate search.</summary>
 internal sealed record SearchOptions
@@ -30,18 +42,25 @@ internal sealed record SearchOptions
     public bool LinearOnly { get; init; }
     /// <summary>Skip the logistic regression.</summary>
     public bool TreesOnly { get; init; }
+    /// <summary>Rolling origins within the training period, besides validation, whose out-of-time predictions the
+    /// calibration is also fitted on (0: validation only). Each costs one fit of the chosen settings.</summary>
+    public int CalibrationOrigins { get; init; } = 2;
 }
 
 /// <summary>
 /// Chooses between gradient-boosted trees and a regularised logistic regression on the validation period (design
-/// §4), calibrates on validation, and refits the choice on training + validation because the newest months matter
+/// §4), calibrates on out-of-time predictions (validation and rolling origins within training), and refits the choice on training + validation because the newest months matter
 /// most. When validation cannot tell the best candidates apart (their AUCs differ by less than the AUC's standard
 /// error), the simpler one wins: logistic regression before trees, shallower trees before deeper.
 /// </summary>
 internal static class ModelSearch
 {
+    /// <summary>An origin's model must be fitted on at least this share of the training rows.</summary>
+    public const double MinOriginFitShare = 1.0 / 3;
+
     public static SearchOutcome Run(
-        float[] trainX, float[] trainY, float[] validX, float[] validY, int width, SearchOptions options, Action<string>? progress = null)
+        float[] trainX, float[] trainY, float[] validX, float[] validY, int width, SearchOptions options, Action<string>? progress = null,
+        OriginLayout? layout = null)
     {
         var nTrain = trainY.Length;
         var nValid = validY.Length;
@@ -98,9 +117,12 @@ internal static class ModelSearch
             ? $"best validation ROC-AUC ({chosen.Result.ValidationRocAuc:F4})"
             : $"simplest candidate within one standard error ({Tolerance(chosen):F4}, paired) of the best validation ROC-AUC {best.Result.ValidationRocAuc:F4} ({best.Result.Description})";
 
-        // Calibrate on validation with the train-only model (out of sample), then refit on training + validation.
-        var calibrationChoice = CalibrationFitter.Choose(chosen.ValidMargins, validY);
-        var calibration = calibrationChoice.Chosen;
+        // Calibrate on out-of-time predictions like the refit's on the months after it: validation predicted by the
+        // training-only fit, and earlier stretches of training each predicted by the same settings fitted on what came
+        // before it (rolling origin), so the calibration sees more than one period's conversion rate.
+        var origins = EarlierOrigins(chosen.Model, trainX, trainY, width, layout, options, progress);
+        origins.Add(new OriginMargins(-1, -1, nTrain, chosen.ValidMargins, validY));
+        var calibrationChoice = CalibrationFitter.Choose([.. origins.SelectMany(o => o.Margins)], [.. origins.SelectMany(o => o.Y)]);
 
         var allX = new float[trainX.Length + validX.Length];
         trainX.CopyTo(allX, 0);
@@ -111,7 +133,44 @@ internal static class ModelSearch
         progress?.Invoke($"refit on training + validation: {chosen.Result.Description}");
         var refit = Refit(chosen.Model, allX, allY, width, nTrain, options);
         foreach (var r in results) r.Model.Dispose();
-        return new SearchOutcome(refit, calibration, [.. results.Select(r => r.Result)], chosen.Result, why, chosen.ValidMargins);
+        return new SearchOutcome(refit, calibrationChoice, [.. results.Select(r => r.Result)], chosen.Result, why, chosen.ValidMargins, origins);
+    }
+
+    /// <summary>Up to <see cref="SearchOptions.CalibrationOrigins"/> stretches at the end of training, each as long as
+    /// validation (in cut-offs or rows), oldest first; each predicted by the chosen settings refit on the rows before
+    /// it (trees with rounds scaled to those rows, as the final refit scales them). Stops when a fit would have fewer
+    /// than <see cref="MinOriginFitShare"/> of the training rows or a side lacks a class.</summary>
+    private static List<OriginMargins> EarlierOrigins(TrainedModel chosen, float[] trainX, float[] trainY, int width, OriginLayout? layout,
+        SearchOptions options, Action<string>? progress)
+    {
+        var result = new List<OriginMargins>();
+        if (layout is null || options.CalibrationOrigins <= 0 || layout.ValidationSpan <= 0) return result;
+        var keys = layout.TrainKeys;
+        var n = trainY.Length;
+        var end = n;
+        for (var j = 0; j < options.CalibrationOrigins && end > 0; j++)
+        {
+            var startKey = keys[end - 1] - layout.ValidationSpan + 1;
+            var start = end;
+            while (start > 0 && keys[start - 1] >= startKey) start--;
+            if (start < n * MinOriginFitShare || !BothClasses(trainY, 0, start) || !BothClasses(trainY, start, end)) break;
+            progress?.Invoke($"calibration origin {j + 1}: fitted on {start:N0} rows, predicting the next {end - start:N0}");
+            using var model = Refit(chosen, trainX[..(start * width)], trainY[..start], width, n, options);
+            result.Insert(0, new OriginMargins(start, end, start, model.Margins(trainX[(start * width)..(end * width)], end - start, width), trainY[start..end]));
+            end = start;
+        }
+        return result;
+    }
+
+    private static bool BothClasses(float[] y, int start, int end)
+    {
+        bool positive = false, negative = false;
+        for (var i = start; i < end; i++)
+        {
+            if (y[i] > 0.5f) positive = true;
+            else negative = true;
+        }
+        return positive && negative;
     }
 
     private static (LinearModel Model, double L2) FitLinear(float[] trainX, float[] trainY, float[] validX, float[] validY, int width, double[] grid)
@@ -153,7 +212,7 @@ internal static class ModelSearch
         var mcw = double.Parse(chosen.Settings["minChildWeight"], CultureInfo.InvariantCulture);
         var rounds = int.Parse(chosen.Settings["rounds"], CultureInfo.InvariantCulture);
         // More rows support proportionally more rounds at the same learning rate.
-        var refitRounds = Math.Min(options.MaxRounds, (int)Math.Round(rounds * (double)y.Length / nTrain));
+        var refitRounds = Math.Clamp((int)Math.Round(rounds * (double)y.Length / nTrain), 1, options.MaxRounds);
         using var all = DMatrix.FromDense(x, y.Length, width, y);
         var trained = Booster.Train(TreeParameters(depth, eta, mcw, options), all, null, refitRounds);
         return new TrainedModel

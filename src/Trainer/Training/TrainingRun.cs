@@ -70,7 +70,9 @@ internal static class TrainingRun
         leaks.AddRange(Leakage.Events(snapshots.PostConversionEvents));
 
         progress?.Invoke("Choosing a model on the validation period");
-        var search = ModelSearch.Run(trainX, trainY, validX, validY, width, options.Search, s => progress?.Invoke($"Candidate: {s}"));
+        var (trainRows, validRows) = (snapshots.Select(Period.Train).Rows, valid.Rows);
+        var search = ModelSearch.Run(trainX, trainY, validX, validY, width, options.Search, s => progress?.Invoke($"Candidate: {s}"),
+            Layout(snapshots, history.Kind, trainRows, validRows));
         using var model = search.Model;
         if (Leakage.Validation(search.Chosen.ValidationRocAuc, validY.Length) is { } tooGood)
         {
@@ -88,6 +90,9 @@ internal static class TrainingRun
         }
 
         var trainVal = snapshots.Select(Period.Train, Period.Validation);
+        var rates = PositiveRates(snapshots, history.Kind, history.Report.Time);
+        var trend = RateTrends.Measure(rates);
+        if (trend is { Moving: true }) warnings.Add(trend.Message);
 
         var manifest = new BundleManifest
         {
@@ -112,7 +117,9 @@ internal static class TrainingRun
             Chosen = new ChosenModel(model.Description, ChoiceAndRefit(search, model, trainY.Length, validY.Length), model.Settings, search.Calibration.Kind.ToString()),
             Candidates = search.Candidates,
             Time = history.Report.Time,
-            PositiveRateByPeriod = PositiveRates(snapshots, history.Kind, history.Report.Time),
+            PositiveRateByPeriod = rates,
+            RateTrend = trend,
+            CalibrationFit = CalibrationFit(search, snapshots, history.Kind, history.Report.Time, trainRows, validRows),
             Drift = Drift.Compare([.. snapshots.Spec.Features.Select(f => f.Name)], trainX, testX, width, CalendarFeatures(history.Schema, snapshots.Spec)),
             Warnings = [.. warnings],
             Leaks = [.. leaks.OrderBy(l => l.Handled)],
@@ -150,8 +157,8 @@ internal static class TrainingRun
 
     /// <summary>The chosen candidate's validation probabilities from its training-only fit: an out-of-time estimate, as
     /// the test's is. (The refit has seen validation: its figures there would describe its fit, 0.95 where the test
-    /// gets 0.83 on the sample history.) The calibration was fitted on these same margins; being monotone it leaves
-    /// the ranking metrics as they are.</summary>
+    /// gets 0.83 on the sample history.) The calibration was fitted on these margins and the earlier origins'; being
+    /// monotone it leaves the ranking metrics as they are.</summary>
     private static double[] ValidationProbabilities(SearchOutcome search) => [.. search.ChosenValidationMargins.Select(search.Calibration.Apply)];
 
     /// <summary>Why the candidate was chosen, and, for trees, why the final model has more rounds than the candidate:
@@ -166,6 +173,43 @@ internal static class TrainingRun
         }
         return $"{search.Why}; early stopping on the training period alone found {found} rounds, and the final model, refit on training + validation "
             + $"({trainRows + validRows:N0} rows, {(double)(trainRows + validRows) / trainRows:0.0} × as many), uses {used}";
+    }
+
+    /// <summary>Each training row's time key for the rolling origins: its cut-off's index (event histories: rows of a
+    /// cut-off stay together) or its position (single tables); validation spans its cut-offs or rows.</summary>
+    private static OriginLayout Layout(SnapshotSet s, HistoryKind kind, int[] trainRows, int[] validRows)
+    {
+        if (kind == HistoryKind.SingleTable) return new OriginLayout([.. Enumerable.Range(0, trainRows.Length)], validRows.Length);
+        var index = s.Cutoffs.Select((c, j) => (c, j)).ToDictionary(p => p.c, p => p.j);
+        return new OriginLayout([.. trainRows.Select(i => index[s.Cutoff[i]])], validRows.Select(i => s.Cutoff[i]).Distinct().Count());
+    }
+
+    /// <summary>What the calibration was fitted on, each origin in words as the rates per period name their stretch.</summary>
+    private static CalibrationFit CalibrationFit(SearchOutcome search, SnapshotSet s, HistoryKind kind, HistoryTime time, int[] trainRows, int[] validRows)
+    {
+        var origins = search.Origins.Select(o =>
+        {
+            var rows = o.Start < 0 ? validRows : trainRows[o.Start..o.End];
+            var label = o.Start < 0 ? $"validation, {Stretch(s, kind, time, rows)}" : $"training, {Stretch(s, kind, time, rows)}";
+            return new CalibrationOrigin(label, o.Y.Length, o.Y.Count(v => v > 0.5f), o.FitRows);
+        }).ToList();
+        return new CalibrationFit("rollingOrigin", search.Calibration.Kind.ToString(), search.CalibrationChoice.Why, origins);
+    }
+
+    /// <summary>A stretch of snapshot rows in words: cut-offs, months, dates or row ranges.</summary>
+    private static string Stretch(SnapshotSet s, HistoryKind kind, HistoryTime time, int[] rows)
+    {
+        if (rows.Length == 0) return "no rows";
+        DateTime first = s.Cutoff[rows[0]], last = s.Cutoff[rows[^1]];
+        string Day(DateTime t) => t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        string Span(string a, string b) => a == b ? a : $"{a} – {b}";
+        if (kind != HistoryKind.SingleTable) return first == last ? $"cut-off {Day(first)}" : $"cut-offs {Day(first)} – {Day(last)}";
+        return time switch
+        {
+            HistoryTime.RowOrder => RowRange(rows[0] + 1, rows[^1] + 1),
+            HistoryTime.MonthNames => Span(MonthName(first), MonthName(last)),
+            _ => Span(Day(first), Day(last)),
+        };
     }
 
     private static void FailOnLeaks(TrainOptions options, List<LeakFinding> leaks)

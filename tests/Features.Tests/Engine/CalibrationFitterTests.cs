@@ -1,10 +1,8 @@
 using LeadML.Features.Engine;
 using LeadML.Features.Randomness;
 using LeadML.Features.Evaluation;
-using LeadML.Trainer.Evaluation;
-using LeadML.Trainer.Modeling;
 
-namespace LeadML.Trainer.Tests.Modeling;
+namespace LeadML.Features.Tests.Engine;
 
 public sealed class CalibrationFitterTests
 {

@@ -1,22 +1,21 @@
 using System.Globalization;
-using LeadML.Features.Engine;
 using LeadML.Features.Evaluation;
-using LeadML.Trainer.Evaluation;
 
-namespace LeadML.Trainer.Modeling;
+namespace LeadML.Features.Engine;
 
 /// <summary>The calibration chosen for a model and the evidence for it.</summary>
 /// <param name="Chosen">The calibration fitted on all the given rows.</param>
 /// <param name="PlattLogLoss">Cross-validated log-loss of Platt scaling on the given rows.</param>
 /// <param name="IsotonicLogLoss">Cross-validated log-loss of isotonic regression on the given rows.</param>
 /// <param name="Why">One sentence for the user: which calibration and why.</param>
-internal sealed record CalibrationChoice(Calibration Chosen, double PlattLogLoss, double IsotonicLogLoss, string Why);
+public sealed record CalibrationChoice(Calibration Chosen, double PlattLogLoss, double IsotonicLogLoss, string Why);
 
 /// <summary>
-/// Fits the map from model margin to probability on out-of-sample (validation) margins: Platt scaling, or isotonic
-/// regression when there is enough data for it to beat Platt clearly.
+/// Fits the map from model margin to probability on out-of-sample margins and their outcomes: Platt scaling, or
+/// isotonic regression when there is enough data for it to beat Platt clearly. The trainer fits it on out-of-time
+/// predictions (rolling origin), recalibration on a bundle's margins for recent outcomes.
 /// </summary>
-internal static class CalibrationFitter
+public static class CalibrationFitter
 {
     /// <summary>Isotonic maps keep at most this many knots, so they stay smooth and small in the bundle.</summary>
     public const int MaxIsotonicKnots = 50;
@@ -138,7 +137,7 @@ internal static class CalibrationFitter
     }
 
     /// <summary>
-    /// Chooses Platt or isotonic by 5-fold cross-validated log-loss on these (validation) margins, folds interleaved
+    /// Chooses Platt or isotonic by 5-fold cross-validated log-loss on these out-of-sample margins, folds interleaved
     /// in margin order so each covers the whole score range. Isotonic wins only with at least
     /// <see cref="IsotonicMinRows"/> rows and <see cref="IsotonicMinPositives"/> conversions and a log-loss at least
     /// <see cref="IsotonicMinGain"/> lower; otherwise Platt, which cannot overfit much. The winner is refit on all rows.
@@ -154,7 +153,7 @@ internal static class CalibrationFitter
         if (n < IsotonicMinRows || positives < IsotonicMinPositives)
         {
             return new CalibrationChoice(FitPlatt(margins, y), platt, isotonic,
-                $"Platt scaling: {n:N0} validation rows with {positives:N0} conversions are too few for isotonic regression (it needs {IsotonicMinRows:N0} rows and {IsotonicMinPositives} conversions)");
+                $"Platt scaling: {n:N0} rows with {positives:N0} conversions are too few for isotonic regression (it needs {IsotonicMinRows:N0} rows and {IsotonicMinPositives} conversions)");
         }
         if (isotonic <= platt * (1 - IsotonicMinGain))
         {
@@ -165,13 +164,48 @@ internal static class CalibrationFitter
             $"Platt scaling: isotonic regression's cross-validated log-loss {Fmt(isotonic)} is not clearly below Platt's {Fmt(platt)}");
     }
 
-    private static (double Platt, double Isotonic) CrossValidate(double[] margins, float[] y)
+    /// <summary>
+    /// Out-of-fold probabilities: each of 5 folds (interleaved in margin order) is calibrated by <see cref="Choose"/>
+    /// fitted on the other four, so the calibration error measured on them is an honest estimate of the refit's.
+    /// With fewer than 10 rows, the in-sample probabilities of <see cref="Choose"/>.
+    /// </summary>
+    public static double[] CrossValidatedProbabilities(double[] margins, float[] y)
+    {
+        CheckSizes(margins, y);
+        var n = margins.Length;
+        if (n < 2 * Folds)
+        {
+            var all = Choose(margins, y).Chosen;
+            return [.. margins.Select(all.Apply)];
+        }
+        var fold = Folds5(margins);
+        var result = new double[n];
+        for (var f = 0; f < Folds; f++)
+        {
+            var train = Enumerable.Range(0, n).Where(i => fold[i] != f).ToArray();
+            var fitted = Choose([.. train.Select(i => margins[i])], [.. train.Select(i => y[i])]).Chosen;
+            for (var i = 0; i < n; i++)
+            {
+                if (fold[i] == f) result[i] = fitted.Apply(margins[i]);
+            }
+        }
+        return result;
+    }
+
+    private static int[] Folds5(double[] margins)
     {
         var n = margins.Length;
         var order = Enumerable.Range(0, n).ToArray();
         Array.Sort((double[])margins.Clone(), order);
         var fold = new int[n];
         for (var rank = 0; rank < n; rank++) fold[order[rank]] = rank % Folds;
+        return fold;
+    }
+
+    private static (double Platt, double Isotonic) CrossValidate(double[] margins, float[] y)
+    {
+        var n = margins.Length;
+        var fold = Folds5(margins);
 
         double plattLoss = 0, isotonicLoss = 0;
         for (var f = 0; f < Folds; f++)
