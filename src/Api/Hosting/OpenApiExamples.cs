@@ -126,6 +126,9 @@ internal sealed class OpenApiExamples : IOperationFilter
         ["RuleSetInput"] = """
             {"thresholds":{"salesReady":70,"hysteresis":5},"editedBy":"maria"}
             """,
+        ["LeadTrialRequest"] = """
+            {"rules":{"version":0},"lead":{"attributes":{"industry":"Software","job_title":"CEO","company_size":250,"country":"Germany"},"events":[{"type":"page_view","detail":"/pricing","timestamp":"2025-11-20T10:00:00Z"}],"createdAt":"2025-09-01T00:00:00Z","asOf":"2025-12-01T00:00:00Z"}}
+            """,
         ["DraftRequest"] = """{"from":0,"createdBy":"maria"}""",
         ["ApproveRequest"] = """{"approvedBy":"maria","comment":"fewer points for webinar signups"}""",
         ["RestoreRequest"] = """{"restoredBy":"maria","comment":"back to the suggestion"}""",

@@ -113,7 +113,7 @@ internal sealed partial class OpenApiSchemas(IOptions<LeadMlOptions> options) : 
         ["model"] = "The scoring model's name.",
         ["modelVersion"] = "The version of the model's bundle.",
         ["ruleSetVersion"] = "The rule set that scored: `v3` for an approved version, `suggested` for the bundle's own.",
-        ["ruleSetSource"] = "`approved` (a reviewed version) or `suggested` (the bundle's own).",
+        ["ruleSetSource"] = "`approved` (a reviewed version) or `suggested` (the bundle's own); `draft` for a rule set tried before approval (`POST /rulesets/{model}/whatif/lead`).",
         ["score"] = "The score, 0–100.",
         ["previousScore"] = "The score before this change, 0–100; null when the lead had none.",
         ["grade"] = "The grade band the score falls in, e.g. `A`.",

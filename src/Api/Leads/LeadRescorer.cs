@@ -26,6 +26,15 @@ public sealed class LeadRescorer(LeadStore store, IOptions<LeadMlOptions> option
         AsOf = asOf,
     };
 
+    /// <summary>What a new score does to a stored lead's state: the alert it raises (<see cref="AlertRule"/>; none for a
+    /// converted lead) and whether the lead is sales-ready after it. The one place this is decided, for the rescoring and
+    /// for the impact a rule set would have before it is approved.</summary>
+    public static (string? Alert, bool SalesReady) Next(StoredLead lead, ScoreResponse result, LeadML.Features.Rules.Thresholds thresholds)
+    {
+        var kind = lead.ConvertedAt is null ? AlertRule.Transition(lead.SalesReady, result.Score, thresholds, result.Disqualified) : null;
+        return (kind, kind switch { AlertRule.SalesReady => true, AlertRule.GoneCold => false, _ => lead.SalesReady });
+    }
+
     /// <param name="added">The events that made the lead be scored (reason <see cref="ScoreReasons.Event"/>), told in an
     /// alert's cause.</param>
     public async Task<Rescored> RescoreAsync(DbConnection c, DbTransaction tx, StoredLead lead, ScoringModel model, DateTime now, string reason, AlertCap? cap,
@@ -38,8 +47,7 @@ public sealed class LeadRescorer(LeadStore store, IOptions<LeadMlOptions> option
         var thresholds = model.Rules.Thresholds;
         var changed = lead.Score != result.Score || lead.Grade != result.Grade || lead.ModelVersion != result.ModelVersion || lead.RuleSetVersion != result.RuleSetVersion;
 
-        var kind = lead.ConvertedAt is null ? AlertRule.Transition(lead.SalesReady, result.Score, thresholds, result.Disqualified) : null;
-        var salesReady = kind switch { AlertRule.SalesReady => true, AlertRule.GoneCold => false, _ => lead.SalesReady };
+        var (kind, salesReady) = Next(lead, result, thresholds);
         var suppressed = false;
         var alertSeq = lead.AlertSeq;
         if (kind is not null)

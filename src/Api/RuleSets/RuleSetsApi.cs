@@ -4,6 +4,7 @@ using LeadML.Api.Hosting;
 using LeadML.Api.Scoring;
 using LeadML.Features.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace LeadML.Api.RuleSets;
 
@@ -15,7 +16,7 @@ namespace LeadML.Api.RuleSets;
 public static class RuleSetsApi
 {
     /// <summary>Rule sets are answered in the bundle files' own JSON (camelCase enums), so a GET can be edited and sent back.</summary>
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
@@ -60,6 +61,7 @@ public static class RuleSetsApi
         g.MapPost("/{version:int}/restore", Restore).WithResponseHeader("ETag", RuleSetETag.Meaning).WithSummary("Copy an approved version (or the suggestion) into a new approved version in force")
             .Produces<RuleSetView>(StatusCodes.Status201Created).WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version")
             .WithProblem(StatusCodes.Status409Conflict, "the version is a draft; approve it instead");
+        g.MapRuleSetTrials();
         return g;
     }
 
@@ -253,36 +255,49 @@ public static class RuleSetsApi
         TypedResults.Json(await repository.AuditAsync(registry.Get(model).Name, ct), Json);
 
     private static async Task<Results<JsonHttpResult<WhatIfResult>, ValidationProblem>> WhatIfPost(string model, RuleSetInput input,
-        ModelRegistry registry, IRuleSetRepository repository, CancellationToken ct)
+        ModelRegistry registry, IRuleSetRepository repository, IOptions<LeadMlOptions> options, CancellationToken ct)
     {
         var m = registry.Get(model);
-        RuleSet candidate;
-        string label;
-        // A rule set sent whole (e.g. a GET answer, which carries its own "version") is evaluated as sent; only a body
-        // with nothing but a version selects a stored one.
-        if (input.Version is { } v && input.Criteria is null && input.KnockOuts is null && input.BasePoints is null && input.Thresholds is null && input.Grades is null)
-        {
-            if (NotAVersion(v, "$.version") is { } invalid) return invalid;
-            (candidate, _) = await Resolve(m, v, repository, ct);
-            label = v == 0 ? "suggested" : $"v{v}";
-        }
-        else
-        {
-            candidate = RuleSetEditor.Apply(m.Rules, input, m.Spec);
-            label = "draft";
-        }
-        return TypedResults.Json(WhatIf.Compare(m.Name, m.Bundle, candidate, label, m.Rules, m.RuleSetVersion), Json);
+        if (input.Version is { } v && IsVersionOnly(input) && NotAVersion(v, "$.version") is { } invalid) return invalid;
+        var (candidate, label, _) = await Candidate(m, input, repository, "$", ct);
+        return TypedResults.Json(WhatIf.Compare(m, candidate, label, m.Rules, m.RuleSetVersion, options.Value.BlendWeight), Json);
     }
 
     private static async Task<Results<JsonHttpResult<WhatIfResult>, ValidationProblem>> WhatIfGet(string model, int? version, ModelRegistry registry,
-        IRuleSetRepository repository, CancellationToken ct)
+        IRuleSetRepository repository, IOptions<LeadMlOptions> options, CancellationToken ct)
     {
         var m = registry.Get(model);
         if (version is not { } v) return Missing("$.version", "the version to evaluate (0 = the suggestion)");
         if (NotAVersion(v, "$.version") is { } invalid) return invalid;
         var (candidate, _) = await Resolve(m, v, repository, ct);
-        return TypedResults.Json(WhatIf.Compare(m.Name, m.Bundle, candidate, v == 0 ? "suggested" : $"v{v}", m.Rules, m.RuleSetVersion), Json);
+        return TypedResults.Json(WhatIf.Compare(m, candidate, v == 0 ? "suggested" : $"v{v}", m.Rules, m.RuleSetVersion, options.Value.BlendWeight), Json);
     }
+
+    /// <summary>The rule set a what-if, impact or trial body names, with its label ("draft", "v3", "suggested") and source
+    /// ("draft", "approved", "suggested"): a body with nothing but a version selects that stored version; any other body is
+    /// a rule set, evaluated as sent (e.g. a GET answer, which carries its own "version") over the rule set in force. A
+    /// field at fault is named under <paramref name="at"/>, where the rule set sits in the request.</summary>
+    internal static async Task<(RuleSet Rules, string Label, string Source)> Candidate(ScoringModel m, RuleSetInput input, IRuleSetRepository repository,
+        string at, CancellationToken ct)
+    {
+        if (input.Version is { } v && IsVersionOnly(input))
+        {
+            if (v < 0) throw new RequestValidationException($"{at}.version", $"is {v}; versions are 1, 2, … (0 = the suggestion)");
+            var (rules, stored) = await Resolve(m, v, repository, ct);
+            return (rules, v == 0 ? "suggested" : $"v{v}", stored is null ? "suggested" : stored.Status == RuleSetStatus.Draft ? "draft" : "approved");
+        }
+        try
+        {
+            return (RuleSetEditor.Apply(m.Rules, input, m.Spec), "draft", "draft");
+        }
+        catch (RequestValidationException e) when (at != "$")
+        {
+            throw new RequestValidationException(at + e.Path[1..], e.Message);
+        }
+    }
+
+    private static bool IsVersionOnly(RuleSetInput input) =>
+        input.Criteria is null && input.KnockOuts is null && input.BasePoints is null && input.Thresholds is null && input.Grades is null;
 
     /// <summary>Puts the repository's latest approved version in force, so the registry never disagrees with the store
     /// even when two approvals race.</summary>
@@ -293,7 +308,7 @@ public static class RuleSetsApi
     }
 
     /// <summary>The rules of a version at or above 0 (see <see cref="NotAVersion"/>): the suggestion for 0.</summary>
-    private static async Task<(RuleSet Rules, StoredRuleSet? Stored)> Resolve(ScoringModel m, int version, IRuleSetRepository repository,
+    internal static async Task<(RuleSet Rules, StoredRuleSet? Stored)> Resolve(ScoringModel m, int version, IRuleSetRepository repository,
         CancellationToken ct)
     {
         if (version == 0) return (m.Suggested, null);
@@ -317,7 +332,7 @@ public static class RuleSetsApi
         (s?.Version ?? 0) == inForce.Version && (s is null ? inForce.Source == "suggested" : s.Status == RuleSetStatus.Approved),
         rules.KnockOuts.Count(k => k.Enabled));
 
-    private static ValidationProblem? NotAVersion(int version, string path) =>
+    internal static ValidationProblem? NotAVersion(int version, string path) =>
         version < 0 ? Problems.Invalid(path, $"is {version}; versions are 1, 2, … (0 = the suggestion)") : null;
 
     private static ValidationProblem Missing(string path, string what) => Problems.Invalid(path, $"is required: {what}");

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using LeadML.Api.Scoring;
 using LeadML.Features.Bundles;
 using LeadML.Features.Evaluation;
 using LeadML.Features.Rules;
@@ -7,13 +8,16 @@ namespace LeadML.Api.RuleSets;
 
 /// <summary>
 /// Evaluates rule sets on a bundle's evaluation sample (<see cref="EvaluationSample"/>: the test-period snapshots
-/// with their outcomes): points-only ROC-AUC, share and conversion rate per grade, sales-ready leads per month. Knock-outs
-/// count as in production: a disqualified lead is in the lowest grade and never sales-ready. The
-/// sample is read once per loaded bundle and dropped with it.
+/// with their outcomes) as production scores them: each lead gets what <c>/score</c> answers for it
+/// (<see cref="LeadScorer.Hybrid"/>: the hybrid of rule and model points, its grade, sales-ready, knock-outs — a
+/// disqualified lead is in the lowest grade and never sales-ready), and the figures (ROC-AUC, share and conversion rate
+/// per grade, sales-ready leads per month) are of those answers; the rule points alone are given beside. The sample and
+/// the model's margins on it are read once per loaded bundle and dropped with it.
 /// </summary>
 public static class WhatIf
 {
     private static readonly ConditionalWeakTable<ModelBundle, Lazy<EvaluationSample>> Samples = [];
+    private static readonly ConditionalWeakTable<ModelBundle, Lazy<double[]>> Margins = [];
 
     /// <summary>The bundle's sample; <see cref="RuleSetConflictException"/> when the bundle has none.</summary>
     public static EvaluationSample Sample(ModelBundle bundle)
@@ -22,40 +26,81 @@ public static class WhatIf
         return lazy.Value;
     }
 
-    public static WhatIfResult Compare(string model, ModelBundle bundle, RuleSet candidate, string candidateLabel, RuleSet inForce, string inForceLabel)
+    /// <summary>Compares <paramref name="candidate"/> with <paramref name="inForce"/> on <paramref name="model"/>'s sample,
+    /// each lead scored with the blend weight <paramref name="blendWeight"/> as <c>/score</c> scores it.</summary>
+    public static WhatIfResult Compare(ScoringModel model, RuleSet candidate, string candidateLabel, RuleSet inForce, string inForceLabel, double blendWeight)
     {
-        var sample = Sample(bundle);
+        var sample = Sample(model.Bundle);
         var months = Math.Max(1, sample.Cutoff.Select(c => (c.Year, c.Month)).Distinct().Count());
-        return new WhatIfResult(model, bundle.Manifest.ModelVersion, sample.Rows, sample.Converted.Count(c => c), months,
+        var w = Math.Clamp(blendWeight, 0, 1);
+        return new WhatIfResult(model.Name, model.ModelVersion, sample.Rows, sample.Converted.Count(c => c), months,
             sample.Rows == 0 ? null : sample.Cutoff.Min(), sample.Rows == 0 ? null : sample.Cutoff.Max(),
-            Evaluate(candidate, candidateLabel, bundle, sample, months), Evaluate(inForce, inForceLabel, bundle, sample, months));
+            Evaluate(model, candidate, candidateLabel, sample, months, w), Evaluate(model, inForce, inForceLabel, sample, months, w))
+        {
+            BlendWeight = w,
+            Formula = Blend.Describe(w),
+        };
+    }
+
+    /// <summary>What <c>/score</c> answers for each lead of <paramref name="sample"/> under <paramref name="rules"/>
+    /// (the model's margins computed once per bundle for its own sample).</summary>
+    public static HybridScore[] Score(ScoringModel model, RuleSet rules, EvaluationSample sample, double blendWeight)
+    {
+        var under = model.ForTrial(rules);
+        var margins = ReferenceEquals(sample, Sample(model.Bundle)) ? MarginsOf(model) : Compute(model, sample);
+        var result = new HybridScore[sample.Rows];
+        for (var i = 0; i < sample.Rows; i++) result[i] = LeadScorer.Hybrid(under, sample.Row(i), margins[i], blendWeight, explain: false);
+        return result;
     }
 
     /// <summary>Area under the ROC curve by ranks (Mann–Whitney, ties counting one half); null with one class only.</summary>
     public static double? RocAuc(double[] scores, bool[] converted) =>
         Metrics.RocAuc(scores, Labels(converted)) is var auc && double.IsFinite(auc) ? auc : null;
 
-    private static WhatIfFigures Evaluate(RuleSet rules, string label, ModelBundle bundle, EvaluationSample sample, int months)
+    private static double[] MarginsOf(ScoringModel model) =>
+        Margins.GetValue(model.Bundle, _ => new Lazy<double[]>(() => Compute(model, Sample(model.Bundle)))).Value;
+
+    private static double[] Compute(ScoringModel model, EvaluationSample sample)
     {
-        var evaluator = new RuleEvaluator(rules, bundle.Spec);
-        var scores = evaluator.Scores(sample.X, sample.Rows, sample.Width);
-        var knockedOut = evaluator.Disqualified(sample.X, sample.Rows, sample.Width);
+        var margins = new double[sample.Rows];
+        for (var i = 0; i < sample.Rows; i++) margins[i] = model.Margin(sample.Row(i));
+        return margins;
+    }
+
+    private static WhatIfFigures Evaluate(ScoringModel model, RuleSet rules, string label, EvaluationSample sample, int months, double w)
+    {
+        var answers = Score(model, rules, sample, w);
+        var scores = answers.Select(a => a.Score).ToArray();
+        var points = answers.Select(a => a.Rules.Score).ToArray();
         var y = Labels(sample.Converted);
-        var grades = GradeStats.Of(scores, y, sample.Cutoff, rules.Grades, knockedOut)
-            .Select((g, k) => new GradeFigures(g.Grade, g.MinScore, rules.Grades[k].Label, g.Leads, g.Share, g.Conversions, g.ConversionRate, g.LeadsPerMonth))
-            .ToList();
-        int ready = 0, readyConverted = 0, disqualified = 0, disqualifiedConverted = 0;
-        for (var i = 0; i < scores.Length; i++)
+        var grades = new List<GradeFigures>();
+        for (var k = 0; k < rules.Grades.Count; k++)
         {
-            if (knockedOut[i])
+            var band = rules.Grades[k];
+            int leads = 0, conversions = 0;
+            for (var i = 0; i < answers.Length; i++)
+            {
+                if (answers[i].Grade != band.Grade) continue;
+                leads++;
+                if (sample.Converted[i]) conversions++;
+            }
+            grades.Add(new GradeFigures(band.Grade, band.MinScore, band.Label, leads, Round(Ratio(leads, answers.Length)), conversions,
+                Round(Ratio(conversions, leads)), Math.Round(leads / (double)months, 1)));
+        }
+        int ready = 0, readyConverted = 0, pointsReady = 0, disqualified = 0, disqualifiedConverted = 0;
+        for (var i = 0; i < answers.Length; i++)
+        {
+            if (answers[i].Rules.Disqualified)
             {
                 disqualified++;
                 if (sample.Converted[i]) disqualifiedConverted++;
             }
-            if (!evaluator.SalesReady(scores[i], knockedOut[i])) continue;
+            if (!answers[i].Rules.Disqualified && points[i] >= rules.Thresholds.SalesReady) pointsReady++;
+            if (!answers[i].SalesReady) continue;
             ready++;
             if (sample.Converted[i]) readyConverted++;
         }
+        var evaluator = new RuleEvaluator(rules, model.Spec);
         return new WhatIfFigures(label, RocAuc(scores, sample.Converted) is { } auc ? Round(auc) : null, rules.Thresholds.SalesReady, ready,
             Math.Round(ready / (double)months, 1), Round(Ratio(readyConverted, ready)), scores.Length == 0 ? 0 : Math.Round(scores.Average(), 2),
             grades, evaluator.UnknownFeatures)
@@ -65,6 +110,8 @@ public static class WhatIf
             Matrix = rules.Matrix is { } matrix
                 ? MatrixStats.Of(matrix, MatrixStats.Parts(evaluator, sample.X, sample.Rows, sample.Width) is var (fit, engagement) ? fit : [], engagement, y)
                 : null,
+            RulePointsAlone = new RulePointsFigures(RocAuc(points, sample.Converted) is { } pointsAuc ? Round(pointsAuc) : null, pointsReady,
+                Math.Round(pointsReady / (double)months, 1), points.Length == 0 ? 0 : Math.Round(points.Average(), 2)),
         };
     }
 

@@ -4,11 +4,14 @@ namespace LeadML.Api.RuleSets;
 public sealed record GradeFigures(string Grade, double MinScore, string Label, int Leads, double Share, int Conversions, double ConversionRate,
     double LeadsPerMonth);
 
-/// <summary>What a rule set does on the evaluation sample.</summary>
+/// <summary>What a rule set does on the evaluation sample, each lead scored as <c>/score</c> scores it: the hybrid of
+/// rule and model points with the blend weight in force, its grade and sales-ready.</summary>
 /// <param name="RuleSet">"draft", "v3", "suggested"…</param>
-/// <param name="RocAuc">Points-only ROC-AUC (null when the sample holds one outcome only).</param>
-/// <param name="SalesReadyPerMonth">Leads at or above the sales-ready threshold per cut-off month.</param>
+/// <param name="RocAuc">ROC-AUC of the scores <c>/score</c> answers (the hybrid), null when the sample holds one outcome only.</param>
+/// <param name="SalesReadyLeads">Leads <c>/score</c> calls sales-ready.</param>
+/// <param name="SalesReadyPerMonth">Sales-ready leads per cut-off month.</param>
 /// <param name="SalesReadyConversionRate">Share of those that converted within the horizon.</param>
+/// <param name="MeanScore">The mean score <c>/score</c> answers, 0–100.</param>
 public sealed record WhatIfFigures(string RuleSet, double? RocAuc, double SalesReadyThreshold, int SalesReadyLeads, double SalesReadyPerMonth,
     double SalesReadyConversionRate, double MeanScore, IReadOnlyList<GradeFigures> Grades, IReadOnlyList<string> UnknownFeatures)
 {
@@ -17,11 +20,29 @@ public sealed record WhatIfFigures(string RuleSet, double? RocAuc, double SalesR
     public DisqualifiedFigures Disqualified { get; init; } = new(0, 0, 0, 0, []);
     /// <summary>The fit × engagement cells (A1 … D4) with their leads and conversion rates; null when the rule set has no matrix.</summary>
     public IReadOnlyList<LeadML.Features.Rules.MatrixCell>? Matrix { get; init; }
+
+    /// <summary>The rule points alone, without the model's part: what the figures would be if the score were the points.</summary>
+    public RulePointsFigures? RulePointsAlone { get; init; }
 }
+
+/// <summary>The rule points alone on the evaluation sample, beside the scores <c>/score</c> answers.</summary>
+/// <param name="RocAuc">ROC-AUC of the rule points alone; null when the sample holds one outcome only.</param>
+/// <param name="SalesReadyLeads">Leads whose rule points alone reach the sales-ready threshold.</param>
+/// <param name="SalesReadyPerMonth">Those leads per cut-off month.</param>
+/// <param name="MeanPoints">The mean rule points, 0–100.</param>
+public sealed record RulePointsFigures(double? RocAuc, int SalesReadyLeads, double SalesReadyPerMonth, double MeanPoints);
 
 /// <summary>A candidate beside the rule set in force, on the bundle's test-period snapshots.</summary>
 public sealed record WhatIfResult(string Model, string ModelVersion, int Rows, int Conversions, int Months, DateTime? FirstCutoff,
-    DateTime? LastCutoff, WhatIfFigures Candidate, WhatIfFigures InForce);
+    DateTime? LastCutoff, WhatIfFigures Candidate, WhatIfFigures InForce)
+{
+    /// <summary>The model's weight w in <c>score = (1 − w) × rule points + w × model points</c> (the Api's
+    /// <c>LeadML:BlendWeight</c>), 0–1: the scores are those <c>/score</c> answers with it.</summary>
+    public double BlendWeight { get; init; }
+
+    /// <summary>The blend, in words and figures, as <c>/score</c> explains it.</summary>
+    public string Formula { get; init; } = "";
+}
 
 /// <summary>The sample leads knock-outs disqualify.</summary>
 /// <param name="Leads">Leads at least one enabled knock-out fires for.</param>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using LeadML.Features.Featurization;
@@ -45,10 +44,11 @@ public static class LeadScorer
         var margin = model.Margin(x);
         var probability = Finite(model.Probability(margin));
         model.Drift?.Observe(x, probability);
-        var rules = model.Evaluator.Evaluate(x, options.Explain);
+        var hybrid = Hybrid(model, x, margin, options.BlendWeight, options.Explain);
+        var rules = hybrid.Rules;
         var modelPoints = Explain(model, x, margin, options);
-        var w = Math.Clamp(options.BlendWeight, 0, 1);
-        var score = Math.Round((1 - w) * rules.Score + w * modelPoints.Score, 2);
+        var w = hybrid.BlendWeight;
+        var score = hybrid.Score;
         return new ScoreResponse
         {
             LeadId = lead.LeadId,
@@ -58,8 +58,8 @@ public static class LeadScorer
             RuleSetSource = model.RuleSource == RuleSetSource.Approved ? "approved" : "suggested",
             AsOf = new DateTimeOffset(lead.AsOf, TimeSpan.Zero),
             Score = score,
-            Grade = model.Evaluator.Grade(score, rules.Disqualified),
-            SalesReady = model.Evaluator.SalesReady(score, rules.Disqualified),
+            Grade = hybrid.Grade,
+            SalesReady = hybrid.SalesReady,
             Disqualified = rules.Disqualified,
             KnockOuts = KnockOutDto.Of(rules),
             DisqualifiedBecause = rules.Disqualified ? CriterionText.KnockedOut(rules.KnockOuts.Select(k => k.Label)) : null,
@@ -76,7 +76,7 @@ public static class LeadScorer
             ModelProbability = Math.Round(probability, 6),
             ModelPoints = modelPoints,
             Blend = !options.Explain ? null : new Blend(w, Math.Round(rules.Score, 2), Math.Round(modelPoints.Score, 2),
-                string.Create(CultureInfo.InvariantCulture, $"score = {1 - w:0.##} × rule points + {w:0.##} × model points")),
+                Blend.Describe(w)),
             Warnings = Warn(new ScoreWarnings
             {
                 UnknownAttributes = unknown,
@@ -89,6 +89,24 @@ public static class LeadScorer
             }),
             Features = options.Features ? NonZero(model.Spec, x) : null,
         };
+    }
+
+    /// <summary>
+    /// What a score answer decides for a lead's feature vector under the model's rule set: the rule points, the model's
+    /// points on the rules' scale, the hybrid <c>(1 − w) × rule points + w × model points</c>, its grade and whether it
+    /// is sales-ready. The one place these are decided: <c>/score</c>, the lead store's rescoring, the rule-set what-if
+    /// and impact all come here, so a rule that changes a grade or sales-ready (a knock-out) changes all of them.
+    /// </summary>
+    /// <param name="margin">The model's margin for <paramref name="x"/> (<see cref="ScoringModel.Margin"/>).</param>
+    /// <param name="blendWeight">The model's weight w, clamped to 0–1.</param>
+    /// <param name="explain">Whether the criteria that fired are listed.</param>
+    public static HybridScore Hybrid(ScoringModel model, ReadOnlySpan<float> x, double margin, double blendWeight, bool explain)
+    {
+        var rules = model.Evaluator.Evaluate(x, explain);
+        var modelPoints = Math.Round(model.MarginPoints(margin), 2);
+        var w = Math.Clamp(blendWeight, 0, 1);
+        var score = Math.Round((1 - w) * rules.Score + w * modelPoints, 2);
+        return new HybridScore(rules, modelPoints, w, score, model.Evaluator.Grade(score, rules.Disqualified), model.Evaluator.SalesReady(score, rules.Disqualified));
     }
 
     private static ScoreWarnings? Warn(ScoreWarnings w) => w.IsEmpty ? null : w;

@@ -72,6 +72,10 @@ public sealed class ScoringModel
     /// <summary>The same model with another rule set in force.</summary>
     public ScoringModel WithRules(RuleSet rules, RuleSetSource source) => new(Name, Bundle, _predictor, Suggested, rules, source, Drift);
 
+    /// <summary>The same model with <paramref name="rules"/> tried, not in force: it observes no live drift, since the leads
+    /// it scores (what-if, impact, a lead tried on the review page) are not traffic.</summary>
+    public ScoringModel ForTrial(RuleSet rules) => new(Name, Bundle, _predictor, Suggested, rules, RuleSource, null);
+
     /// <summary>The bundle's suggested rule set, as loaded with it.</summary>
     public RuleSet Suggested { get; }
 

@@ -436,6 +436,8 @@ public sealed class BadRequestTests(TrainedBundle bundle, ITestOutputHelper outp
             ["POST /rulesets/{model}/drafts"] = Node(new { from = 0, createdBy = "contract" }),
             ["PUT /rulesets/{model}/{version:int}"] = rules.DeepClone(),
             ["POST /rulesets/{model}/whatif"] = Node(new { version = 0 }),
+            ["POST /rulesets/{model}/impact"] = Node(new { version = 0 }),
+            ["POST /rulesets/{model}/whatif/lead"] = Node(new { rules = new { version = 0 }, lead = Lead("L9") }),
             ["POST /rulesets/{model}/{version:int}/approve"] = Node(new { approvedBy = "contract", comment = "ok" }),
             ["POST /rulesets/{model}/{version:int}/restore"] = Node(new { restoredBy = "contract", comment = "back" }),
             ["POST /admin/models/{name}/compare"] = Node(new { bundle = "no-such-bundle" }),

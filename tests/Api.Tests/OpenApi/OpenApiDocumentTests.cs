@@ -212,6 +212,9 @@ public sealed partial class OpenApiDocumentTests(TrainedBundle bundle) : IDispos
         await Send(reviewer, "get", "/rulesets/{model}/{version}", "/rulesets/sample/1");
         await Send(reviewer, "get", "/rulesets/{model}/diff", "/rulesets/sample/diff?from=0&to=1");
         await Send(reviewer, "get", "/rulesets/{model}/whatif", "/rulesets/sample/whatif?version=1");
+        await Send(reviewer, "post", "/rulesets/{model}/whatif/lead", "/rulesets/sample/whatif/lead");
+        await Send(reviewer, "get", "/rulesets/{model}/{version}/impact", "/rulesets/sample/1/impact");
+        await Send(reviewer, "post", "/rulesets/{model}/impact", "/rulesets/sample/impact", body: "{\"version\":1}");
         await Send(reviewer, "post", "/rulesets/{model}/{version}/approve", "/rulesets/sample/1/approve");
         await Send(reviewer, "post", "/rulesets/{model}/{version}/restore", "/rulesets/sample/0/restore");
         await Send(reviewer, "get", "/rulesets/{model}/audit", "/rulesets/sample/audit");
