@@ -18,7 +18,7 @@ namespace LeadML.Api.Leads;
 public static class AsOfRescoring
 {
     /// <summary>The furthest ahead a rescoring may look.</summary>
-    public static readonly TimeSpan MaxAhead = TimeSpan.FromDays(5 * 365);
+    public static readonly TimeSpan MaxAhead = TimeSpan.FromDays(10 * 365);
 
     internal static async Task<Results<Ok<AsOfRescoringResponse>, ValidationProblem>> Post(string name, AsOfRescoringRequest request, LeadStore store,
         LeadRescorer rescorer, ModelRegistry registry, AlertSignal signal, IOptions<RescoringOptions> options, TimeProvider clock, CancellationToken ct = default)

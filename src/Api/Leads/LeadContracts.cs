@@ -188,7 +188,7 @@ public sealed record LeadHistoryEntry(DateTimeOffset At, double Score, double? P
 public sealed record AsOfRescoringRequest
 {
     /// <summary>The time to score the leads as of, with a time zone (<c>2027-01-04T09:00:00Z</c>): now or later, at most
-    /// 5 years ahead. Every lead whose next rescoring falls by then is scored as a rescoring round at that time would.</summary>
+    /// 10 years ahead. Every lead whose next rescoring falls by then is scored as a rescoring round at that time would.</summary>
     public DateTimeOffset? AsOf { get; init; }
 }
 

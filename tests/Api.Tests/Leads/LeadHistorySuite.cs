@@ -268,8 +268,8 @@ public abstract class LeadHistorySuite(TrainedBundle bundle) : IDisposable
         Assert.Contains("is required", (string?)missing.Value![0], StringComparison.Ordinal);
         var past = await Refused(await admin.PostAsJsonAsync("/admin/models/sample/rescore", new { asOf = Now.AddDays(-1) }));
         Assert.Contains("before now", (string?)past.Value![0], StringComparison.Ordinal);
-        var far = await Refused(await admin.PostAsJsonAsync("/admin/models/sample/rescore", new { asOf = Now.AddYears(6) }));
-        Assert.Contains("5 years ahead", (string?)far.Value![0], StringComparison.Ordinal);
+        var far = await Refused(await admin.PostAsJsonAsync("/admin/models/sample/rescore", new { asOf = Now.AddYears(11) }));
+        Assert.Contains("10 years ahead", (string?)far.Value![0], StringComparison.Ordinal);
         var unknown = await Json(await admin.PostAsJsonAsync("/admin/models/nope/rescore", new { asOf = Now.AddDays(7) }), HttpStatusCode.NotFound);
         Assert.NotNull(unknown["errors"]!["$.model"]);
         var forbidden = await Json(await client.PostAsJsonAsync("/admin/models/sample/rescore", new { asOf = Now.AddDays(7) }), HttpStatusCode.Forbidden);
