@@ -134,6 +134,7 @@ internal sealed class OpenApiExamples : IOperationFilter
         ["RestoreRequest"] = """{"restoredBy":"maria","comment":"back to the suggestion"}""",
         ["ConversionRequest"] = """{"at":"2025-11-28T15:00:00Z","value":12000,"source":"crm:deal-4411"}""",
         ["CompareRequest"] = """{"bundle":"models/sample-2025-12"}""",
+        ["AsOfRescoringRequest"] = """{"asOf":"2030-01-07T09:00:00Z"}""",
         ["PromoteRequest"] = """{"bundle":"models/sample-2025-12","force":false}""",
     };
 

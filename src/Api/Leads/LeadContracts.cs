@@ -162,4 +162,44 @@ public sealed record StoredScore(double? Score, string? Grade, bool SalesReady, 
     DateTimeOffset? NextRescoreAt);
 
 /// <summary>Every score change of a lead, oldest first.</summary>
-public sealed record LeadHistoryResponse(string LeadId, string Model, IReadOnlyList<ScoreChange> Changes);
+public sealed record LeadHistoryResponse(string LeadId, string Model, IReadOnlyList<LeadHistoryEntry> Changes);
+
+/// <summary>One score change of a lead: the new score and why it changed.</summary>
+/// <param name="At">When the lead was scored (for reason <c>rescoring as of</c>: the time it was scored as of).</param>
+/// <param name="Score">The new score, 0–100.</param>
+/// <param name="PreviousScore">The score before; null for the lead's first score.</param>
+/// <param name="Grade">The new grade.</param>
+/// <param name="SalesReady">The alert state after the change (with hysteresis).</param>
+/// <param name="ModelVersion">The model version that scored it.</param>
+/// <param name="RuleSetVersion">The rule set that scored it: <c>v3</c>, or <c>suggested</c> (the bundle's own).</param>
+/// <param name="Reason"><c>event</c>, <c>attributes</c>, <c>rescoring</c> (time passing), <c>rescoring as of</c> (an
+/// administrator's test of time passing), <c>new rule set</c>, <c>new model</c>, <c>conversion</c> or <c>conversion undone</c>.</param>
+/// <param name="Description">What changed, in words: "Requested a demo; Viewed /pricing", "Job title changed", "Rule set
+/// v2 replaced the suggested points", "Time passed: scored again 7 days after its last score".</param>
+/// <param name="Cause">What exactly caused it: the events, the attributes, the versions replaced, the conversion;
+/// absent for changes recorded before causes were kept.</param>
+public sealed record LeadHistoryEntry(DateTimeOffset At, double Score, double? PreviousScore, string Grade, bool SalesReady, string ModelVersion,
+    string RuleSetVersion, string Reason, string Description, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ScoreCause? Cause)
+{
+    /// <summary>The entry for a stored change, with its description.</summary>
+    public static LeadHistoryEntry Of(ScoreChange c) => new(new DateTimeOffset(c.At, TimeSpan.Zero), c.Score, c.PreviousScore, c.Grade, c.SalesReady,
+        c.ModelVersion, c.RuleSetVersion, c.Reason, ScoreChangeText.Describe(c), c.Cause);
+}
+
+/// <summary>Rescore a model's stored leads as of a later time (<c>POST /admin/models/{name}/rescore</c>).</summary>
+public sealed record AsOfRescoringRequest
+{
+    /// <summary>The time to score the leads as of, with a time zone (<c>2027-01-04T09:00:00Z</c>): now or later, at most
+    /// 10 years ahead. Every lead whose next rescoring falls by then is scored as a rescoring round at that time would.</summary>
+    public DateTimeOffset? AsOf { get; init; }
+}
+
+/// <summary>What an as-of rescoring did.</summary>
+/// <param name="Model">The model whose leads were rescored.</param>
+/// <param name="AsOf">The time they were scored as of.</param>
+/// <param name="Rescored">Leads scored (those due for rescoring by then: not converted, active or sales-ready).</param>
+/// <param name="Changed">Of them, leads whose score or grade changed (each got a history entry, reason <c>rescoring as of</c>).</param>
+/// <param name="BecameSalesReady">Leads that became sales-ready.</param>
+/// <param name="WentCold">Leads that stopped being sales-ready (fell below the threshold minus the hysteresis).</param>
+/// <param name="Alerts">Alerts raised (sales-ready and gone-cold, delivered to the webhooks like any other).</param>
+public sealed record AsOfRescoringResponse(string Model, DateTimeOffset AsOf, int Rescored, int Changed, int BecameSalesReady, int WentCold, int Alerts);

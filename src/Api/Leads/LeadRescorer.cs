@@ -36,9 +36,11 @@ public sealed class LeadRescorer(LeadStore store, IOptions<LeadMlOptions> option
     }
 
     /// <param name="added">The events that made the lead be scored (reason <see cref="ScoreReasons.Event"/>), told in an
-    /// alert's cause.</param>
+    /// alert's cause and in the history entry's.</param>
+    /// <param name="cause">What else the caller knows of the cause (the attributes changed, the conversion); the
+    /// history entry's cause adds the events, the versions replaced and the previous scoring time.</param>
     public async Task<Rescored> RescoreAsync(DbConnection c, DbTransaction tx, StoredLead lead, ScoringModel model, DateTime now, string reason, AlertCap? cap,
-        CancellationToken ct, IReadOnlyList<StoredEvent>? added = null)
+        CancellationToken ct, IReadOnlyList<StoredEvent>? added = null, ScoreCause? cause = null)
     {
         var events = await store.EventsAsync(c, tx, lead.Model, lead.Id, ct);
         var o = options.Value;
@@ -71,7 +73,7 @@ public sealed class LeadRescorer(LeadStore store, IOptions<LeadMlOptions> option
         if (changed)
         {
             await store.AddHistoryAsync(c, tx, lead.Model, lead.Id, new ScoreChange(now, result.Score, lead.Score, result.Grade, salesReady,
-                result.ModelVersion, result.RuleSetVersion, reason), ct);
+                result.ModelVersion, result.RuleSetVersion, reason, CauseOf(lead, result, added, cause)), ct);
         }
         var r = rescoring.Value;
         var lastEvent = events.Count == 0 ? (DateTime?)null : events.Max(e => e.Timestamp);
@@ -84,5 +86,20 @@ public sealed class LeadRescorer(LeadStore store, IOptions<LeadMlOptions> option
         };
         await store.SaveScoreAsync(c, tx, updated, ct);
         return new Rescored(updated, result, changed, suppressed ? null : kind, suppressed);
+    }
+
+    /// <summary>The history entry's cause of scoring <paramref name="before"/> again into <paramref name="after"/>:
+    /// what the caller knows (<paramref name="known"/>), the new events, the model or rule-set version replaced, and when
+    /// the lead was scored before.</summary>
+    public static ScoreCause CauseOf(StoredLead before, ScoreResponse after, IReadOnlyList<StoredEvent>? added, ScoreCause? known)
+    {
+        var cause = known ?? new ScoreCause();
+        if (added is { Count: > 0 }) cause = cause with { Events = ScoreCause.Of(added).Events, EventCount = added.Count };
+        return cause with
+        {
+            PreviousModelVersion = before.ModelVersion is { } mv && mv != after.ModelVersion ? mv : cause.PreviousModelVersion,
+            PreviousRuleSetVersion = before.RuleSetVersion is { } rv && rv != after.RuleSetVersion ? rv : cause.PreviousRuleSetVersion,
+            PreviouslyScoredAt = before.ScoredAt is { } at ? new DateTimeOffset(at, TimeSpan.Zero) : cause.PreviouslyScoredAt,
+        };
     }
 }

@@ -10,7 +10,8 @@ namespace LeadML.Api.Leads;
 
 /// <summary>
 /// Stored leads: <c>PUT /leads/{id}</c>, <c>POST /leads/{id}/events</c>, bulk <c>POST /events</c>,
-/// <c>GET /leads/{id}</c>, <c>GET /leads/{id}/history</c>, <c>DELETE /leads/{id}</c> (admin key). Mapped only
+/// <c>GET /leads/{id}</c>, <c>GET /leads/{id}/history</c>, <c>DELETE /leads/{id}</c> (admin key), the as-of rescoring
+/// <c>POST /admin/models/{name}/rescore</c> (admin key, <see cref="AsOfRescoring"/>). Mapped only
 /// when a store is configured.
 /// </summary>
 public static class LeadsApi
@@ -41,6 +42,9 @@ public static class LeadsApi
         leads.MapGet("/leads/{id}", Get).WithSummary("A stored lead with its score computed now and explained").WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no lead with this id");
         leads.MapGet("/leads/{id}/history", History).WithSummary("Every score change of a lead, with its reason and versions").WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no lead with this id");
         leads.MapDelete("/leads/{id}", Delete).RequireKey(KeyRole.Admin).WithSummary("Erase a lead with its events, score history and alerts").WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no lead with this id");
+        leads.MapPost("/admin/models/{name}/rescore", AsOfRescoring.Post).RequireKey(KeyRole.Admin)
+            .WithSummary("Rescore a model's stored leads as of a later time, as the rescoring round at that time would (history and alerts included): see decay without waiting")
+            .WithProblem(StatusCodes.Status404NotFound, "the model is not configured");
         leads.MapPost("/events", PostEvents).WithSummary("Add events of many leads in one transaction (idempotent by event id)")
             .WithProblem(StatusCodes.Status409Conflict, EventConflictException.When);
         return leads;
@@ -66,7 +70,7 @@ public static class LeadsApi
             var created = request.CreatedAt?.UtcDateTime ?? stored?.CreatedAt ?? now;
             var converted = request.ConvertedAt?.UtcDateTime ?? stored?.ConvertedAt;
             if (converted < created) return (null, Problems.Invalid(request.ConvertedAt is null ? "$.createdAt" : "$.convertedAt", ConvertedBeforeCreated(created, converted.Value)));
-            return (await ReplaceAsync(c, tx, store, rescorer, scoring, id, request.Attributes, created, request.ConvertedAt?.UtcDateTime, now, ct), null);
+            return (await ReplaceAsync(c, tx, store, rescorer, scoring, stored, id, request.Attributes, created, request.ConvertedAt?.UtcDateTime, now, ct), null);
         }, ct);
         if (done is null) return refused!;
         signal.Raised([done.Alert]);
@@ -107,7 +111,7 @@ public static class LeadsApi
             {
                 return (null, Problems.Invalid(patch.ConvertedAt is null ? "$.createdAt" : "$.convertedAt", ConvertedBeforeCreated(created, converted)));
             }
-            return (await ReplaceAsync(c, tx, store, rescorer, scoring, id, attributes, created, patch.ConvertedAt?.UtcDateTime, now, ct), null);
+            return (await ReplaceAsync(c, tx, store, rescorer, scoring, stored, id, attributes, created, patch.ConvertedAt?.UtcDateTime, now, ct), null);
         }, ct);
         if (done is null) return refused is ProblemHttpResult notFound ? notFound : (ValidationProblem)refused!;
         signal.Raised([done.Alert]);
@@ -168,7 +172,7 @@ public static class LeadsApi
                     results[index] = new BulkLeadResult(id, "unchanged", stored.Score, stored.Grade, stored.SalesReady);
                     continue;
                 }
-                var r = await ReplaceAsync(c, tx, store, rescorer, scoring, id, lead.Attributes!, created, lead.ConvertedAt?.UtcDateTime, now, ct);
+                var r = await ReplaceAsync(c, tx, store, rescorer, scoring, stored, id, lead.Attributes!, created, lead.ConvertedAt?.UtcDateTime, now, ct);
                 raised.Add(r.Alert);
                 results[index] = new BulkLeadResult(id, stored is null ? "created" : "updated", r.Score.Score, r.Score.Grade, r.Lead.SalesReady, r.Alert);
             }
@@ -228,12 +232,14 @@ public static class LeadsApi
         $"the lead would convert ({converted:O}) before it was created ({created:O}); a lead converts after its creation";
 
     /// <summary>Stores a lead's attributes and dates (a null <paramref name="convertedAt"/> keeps a recorded conversion)
-    /// and scores it, in the caller's transaction.</summary>
+    /// and scores it, in the caller's transaction; the history names the attributes that differ from
+    /// <paramref name="stored"/> (null: a new lead).</summary>
     private static async Task<Rescored> ReplaceAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, LeadStore store, LeadRescorer rescorer,
-        ScoringModel scoring, string id, IReadOnlyDictionary<string, string?> attributes, DateTime createdAt, DateTime? convertedAt, DateTime now, CancellationToken ct)
+        ScoringModel scoring, StoredLead? stored, string id, IReadOnlyDictionary<string, string?> attributes, DateTime createdAt, DateTime? convertedAt, DateTime now,
+        CancellationToken ct)
     {
         var lead = await store.UpsertLeadAsync(c, tx, scoring.Name, id, attributes, createdAt, convertedAt, now, ct);
-        return await rescorer.RescoreAsync(c, tx, lead, scoring, now, ScoreReasons.Attributes, null, ct);
+        return await rescorer.RescoreAsync(c, tx, lead, scoring, now, ScoreReasons.Attributes, null, ct, cause: ScoreCause.Of(stored, attributes, createdAt));
     }
 
     private static async Task<Results<Ok<EventsResponse>, ValidationProblem>> PostLeadEvents(string id, LeadEventsRequest request, LeadStore store,
@@ -381,7 +387,7 @@ public static class LeadsApi
     {
         var scoring = registry.Get(model);
         if (await store.GetLeadAsync(scoring.Name, id, ct) is null) return NotFound(scoring.Name, id);
-        return TypedResults.Ok(new LeadHistoryResponse(id, scoring.Name, await store.HistoryAsync(scoring.Name, id, ct)));
+        return TypedResults.Ok(new LeadHistoryResponse(id, scoring.Name, [.. (await store.HistoryAsync(scoring.Name, id, ct)).Select(LeadHistoryEntry.Of)]));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, LeadStore store, ModelRegistry registry, string? model = null,

@@ -74,7 +74,8 @@ public static class ConversionsApi
             }
             await store.SetConversionAsync(c, tx, scoring.Name, id, conversion, now, ct);
             if (status == "updated") return TypedResults.Ok(Response(lead, conversion, status));
-            var r = await RescoreAsync(c, tx, store, rescorer, lead with { ConvertedAt = conversion.At }, scoring, now, ScoreReasons.Conversion, ct);
+            var r = await RescoreAsync(c, tx, store, rescorer, lead with { ConvertedAt = conversion.At }, scoring, now, ScoreReasons.Conversion,
+                new ScoreCause(ConvertedAt: new DateTimeOffset(conversion.At, TimeSpan.Zero)), ct);
             return TypedResults.Ok(Response(r.Lead, conversion, status));
         }, ct);
     }
@@ -90,7 +91,8 @@ public static class ConversionsApi
             var lead = await store.GetLeadAsync(c, tx, scoring.Name, id, ct);
             if (lead?.ConvertedAt is null) return null;
             await store.SetConversionAsync(c, tx, scoring.Name, id, null, now, ct);
-            var r = await RescoreAsync(c, tx, store, rescorer, lead with { ConvertedAt = null }, scoring, now, ScoreReasons.ConversionUndone, ct);
+            var r = await RescoreAsync(c, tx, store, rescorer, lead with { ConvertedAt = null }, scoring, now, ScoreReasons.ConversionUndone,
+                new ScoreCause(ConvertedAt: new DateTimeOffset(lead.ConvertedAt.Value, TimeSpan.Zero)), ct);
             // A lead no longer converted can be sales-ready again.
             alert = r.Alert;
             return new ConversionResponse(id, scoring.Name, null, null, null, "undone", r.Lead.Score, r.Lead.Grade);
@@ -105,13 +107,13 @@ public static class ConversionsApi
     /// <summary>Scores the lead again and makes sure its history shows why, even when the score itself did not move
     /// (the rescorer writes an entry only for a change).</summary>
     private static async Task<Rescored> RescoreAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, LeadStore store, LeadRescorer rescorer,
-        StoredLead lead, ScoringModel scoring, DateTime now, string reason, CancellationToken ct)
+        StoredLead lead, ScoringModel scoring, DateTime now, string reason, ScoreCause cause, CancellationToken ct)
     {
-        var r = await rescorer.RescoreAsync(c, tx, lead, scoring, now, reason, null, ct);
+        var r = await rescorer.RescoreAsync(c, tx, lead, scoring, now, reason, null, ct, cause: cause);
         if (!r.Changed)
         {
             await store.AddHistoryAsync(c, tx, lead.Model, lead.Id, new ScoreChange(now, r.Score.Score, lead.Score, r.Score.Grade, r.Lead.SalesReady,
-                r.Score.ModelVersion, r.Score.RuleSetVersion, reason), ct);
+                r.Score.ModelVersion, r.Score.RuleSetVersion, reason, LeadRescorer.CauseOf(lead, r.Score, null, cause)), ct);
         }
         return r;
     }

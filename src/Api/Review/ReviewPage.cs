@@ -9,7 +9,9 @@ namespace LeadML.Api.Review;
 /// <summary>
 /// The review page (<c>GET /review</c>): static HTML, script and style embedded in the Api, with Chart.js from
 /// <see cref="VendoredAssets"/>; nothing comes from the network. The page asks for a reviewer (or admin) key and calls the
-/// rule-set endpoints. Also serves each bundle's <c>report.html</c> at <c>GET /models/{model}/report</c>.
+/// rule-set endpoints. The lead timeline (<c>GET /review/leads/{id}</c>) shows one stored lead's score over time and why
+/// each change happened, from <c>GET /leads/{id}/history</c>. Also serves each bundle's <c>report.html</c> at
+/// <c>GET /models/{model}/report</c>.
 /// </summary>
 public static class ReviewPage
 {
@@ -18,6 +20,9 @@ public static class ReviewPage
         ["/review"] = ("review.html", "text/html; charset=utf-8"),
         ["/review/review.js"] = ("review.js", "text/javascript; charset=utf-8"),
         ["/review/review.css"] = ("review.css", "text/css; charset=utf-8"),
+        ["/review/leads"] = ("lead.html", "text/html; charset=utf-8"),
+        ["/review/lead.js"] = ("lead.js", "text/javascript; charset=utf-8"),
+        ["/review/lead.css"] = ("lead.css", "text/css; charset=utf-8"),
     };
 
     public static RouteGroupBuilder MapReviewApi(this IEndpointRouteBuilder app)
@@ -28,6 +33,9 @@ public static class ReviewPage
             var text = Read(resource);
             review.MapGet(path, (HttpContext context) => Static(context, text, type)).ExcludeFromDescription();
         }
+        // One lead's timeline: the same page for every id, which its script reads from the path.
+        var leadPage = Read("lead.html");
+        review.MapGet("/review/leads/{id}", (HttpContext context) => Static(context, leadPage, "text/html; charset=utf-8")).ExcludeFromDescription();
         review.MapGet("/review/chart.js", (HttpContext context) => Static(context, VendoredAssets.ChartJs, "text/javascript; charset=utf-8"))
             .ExcludeFromDescription();
         review.MapGet("/models/{model}/report", Report).WithTags("Scoring").RequireKey(KeyRole.Scoring)

@@ -213,21 +213,40 @@ public sealed partial class LeadStore : IDisposable
             ("rv", lead.RuleSetVersion), ("at", Sql.Ms(lead.ScoredAt ?? lead.UpdatedAt)), ("next", lead.NextRescoreAt is { } n ? Sql.Ms(n) : null),
             ("rc", lead.RescoreCount), ("m", lead.Model), ("id", lead.Id));
 
+    /// <summary>How a history entry's cause is kept: camelCase JSON without the absent parts.</summary>
+    private static readonly JsonSerializerOptions CauseJson = new(JsonSerializerDefaults.Web);
+
     public Task AddHistoryAsync(DbConnection c, DbTransaction tx, string model, string leadId, ScoreChange h, CancellationToken ct) =>
         Sql.ExecAsync(c, tx, """
-            INSERT INTO score_history (model, lead_id, at, score, previous_score, grade, sales_ready, model_version, rule_set_version, reason)
-            VALUES (@m, @l, @at, @s, @p, @g, @sr, @mv, @rv, @r)
+            INSERT INTO score_history (model, lead_id, at, score, previous_score, grade, sales_ready, model_version, rule_set_version, reason, cause)
+            VALUES (@m, @l, @at, @s, @p, @g, @sr, @mv, @rv, @r, @cause)
             """, ct, ("m", model), ("l", leadId), ("at", Sql.Ms(h.At)), ("s", h.Score), ("p", h.PreviousScore), ("g", h.Grade),
-            ("sr", h.SalesReady ? 1 : 0), ("mv", h.ModelVersion), ("rv", h.RuleSetVersion), ("r", h.Reason));
+            ("sr", h.SalesReady ? 1 : 0), ("mv", h.ModelVersion), ("rv", h.RuleSetVersion), ("r", h.Reason),
+            ("cause", h.Cause is null ? null : JsonSerializer.Serialize(h.Cause, CauseJson)));
 
+    /// <summary>A lead's score changes, oldest first. An entry written before causes were kept (or whose cause cannot be
+    /// read) has none; its reason still says why.</summary>
     public async Task<List<ScoreChange>> HistoryAsync(string model, string leadId, CancellationToken ct)
     {
         await using var c = await OpenAsync(ct);
         return await Sql.ListAsync(c, null, """
-            SELECT at, score, previous_score, grade, sales_ready, model_version, rule_set_version, reason
+            SELECT at, score, previous_score, grade, sales_ready, model_version, rule_set_version, reason, cause
             FROM score_history WHERE model = @m AND lead_id = @l ORDER BY seq
             """, r => new ScoreChange(Sql.Time(Sql.Long(r, 0)), Sql.Double(r, 1), Sql.NullableDouble(r, 2), r.GetString(3), Sql.Flag(r, 4),
-            r.GetString(5), r.GetString(6), r.GetString(7)), ct, ("m", model), ("l", leadId));
+            r.GetString(5), r.GetString(6), r.GetString(7), ReadCause(Sql.NullableString(r, 8))), ct, ("m", model), ("l", leadId));
+    }
+
+    private static ScoreCause? ReadCause(string? json)
+    {
+        if (json is null) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<ScoreCause>(json, CauseJson);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Erases a lead with its events, score history, alerts and their delivery log; false when unknown.</summary>

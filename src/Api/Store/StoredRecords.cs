@@ -11,8 +11,10 @@ public sealed record StoredLead(string Model, string Id, IReadOnlyDictionary<str
 public sealed record StoredEvent(string EventId, DateTime Timestamp, string Type, string? Detail);
 
 /// <summary>One score change of a lead and why it happened: <c>reason</c> is <c>event</c>, <c>attributes</c>,
-/// <c>rescoring</c>, <c>new rule set</c>, <c>new model</c>, <c>conversion</c> or <c>conversion undone</c>.</summary>
-public sealed record ScoreChange(DateTime At, double Score, double? PreviousScore, string Grade, bool SalesReady, string ModelVersion, string RuleSetVersion, string Reason);
+/// <c>rescoring</c>, <c>rescoring as of</c>, <c>new rule set</c>, <c>new model</c>, <c>conversion</c> or
+/// <c>conversion undone</c>; <see cref="Cause"/> says what exactly (null in entries written before causes were kept).</summary>
+public sealed record ScoreChange(DateTime At, double Score, double? PreviousScore, string Grade, bool SalesReady, string ModelVersion, string RuleSetVersion,
+    string Reason, ScoreCause? Cause = null);
 
 /// <summary>Why a lead was scored again.</summary>
 public static class ScoreReasons
@@ -20,6 +22,9 @@ public static class ScoreReasons
     public const string Event = "event";
     public const string Attributes = "attributes";
     public const string Rescoring = "rescoring";
+    /// <summary>An administrator's rescoring of stored leads as of a later time (<c>POST /admin/models/{name}/rescore</c>),
+    /// to see what time passing does without waiting.</summary>
+    public const string RescoringAsOf = "rescoring as of";
     public const string NewRuleSet = "new rule set";
     public const string NewModel = "new model";
     public const string Conversion = "conversion";

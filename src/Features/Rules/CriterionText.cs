@@ -55,6 +55,15 @@ public static class CriterionText
         return $"Not sales-ready whatever the score: knocked out by {list}";
     }
 
+    /// <summary>What one event of a lead reads as, a past-tense phrase: <c>page_view</c> of <c>/pricing</c> → "Viewed
+    /// /pricing", <c>demo_request</c> → "Requested a demo"; a type without a verb of its own reads "Had a … event".</summary>
+    public static string Event(string type, string? detail)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        var act = Action(new EventChannel(type, string.IsNullOrWhiteSpace(detail) ? null : detail));
+        return act.Past + act.Object;
+    }
+
     /// <summary>A column name as words: <c>job_title</c> → "Job title".</summary>
     public static string Column(string column)
     {

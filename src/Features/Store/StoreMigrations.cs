@@ -136,5 +136,8 @@ public static class StoreMigrations
                 comparison TEXT NULL);
             CREATE INDEX promotions_model ON promotions (model, seq)
             """),
+        new StoreMigration(4, "what caused each score change", """
+            ALTER TABLE score_history ADD COLUMN cause TEXT NULL
+            """),
     ];
 }

@@ -220,6 +220,9 @@ public sealed partial class OpenApiDocumentTests(TrainedBundle bundle) : IDispos
         await Send(reviewer, "get", "/rulesets/{model}/audit", "/rulesets/sample/audit");
         await Send(_api.Admin, "get", "/admin/models/{name}/promotions", "/admin/models/sample/promotions");
         await Send(_api.Admin, "delete", "/leads/{id}/conversion", "/leads/L000123/conversion");
+        await Send(_api.Admin, "post", "/admin/models/{name}/rescore", "/admin/models/sample/rescore");
+        await Send(_api.Admin, "post", "/admin/models/{name}/rescore", "/admin/models/sample/rescore", body: "{\"asOf\":\"2030-01-07T09:00:00\"}");
+        await Send(client, "post", "/admin/models/{name}/rescore", "/admin/models/sample/rescore");
         // Refusals, each as the document says.
         await Send(client, "get", "/leads/{id}", "/leads/nobody");
         await Send(client, "get", "/alerts", "/alerts?limit=5000");

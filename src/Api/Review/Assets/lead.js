@@ -1,0 +1,174 @@
+// LeadML lead timeline: one stored lead's score over time and why each change happened, in words from the Api's history
+// (GET /leads/{id}/history). Same key handling as the review page: X-Api-Key kept in sessionStorage.
+"use strict";
+
+const KEY_STORE = "leadml.adminKey";
+const PREFIX = "/review/leads/";
+const $ = (id) => document.getElementById(id);
+const state = { key: "", models: [], model: "", chart: null };
+
+// The colour of a change by what caused it; an administrator's test of time passing stands out.
+const COLOURS = { event: "#2563eb", attributes: "#7c3aed", rescoring: "#6b7280", "rescoring as of": "#d97706", "new rule set": "#059669",
+  "new model": "#0891b2", conversion: "#16a34a", "conversion undone": "#b91c1c" };
+
+function status(text, isError) {
+  const s = $("status");
+  s.textContent = text;
+  s.className = isError ? "error" : "";
+}
+
+async function api(url) {
+  const res = await fetch(url, { headers: { "X-Api-Key": state.key } });
+  const text = await res.text();
+  const data = text && (res.headers.get("content-type") || "").includes("json") ? JSON.parse(text) : null;
+  if (!res.ok) {
+    const err = new Error(`${res.status} ${(data && data.title) || res.statusText}${data && data.detail ? " — " + data.detail : ""}`);
+    err.status = res.status;
+    throw err;
+  }
+  return data;
+}
+
+const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+const when = (t) => new Date(t).toISOString().slice(0, 16).replace("T", " ");
+const day = (ms) => new Date(ms).toISOString().slice(0, 10);
+
+function leadFromPath() {
+  return location.pathname.startsWith(PREFIX) ? decodeURIComponent(location.pathname.slice(PREFIX.length)) : "";
+}
+
+async function connect(event) {
+  if (event) event.preventDefault();
+  state.key = $("api-key").value.trim();
+  if (!state.key) return;
+  sessionStorage.setItem(KEY_STORE, state.key);
+  try {
+    state.models = await api("/models");
+    const wanted = new URLSearchParams(location.search).get("model");
+    const select = $("model");
+    select.replaceChildren(...state.models.map((m) => new Option(`${m.name} (${m.modelVersion})`, m.name, false, wanted ? m.name === wanted : m.isDefault)));
+    select.disabled = false;
+    state.model = select.value;
+    const id = leadFromPath();
+    $("lead-id").value = id;
+    if (id) await show(id);
+    else status("Connected: type a lead id and press Show.");
+  } catch (e) {
+    status(`Could not connect: ${e.message}`, true);
+  }
+}
+
+async function show(id) {
+  const m = encodeURIComponent(state.model);
+  const path = `/leads/${encodeURIComponent(id)}`;
+  try {
+    const [lead, history] = await Promise.all([api(`${path}?model=${m}&explain=false`), api(`${path}/history?model=${m}`)]);
+    renderSummary(lead);
+    renderChart(lead, history.changes);
+    renderChanges(history.changes);
+    status(`Lead ${id}: ${history.changes.length} score change${history.changes.length === 1 ? "" : "s"}.`);
+  } catch (e) {
+    $("lead-summary").textContent = "";
+    $("changes").tBodies[0].replaceChildren();
+    renderChart(null, []);
+    status(e.status === 404 ? `Model ${state.model} has no lead '${id}'.` : `Could not load lead ${id}: ${e.message}`, true);
+  }
+}
+
+function renderSummary(lead) {
+  const s = lead.stored;
+  const ready = s.salesReady ? '<span class="tag ok">sales-ready</span>' : "";
+  const converted = lead.convertedAt ? `<span class="tag">converted ${esc(day(lead.convertedAt))}</span>` : "";
+  $("lead-summary").innerHTML = `<strong>${esc(lead.leadId)}</strong>: score ${s.score === null ? "–" : Number(s.score).toFixed(1)}, grade ${esc(s.grade || "–")} ${ready}${converted}
+    <small>· ${lead.eventCount} event${lead.eventCount === 1 ? "" : "s"}${lead.lastEventAt ? `, last ${esc(when(lead.lastEventAt))}` : ""} · rule set ${esc(s.ruleSetVersion || "–")}</small>`;
+}
+
+function renderChanges(changes) {
+  $("changes").tBodies[0].replaceChildren(...changes.slice().reverse().map((c) => {
+    const tr = document.createElement("tr");
+    if (c.reason === "rescoring as of") tr.className = "test";
+    const delta = c.previousScore === null ? null : c.score - c.previousScore;
+    const arrow = delta === null ? "first score" : `<span class="${delta > 0 ? "up" : delta < 0 ? "down" : ""}">${delta > 0 ? "+" : ""}${delta.toFixed(1)}</span>`;
+    const events = c.cause && c.cause.events && c.cause.events.length > 1
+      ? `<ul>${c.cause.events.map((e) => `<li>${esc(e.text)} <small>${esc(when(e.timestamp))}</small></li>`).join("")}</ul>` : "";
+    tr.innerHTML = `<td>${esc(when(c.at))}</td><td class="num">${c.score.toFixed(1)}</td><td class="num">${arrow}</td>
+      <td>${esc(c.grade)}${c.salesReady ? ' <span class="tag ok">sales-ready</span>' : ""}</td>
+      <td class="why">${esc(c.description)}${events}</td><td><small>rule set ${esc(c.ruleSetVersion)}<br>model ${esc(c.modelVersion)}</small></td>`;
+    return tr;
+  }));
+}
+
+function renderChart(lead, changes) {
+  const model = state.models.find((m) => m.name === state.model);
+  // On a time axis in time order: an as-of rescoring lies ahead of changes recorded after it.
+  const points = changes.map((c) => ({ x: Date.parse(c.at), y: c.score, change: c })).sort((a, b) => a.x - b.x);
+  // The stored score holds until the next change: the line steps at each change and runs on to today.
+  const now = Date.now();
+  const last = points.length ? points[points.length - 1] : null;
+  const line = last && last.x < now ? points.concat([{ x: now, y: last.y, change: null }]) : points;
+  const threshold = model ? model.salesReady : null;
+  const xs = line.map((p) => p.x);
+  const data = {
+    datasets: [
+      { label: "Score", data: line, stepped: "after", borderColor: "#1f2937", borderWidth: 2,
+        pointBackgroundColor: line.map((p) => (p.change ? COLOURS[p.change.reason] || "#1f2937" : "transparent")),
+        pointBorderColor: line.map((p) => (p.change ? "#fff" : "transparent")), pointRadius: line.map((p) => (p.change ? 6 : 0)) },
+      ...(threshold !== null && xs.length
+        ? [{ label: `Sales-ready at ${threshold}`, data: [{ x: Math.min(...xs), y: threshold }, { x: Math.max(...xs), y: threshold }],
+          borderColor: "#16a34a", borderDash: [6, 4], borderWidth: 1, pointRadius: 0 }]
+        : []),
+    ],
+  };
+  $("timeline-note").textContent = points.some((p) => p.change.reason === "rescoring as of")
+    ? "(amber: rescored as of a later time by an administrator, a test of time passing)" : "";
+  if (state.chart) {
+    state.chart.data = data;
+    state.chart.update("none");
+    return;
+  }
+  if (!window.Chart) return;
+  state.chart = new Chart($("timeline-chart"), {
+    type: "line",
+    data,
+    options: {
+      animation: false, responsive: true, maintainAspectRatio: false, parsing: false,
+      plugins: {
+        legend: { position: "bottom", labels: { boxWidth: 12 } },
+        tooltip: { callbacks: {
+          title: (items) => when(items[0].raw.x),
+          label: (item) => (item.raw.change ? `${item.raw.y.toFixed(1)} — ${item.raw.change.description}` : `${item.raw.y.toFixed(1)}`),
+        } },
+      },
+      scales: {
+        x: { type: "linear", ticks: { callback: (v) => day(v), maxTicksLimit: 8 } },
+        y: { min: 0, max: 100, title: { display: true, text: "score" } },
+      },
+    },
+  });
+}
+
+function find(event) {
+  event.preventDefault();
+  const id = $("lead-id").value.trim();
+  if (!id || !state.key) return;
+  history.pushState(null, "", `${PREFIX}${encodeURIComponent(id)}?model=${encodeURIComponent(state.model)}`);
+  show(id);
+}
+
+$("key-form").addEventListener("submit", connect);
+$("find-form").addEventListener("submit", find);
+$("model").addEventListener("change", (e) => {
+  state.model = e.target.value;
+  const id = $("lead-id").value.trim();
+  if (id) show(id);
+});
+window.addEventListener("popstate", () => {
+  const id = leadFromPath();
+  $("lead-id").value = id;
+  if (id && state.key) show(id);
+});
+const stored = sessionStorage.getItem(KEY_STORE);
+if (stored) {
+  $("api-key").value = stored;
+  connect();
+}
