@@ -78,6 +78,8 @@ internal sealed class OpenApiParameters : IOperationFilter
             case "top":
                 if (schema is not null) schema.Minimum = "0";
                 return ("Only the N most drifted features; 0 (the default) lists all.", 10);
+            case "discardedBy":
+                return ("Who discards the draft, for the audit; optional.", "maria");
             case "If-Match":
                 return (IfMatch, "\"3-1764496800\"");
             case "cutoff":

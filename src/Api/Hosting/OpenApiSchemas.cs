@@ -234,7 +234,7 @@ internal sealed partial class OpenApiSchemas(IOptions<LeadMlOptions> options) : 
         ["RuleSetDiff.changed"] = "Criteria both have, with what changed.",
         ["RuleSetDiff.grades"] = "Grade bands that changed.",
         ["RuleSetAuditEntry.id"] = "The entry's number.",
-        ["RuleSetAuditEntry.action"] = "`created`, `edited` or `approved`.",
+        ["RuleSetAuditEntry.action"] = "`created`, `edited`, `approved` or `discarded`.",
         ["WhatIfResult.firstCutoff"] = "The first cut-off month evaluated.",
         ["WhatIfResult.lastCutoff"] = "The last cut-off month evaluated.",
         ["WhatIfFigures.salesReadyThreshold"] = "The sales-ready threshold, 0–100.",

@@ -20,9 +20,10 @@ public interface IRuleSetRepository
     /// <summary>Edits a draft in one transaction: reads it (locked), checks <paramref name="ifMatch"/> against its
     /// <see cref="RuleSetETag"/> (<see cref="RuleSetChangedException"/> when someone else changed it), and stores what
     /// <paramref name="edit"/> makes of it (an exception from it stores nothing). <see cref="UnknownRuleSetException"/>
-    /// for a missing version, <see cref="RuleSetConflictException"/> when the version is not a draft.</summary>
+    /// for a missing version, <see cref="RuleSetConflictException"/> when the version is not a draft. The audit entry's
+    /// detail is what <paramref name="describe"/> says of the rules before and after (what changed, in words).</summary>
     Task<StoredRuleSet> UpdateDraftAsync(string model, int version, Func<StoredRuleSet, RuleSet> edit, string? ifMatch, string? actor, DateTime at,
-        CancellationToken ct = default);
+        Func<RuleSet, RuleSet, string?>? describe = null, CancellationToken ct = default);
 
     /// <summary>Approves a draft, checking <paramref name="ifMatch"/> in the same transaction;
     /// <see cref="RuleSetConflictException"/> when the version is not a draft.</summary>

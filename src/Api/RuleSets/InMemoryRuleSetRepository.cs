@@ -36,7 +36,7 @@ public sealed class InMemoryRuleSetRepository : IRuleSetRepository
     }
 
     public Task<StoredRuleSet> UpdateDraftAsync(string model, int version, Func<StoredRuleSet, RuleSet> edit, string? ifMatch, string? actor, DateTime at,
-        CancellationToken ct = default)
+        Func<RuleSet, RuleSet, string?>? describe = null, CancellationToken ct = default)
     {
         lock (_lock)
         {
@@ -45,7 +45,7 @@ public sealed class InMemoryRuleSetRepository : IRuleSetRepository
             var rules = edit(old);
             var stored = old with { Rules = rules with { Version = version, Status = RuleSetStatus.Draft, BasedOn = old.BasedOn, CreatedAt = old.CreatedAt } };
             _sets[i] = stored;
-            Audit(model, version, "edited", actor, at, null);
+            Audit(model, version, "edited", actor, at, describe?.Invoke(old.Rules, stored.Rules));
             return Task.FromResult(stored);
         }
     }

@@ -199,8 +199,23 @@ public sealed record InForce(int Version, string Label, string Source);
 public sealed record RuleSetSummary(int Version, RuleSetStatus Status, string ModelVersion, DateTime CreatedAt, string? CreatedBy,
     DateTime? ApprovedAt, string? ApprovedBy, string? Comment, int? BasedOn, int Criteria, int EnabledCriteria, bool InForce, int KnockOuts = 0);
 
-/// <summary>Answer of <c>GET /rulesets/{model}</c>: the suggestion, every stored version (oldest first) and which is in force.</summary>
-public sealed record RuleSetList(string Model, string ModelVersion, InForce InForce, RuleSetSummary Suggestion, IReadOnlyList<RuleSetSummary> Versions);
+/// <summary>Answer of <c>GET /rulesets/{model}</c>: the suggestion, every stored version (oldest first), the open drafts and
+/// which is in force.</summary>
+/// <param name="Drafts">The drafts not yet approved nor discarded, most recently changed first: several reviewers may each
+/// have one open, so a client lets its user choose rather than take the newest.</param>
+public sealed record RuleSetList(string Model, string ModelVersion, InForce InForce, RuleSetSummary Suggestion, IReadOnlyList<RuleSetSummary> Versions,
+    IReadOnlyList<OpenDraft> Drafts);
+
+/// <summary>A draft still open: who started it, from which version, and its last change.</summary>
+/// <param name="Version">The draft's version number.</param>
+/// <param name="BasedOn">The version it was copied from; null for a copy of the suggestion.</param>
+/// <param name="CreatedBy">Who created it; null when no name was given.</param>
+/// <param name="CreatedAt">When it was created (UTC).</param>
+/// <param name="UpdatedAt">When it last changed (UTC): its last edit, or its creation.</param>
+/// <param name="UpdatedBy">Who made that change; null when no name was given.</param>
+/// <param name="Edits">How many times it was edited.</param>
+/// <param name="Criteria">How many criteria it has.</param>
+public sealed record OpenDraft(int Version, int? BasedOn, string? CreatedBy, DateTime CreatedAt, DateTime UpdatedAt, string? UpdatedBy, int Edits, int Criteria);
 
 /// <summary>One version with its rules.</summary>
 public sealed record RuleSetView(RuleSetSummary Summary, RuleSet Rules);

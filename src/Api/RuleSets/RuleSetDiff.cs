@@ -46,6 +46,9 @@ public sealed record RuleSetDiff(int From, int To, IReadOnlyList<CriterionEntry>
     public bool Same => Added.Count == 0 && Removed.Count == 0 && Changed.Count == 0 && BasePoints is null && SalesReady is null
         && Hysteresis is null && Grades.Count == 0 && KnockOutsAdded.Count == 0 && KnockOutsRemoved.Count == 0 && KnockOutsChanged.Count == 0;
 
+    /// <summary>Every change in words, one sentence each (<see cref="RuleSetDiffText"/>); empty when <see cref="Same"/>.</summary>
+    public IReadOnlyList<string> Sentences => RuleSetDiffText.Sentences(this);
+
     /// <summary>Compares criteria by id, knock-outs by id, then base points, thresholds and grades (by grade name); conditions read as
     /// sentences over the model's features (<see cref="CriterionText"/>).</summary>
     public static RuleSetDiff Between(int fromVersion, RuleSet from, int toVersion, RuleSet to, FeatureSpec spec)

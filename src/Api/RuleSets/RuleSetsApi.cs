@@ -24,9 +24,10 @@ public static class RuleSetsApi
     public static RouteGroupBuilder MapRuleSetsApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/rulesets/{model}").WithTags("Rule sets").RequireKey(KeyRole.Reviewer);
-        g.MapGet("", List).WithSummary("The suggestion, every stored version and which one is in force").Produces<RuleSetList>();
+        g.MapGet("", List).WithSummary("The suggestion, every stored version, the open drafts (who, based on what, last changed when) and which one is in force")
+            .Produces<RuleSetList>();
         g.MapGet("/features", Features).WithSummary("The features criteria can be written over").Produces<List<KnownFeature>>();
-        g.MapGet("/audit", Audit).WithSummary("Every change: created, edited, approved (restores are approvals of a copy)")
+        g.MapGet("/audit", Audit).WithSummary("Every change: created, edited (with what changed, in words), approved, discarded (restores are approvals of a copy)")
             .Produces<List<RuleSetAuditEntry>>();
         g.MapGet("/diff", Diff).WithSummary("What changed between two versions (0 = the suggestion)").Produces<RuleSetDiff>()
             .WithProblem(StatusCodes.Status404NotFound, "the model is not configured, or has no such version");
@@ -70,8 +71,23 @@ public static class RuleSetsApi
         var m = registry.Get(model);
         var inForce = InForceOf(m);
         var versions = await repository.ListAsync(m.Name, ct);
+        var audit = await repository.AuditAsync(m.Name, ct);
         return TypedResults.Json(new RuleSetList(m.Name, m.ModelVersion, inForce, Summary(m.Suggested, null, inForce),
-            [.. versions.Select(v => Summary(v.Rules, v, inForce))]), Json);
+            [.. versions.Select(v => Summary(v.Rules, v, inForce))], OpenDrafts(versions, audit)), Json);
+    }
+
+    /// <summary>The drafts still open, most recently changed first, each with its last change from the audit.</summary>
+    private static List<OpenDraft> OpenDrafts(IReadOnlyList<StoredRuleSet> versions, IReadOnlyList<RuleSetAuditEntry> audit)
+    {
+        var byVersion = audit.ToLookup(a => a.Version);
+        return [.. versions.Where(v => v.Status == RuleSetStatus.Draft)
+            .Select(v =>
+            {
+                var last = byVersion[v.Version].LastOrDefault();
+                return new OpenDraft(v.Version, v.BasedOn, v.CreatedBy, v.CreatedAt, last?.At ?? v.CreatedAt, last is null ? v.CreatedBy : last.Actor,
+                    byVersion[v.Version].Count(a => a.Action == "edited"), v.Rules.Criteria.Count);
+            })
+            .OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Version)];
     }
 
     private static IResult Features(string model, ModelRegistry registry) =>
@@ -111,7 +127,7 @@ public static class RuleSetsApi
             if (input.Criteria is not null && input.DropMissing != true) RefuseDropped(stored, input.Criteria);
             if (input.KnockOuts is not null && input.DropMissing != true) RefuseDroppedKnockOuts(stored, input.KnockOuts);
             return edited;
-        }, IfMatch(http), Actor(input.EditedBy), Now(clock), ct);
+        }, IfMatch(http), Actor(input.EditedBy), Now(clock), Describer(m), ct);
         Tag(http, updated);
         return TypedResults.Json(new RuleSetView(Summary(updated.Rules, updated, InForceOf(m)), updated.Rules), Json);
     }
@@ -160,19 +176,23 @@ public static class RuleSetsApi
         }
         await Draft(m, version, repository, "and can no longer change; create a draft from it", ct);
         var updated = await repository.UpdateDraftAsync(m.Name, version, stored => RuleSetEditor.Merge(stored, patch, m.Spec), IfMatch(http),
-            Actor(patch.EditedBy), Now(clock), ct);
+            Actor(patch.EditedBy), Now(clock), Describer(m), ct);
         Tag(http, updated);
         return TypedResults.Json(new RuleSetView(Summary(updated.Rules, updated, InForceOf(m)), updated.Rules), Json);
     }
 
-    private static async Task<NoContent> Discard(string model, int version, HttpContext http, ModelRegistry registry, IRuleSetRepository repository,
-        TimeProvider clock, CancellationToken ct)
+    private static async Task<NoContent> Discard(string model, int version, string? discardedBy, HttpContext http, ModelRegistry registry,
+        IRuleSetRepository repository, TimeProvider clock, CancellationToken ct)
     {
         var m = registry.Get(model);
         await Draft(m, version, repository, "and is never deleted: approved versions are the record of what scored leads", ct);
-        await repository.DiscardDraftAsync(m.Name, version, IfMatch(http), null, Now(clock), ct);
+        await repository.DiscardDraftAsync(m.Name, version, IfMatch(http), Actor(discardedBy), Now(clock), ct);
         return TypedResults.NoContent();
     }
+
+    /// <summary>What an edit changed, in words, for its audit entry (<see cref="RuleSetDiffText"/>).</summary>
+    private static Func<RuleSet, RuleSet, string?> Describer(ScoringModel m) =>
+        (before, after) => RuleSetDiffText.Summary(RuleSetDiff.Between(0, before, 0, after, m.Spec));
 
     /// <summary>The version's <see cref="RuleSetETag"/> in the answer's <c>ETag</c> header (none for the suggestion, which never changes).</summary>
     private static void Tag(HttpContext http, StoredRuleSet? stored)

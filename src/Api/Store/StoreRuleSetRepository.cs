@@ -55,14 +55,14 @@ public sealed class StoreRuleSetRepository(LeadStore store) : IRuleSetRepository
         }, ct);
 
     public Task<StoredRuleSet> UpdateDraftAsync(string model, int version, Func<StoredRuleSet, RuleSet> edit, string? ifMatch, string? actor, DateTime at,
-        CancellationToken ct = default) =>
+        Func<RuleSet, RuleSet, string?>? describe = null, CancellationToken ct = default) =>
         store.InTransactionAsync(async (c, tx) =>
         {
             var old = await DraftAsync(c, tx, model, version, ifMatch, ct);
             var draft = edit(old) with { Version = version, Status = RuleSetStatus.Draft, BasedOn = old.BasedOn, CreatedAt = old.CreatedAt };
             await Sql.ExecAsync(c, tx, "UPDATE rule_sets SET rules = @r WHERE model = @m AND version = @v", ct,
                 ("r", JsonSerializer.Serialize(draft, BundleJson.Options)), ("m", model), ("v", version));
-            await AuditAsync(c, tx, model, version, "edited", actor, at, null, ct);
+            await AuditAsync(c, tx, model, version, "edited", actor, at, describe?.Invoke(old.Rules, draft), ct);
             // Read back as a later GET reads it, so the ETag answered is the one a GET answers.
             return (await GetAsync(c, tx, model, version, ct))!;
         }, ct);

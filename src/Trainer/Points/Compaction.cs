@@ -136,6 +136,17 @@ internal static class Compaction
             return cols;
         }
 
+        // The family of each column ColumnsOf gives, in the same order.
+        List<int> FamiliesOf(int[] sizes)
+        {
+            var of = new List<int>();
+            for (var f = 0; f < families.Count; f++)
+            {
+                if (sizes[f] > 0) of.AddRange(Enumerable.Repeat(f, families[f].Forms[sizes[f] - 1].Count));
+            }
+            return of;
+        }
+
         // Greedy forward selection of family forms by points-only validation ROC-AUC gain per criterion added.
         var chosen = new int[families.Count];
         var current = 0.5;
@@ -168,6 +179,7 @@ internal static class Compaction
         (List<Criterion> Criteria, PointsScale Scale, double Base) Table(int[] sizes)
         {
             var cols = ColumnsOf(sizes);
+            var familyOfColumn = FamiliesOf(sizes);
             var beta = Fit(cols);
             var relative = Fitted(cols, beta, columns.Fit, n);
             for (var i = 0; i < n; i++) relative[i] -= beta[0];
@@ -203,7 +215,8 @@ internal static class Compaction
                 {
                     Id = PointsBuilder.UniqueId(label, ids),
                     Label = label,
-                    Description = Describe(label, points, factor, leads, rate, overall, se),
+                    Description = Describe(label, points, factor, leads, rate, overall, se)
+                        + Why(points, rate, overall, families[familyOfColumn[k]].Name, [.. cols.Where((_, m) => familyOfColumn[m] == familyOfColumn[k])]),
                     Group = feature >= 0 ? spec.Features[feature].Group : CriterionGroup.Engagement,
                     Condition = condition,
                     Points = points,
@@ -214,6 +227,27 @@ internal static class Compaction
             }
             var scale = new PointsScale(Math.Round(factor * Math.Log(2), 3), Math.Round(factor, 4), Math.Round(beta[0], 6));
             return (criteria, scale, Math.Round(5 - factor * lo));
+        }
+
+        // Why points go against the criterion's own rate, when they do: the family's reference band is the leads none of
+        // its criteria in this table apply to, named by the full table's reference band.
+        string Why(int points, double rate, double overall, string family, List<int> familyColumns)
+        {
+            if (!Contradiction.Contradicts(points, rate, overall) || !full.ReferenceOf.TryGetValue(family, out var reference)) return "";
+            int leads = 0, conversions = 0, named = 0;
+            var j = spec.IndexOf(reference.Feature);
+            for (var i = 0; i < n; i++)
+            {
+                if (familyColumns.Any(col => columns.Fit[col][i])) continue;
+                leads++;
+                if (fitY[i] > 0.5f) conversions++;
+                if (j >= 0 && reference.Matches(fitX[i * width + j])) named++;
+            }
+            var text = CriterionText.Label(spec, reference);
+            var phrase = named == leads ? $"“{text}”"
+                : $"the leads none of its criteria apply to ({(2 * named > leads ? "mostly" : "the most common of them")} “{text}”)";
+            var why = Contradiction.Why(points, rate, overall, phrase, leads > 0 ? (double)conversions / leads : null);
+            return why.Length == 0 ? "" : " " + why;
         }
 
         double? Score(List<Criterion> criteria, PointsScale scale, double basePoints, float[] x, float[] y)

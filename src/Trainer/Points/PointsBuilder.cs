@@ -40,6 +40,10 @@ internal sealed record SuggestedCriteria(
     IReadOnlyList<Criterion> Criteria, PointsScale Scale, double BasePoints, IReadOnlyList<FamilyImportance> Importance)
 {
     public IReadOnlyList<string> FamilyOf { get; init; } = [];
+
+    /// <summary>Each family's reference band (the one that scores 0), by family name: what its criteria's points are
+    /// relative to.</summary>
+    public IReadOnlyDictionary<string, Condition> ReferenceOf { get; init; } = new Dictionary<string, Condition>();
 }
 
 /// <summary>
@@ -145,6 +149,7 @@ internal static class PointsBuilder
                 drafts.Add(new Draft(spec, fam, feature ?? -1, bands[b], bands[reference], logOdds, logOdds - 1.645 * se, logOdds + 1.645 * se, counts[b], conversions)
                 {
                     EarlierRows = elsewhere[b].Rows, EarlierConversions = elsewhere[b].Conversions, Modelled = elsewhere[b].Modelled > 0,
+                    ReferenceRows = counts[reference], ReferenceConversions = refConversions,
                 });
             }
         }
@@ -161,6 +166,7 @@ internal static class PointsBuilder
 
         var criteria = new List<Criterion>();
         var familyOf = new List<string>();
+        var referenceOf = new Dictionary<string, Condition>(StringComparer.Ordinal);
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var d in drafts)
         {
@@ -169,6 +175,7 @@ internal static class PointsBuilder
             var rate = d.Rows == 0 ? 0 : (double)d.Conversions / d.Rows;
             var label = d.Label;
             familyOf.Add(d.Family.Name);
+            referenceOf.TryAdd(d.Family.Name, d.ReferenceCondition);
             criteria.Add(new Criterion
             {
                 Id = UniqueId(label, ids),
@@ -189,7 +196,7 @@ internal static class PointsBuilder
             total > 0 ? Math.Round(importance[f] / total, 6) : 0, kept.Contains(f), representative.GetValueOrDefault(f))).ToList();
         return new SuggestedCriteria(criteria, new PointsScale(Math.Round(factor * Math.Log(2), 3), Math.Round(factor, 4), Math.Round(referenceMargin, 6)), basePoints, importanceList)
         {
-            FamilyOf = familyOf,
+            FamilyOf = familyOf, ReferenceOf = referenceOf,
         };
     }
 
@@ -326,7 +333,17 @@ internal static class PointsBuilder
         return string.Create(c,
             $"Applies to leads who match “{d.Label}”. {support}. Compared with the most common case (“{d.ReferenceText}”), the model finds these leads " +
             $"{direction} likely to convert: odds ×{odds:0.00} ({d.LogOdds:+0.00;-0.00} log-odds), which is {points:+0;-0} points at " +
-            $"{factor * Math.Log(2):0.#} points per doubling of the odds. 90 % interval: {d.Low * factor:+0;-0} to {d.High * factor:+0;-0} points.");
+            $"{factor * Math.Log(2):0.#} points per doubling of the odds. 90 % interval: {d.Low * factor:+0;-0} to {d.High * factor:+0;-0} points.")
+            + Why(d, points, rate, overallRate);
+    }
+
+    /// <summary>Why points go against the criterion's own conversion rate, when they do (<see cref="Contradiction"/>).</summary>
+    private static string Why(Draft d, int points, double rate, double overallRate)
+    {
+        if (d.Rows == 0 && !d.FromEarlier) return "";
+        var why = Contradiction.Why(points, d.FromEarlier ? d.EarlierRate : rate, overallRate, $"“{d.ReferenceText}”",
+            d.ReferenceRows > 0 ? (double)d.ReferenceConversions / d.ReferenceRows : null);
+        return why.Length == 0 ? "" : " " + why;
     }
 
     private sealed record Draft(FeatureSpec Spec, Family Family, int Feature, Band Band, Band Reference, double LogOdds, double Low, double High, int Rows, int Conversions)
@@ -348,7 +365,14 @@ internal static class PointsBuilder
 
         public string Label => CriterionText.Label(Spec, Condition);
 
-        public string ReferenceText => CriterionText.Label(Spec, ConditionFor(Reference));
+        public Condition ReferenceCondition => ConditionFor(Reference);
+
+        public string ReferenceText => CriterionText.Label(Spec, ReferenceCondition);
+
+        /// <summary>Leads in the reference band, and how many of them converted.</summary>
+        public int ReferenceRows { get; init; }
+
+        public int ReferenceConversions { get; init; }
 
         private FeatureKind Kind => Spec.Features[Feature].Kind;
 

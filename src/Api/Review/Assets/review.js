@@ -1,5 +1,6 @@
 // LeadML review page: criteria with suggested points and the points in force, inline editing with a live what-if,
-// new criteria, grade bands and hysteresis, approval, version history with diff and restore. Talks only to this Api (X-Api-Key from sessionStorage).
+// new criteria, grade bands and hysteresis, open drafts to choose or discard, approval, version history with diff,
+// restore and the audit. Talks only to this Api (X-Api-Key from sessionStorage).
 "use strict";
 
 const KEY_STORE = "leadml.adminKey";
@@ -63,27 +64,27 @@ async function loadModel(model, keepWorking) {
   state.model = model;
   const base = `/rulesets/${encodeURIComponent(model)}`;
   const list = await api("GET", base);
-  const [suggestion, inForce, features] = await Promise.all([
+  const [suggestion, inForce, features, audit] = await Promise.all([
     api("GET", `${base}/0`),
     list.inForce.version === 0 ? null : api("GET", `${base}/${list.inForce.version}`),
     state.features.model === model ? state.features : api("GET", `${base}/features`),
+    api("GET", `${base}/audit`),
   ]);
   if (features !== state.features) setFeatures(model, features);
   state.list = list;
   state.suggestion = suggestion.rules;
   state.inForce = inForce ? inForce.rules : suggestion.rules;
-  if (!keepWorking) {
-    // Continue the newest draft when it is newer than the version in force; otherwise start from the version in force.
-    const drafts = list.versions.filter((v) => v.status === "draft" && v.version > list.inForce.version);
-    if (drafts.length) await openDraft(drafts[drafts.length - 1].version, true);
-    else setWorking(null, list.inForce.version, state.inForce);
-  }
+  state.audit = audit;
+  const gone = keepWorking ? null : await openChosenDraft(list);
+  $("start-help").hidden = true;
   showLeaks(model);
   $("report-link").href = `/models/${encodeURIComponent(model)}/report`;
   $("report-link").removeAttribute("aria-disabled");
   renderHistory();
+  renderDrafts();
+  renderAudit();
   renderCriteria();
-  status(`Connected: ${model}, ${list.inForce.label} in force.`);
+  status(`Connected: ${model}, ${list.inForce.label} in force.${gone ? ` ${gone}` : ""}${draftsHint(list)}`);
   scheduleWhatIf(0);
 }
 
@@ -101,9 +102,12 @@ function setWorking(version, basedOn, rules, etag) {
 }
 
 async function openDraft(version, quiet) {
+  if (!quiet && !leaveWorking(`open draft v${version}`)) return;
   const draft = await api("GET", `/rulesets/${encodeURIComponent(state.model)}/${version}`);
   setWorking(version, draft.summary.basedOn, draft.rules, lastETag);
+  chooseDraft(version);
   if (!quiet) {
+    renderDrafts();
     renderCriteria();
     scheduleWhatIf(0);
     status(`Editing draft v${version}.`);
@@ -134,7 +138,7 @@ function renderCriteria() {
       <td class="num">${s ? s.points : "–"}</td>
       <td class="num">${f ? (f.enabled ? f.points : `<s>${f.points}</s>`) : "–"}</td>
       <td class="num"><input type="number" class="points" id="points-${i}" min="-100" max="100" step="1" value="${c.points}"></td>
-      <td class="num">${sup ? `${sup.leads} <small>(${sup.conversions})</small>${sup.period ? ` <small>${esc(sup.period)}</small>` : ""}` : "–"}</td>
+      <td class="num support"${sup ? ` title="${esc(supportWords(sup))}"` : ""}>${sup ? `${thousands(sup.leads)} <small>(${thousands(sup.conversions)})</small>${sup.period ? ` <small>${esc(sup.period)}</small>` : ""}` : "–"}</td>
       <td class="num">${sup && sup.leads > 0 ? pct(sup.conversionRate) : "–"}</td>
       <td class="num">${c.interval ? `${num(c.interval.low, 0)} to ${num(c.interval.high, 0)}` : "–"}</td>`;
     tr.querySelector(".points").addEventListener("input", (e) => {
@@ -578,8 +582,8 @@ function renderWhatIf(r) {
   $("whatif-inforce-label").textContent = `(${f.ruleSet})`;
   $("whatif-draft-auc").textContent = num(d.rocAuc, 3);
   $("whatif-inforce-auc").textContent = num(f.rocAuc, 3);
-  $("whatif-draft-ready").textContent = num(d.salesReadyPerMonth, 1);
-  $("whatif-inforce-ready").textContent = num(f.salesReadyPerMonth, 1);
+  $("whatif-draft-ready").textContent = num(d.salesReadyPerMonth, 0);
+  $("whatif-inforce-ready").textContent = num(f.salesReadyPerMonth, 0);
   $("whatif-draft-readyconv").textContent = pct(d.salesReadyConversionRate);
   $("whatif-inforce-readyconv").textContent = pct(f.salesReadyConversionRate);
   const inForceGrades = new Map(f.grades.map((g) => [g.grade, g]));
@@ -626,6 +630,7 @@ async function save() {
     const created = await api("POST", `${base}/drafts`, { from: w.basedOn || null, createdBy: $("approver").value.trim() || null });
     w.version = created.summary.version;
     w.etag = lastETag;
+    chooseDraft(w.version);
   }
   // The table is the whole list: criteria removed on this page are meant to go, so the PUT says so.
   const saved = await api("PUT", `${base}/${w.version}`, { ...w.rules, dropMissing: true, editedBy: $("approver").value.trim() || null }, w.etag);
@@ -659,6 +664,7 @@ async function onApprove(event) {
     await api("POST", `/rulesets/${encodeURIComponent(state.model)}/${v}/approve`, { approvedBy, comment: $("comment").value.trim() || null },
       state.working.etag);
     $("comment").value = "";
+    forgetDraft(v);
     await loadModel(state.model);
     status(`Version v${v} approved by ${approvedBy} and in force.`);
   } catch (e) {
@@ -667,10 +673,12 @@ async function onApprove(event) {
 }
 
 async function onCreateDraft() {
+  if (!leaveWorking("start a new draft")) return;
   try {
     const from = Number($("draft-from").value);
     const created = await api("POST", `/rulesets/${encodeURIComponent(state.model)}/drafts`, { from, createdBy: $("approver").value.trim() || null });
     setWorking(created.summary.version, created.summary.basedOn, created.rules, lastETag);
+    chooseDraft(created.summary.version);
     await loadModel(state.model, true);
     status(`Draft v${created.summary.version} created from ${from ? "v" + from : "the suggestion"}.`);
   } catch (e) {
@@ -714,24 +722,16 @@ function previousOf(version) {
   return approved.length ? approved[approved.length - 1].version : 0;
 }
 
-async function showDiff(from, to) {
+async function showDiff(a, b) {
+  // Always from the older version to the newer (the suggestion is the oldest), whichever was clicked.
+  const [from, to] = a <= b ? [a, b] : [b, a];
   try {
     const d = await api("GET", `/rulesets/${encodeURIComponent(state.model)}/diff?from=${from}&to=${to}`);
     const n = (v) => (v === 0 ? "suggestion" : `v${v}`);
-    const items = [];
-    if (d.basePoints) items.push(`base points ${d.basePoints.old} → ${d.basePoints.new}`);
-    if (d.salesReady) items.push(`sales-ready at ${d.salesReady.old} → ${d.salesReady.new}`);
-    for (const g of d.grades) items.push(`grade ${esc(g.grade)}: ${g.oldMinScore ?? "–"} → ${g.newMinScore ?? "–"}`);
-    for (const c of d.changed) {
-      const parts = [];
-      if (c.points) parts.push(`${c.points.old} → ${c.points.new} points`);
-      if (c.enabled) parts.push(c.enabled.new ? "enabled" : "disabled");
-      if (c.condition) parts.push(`condition ${esc(c.condition.old)} → ${esc(c.condition.new)}`);
-      items.push(`${esc(c.label)}: ${parts.join(", ")}`);
-    }
-    for (const c of d.added) items.push(`added: ${esc(c.label)} (${c.points} points)`);
-    for (const c of d.removed) items.push(`removed: ${esc(c.label)}`);
-    $("diff").innerHTML = `<h3>${n(from)} → ${n(to)}</h3>` + (items.length ? `<ul>${items.map((i) => `<li>${i}</li>`).join("")}</ul>` : "<p>No difference.</p>");
+    // The Api says every change in words (sentences); the page shows them all, as they are.
+    const items = d.sentences || [];
+    $("diff").innerHTML = `<h3>${n(from)} → ${n(to)} <small>(older → newer)</small></h3>`
+      + (items.length ? `<ul>${items.map((i) => `<li>${esc(i)}</li>`).join("")}</ul>` : "<p>No difference.</p>");
   } catch (e) {
     status(`No diff: ${e.message}`, true);
   }
@@ -754,6 +754,124 @@ async function restore(version) {
   }
 }
 
+// ---- open drafts: the one this tab edits, the others to choose or discard, the audit ---------------------------------------
+
+const draftKey = () => `leadml.draft.${state.model}`;
+const thousands = (v) => Number(v).toLocaleString("en");
+const minuteOf = (t) => (t ? new Date(t).toISOString().slice(0, 16).replace("T", " ") : "");
+const nameOrNone = (name) => (name ? name : "no name given");
+const fromWords = (basedOn) => (basedOn ? `v${basedOn}` : "the suggestion");
+
+function supportWords(sup) {
+  return `${thousands(sup.leads)} leads matched, ${thousands(sup.conversions)} of them converted${sup.period ? ` (${sup.period} period)` : ""}`;
+}
+
+/** Remembers (in this tab) the draft the marketer chose, so that a reload opens that one and never someone else's newer draft. */
+function chooseDraft(version) {
+  sessionStorage.setItem(draftKey(), String(version));
+}
+
+function forgetDraft(version) {
+  if (Number(sessionStorage.getItem(draftKey())) === version) sessionStorage.removeItem(draftKey());
+}
+
+/**
+ * Opens the draft this tab chose, if it is still open; otherwise starts from the version in force (other drafts are
+ * listed to choose from, none is opened for the marketer). Answers a sentence when the chosen draft is gone.
+ */
+async function openChosenDraft(list) {
+  const chosen = Number(sessionStorage.getItem(draftKey()));
+  const open = (list.drafts || []).some((d) => d.version === chosen);
+  if (chosen && open) {
+    await openDraft(chosen, true);
+    return null;
+  }
+  setWorking(null, list.inForce.version, state.inForce);
+  if (!chosen) return null;
+  sessionStorage.removeItem(draftKey());
+  return `Draft v${chosen}, which you were editing, is no longer open (approved or discarded).`;
+}
+
+function draftsHint(list) {
+  const others = (list.drafts || []).filter((d) => d.version !== state.working.version);
+  if (!others.length) return "";
+  return state.working.version === null
+    ? ` ${others.length} open draft${others.length > 1 ? "s" : ""}: open one under Open drafts, or edit here to start a new one.`
+    : "";
+}
+
+/** Asks before the working copy's unsaved edits would be lost by opening something else. True to go on. */
+function leaveWorking(what) {
+  if (!dirty()) return true;
+  const w = state.working;
+  const name = w.version === null ? "your new draft" : `draft v${w.version}`;
+  return window.confirm(`You have unsaved changes in ${name}. ${what[0].toUpperCase()}${what.slice(1)} and lose them?`);
+}
+
+function renderDrafts() {
+  const drafts = (state.list && state.list.drafts) || [];
+  const current = state.working && state.working.version;
+  $("drafts-count").textContent = drafts.length ? `(${drafts.length})` : "";
+  $("drafts-none").hidden = drafts.length > 0;
+  $("drafts").hidden = drafts.length === 0;
+  $("drafts").tBodies[0].replaceChildren(...drafts.map((d) => {
+    const tr = document.createElement("tr");
+    tr.id = `draft-${d.version}`;
+    tr.classList.toggle("current", d.version === current);
+    const changed = d.edits ? `${minuteOf(d.updatedAt)}<br><small>by ${esc(nameOrNone(d.updatedBy))}, ${d.edits} edit${d.edits > 1 ? "s" : ""}</small>` : `${minuteOf(d.createdAt)}<br><small>created</small>`;
+    tr.innerHTML = `<td>v${d.version}${d.version === current ? ' <span class="tag ok">editing</span>' : ""}</td><td>${esc(nameOrNone(d.createdBy))}</td>
+      <td>${fromWords(d.basedOn)}</td><td>${changed}</td><td class="buttons"></td>`;
+    const cell = tr.querySelector(".buttons");
+    const add = (text, label, fn) => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = text;
+      b.setAttribute("aria-label", `${label} v${d.version} by ${nameOrNone(d.createdBy)}`);
+      b.addEventListener("click", fn);
+      cell.append(b);
+    };
+    if (d.version !== current) add("Open", "Open draft", () => openDraft(d.version).catch((e) => status(`Not opened: ${e.message}`, true)));
+    add("Discard", "Discard draft", () => discardDraft(d));
+    return tr;
+  }));
+}
+
+async function discardDraft(d) {
+  const mine = state.working && state.working.version === d.version;
+  const unsaved = mine && dirty() ? " Your unsaved changes to it go too." : "";
+  if (!window.confirm(`Discard draft v${d.version} by ${nameOrNone(d.createdBy)} (from ${fromWords(d.basedOn)})? It cannot be undone.${unsaved}`)) return;
+  const base = `/rulesets/${encodeURIComponent(state.model)}`;
+  try {
+    // The tag of the draft as this page read it: a draft changed since by someone else is not discarded unseen.
+    let etag = mine ? state.working.etag : null;
+    if (!etag) {
+      await api("GET", `${base}/${d.version}`);
+      etag = lastETag;
+    }
+    const by = $("approver").value.trim();
+    await api("DELETE", `${base}/${d.version}${by ? `?discardedBy=${encodeURIComponent(by)}` : ""}`, undefined, etag);
+    forgetDraft(d.version);
+    if (mine) setWorking(null, state.list.inForce.version, state.inForce);
+    await loadModel(state.model, !mine);
+    status(`Draft v${d.version} discarded.`);
+  } catch (e) {
+    status(`Not discarded: ${e.message}`, true);
+  }
+}
+
+const ACTIONS = { created: "created", edited: "edited", approved: "approved", discarded: "discarded" };
+
+/** The audit, newest first: who did what to which version, and for an edit what it changed, in the Api's words. */
+function renderAudit() {
+  const entries = [...(state.audit || [])].reverse();
+  $("audit-list").replaceChildren(...entries.map((a) => {
+    const li = document.createElement("li");
+    const name = a.version === 0 ? "the suggestion" : `v${a.version}`;
+    li.innerHTML = `<span class="when">${minuteOf(a.at)}</span> ${name} ${esc(ACTIONS[a.action] || a.action)} by ${esc(nameOrNone(a.actor))}${a.detail ? `: ${esc(a.detail)}` : ""}`;
+    return li;
+  }));
+}
+
 // ---- the model report -----------------------------------------------------------------------------------------------------
 
 async function openReport(event) {
@@ -774,7 +892,13 @@ function esc(s) {
 }
 
 $("key-form").addEventListener("submit", connect);
-$("model").addEventListener("change", (e) => loadModel(e.target.value).catch((err) => status(err.message, true)));
+$("model").addEventListener("change", (e) => {
+  if (!leaveWorking(`switch to model ${e.target.value}`)) {
+    e.target.value = state.model;
+    return;
+  }
+  loadModel(e.target.value).catch((err) => status(err.message, true));
+});
 $("draft-form").addEventListener("submit", onSave);
 $("approve-form").addEventListener("submit", onApprove);
 $("create-draft").addEventListener("click", onCreateDraft);
@@ -817,6 +941,15 @@ $("nc-feature").addEventListener("change", featureChosen);
 $("nc-op").addEventListener("change", comparisonChosen);
 for (const id of ["nc-value", "nc-upper"]) $(id).addEventListener("input", relabel);
 $("nc-label").addEventListener("input", (e) => { form.labelTouched = e.target.value.trim() !== ""; });
+// A reload or a closed tab would lose unsaved edits: the browser asks first.
+window.addEventListener("beforeunload", (e) => {
+  if (!dirty()) return;
+  e.preventDefault();
+  e.returnValue = "";
+});
+// The name typed once is kept for this tab: edits, drafts and discards are audited under it.
+$("approver").value = sessionStorage.getItem("leadml.name") || "";
+$("approver").addEventListener("input", (e) => sessionStorage.setItem("leadml.name", e.target.value.trim()));
 const stored = sessionStorage.getItem(KEY_STORE);
 if (stored) {
   $("api-key").value = stored;
