@@ -40,8 +40,11 @@ internal sealed record SearchOptions
 /// </summary>
 internal static class ModelSearch
 {
+    /// <param name="trainWeights">Row weights of the training rows (sampled non-converting rows weigh for those left
+    /// out), or null for all 1. Validation rows always weigh 1.</param>
     public static SearchOutcome Run(
-        float[] trainX, float[] trainY, float[] validX, float[] validY, int width, SearchOptions options, Action<string>? progress = null)
+        float[] trainX, float[] trainY, float[] validX, float[] validY, int width, SearchOptions options, Action<string>? progress = null,
+        float[]? trainWeights = null)
     {
         var nTrain = trainY.Length;
         var nValid = validY.Length;
@@ -50,7 +53,7 @@ internal static class ModelSearch
         if (!options.TreesOnly)
         {
             progress?.Invoke("logistic regression");
-            var (linear, l2) = FitLinear(trainX, trainY, validX, validY, width, options.L2);
+            var (linear, l2) = FitLinear(trainX, trainY, trainWeights, validX, validY, width, options.L2);
             var model = new TrainedModel
             {
                 Kind = ModelKind.Linear, Linear = linear,
@@ -62,7 +65,7 @@ internal static class ModelSearch
 
         if (!options.LinearOnly)
         {
-            using var dtrain = DMatrix.FromDense(trainX, nTrain, width, trainY);
+            using var dtrain = DMatrix.FromDense(trainX, nTrain, width, trainY, trainWeights);
             using var dvalid = DMatrix.FromDense(validX, nValid, width, validY);
             foreach (var depth in options.Depths)
             {
@@ -108,20 +111,29 @@ internal static class ModelSearch
         var allY = new float[nTrain + nValid];
         trainY.CopyTo(allY, 0);
         validY.CopyTo(allY, nTrain);
+        float[]? allW = null;
+        if (trainWeights is not null)
+        {
+            allW = new float[nTrain + nValid];
+            trainWeights.CopyTo(allW, 0);
+            allW.AsSpan(nTrain).Fill(1f);
+        }
+        // The refit's rounds grow with the rows it stands for (weights included), not the rows it holds.
+        var trainRowsStoodFor = trainWeights is null ? nTrain : trainWeights.Sum(w => (double)w);
         progress?.Invoke($"refit on training + validation: {chosen.Result.Description}");
-        var refit = Refit(chosen.Model, allX, allY, width, nTrain, options);
+        var refit = Refit(chosen.Model, allX, allY, allW, width, (trainRowsStoodFor + nValid) / trainRowsStoodFor, options);
         foreach (var r in results) r.Model.Dispose();
         return new SearchOutcome(refit, calibration, [.. results.Select(r => r.Result)], chosen.Result, why, chosen.ValidMargins);
     }
 
-    private static (LinearModel Model, double L2) FitLinear(float[] trainX, float[] trainY, float[] validX, float[] validY, int width, double[] grid)
+    private static (LinearModel Model, double L2) FitLinear(float[] trainX, float[] trainY, float[]? trainWeights, float[] validX, float[] validY, int width, double[] grid)
     {
         LinearModel? best = null;
         var bestL2 = grid[0];
         var bestAuc = double.NegativeInfinity;
         foreach (var l2 in grid)
         {
-            var m = LogisticRegressionTrainer.Fit(trainX, trainY.Length, width, trainY, l2);
+            var m = LogisticRegressionTrainer.Fit(trainX, trainY.Length, width, trainY, l2, trainWeights);
             var p = new double[validY.Length];
             for (var i = 0; i < p.Length; i++) p[i] = Sigmoid(m.Margin(validX.AsSpan(i * width, width)));
             // Chosen by ranking (AUC), not log-loss: on drifting data log-loss favours heavy shrinkage that ranks
@@ -137,14 +149,14 @@ internal static class ModelSearch
         return (best!, bestL2);
     }
 
-    private static TrainedModel Refit(TrainedModel chosen, float[] x, float[] y, int width, int nTrain, SearchOptions options)
+    private static TrainedModel Refit(TrainedModel chosen, float[] x, float[] y, float[]? w, int width, double growth, SearchOptions options)
     {
         if (chosen.Kind == ModelKind.Linear)
         {
             var l2 = double.Parse(chosen.Settings["l2"], CultureInfo.InvariantCulture);
             return new TrainedModel
             {
-                Kind = ModelKind.Linear, Linear = LogisticRegressionTrainer.Fit(x, y.Length, width, y, l2),
+                Kind = ModelKind.Linear, Linear = LogisticRegressionTrainer.Fit(x, y.Length, width, y, l2, w),
                 Settings = chosen.Settings, Description = chosen.Description, Complexity = chosen.Complexity,
             };
         }
@@ -153,8 +165,8 @@ internal static class ModelSearch
         var mcw = double.Parse(chosen.Settings["minChildWeight"], CultureInfo.InvariantCulture);
         var rounds = int.Parse(chosen.Settings["rounds"], CultureInfo.InvariantCulture);
         // More rows support proportionally more rounds at the same learning rate.
-        var refitRounds = Math.Min(options.MaxRounds, (int)Math.Round(rounds * (double)y.Length / nTrain));
-        using var all = DMatrix.FromDense(x, y.Length, width, y);
+        var refitRounds = Math.Min(options.MaxRounds, (int)Math.Round(rounds * growth));
+        using var all = DMatrix.FromDense(x, y.Length, width, y, w);
         var trained = Booster.Train(TreeParameters(depth, eta, mcw, options), all, null, refitRounds);
         return new TrainedModel
         {
