@@ -18,6 +18,7 @@ internal static class Program
             Calibration(),
             Scale(),
             ScaleRun(),
+            Curve(),
         };
         return root.Parse(args).Invoke();
     }
@@ -83,12 +84,35 @@ internal static class Program
     {
         var history = new Option<string>("--history") { Required = true };
         var output = new Option<string>("--out") { Required = true };
-        var command = new Command("scale-run", "One timed training run (child process of scale)") { history, output };
+        var share = new Option<double?>("--negative-share");
+        var command = new Command("scale-run", "One timed training run (child process of scale and curve)") { history, output, share };
         command.Hidden = true;
         command.SetAction(r => CommandErrors.Run(() =>
         {
-            Console.WriteLine(ScaleBench.ToJsonLine(ScaleBench.Measure(r.GetValue(history)!, r.GetValue(output)!)));
+            Console.WriteLine(ScaleBench.ToJsonLine(ScaleBench.Measure(r.GetValue(history)!, r.GetValue(output)!, r.GetValue(share))));
             return CommandErrors.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Curve()
+    {
+        var sizes = new Option<string>("--sizes") { Description = "Lead counts, comma-separated", DefaultValueFactory = _ => "30000,100000,300000,1000000" };
+        var histories = new Option<string?>("--histories") { Description = "Folder of sample histories named leads-N, reused when present and kept (default: generated in a temporary folder and removed)" };
+        var peer = new Option<string>("--peer") { Description = "The peer pipeline script", DefaultValueFactory = _ => "../shared/tools/peer_train.py" };
+        var peerMax = new Option<int>("--peer-max-leads") { Description = "Largest history the peer pipeline is run on (it holds every snapshot in pandas)", DefaultValueFactory = _ => 300_000 };
+        var checkLeads = new Option<int>("--check-leads") { Description = "Size at which training is run again with sampled non-converting rows, to check that quality does not move (0: skip)", DefaultValueFactory = _ => 100_000 };
+        var checkShare = new Option<double>("--check-share") { Description = "Share of non-converting rows kept in that check", DefaultValueFactory = _ => 0.25 };
+        var output = new Option<string?>("--out") { Description = "Also write the table to this markdown file" };
+        var command = new Command("curve", "Training time, peak memory and test ROC-AUC from 30 k to 1 M leads, beside the peer pipeline")
+        {
+            sizes, histories, peer, peerMax, checkLeads, checkShare, output,
+        };
+        command.SetAction(r => CommandErrors.Run(() =>
+        {
+            var ns = r.GetValue(sizes)!.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+            var options = new CurveOptions(ns, r.GetValue(histories), Path.GetFullPath(r.GetValue(peer)!), r.GetValue(peerMax), r.GetValue(checkLeads), r.GetValue(checkShare));
+            return InWorkFolder("curve", r.GetValue(output), work => CurveBench.Markdown(CurveBench.Run(options, work, Console.Error.WriteLine), options));
         }));
         return command;
     }

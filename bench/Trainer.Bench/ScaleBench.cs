@@ -44,11 +44,11 @@ internal static class ScaleBench
     }
 
     /// <summary>What the child process does: one timed training run, its figures as one JSON line.</summary>
-    public static JsonObject Measure(string history, string output)
+    public static JsonObject Measure(string history, string output, double? negativeShare = null)
     {
         var watch = Stopwatch.StartNew();
         // Each step's start time on standard error, so that the table can say where the time goes.
-        var summary = TrainingRun.Run(new TrainOptions { History = history, Out = output },
+        var summary = TrainingRun.Run(new TrainOptions { History = history, Out = output, NegativeShare = negativeShare },
             step => Console.Error.WriteLine($"{watch.Elapsed.TotalSeconds,7:F1} s  {step}"));
         var seconds = watch.Elapsed.TotalSeconds;
         using var self = Process.GetCurrentProcess();
@@ -61,10 +61,12 @@ internal static class ScaleBench
             ["rows"] = rows,
             ["testRocAuc"] = summary.Metrics.Test?.RocAuc,
             ["model"] = summary.Metrics.Chosen?.Description,
+            ["pointsTestRocAuc"] = summary.Metrics.PointsOnly?.Test.RocAuc,
+            ["negativeShare"] = summary.Manifest.Settings.TryGetValue("negativeShare", out var share) ? share : "1",
         };
     }
 
-    private static JsonObject RunChild(string history, string output, Action<string> log)
+    internal static JsonObject RunChild(string history, string output, Action<string> log, double? negativeShare = null)
     {
         // Started the way this process was: the apphost directly, or `dotnet LeadML.Trainer.Bench.dll`.
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
@@ -74,6 +76,11 @@ internal static class ScaleBench
             start.ArgumentList.Add(typeof(ScaleBench).Assembly.Location);
         }
         foreach (var a in new[] { "scale-run", "--history", history, "--out", output }) start.ArgumentList.Add(a);
+        if (negativeShare is { } share)
+        {
+            start.ArgumentList.Add("--negative-share");
+            start.ArgumentList.Add(share.ToString(CultureInfo.InvariantCulture));
+        }
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEnd();
         process.WaitForExit();

@@ -37,21 +37,30 @@ public sealed class SnapshotSet
     public ReadOnlySpan<float> Row(int i) => X.AsSpan(i * Width, Width);
 
     /// <summary>Copies the rows of the given periods into a new matrix (features, labels, row indices).</summary>
-    public (float[] X, float[] Y, int[] Rows) Select(params Period[] periods)
+    public (float[] X, float[] Y, int[] Rows) Select(params Period[] periods) => Copy(RowsOf(periods));
+
+    /// <summary>The indices of the rows of the given periods, ascending.</summary>
+    public int[] RowsOf(params Period[] periods)
     {
         var idx = new List<int>();
         for (var i = 0; i < Rows; i++)
         {
             if (periods.Contains(Period[i])) idx.Add(i);
         }
-        var x = new float[idx.Count * Width];
-        var y = new float[idx.Count];
-        for (var k = 0; k < idx.Count; k++)
+        return [.. idx];
+    }
+
+    /// <summary>Copies the given rows, in the order given, into a new matrix (features, labels, row indices).</summary>
+    public (float[] X, float[] Y, int[] Rows) Copy(IReadOnlyList<int> rows)
+    {
+        var x = new float[(long)rows.Count * Width];
+        var y = new float[rows.Count];
+        for (var k = 0; k < rows.Count; k++)
         {
-            Row(idx[k]).CopyTo(x.AsSpan(k * Width, Width));
-            y[k] = Y[idx[k]];
+            Row(rows[k]).CopyTo(x.AsSpan(k * Width, Width));
+            y[k] = Y[rows[k]];
         }
-        return (x, y, [.. idx]);
+        return (x, y, [.. rows]);
     }
 
     /// <summary>Rows of period <paramref name="p"/>.</summary>

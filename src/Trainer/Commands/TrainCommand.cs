@@ -39,10 +39,18 @@ internal static class TrainCommand
             if (r.GetValueOrDefault<int>() < 0) r.AddError("--max-criteria must be 0 (every band) or more");
         });
         var failOnLeak = new Option<bool>("--fail-on-leak") { Description = "Exit with 1 and write no bundle when the leak guard finds a possible leak (for automated retraining)" };
+        var negativeShare = new Option<double?>("--negative-share")
+        {
+            Description = "Share of non-converting training rows the models are fitted on, each weighted for those left out (every conversion is kept; default: all up to 1,500,000 training rows, about that many above)",
+        };
+        negativeShare.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double?>() is { } v && (v <= 0 || v > 1)) r.AddError($"--negative-share must be more than 0 and at most 1 (1 keeps every row), not {v}");
+        });
         var threads = new Option<int>("--threads") { Description = "Training threads", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
         var command = new Command("train", "Train a model on history, evaluate it out of time, and write a bundle")
         {
-            history, schema, output, json, linearOnly, treesOnly, precision, capacity, threads, model, maxCriteria, failOnLeak,
+            history, schema, output, json, linearOnly, treesOnly, precision, capacity, threads, model, maxCriteria, failOnLeak, negativeShare,
         };
         command.SetAction(r => CommandErrors.Run(() =>
         {
@@ -58,6 +66,7 @@ internal static class TrainCommand
                 Search = new SearchOptions { LinearOnly = r.GetValue(linearOnly), TreesOnly = r.GetValue(treesOnly), Threads = r.GetValue(threads) },
                 Thresholds = new ThresholdOptions { TargetPrecision = r.GetValue(precision), CapacityPerMonth = r.GetValue(capacity) },
                 FailOnLeak = r.GetValue(failOnLeak),
+                NegativeShare = r.GetValue(negativeShare),
                 Points = new PointsOptions { MaxCriteria = r.GetValue(maxCriteria) },
             };
             TrainingSummary? summary = null;

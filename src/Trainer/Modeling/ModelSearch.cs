@@ -58,9 +58,12 @@ internal static class ModelSearch
     /// <summary>An origin's model must be fitted on at least this share of the training rows.</summary>
     public const double MinOriginFitShare = 1.0 / 3;
 
+    /// <param name="layout">The training rows' time keys, for the rolling calibration origins; none without it.</param>
+    /// <param name="trainWeights">Row weights of the training rows (sampled non-converting rows weigh for those left
+    /// out), or null for all 1. Validation rows always weigh 1.</param>
     public static SearchOutcome Run(
         float[] trainX, float[] trainY, float[] validX, float[] validY, int width, SearchOptions options, Action<string>? progress = null,
-        OriginLayout? layout = null)
+        OriginLayout? layout = null, float[]? trainWeights = null)
     {
         var nTrain = trainY.Length;
         var nValid = validY.Length;
@@ -69,7 +72,7 @@ internal static class ModelSearch
         if (!options.TreesOnly)
         {
             progress?.Invoke("logistic regression");
-            var (linear, l2) = FitLinear(trainX, trainY, validX, validY, width, options.L2);
+            var (linear, l2) = FitLinear(trainX, trainY, trainWeights, validX, validY, width, options.L2);
             var model = new TrainedModel
             {
                 Kind = ModelKind.Linear, Linear = linear,
@@ -81,7 +84,7 @@ internal static class ModelSearch
 
         if (!options.LinearOnly)
         {
-            using var dtrain = DMatrix.FromDense(trainX, nTrain, width, trainY);
+            using var dtrain = DMatrix.FromDense(trainX, nTrain, width, trainY, trainWeights);
             using var dvalid = DMatrix.FromDense(validX, nValid, width, validY);
             foreach (var depth in options.Depths)
             {
@@ -120,7 +123,7 @@ internal static class ModelSearch
         // Calibrate on out-of-time predictions like the refit's on the months after it: validation predicted by the
         // training-only fit, and earlier stretches of training each predicted by the same settings fitted on what came
         // before it (rolling origin), so the calibration sees more than one period's conversion rate.
-        var origins = EarlierOrigins(chosen.Model, trainX, trainY, width, layout, options, progress);
+        var origins = EarlierOrigins(chosen.Model, trainX, trainY, trainWeights, width, layout, options, progress);
         origins.Add(new OriginMargins(-1, -1, nTrain, chosen.ValidMargins, validY));
         var calibrationChoice = CalibrationFitter.Choose([.. origins.SelectMany(o => o.Margins)], [.. origins.SelectMany(o => o.Y)]);
 
@@ -130,8 +133,17 @@ internal static class ModelSearch
         var allY = new float[nTrain + nValid];
         trainY.CopyTo(allY, 0);
         validY.CopyTo(allY, nTrain);
+        float[]? allW = null;
+        if (trainWeights is not null)
+        {
+            allW = new float[nTrain + nValid];
+            trainWeights.CopyTo(allW, 0);
+            allW.AsSpan(nTrain).Fill(1f);
+        }
+        // The refit's rounds grow with the rows it stands for (weights included), not the rows it holds.
+        var trainRowsStoodFor = trainWeights is null ? nTrain : trainWeights.Sum(w => (double)w);
         progress?.Invoke($"refit on training + validation: {chosen.Result.Description}");
-        var refit = Refit(chosen.Model, allX, allY, width, nTrain, options);
+        var refit = Refit(chosen.Model, allX, allY, allW, width, (trainRowsStoodFor + nValid) / trainRowsStoodFor, options);
         foreach (var r in results) r.Model.Dispose();
         return new SearchOutcome(refit, calibrationChoice, [.. results.Select(r => r.Result)], chosen.Result, why, chosen.ValidMargins, origins);
     }
@@ -139,12 +151,14 @@ internal static class ModelSearch
     /// <summary>Up to <see cref="SearchOptions.CalibrationOrigins"/> stretches at the end of training, each as long as
     /// validation (in cut-offs or rows), oldest first; each predicted by the chosen settings refit on the rows before
     /// it (trees with rounds scaled to those rows, as the final refit scales them). Stops when a fit would have fewer
-    /// than <see cref="MinOriginFitShare"/> of the training rows or a side lacks a class.</summary>
-    private static List<OriginMargins> EarlierOrigins(TrainedModel chosen, float[] trainX, float[] trainY, int width, OriginLayout? layout,
+    /// than <see cref="MinOriginFitShare"/> of the training rows or a side lacks a class. None when the training rows are
+    /// sampled (<paramref name="trainWeights"/> given): a sampled stretch leans towards conversions, so the calibration
+    /// is then fitted on the whole validation period alone.</summary>
+    private static List<OriginMargins> EarlierOrigins(TrainedModel chosen, float[] trainX, float[] trainY, float[]? trainWeights, int width, OriginLayout? layout,
         SearchOptions options, Action<string>? progress)
     {
         var result = new List<OriginMargins>();
-        if (layout is null || options.CalibrationOrigins <= 0 || layout.ValidationSpan <= 0) return result;
+        if (layout is null || trainWeights is not null || options.CalibrationOrigins <= 0 || layout.ValidationSpan <= 0) return result;
         var keys = layout.TrainKeys;
         var n = trainY.Length;
         var end = n;
@@ -155,7 +169,7 @@ internal static class ModelSearch
             while (start > 0 && keys[start - 1] >= startKey) start--;
             if (start < n * MinOriginFitShare || !BothClasses(trainY, 0, start) || !BothClasses(trainY, start, end)) break;
             progress?.Invoke($"calibration origin {j + 1}: fitted on {start:N0} rows, predicting the next {end - start:N0}");
-            using var model = Refit(chosen, trainX[..(start * width)], trainY[..start], width, n, options);
+            using var model = Refit(chosen, trainX[..(start * width)], trainY[..start], null, width, (double)start / n, options);
             result.Insert(0, new OriginMargins(start, end, start, model.Margins(trainX[(start * width)..(end * width)], end - start, width), trainY[start..end]));
             end = start;
         }
@@ -173,14 +187,14 @@ internal static class ModelSearch
         return positive && negative;
     }
 
-    private static (LinearModel Model, double L2) FitLinear(float[] trainX, float[] trainY, float[] validX, float[] validY, int width, double[] grid)
+    private static (LinearModel Model, double L2) FitLinear(float[] trainX, float[] trainY, float[]? trainWeights, float[] validX, float[] validY, int width, double[] grid)
     {
         LinearModel? best = null;
         var bestL2 = grid[0];
         var bestAuc = double.NegativeInfinity;
         foreach (var l2 in grid)
         {
-            var m = LogisticRegressionTrainer.Fit(trainX, trainY.Length, width, trainY, l2);
+            var m = LogisticRegressionTrainer.Fit(trainX, trainY.Length, width, trainY, l2, trainWeights);
             var p = new double[validY.Length];
             for (var i = 0; i < p.Length; i++) p[i] = Sigmoid(m.Margin(validX.AsSpan(i * width, width)));
             // Chosen by ranking (AUC), not log-loss: on drifting data log-loss favours heavy shrinkage that ranks
@@ -196,14 +210,14 @@ internal static class ModelSearch
         return (best!, bestL2);
     }
 
-    private static TrainedModel Refit(TrainedModel chosen, float[] x, float[] y, int width, int nTrain, SearchOptions options)
+    private static TrainedModel Refit(TrainedModel chosen, float[] x, float[] y, float[]? w, int width, double growth, SearchOptions options)
     {
         if (chosen.Kind == ModelKind.Linear)
         {
             var l2 = double.Parse(chosen.Settings["l2"], CultureInfo.InvariantCulture);
             return new TrainedModel
             {
-                Kind = ModelKind.Linear, Linear = LogisticRegressionTrainer.Fit(x, y.Length, width, y, l2),
+                Kind = ModelKind.Linear, Linear = LogisticRegressionTrainer.Fit(x, y.Length, width, y, l2, w),
                 Settings = chosen.Settings, Description = chosen.Description, Complexity = chosen.Complexity,
             };
         }
@@ -212,8 +226,8 @@ internal static class ModelSearch
         var mcw = double.Parse(chosen.Settings["minChildWeight"], CultureInfo.InvariantCulture);
         var rounds = int.Parse(chosen.Settings["rounds"], CultureInfo.InvariantCulture);
         // More rows support proportionally more rounds at the same learning rate.
-        var refitRounds = Math.Clamp((int)Math.Round(rounds * (double)y.Length / nTrain), 1, options.MaxRounds);
-        using var all = DMatrix.FromDense(x, y.Length, width, y);
+        var refitRounds = Math.Clamp((int)Math.Round(rounds * growth), 1, options.MaxRounds);
+        using var all = DMatrix.FromDense(x, y.Length, width, y, w);
         var trained = Booster.Train(TreeParameters(depth, eta, mcw, options), all, null, refitRounds);
         return new TrainedModel
         {

@@ -79,8 +79,10 @@ internal static class SampleGenerator
         var cutoffDays = truthCutoffs.Select(c => (int)((c - start).Ticks / TimeSpan.TicksPerDay)).ToArray();
         var jobs = new List<TruthJob>();
         var share = options.TruthProbabilities ? 0.5 : 1.0;
+        // Above TruthLeads leads, the true probabilities are estimated for an evenly spread subset of them.
+        var truthStride = Math.Max(1, (options.Leads + options.TruthLeads - 1) / options.TruthLeads);
         var events = WriteEvents(Path.Combine(folder, "events.csv"), leads, ids, start, historySeconds, options.ActivityScale,
-            options.TruthProbabilities ? cutoffDays : [], jobs, progress, share, options.Seed);
+            options.TruthProbabilities ? cutoffDays : [], truthStride, jobs, progress, share, options.Seed);
         WriteLeads(Path.Combine(folder, "leads.csv"), leads, ids, start);
 
         TruthProbabilitySummary? truthSummary = null;
@@ -148,61 +150,106 @@ internal static class SampleGenerator
     private static Xoshiro256 PosteriorRng(ulong seed, int lead, int cutoff) =>
         new(seed ^ PosteriorSeedSalt ^ ((ulong)(lead + 1) * 0x9E37_79B9_7F4A_7C15UL) ^ ((ulong)(cutoff + 1) * 0xC2B2_AE3D_27D4_EB4FUL));
 
+    /// <summary>Leads simulated and formatted at once: the generator's memory is this many leads' events and text,
+    /// whatever the number of leads.</summary>
+    private const int LeadsPerChunk = 8192;
+
     private static long WriteEvents(string path, SampleLead[] leads, string[] ids, DateTime start, long historySeconds,
-        double activityScale, int[] cutoffDays, List<TruthJob> jobs, IProgress<double>? progress, double share, ulong seed)
+        double activityScale, int[] cutoffDays, int truthStride, List<TruthJob> jobs, IProgress<double>? progress, double share, ulong seed)
     {
         using var w = Writer(path);
         w.WriteLine("event_id,lead_id,timestamp,type,detail");
-        var buffer = new List<SampleEvent>();
         var historyDays = (int)((historySeconds + SecondsPerDay - 1) / SecondsPerDay);
+        var dates = Enumerable.Range(0, historyDays + 1)
+            .Select(d => start.AddDays(d).ToString("yyyy-MM-dd'T'", CultureInfo.InvariantCulture)).ToArray();
+        var chunk = Math.Min(LeadsPerChunk, leads.Length);
+        var buffers = Enumerable.Range(0, chunk).Select(_ => new List<SampleEvent>()).ToArray();
+        var texts = Enumerable.Range(0, chunk).Select(_ => new StringBuilder()).ToArray();
+        var chunkJobs = new List<TruthJob>?[chunk];
         long written = 0;
-        var reportEvery = Math.Max(1, leads.Length / 100);
-        for (var i = 0; i < leads.Length; i++)
+        for (var from = 0; from < leads.Length; from += chunk)
         {
-            var lead = leads[i];
-            buffer.Clear();
-            var state = SampleLeadState.Initial(lead.Created);
-            var firstDay = (int)(lead.Created / SecondsPerDay);
-            lead.SimulateDay(ref state, firstDay, lead.Created + 1, Math.Min((firstDay + 1) * SecondsPerDay, historySeconds),
-                lead.Rng, wholeDay: false, buffer);
-            for (var day = firstDay + 1; day < historyDays; day++)
+            var to = Math.Min(from + chunk, leads.Length);
+            // Each lead draws from its own generator, so the files do not depend on how the leads are scheduled.
+            Parallel.For(from, to, i =>
             {
-                var cutoff = Array.IndexOf(cutoffDays, day);
-                if (cutoff >= 0)
-                {
-                    jobs.Add(new TruthJob(i, cutoff, state, day, lead.TruthRng!.Fork((ulong)cutoff), ObservedHistory.From(buffer),
-                        PosteriorRng(seed, i, cutoff)));
-                }
-                var dayStart = day * SecondsPerDay;
-                var dayEnd = Math.Min(dayStart + SecondsPerDay, historySeconds);
-                if (lead.Rng.NextDouble() < -double.ExpM1(-lead.Hazard(state, day)))
-                {
-                    var at = dayStart + lead.Rng.NextInt((int)(dayEnd - dayStart));
-                    lead.Converted = at;
-                    lead.SimulateDay(ref state, day, dayStart, at, lead.Rng, wholeDay: true, buffer);
-                    lead.SimulateCustomer(at, historySeconds, activityScale, buffer);
-                    break;
-                }
-                lead.SimulateDay(ref state, day, dayStart, dayEnd, lead.Rng, wholeDay: true, buffer);
-            }
-            foreach (var e in buffer)
+                var buffer = buffers[i - from];
+                buffer.Clear();
+                chunkJobs[i - from] = SimulateLead(leads[i], i, historySeconds, historyDays, activityScale,
+                    i % truthStride == 0 ? cutoffDays : [], buffer, seed);
+            });
+            var firstId = new long[to - from];
+            for (var i = from; i < to; i++)
             {
-                written++;
-                w.Write('E');
-                w.Write(written.ToString("D8", CultureInfo.InvariantCulture));
-                w.Write(',');
-                w.Write(ids[i]);
-                w.Write(',');
-                w.Write(Timestamp(start, e.Second));
-                w.Write(',');
-                w.Write(e.Type);
-                w.Write(',');
-                w.WriteLine(e.Detail);
+                firstId[i - from] = written;
+                written += buffers[i - from].Count;
             }
-            if ((i + 1) % reportEvery == 0) progress?.Report(share * (i + 1) / leads.Length);
+            Parallel.For(from, to, i => Format(texts[i - from], buffers[i - from], ids[i], firstId[i - from], dates));
+            for (var i = from; i < to; i++)
+            {
+                w.Write(texts[i - from]);
+                if (chunkJobs[i - from] is { } leadJobs) jobs.AddRange(leadJobs);
+            }
+            progress?.Report(share * to / leads.Length);
         }
         return written;
     }
+
+    /// <summary>One lead's events until it converts (then as a customer) or the history ends, and the states at the
+    /// truth cut-offs it lives through.</summary>
+    private static List<TruthJob>? SimulateLead(SampleLead lead, int i, long historySeconds, int historyDays, double activityScale,
+        int[] cutoffDays, List<SampleEvent> buffer, ulong seed)
+    {
+        List<TruthJob>? jobs = null;
+        var state = SampleLeadState.Initial(lead.Created);
+        var firstDay = (int)(lead.Created / SecondsPerDay);
+        lead.SimulateDay(ref state, firstDay, lead.Created + 1, Math.Min((firstDay + 1) * SecondsPerDay, historySeconds),
+            lead.Rng, wholeDay: false, buffer);
+        for (var day = firstDay + 1; day < historyDays; day++)
+        {
+            var cutoff = Array.IndexOf(cutoffDays, day);
+            if (cutoff >= 0)
+            {
+                (jobs ??= []).Add(new TruthJob(i, cutoff, state, day, lead.TruthRng!.Fork((ulong)cutoff), ObservedHistory.From(buffer),
+                    PosteriorRng(seed, i, cutoff)));
+            }
+            var dayStart = day * SecondsPerDay;
+            var dayEnd = Math.Min(dayStart + SecondsPerDay, historySeconds);
+            if (lead.Rng.NextDouble() < -double.ExpM1(-lead.Hazard(state, day)))
+            {
+                var at = dayStart + lead.Rng.NextInt((int)(dayEnd - dayStart));
+                lead.Converted = at;
+                lead.SimulateDay(ref state, day, dayStart, at, lead.Rng, wholeDay: true, buffer);
+                lead.SimulateCustomer(at, historySeconds, activityScale, buffer);
+                break;
+            }
+            lead.SimulateDay(ref state, day, dayStart, dayEnd, lead.Rng, wholeDay: true, buffer);
+        }
+        return jobs;
+    }
+
+    /// <summary>A lead's events as CSV lines, numbered from <paramref name="firstId"/> + 1.</summary>
+    private static void Format(StringBuilder text, List<SampleEvent> events, string id, long firstId, string[] dates)
+    {
+        text.Clear();
+        Span<char> digits = stackalloc char[20];
+        var n = firstId;
+        foreach (var e in events)
+        {
+            n++;
+            text.Append('E');
+            n.TryFormat(digits, out var length, "D8", CultureInfo.InvariantCulture);
+            text.Append(digits[..length]).Append(',').Append(id).Append(',');
+            var second = e.Second;
+            var inDay = (int)(second % SecondsPerDay);
+            text.Append(dates[second / SecondsPerDay]);
+            Two(text, inDay / 3600).Append(':');
+            Two(text, inDay / 60 % 60).Append(':');
+            Two(text, inDay % 60).Append("Z,").Append(e.Type).Append(',').Append(e.Detail).Append('\n');
+        }
+    }
+
+    private static StringBuilder Two(StringBuilder text, int v) => text.Append((char)('0' + v / 10)).Append((char)('0' + v % 10));
 
     private static void WriteLeads(string path, SampleLead[] leads, string[] ids, DateTime start)
     {

@@ -30,6 +30,9 @@ internal sealed record TrainOptions
     public ThresholdOptions Thresholds { get; init; } = new();
     /// <summary>Stop with an error, before writing a bundle, when the leak guard finds a possible leak.</summary>
     public bool FailOnLeak { get; init; }
+    /// <summary>Share of non-converting training rows the models are fitted on (weighted for the rest); null chooses:
+    /// every row up to <see cref="RowSampling.DefaultMaxRows"/> training rows, about that many above.</summary>
+    public double? NegativeShare { get; init; }
 }
 
 /// <summary>The result of a training run: the bundle written and the figures a user sees first.</summary>
@@ -55,7 +58,8 @@ internal static class TrainingRun
         CheckVolume(history, snapshots, warnings);
 
         var width = snapshots.Width;
-        var (trainX, trainY, _) = snapshots.Select(Period.Train);
+        var sample = FitRows(snapshots, options);
+        var (trainX, trainY, _) = snapshots.Copy(sample.Rows);
         var valid = snapshots.Select(Period.Validation);
         var test = snapshots.Select(Period.Test);
         var (validX, validY, _) = valid;
@@ -70,9 +74,9 @@ internal static class TrainingRun
         leaks.AddRange(Leakage.Events(snapshots.PostConversionEvents));
 
         progress?.Invoke("Choosing a model on the validation period");
-        var (trainRows, validRows) = (snapshots.Select(Period.Train).Rows, valid.Rows);
+        var (trainRows, validRows) = (sample.Rows, valid.Rows);
         var search = ModelSearch.Run(trainX, trainY, validX, validY, width, options.Search, s => progress?.Invoke($"Candidate: {s}"),
-            Layout(snapshots, history.Kind, trainRows, validRows));
+            Layout(snapshots, history.Kind, trainRows, validRows), sample.Weights);
         using var model = search.Model;
         if (Leakage.Validation(search.Chosen.ValidationRocAuc, validY.Length) is { } tooGood)
         {
@@ -89,7 +93,12 @@ internal static class TrainingRun
             warnings.Add("the test period has only one class, so its ROC-AUC cannot be measured");
         }
 
-        var trainVal = snapshots.Select(Period.Train, Period.Validation);
+        // What describes distributions (the compact table's fit, drift) reads every row, or a uniform sample of them
+        // when the models were fitted on sampled rows: those lean towards conversions.
+        var trainVal = sample.Sampled
+            ? snapshots.Copy(RowSampling.Uniform(snapshots.RowsOf(Period.Train, Period.Validation), RowSampling.DefaultMaxRows))
+            : snapshots.Select(Period.Train, Period.Validation);
+        var driftTrainX = sample.Sampled ? snapshots.Copy(RowSampling.Uniform(snapshots.RowsOf(Period.Train), RowSampling.DefaultMaxRows / 2)).X : trainX;
         var rates = PositiveRates(snapshots, history.Kind, history.Report.Time);
         var trend = RateTrends.Measure(rates);
         if (trend is { Moving: true }) warnings.Add(trend.Message);
@@ -105,7 +114,9 @@ internal static class TrainingRun
             Window = Window(snapshots, history.Kind, history.Report.Time),
             FeatureCount = width,
             Engine = model.Kind == ModelKind.Trees ? $"xgboost {Booster.Version.Major}.{Booster.Version.Minor}.{Booster.Version.Build}" : "leadml logistic regression",
-            Settings = model.Settings,
+            Settings = sample.Sampled
+                ? new Dictionary<string, string>(model.Settings) { ["negativeShare"] = sample.NegativeShare.ToString("0.####", CultureInfo.InvariantCulture) }
+                : model.Settings,
         };
         progress?.Invoke("Suggesting points, thresholds and grades");
         var suggestion = Suggestion.Run(snapshots, valid, test, model, manifest.ModelVersion, manifest.CreatedAt, testMetrics.RocAuc, options.Points, options.Thresholds,
@@ -114,13 +125,13 @@ internal static class TrainingRun
         {
             Test = testMetrics,
             Validation = PeriodMetrics.Of(ValidationProbabilities(search), validY),
-            Chosen = new ChosenModel(model.Description, ChoiceAndRefit(search, model, trainY.Length, validY.Length), model.Settings, search.Calibration.Kind.ToString()),
+            Chosen = new ChosenModel(model.Description, ChoiceAndRefit(search, model, trainY.Length, validY.Length) + (sample.Sampled ? "; " + sample.Describe() : ""), model.Settings, search.Calibration.Kind.ToString()),
             Candidates = search.Candidates,
             Time = history.Report.Time,
             PositiveRateByPeriod = rates,
             RateTrend = trend,
             CalibrationFit = CalibrationFit(search, snapshots, history.Kind, history.Report.Time, trainRows, validRows),
-            Drift = Drift.Compare([.. snapshots.Spec.Features.Select(f => f.Name)], trainX, testX, width, CalendarFeatures(history.Schema, snapshots.Spec)),
+            Drift = Drift.Compare([.. snapshots.Spec.Features.Select(f => f.Name)], driftTrainX, testX, width, CalendarFeatures(history.Schema, snapshots.Spec)),
             Warnings = [.. warnings],
             Leaks = [.. leaks.OrderBy(l => l.Handled)],
             PointsOnly = suggestion.PointsOnly,
@@ -210,6 +221,16 @@ internal static class TrainingRun
             HistoryTime.MonthNames => Span(MonthName(first), MonthName(last)),
             _ => Span(Day(first), Day(last)),
         };
+    }
+
+    /// <summary>The training rows the models are fitted on: all of them, or every conversion and a weighted share of
+    /// the rest (<see cref="TrainOptions.NegativeShare"/>).</summary>
+    private static RowSample FitRows(SnapshotSet s, TrainOptions options)
+    {
+        var rows = s.RowsOf(Period.Train);
+        var positives = rows.Count(i => s.Y[i] > 0.5f);
+        var share = options.NegativeShare ?? RowSampling.AutoShare(positives, rows.Length - positives, RowSampling.DefaultMaxRows);
+        return RowSampling.Draw(s.Y, rows, share, options.Search.Seed);
     }
 
     private static void FailOnLeaks(TrainOptions options, List<LeakFinding> leaks)
