@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using LeadML.Features.Evaluation;
 using LeadML.Trainer.Evaluation;
+using LeadML.Trainer.Modeling;
 using LeadML.Trainer.Sample;
 using LeadML.Trainer.Training;
 
@@ -64,7 +65,7 @@ internal static class QualityBench
     /// <param name="sample">The generated sample history (default: 20,000 leads, seed 42, as <c>leadml sample</c>).</param>
     /// <param name="seeds">Generator seeds to run the sample with, one history each (default: the seed of <paramref name="sample"/>).</param>
     public static IReadOnlyList<QualityResult> Run(string schemasFolder, string workFolder, IEnumerable<string>? only, Action<string> log,
-        SampleOptions? sample = null, IReadOnlyList<ulong>? seeds = null)
+        SampleOptions? sample = null, IReadOnlyList<ulong>? seeds = null, SearchOptions? sampleSearch = null)
     {
         var wanted = only?.ToHashSet(StringComparer.OrdinalIgnoreCase);
         var results = new List<QualityResult>();
@@ -73,7 +74,7 @@ internal static class QualityBench
             sample ??= new SampleOptions();
             foreach (var seed in seeds is { Count: > 0 } ? seeds : [sample.Seed])
             {
-                results.Add(Sample(Path.Combine(workFolder, $"sample-{seed}"), sample with { Seed = seed }, log));
+                results.Add(Sample(Path.Combine(workFolder, $"sample-{seed}"), sample with { Seed = seed }, log, sampleSearch));
             }
         }
         foreach (var (name, schema, target, note) in DataSets)
@@ -87,12 +88,12 @@ internal static class QualityBench
         return results;
     }
 
-    private static QualityResult Sample(string folder, SampleOptions options, Action<string> log)
+    private static QualityResult Sample(string folder, SampleOptions options, Action<string> log, SearchOptions? search)
     {
         var history = Path.Combine(folder, "history");
         log($"sample: generating {options.Leads:N0} leads (seed {options.Seed}){(options.TruthProbabilities ? " with true probabilities" : "")}");
         SampleGenerator.Write(history, options);
-        var (metrics, seconds) = Train(history, Path.Combine(folder, "model"), log);
+        var (metrics, seconds) = Train(history, Path.Combine(folder, "model"), log, search);
         var truth = options.TruthProbabilities ? TruthAuc(Path.Combine(history, "truth-probabilities.csv"), metrics) : (Auc: double.NaN, ObservableAuc: double.NaN, Rows: 0);
         log($"sample: truth ROC-AUC {truth.Auc:F4} (observable-history ceiling {truth.ObservableAuc:F4}) on {truth.Rows:N0} rows of the test cut-offs");
         // Do the suggested points recover the generator's true effects? (Spearman ≥ 0.9, right signs, no post-conversion criteria.)
@@ -110,10 +111,10 @@ internal static class QualityBench
         };
     }
 
-    private static (JsonObject Metrics, double Seconds) Train(string history, string output, Action<string> log)
+    private static (JsonObject Metrics, double Seconds) Train(string history, string output, Action<string> log, SearchOptions? search = null)
     {
         var watch = Stopwatch.StartNew();
-        var summary = TrainingRun.Run(new TrainOptions { History = history, Out = output }, s => log($"  {watch.Elapsed:mm\\:ss} {s}"));
+        var summary = TrainingRun.Run(new TrainOptions { History = history, Out = output, Search = search ?? new SearchOptions() }, s => log($"  {watch.Elapsed:mm\\:ss} {s}"));
         return (summary.Metrics.ToJsonObject(), watch.Elapsed.TotalSeconds);
     }
 
