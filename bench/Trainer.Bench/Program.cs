@@ -16,6 +16,7 @@ internal static class Program
         {
             Quality(),
             Calibration(),
+            Recovery(),
             Scale(),
             ScaleRun(),
             Curve(),
@@ -30,14 +31,35 @@ internal static class Program
         var only = new Option<string[]>("--only") { Description = "Only these data sets (sample, bank-additional, online-shoppers, olist)", AllowMultipleArgumentsPerToken = true };
         var sampleLeads = new Option<int>("--sample-leads") { Description = "Leads in the generated sample history (a learning curve: how the gap to the truth shrinks with more history)", DefaultValueFactory = _ => new SampleOptions().Leads };
         var sampleSeed = new Option<ulong>("--sample-seed") { Description = "Seed of the generated sample history", DefaultValueFactory = _ => new SampleOptions().Seed };
-        var command = new Command("quality", "Out-of-time test ROC-AUC on the sample history and the three public data sets, against their targets") { output, schemas, only, sampleLeads, sampleSeed };
+        var sampleSeeds = new Option<ulong[]>("--sample-seeds") { Description = "Run the sample once per seed (e.g. 42 7 1234 2026 99), each with its recovery of the true effects; overrides --sample-seed", AllowMultipleArgumentsPerToken = true };
+        var noTruth = new Option<bool>("--no-truth-probabilities") { Description = "Skip the sample's Monte Carlo true probabilities (and so its ROC-AUC target): recovery of the true effects only, faster" };
+        var sampleTrees = new Option<int?>("--sample-trees") { Description = "Train the sample with trees of this depth only (eta 0.05, min child weight 1: what the model search picks on the shipped sample) instead of the whole search: a faster recovery check over several seeds" };
+        var command = new Command("quality", "Out-of-time test ROC-AUC on the sample history and the three public data sets, against their targets") { output, schemas, only, sampleLeads, sampleSeed, sampleSeeds, noTruth, sampleTrees };
         command.SetAction(r => CommandErrors.Run(() =>
         {
             var folder = r.GetValue(schemas) ?? FindSchemas();
             var requested = r.GetValue(only);
             return InWorkFolder("quality", r.GetValue(output), work => QualityBench.Markdown(QualityBench.Run(folder, work,
                 requested is { Length: > 0 } ? requested : null, Console.Error.WriteLine,
-                new SampleOptions { Leads = r.GetValue(sampleLeads), Seed = r.GetValue(sampleSeed) })));
+                new SampleOptions { Leads = r.GetValue(sampleLeads), Seed = r.GetValue(sampleSeed), TruthProbabilities = !r.GetValue(noTruth) }, r.GetValue(sampleSeeds),
+                r.GetValue(sampleTrees) is { } depth ? new LeadML.Trainer.Modeling.SearchOptions { TreesOnly = true, Depths = [depth], MinChildWeights = [1] } : null)));
+        }));
+        return command;
+    }
+
+    private static Command Recovery()
+    {
+        var history = new Option<string>("--history") { Description = "A sample history folder (with truth.json), as written by leadml sample", Required = true };
+        var model = new Option<string>("--model") { Description = "The bundle trained on it", Required = true };
+        var command = new Command("recovery", "How well a bundle's suggested points recover the true effects of the sample history it was trained on") { history, model };
+        command.SetAction(r => CommandErrors.Run(() =>
+        {
+            var bundle = LeadML.Features.Bundles.ModelBundle.Load(r.GetValue(model)!);
+            var truth = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(r.GetValue(history)!, "truth.json")))!.AsObject();
+            var rules = bundle.ReadOptional<LeadML.Features.Rules.RuleSet>(LeadML.Features.Bundles.ModelBundle.SuggestedRuleSetFile)
+                ?? throw new FileNotFoundException($"{bundle.Directory} has no suggested rule set");
+            Console.WriteLine(TruthRecovery.Format(TruthRecovery.Evaluate(truth, rules, bundle.Spec, LeadML.Features.Bundles.EvaluationSample.Read(bundle.Directory!))));
+            return CommandErrors.Ok;
         }));
         return command;
     }

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using LeadML.Features.Evaluation;
 using LeadML.Trainer.Evaluation;
+using LeadML.Trainer.Modeling;
 using LeadML.Trainer.Sample;
 using LeadML.Trainer.Training;
 
@@ -27,6 +28,9 @@ internal sealed record QualityResult(
 
     /// <summary>More to report below the table (the sample's recovery of its true effects).</summary>
     public string? Details { get; init; }
+
+    /// <summary>The sample's recovery of its true effects, with the generator seed.</summary>
+    public (ulong Seed, RecoveryResult Result)? Recovery { get; init; }
 
     /// <summary>Whether the model's test ROC-AUC reaches the target.</summary>
     public bool Met => ModelAuc >= Target;
@@ -55,16 +59,23 @@ internal static class QualityBench
     public const double CompactRatioTarget = 0.96;
     public const int MaxCriteria = 25;
     public const double SampleTolerance = 0.01;
+    /// <summary>Recovery targets: Spearman of the suggested against the true effects, overall and on behaviour alone.</summary>
+    public const double SpearmanTarget = 0.95, BehaviourSpearmanTarget = 0.9;
 
-    /// <param name="sample">The generated sample history (default: 8,000 leads, seed 42, as <c>leadml sample</c>).</param>
+    /// <param name="sample">The generated sample history (default: 20,000 leads, seed 42, as <c>leadml sample</c>).</param>
+    /// <param name="seeds">Generator seeds to run the sample with, one history each (default: the seed of <paramref name="sample"/>).</param>
     public static IReadOnlyList<QualityResult> Run(string schemasFolder, string workFolder, IEnumerable<string>? only, Action<string> log,
-        SampleOptions? sample = null)
+        SampleOptions? sample = null, IReadOnlyList<ulong>? seeds = null, SearchOptions? sampleSearch = null)
     {
         var wanted = only?.ToHashSet(StringComparer.OrdinalIgnoreCase);
         var results = new List<QualityResult>();
         if (wanted is null || wanted.Contains("sample"))
         {
-            results.Add(Sample(Path.Combine(workFolder, "sample"), sample ?? new SampleOptions(), log));
+            sample ??= new SampleOptions();
+            foreach (var seed in seeds is { Count: > 0 } ? seeds : [sample.Seed])
+            {
+                results.Add(Sample(Path.Combine(workFolder, $"sample-{seed}"), sample with { Seed = seed }, log, sampleSearch));
+            }
         }
         foreach (var (name, schema, target, note) in DataSets)
         {
@@ -77,13 +88,13 @@ internal static class QualityBench
         return results;
     }
 
-    private static QualityResult Sample(string folder, SampleOptions options, Action<string> log)
+    private static QualityResult Sample(string folder, SampleOptions options, Action<string> log, SearchOptions? search)
     {
         var history = Path.Combine(folder, "history");
-        log($"sample: generating {options.Leads:N0} leads (seed {options.Seed}) with true probabilities");
-        SampleGenerator.Write(history, options with { TruthProbabilities = true });
-        var (metrics, seconds) = Train(history, Path.Combine(folder, "model"), log);
-        var truth = TruthAuc(Path.Combine(history, "truth-probabilities.csv"), metrics);
+        log($"sample: generating {options.Leads:N0} leads (seed {options.Seed}){(options.TruthProbabilities ? " with true probabilities" : "")}");
+        SampleGenerator.Write(history, options);
+        var (metrics, seconds) = Train(history, Path.Combine(folder, "model"), log, search);
+        var truth = options.TruthProbabilities ? TruthAuc(Path.Combine(history, "truth-probabilities.csv"), metrics) : (Auc: double.NaN, ObservableAuc: double.NaN, Rows: 0);
         log($"sample: truth ROC-AUC {truth.Auc:F4} (observable-history ceiling {truth.ObservableAuc:F4}) on {truth.Rows:N0} rows of the test cut-offs");
         // Do the suggested points recover the generator's true effects? (Spearman ≥ 0.9, right signs, no post-conversion criteria.)
         var bundle = ModelBundle.Load(Path.Combine(folder, "model"));
@@ -91,17 +102,19 @@ internal static class QualityBench
         var recovery = TruthRecovery.Evaluate(truthJson, bundle.ReadOptional<RuleSet>(ModelBundle.SuggestedRuleSetFile)!, bundle.Spec, EvaluationSample.Read(bundle.Directory!));
         var defaults = new SampleOptions();
         var name = options.Leads == defaults.Leads && options.Seed == defaults.Seed ? "sample" : $"sample ({options.Leads:N0} leads, seed {options.Seed})";
+        log($"sample seed {options.Seed}: recovery Spearman {recovery.Spearman:F3}, behaviour alone {recovery.BehaviourSpearman:F3}, wrong signs {recovery.WrongSigns.Count}");
         return Result(name, metrics, truth.Auc - SampleTolerance,
             $"truth AUC {truth.Auc:F4} − 0.01 ({truth.Rows:N0} truth rows); observable-history ceiling {truth.ObservableAuc:F4}, model {metrics["test"]!["rocAuc"]!.GetValue<double>() - truth.ObservableAuc:+0.0000;-0.0000} from it", seconds) with
         {
-            Details = "Recovery of the true effects by the suggested points on the sample history (targets: Spearman ≥ 0.9, every effect of magnitude ≥ 0.3 with the right sign, no criterion on post-conversion events):\n\n" + TruthRecovery.Format(recovery),
+            Details = $"Recovery of the true effects by the suggested points on the sample history, seed {options.Seed} (targets: Spearman ≥ {SpearmanTarget}, behaviour effects alone ≥ {BehaviourSpearmanTarget}, every effect of magnitude ≥ 0.3 with the right sign, no criterion on post-conversion events):\n\n" + TruthRecovery.Format(recovery),
+            Recovery = (options.Seed, recovery),
         };
     }
 
-    private static (JsonObject Metrics, double Seconds) Train(string history, string output, Action<string> log)
+    private static (JsonObject Metrics, double Seconds) Train(string history, string output, Action<string> log, SearchOptions? search = null)
     {
         var watch = Stopwatch.StartNew();
-        var summary = TrainingRun.Run(new TrainOptions { History = history, Out = output }, s => log($"  {watch.Elapsed:mm\\:ss} {s}"));
+        var summary = TrainingRun.Run(new TrainOptions { History = history, Out = output, Search = search ?? new SearchOptions() }, s => log($"  {watch.Elapsed:mm\\:ss} {s}"));
         return (summary.Metrics.ToJsonObject(), watch.Elapsed.TotalSeconds);
     }
 
@@ -173,6 +186,17 @@ internal static class QualityBench
         {
             s.Append("- ").Append(r.DataSet).Append(": ").AppendLine(string.Join(" · ", r.Curve.Select(p =>
                 string.Create(c, $"{p.Criteria} → {(p.Validation is { } v ? v.ToString("F3", c) : "–")} / {(p.Test is { } t ? t.ToString("F3", c) : "–")}"))));
+        }
+        var recoveries = results.Where(r => r.Recovery is not null).Select(r => r.Recovery!.Value).ToList();
+        if (recoveries.Count > 0)
+        {
+            s.AppendLine().AppendLine(c, $"Recovery of the sample's true effects by the default table, per generator seed (targets: Spearman ≥ {SpearmanTarget}, behaviour alone ≥ {BehaviourSpearmanTarget}, no wrong sign on an effect ≥ 0.3, no criterion on post-conversion events):").AppendLine();
+            s.AppendLine("| seed | Spearman | behaviour alone | wrong signs (≥ 0.3) | post-conversion criteria | criteria on channels without effect |");
+            s.AppendLine("|---:|---:|---:|---|---:|---|");
+            foreach (var (seed, r) in recoveries)
+            {
+                s.AppendLine(c, $"| {seed} | {r.Spearman:F3} {(r.Spearman >= SpearmanTarget ? "✓" : "✗")} | {r.BehaviourSpearman:F3} {(r.BehaviourSpearman >= BehaviourSpearmanTarget ? "✓" : "✗")} | {(r.WrongSigns.Count == 0 ? "none ✓" : string.Join(", ", r.WrongSigns) + " ✗")} | {r.PostConversionCriteria.Count} | {(r.ZeroEffectCriteria.Count == 0 ? "none" : string.Join(", ", r.ZeroEffectCriteria))} |");
+            }
         }
         foreach (var r in results.Where(r => r.Details is not null)) s.AppendLine().AppendLine(r.Details);
         return s.ToString();

@@ -10,11 +10,21 @@ namespace LeadML.Trainer.Bench;
 /// <summary>One true effect of the sample history beside what the suggested points say about it (log-odds).</summary>
 internal sealed record RecoveredEffect(string Feature, string Description, double TrueLogOdds, double SuggestedLogOdds, int Rows, int ComparedWith)
 {
+    /// <summary>An effect of what the lead does (events, inactivity) rather than of who it is.</summary>
+    public bool IsBehaviour => !Feature.StartsWith("attr.", StringComparison.Ordinal);
+
     public bool SignAgrees => Math.Sign(TrueLogOdds) == Math.Sign(Math.Round(SuggestedLogOdds, 6));
 }
 
 /// <summary>How well the suggested points recover the generator's true effects.</summary>
-internal sealed record RecoveryResult(IReadOnlyList<RecoveredEffect> Effects, double Spearman, IReadOnlyList<string> WrongSigns, IReadOnlyList<string> PostConversionCriteria);
+/// <param name="BehaviourSpearman">The same over the behaviour effects alone (events and inactivity, not attributes).</param>
+/// <param name="ZeroEffectCriteria">Criteria with points on event channels that have no effect at all (e-mail opens,
+/// blog posts…), as "label (points)".</param>
+internal sealed record RecoveryResult(IReadOnlyList<RecoveredEffect> Effects, double Spearman, IReadOnlyList<string> WrongSigns, IReadOnlyList<string> PostConversionCriteria)
+{
+    public double BehaviourSpearman { get; init; } = double.NaN;
+    public IReadOnlyList<string> ZeroEffectCriteria { get; init; } = [];
+}
 
 /// <summary>
 /// Compares suggested points with <c>truth.json</c>. For each true effect, evaluation rows where it applies are
@@ -116,7 +126,22 @@ internal static class TruthRecovery
             || c.Condition.Feature.StartsWith($"evt.{t}[", StringComparison.Ordinal))).Select(c => c.Id).ToList();
         var wrong = results.Where(r => Math.Abs(r.TrueLogOdds) >= 0.3 && !r.SignAgrees).Select(r => r.Description).ToList();
         var spearman = Spearman([.. results.Select(r => r.TrueLogOdds)], [.. results.Select(r => r.SuggestedLogOdds)]);
-        return new RecoveryResult(results, spearman, wrong, leaked);
+        var behaviour = results.Where(r => r.IsBehaviour).ToList();
+        var zeroChannels = zero.Where(z => z.StartsWith("evt.", StringComparison.Ordinal)).ToList();
+        // A type all of whose details are without effect (e-mail opens) is without effect as a whole.
+        var notZero = effects.Select(e => e["feature"]!.ToString())
+            .Concat(truth["noDirectEffectFeatures"]?.AsArray().Select(n => n!.ToString()) ?? []).ToList();
+        foreach (var type in zeroChannels.Where(z => z.Contains('[', StringComparison.Ordinal)).Select(z => z[..z.IndexOf('[', StringComparison.Ordinal)]).Distinct().ToList())
+        {
+            if (!notZero.Any(n => n.StartsWith(type + "[", StringComparison.Ordinal) || n.StartsWith(type + ".", StringComparison.Ordinal))) zeroChannels.Add(type);
+        }
+        var zeroCriteria = rules.Criteria.Where(c => c.Enabled && c.Points != 0 && zeroChannels.Any(z => c.Condition.Feature.StartsWith(z + ".", StringComparison.Ordinal)))
+            .Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Label} ({c.Points:+0;-0})")).ToList();
+        return new RecoveryResult(results, spearman, wrong, leaked)
+        {
+            BehaviourSpearman = Spearman([.. behaviour.Select(r => r.TrueLogOdds)], [.. behaviour.Select(r => r.SuggestedLogOdds)]),
+            ZeroEffectCriteria = zeroCriteria,
+        };
     }
 
     private static double TrueValue(JsonObject e) => e["kind"]!.ToString() == "perUnit"
@@ -165,7 +190,7 @@ internal static class TruthRecovery
         var c = CultureInfo.InvariantCulture;
         var lines = new List<string> { "| true effect | true log-odds | suggested log-odds | sign |", "|---|---:|---:|---|" };
         lines.AddRange(r.Effects.Select(e => string.Create(c, $"| {e.Description} | {e.TrueLogOdds:+0.00;-0.00} | {e.SuggestedLogOdds:+0.00;-0.00} | {(e.SignAgrees ? "ok" : Math.Abs(e.TrueLogOdds) >= 0.3 ? "WRONG" : "(small)")} |")));
-        lines.Add(string.Create(c, $"Spearman {r.Spearman:0.000}; wrong signs on effects ≥ 0.3: {r.WrongSigns.Count}; criteria on post-conversion events: {r.PostConversionCriteria.Count}"));
+        lines.Add(string.Create(c, $"Spearman {r.Spearman:0.000} (behaviour alone {r.BehaviourSpearman:0.000}); wrong signs on effects ≥ 0.3: {r.WrongSigns.Count}; criteria on post-conversion events: {r.PostConversionCriteria.Count}; criteria on channels without effect: {(r.ZeroEffectCriteria.Count == 0 ? "none" : string.Join(", ", r.ZeroEffectCriteria))}"));
         return string.Join('\n', lines);
     }
 }

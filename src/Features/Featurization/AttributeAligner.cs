@@ -1,3 +1,4 @@
+using System.Globalization;
 using LeadML.Features.History;
 
 namespace LeadML.Features.Featurization;
@@ -15,7 +16,9 @@ public sealed class AttributeAligner
         _columns = [.. spec.Attributes.Select(a => a.Column)];
     }
 
-    /// <summary>Aligns every lead of a table; a spec attribute missing from the table is missing for every lead.</summary>
+    /// <summary>Aligns every lead of a table; a spec attribute missing from the table is missing for every lead. A
+    /// column the table read as another type than the spec's is converted by the spec's rules (numbers written as text
+    /// parse; text that is not a number is missing).</summary>
     public AttributeValues[] Align(LeadTable table)
     {
         var map = new int[_spec.Attributes.Count];
@@ -38,15 +41,26 @@ public sealed class AttributeAligner
                 nums[a] = double.NaN;
                 var c = map[a];
                 if (c < 0) continue;
+                var read = table.Columns[c].Type;
                 switch (_spec.Attributes[a].Type)
                 {
                     case ColumnType.Category:
+                        cats[a] = read is ColumnType.Number or ColumnType.Date
+                            ? (double.IsNaN(lead.Numbers[c]) ? null : lead.Numbers[c].ToString(CultureInfo.InvariantCulture))
+                            : lead.Categories[c];
+                        break;
                     case ColumnType.Flag:
-                        cats[a] = lead.Categories[c];
+                        cats[a] = read == ColumnType.Flag ? lead.Categories[c] : FlagText(read, lead.Categories[c], lead.Numbers[c]);
                         break;
                     case ColumnType.Number:
+                        // A history that read the model's number column as text (one with invalid values, say): its
+                        // numbers still count, and a value that is not a number is missing, never another category.
+                        nums[a] = read == ColumnType.Number ? lead.Numbers[c]
+                            : read != ColumnType.Date && lead.Categories[c] is { } text && AttributeText.TryParseNumber(text, out var n) ? n
+                            : double.NaN;
+                        break;
                     case ColumnType.Date:
-                        nums[a] = lead.Numbers[c];
+                        nums[a] = read == ColumnType.Date ? lead.Numbers[c] : double.NaN;
                         break;
                 }
             }
@@ -54,6 +68,13 @@ public sealed class AttributeAligner
         }
         return result;
     }
+
+    private static string? FlagText(ColumnType read, string? text, double number) => read switch
+    {
+        ColumnType.Number when number is 0 or 1 => number == 1 ? "true" : "false",
+        ColumnType.Category when text is not null && AttributeText.TryParseFlag(text, out var flag) => flag ? "true" : "false",
+        _ => null,
+    };
 
     /// <summary>Aligns named text values (e.g. from JSON). Names not in the spec are reported in
     /// <paramref name="unknownNames"/>; values that do not parse as their column's type are reported in

@@ -12,9 +12,12 @@ namespace LeadML.Features.History;
 /// schema file (<c>.json</c>) naming its files. File names in a schema are relative to the schema file's folder; when a
 /// folder is given and a name does not exist beside the schema, it is looked up in that folder.</para>
 /// <para><b>Column types.</b> Without a type in the schema's <c>columns</c>, a column is a flag when every value is
-/// yes/no, true/false, y/n or 1/0 and it has at most 2 distinct values; a number when every value parses invariantly;
-/// a date when every value is an ISO date (yyyy-MM-dd…); else a category. Empty, NA, N/A, NULL are missing and do not
-/// count. Each inference is a note in <see cref="ReadReport.Notes"/>.</para>
+/// yes/no, true/false, y/n or 1/0 and it has at most 2 distinct values; a number when at least 95 % of its filled
+/// values parse invariantly; a date when every value is an ISO date (yyyy-MM-dd…); else a category. Empty, NA, N/A,
+/// NULL are missing and do not count. Each inference is a note in <see cref="ReadReport.Notes"/>. A value of a number
+/// column (set or inferred) that is not a number is invalid: it is read as missing, never as a category, and the
+/// column's count of them and the first one are a note; a column set as number with more than 5 % of such values is
+/// an error.</para>
 /// <para><b>Single tables.</b> The outcome comes from <c>outcome.column</c> (a value in <c>outcome.positive</c>, any
 /// case, is true) or from <c>outcome.fromFile</c> (a lead converts when its id appears in that file). The time of a row
 /// comes from <c>order</c>: a date column; a month-name column (synthesised month starts from 2000-01-01, see
@@ -287,10 +290,36 @@ public static partial class HistoryReader
             }
             else
             {
-                type = Infer(pools[a].Keys);
+                type = Infer(pools[a].Keys, raw[a]);
                 inferred = true;
                 var detail = pools[a].Count == 0 ? " (all empty)" : type == ColumnType.Category ? $" ({pools[a].Count} distinct)" : "";
                 report.Note($"inferred: {name} = {Lower(type)}{detail}");
+            }
+            // A value of a number column that is not a number is an invalid value: read as missing and reported,
+            // never a category of its own. A column set as number whose values are mostly not numbers is an error.
+            var invalid = 0;
+            var firstInvalid = -1;
+            if (type == ColumnType.Number)
+            {
+                var filled = 0;
+                for (var i = 0; i < n; i++)
+                {
+                    var text = raw[a][i];
+                    if (text is null) continue;
+                    filled++;
+                    if (AttributeText.TryParseNumber(text, out _)) continue;
+                    invalid++;
+                    if (firstInvalid < 0) firstInvalid = i;
+                }
+                if (invalid > 0 && invalid > filled * (1 - NumberShare))
+                {
+                    var text = raw[a][firstInvalid];
+                    throw new HistoryFormatException(csv.Name, lines[firstInvalid], name, $"value '{text}' in number column '{name}' is not a number (write it like 1234.5); {invalid} of {filled} values are not numbers");
+                }
+                if (invalid > 0)
+                {
+                    report.Note($"{name}: {invalid} value(s) not a number, read as missing (first: {csv.Name} line {lines[firstInvalid]}, '{raw[a][firstInvalid]}')");
+                }
             }
             for (var i = 0; i < n; i++)
             {
@@ -307,9 +336,7 @@ public static partial class HistoryReader
                             : throw new HistoryFormatException(csv.Name, lines[i], name, $"value '{text}' in flag column '{name}' is not yes/no, true/false or 1/0");
                         break;
                     case ColumnType.Number:
-                        numbers[i][a] = AttributeText.TryParseNumber(text, out var number)
-                            ? number
-                            : throw new HistoryFormatException(csv.Name, lines[i], name, $"value '{text}' in number column '{name}' is not a number (write it like 1234.5)");
+                        numbers[i][a] = AttributeText.TryParseNumber(text, out var number) ? number : double.NaN;
                         break;
                     case ColumnType.Date:
                         numbers[i][a] = AttributeText.TryParseDate(text, dateFormat, out var date)
@@ -368,8 +395,14 @@ public static partial class HistoryReader
         return new LeadTable(columns, result);
     }
 
-    /// <summary>The type of a column from its distinct non-missing values (see the class remarks).</summary>
-    internal static ColumnType Infer(IEnumerable<string> distinct)
+    /// <summary>Least share of a number column's filled values that must be numbers: below it, a column set as number
+    /// is an error and an unset one is not inferred a number.</summary>
+    internal const double NumberShare = 0.95;
+
+    /// <summary>The type of a column from its distinct non-missing values (see the class remarks); with
+    /// <paramref name="rows"/> (every row's value, null when missing), a column whose values are numbers in at least
+    /// <see cref="NumberShare"/> of its filled rows is a number column with a few invalid values.</summary>
+    internal static ColumnType Infer(IEnumerable<string> distinct, IReadOnlyList<string?>? rows = null)
     {
         var values = distinct as ICollection<string> ?? distinct.ToList();
         if (values.Count == 0) return ColumnType.Category;
@@ -379,6 +412,18 @@ public static partial class HistoryReader
             return ColumnType.Flag;
         }
         if (values.All(v => AttributeText.TryParseNumber(v, out _))) return ColumnType.Number;
+        if (rows is not null && values.Any(v => AttributeText.TryParseNumber(v, out _)))
+        {
+            var numbers = values.Where(v => AttributeText.TryParseNumber(v, out _)).ToHashSet(StringComparer.Ordinal);
+            int filled = 0, parsed = 0;
+            foreach (var v in rows)
+            {
+                if (v is null) continue;
+                filled++;
+                if (numbers.Contains(v)) parsed++;
+            }
+            if (parsed >= NumberShare * filled) return ColumnType.Number;
+        }
         if (values.All(v => IsoDate().IsMatch(v) && AttributeText.TryParseDate(v, out _))) return ColumnType.Date;
         return ColumnType.Category;
     }

@@ -94,6 +94,43 @@ internal static class Banding
         return new Banded(feature, bands, assign, mean, rows, R2(assign, mean, phi));
     }
 
+    /// <summary>
+    /// Merges neighbouring bands of a recency whose points contradict their own conversion rates (the band with more
+    /// points converts less), and with <paramref name="nonIncreasing"/> (inactivity) every pair where the longer wait
+    /// scores more, until none is left: a marketer reading "viewed 30–90 days ago: −3" beside "in the last 30 days: 0"
+    /// checks the rates, and a table that contradicts them is not believed.
+    /// </summary>
+    /// <param name="banded">Bands of one feature, as <see cref="Cut"/> returns them.</param>
+    /// <param name="values">The feature's value on each row.</param>
+    /// <param name="phi">The family's contribution on each row.</param>
+    /// <param name="y">Each row's outcome (1 converted).</param>
+    public static Banded MergeContradicting(Banded banded, ReadOnlySpan<float> values, double[] phi, float[] y, bool nonIncreasing)
+    {
+        var bands = banded.Bands.ToList();
+        var (assign, mean, rows) = (banded.BandOfRow, banded.Mean, banded.Rows);
+        while (true)
+        {
+            var conversions = new int[bands.Count];
+            for (var i = 0; i < assign.Length; i++)
+            {
+                if (y[i] > 0.5f) conversions[assign[i]]++;
+            }
+            var merge = -1;
+            for (var b = 0; b + 1 < bands.Count && merge < 0; b++)
+            {
+                if (bands[b].Missing || bands[b + 1].Missing || rows[b] == 0 || rows[b + 1] == 0) continue;
+                var pointsRise = mean[b + 1] - mean[b];
+                var rateRise = (double)conversions[b + 1] / rows[b + 1] - (double)conversions[b] / rows[b];
+                if ((nonIncreasing && pointsRise > 0) || pointsRise * rateRise < 0) merge = b;
+            }
+            if (merge < 0) break;
+            bands[merge] = new Band(bands[merge].Lower, bands[merge + 1].Upper, false);
+            bands.RemoveAt(merge + 1);
+            (assign, mean, rows) = Assign(bands, values, phi);
+        }
+        return bands.Count == banded.Bands.Count ? banded : new Banded(banded.Feature, bands, assign, mean, rows, R2(assign, mean, phi));
+    }
+
     /// <summary>The left index of the pair to merge band <paramref name="b"/> into its closer numeric neighbour.</summary>
     private static int NeighbourToMerge(List<Band> bands, double[] mean, int b)
     {

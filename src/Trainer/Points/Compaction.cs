@@ -93,7 +93,38 @@ internal static class Compaction
         }
         var marginSum = margin.Sum();
 
+        // The sign each column has with every band (a merged band's: of its support-weighted points).
+        var seedSign = new Dictionary<int, int>();
+        foreach (var item in families.SelectMany(f => f.Forms).SelectMany(form => form)) seedSign[item.Column] = Math.Sign(item.Seed);
+
+        // Refit together, a criterion must keep the sign it has with every band: correlated criteria can otherwise
+        // trade places (an inactive stretch scoring more than an active one). A column whose sign flips is dropped
+        // (0 points), the largest flip first, and the rest refit.
         double[] Fit(IReadOnlyList<int> cols)
+        {
+            var keep = Enumerable.Range(0, cols.Count).ToList();
+            while (true)
+            {
+                var beta = FitFree([.. keep.Select(k => cols[k])]);
+                var flipped = -1;
+                for (var r = 0; r < keep.Count; r++)
+                {
+                    var sign = seedSign.GetValueOrDefault(cols[keep[r]]);
+                    if (sign != 0 && Math.Sign(beta[r + 1]) == -sign && Math.Abs(beta[r + 1]) > 1e-9
+                        && (flipped < 0 || Math.Abs(beta[r + 1]) > Math.Abs(beta[flipped + 1]))) flipped = r;
+                }
+                if (flipped < 0 || keep.Count == 1)
+                {
+                    var full = new double[cols.Count + 1];
+                    full[0] = beta[0];
+                    for (var r = 0; r < keep.Count; r++) full[keep[r] + 1] = flipped < 0 ? beta[r + 1] : 0;
+                    return full;
+                }
+                keep.RemoveAt(flipped);
+            }
+        }
+
+        double[] FitFree(IReadOnlyList<int> cols)
         {
             // Normal equations with an intercept; a tiny ridge keeps a column no row matches (or a duplicate) at 0.
             var p = cols.Count + 1;

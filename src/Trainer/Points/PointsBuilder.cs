@@ -121,14 +121,16 @@ internal static class PointsBuilder
         foreach (var f in kept)
         {
             var fam = families[f];
-            var (bands, assign, mean, feature) = fam.IsCategory ? CategoryBands(spec, fam, x, width, phi[f]) : NumericBands(spec, fam, x, width, rows, phi[f], options);
+            var (bands, assign, mean, feature) = fam.IsCategory ? CategoryBands(spec, fam, x, width, phi[f]) : NumericBands(spec, fam, x, y, width, rows, phi[f], options);
             var elsewhere = fam.IsCategory && earlier is not null
                 ? EarlierLevels(fam, earlier, width, earlierPhi[f], assign, mean)
                 : new (int Rows, int Conversions, int Modelled)[bands.Count];
             representative[f] = feature is null ? fam.Name : spec.Features[feature.Value].Name;
             var counts = new int[bands.Count];
             foreach (var b in assign) counts[b]++;
-            var reference = Enumerable.Range(0, bands.Count).MaxBy(b => counts[b]);
+            // Inactivity has one sign: the most active band scores 0 and every longer wait less.
+            var active = fam.Name == Families.Inactivity ? Enumerable.Range(0, bands.Count).Where(b => !bands[b].Missing && counts[b] > 0).ToList() : [];
+            var reference = active.Count > 0 ? active.MaxBy(b => mean[b]) : Enumerable.Range(0, bands.Count).MaxBy(b => counts[b]);
             referenceMargin += mean[reference];
             for (var i = 0; i < rows; i++) relative[i] += mean[assign[i]] - mean[reference];
             for (var b = 0; b < bands.Count; b++)
@@ -172,6 +174,9 @@ internal static class PointsBuilder
         {
             var points = (int)Math.Round(d.LogOdds * factor);
             if (points == 0) continue;
+            // A behaviour the data cannot tell from its reference (its 90 % interval holds 0) takes no points: e-mail
+            // opens or blog visits the model leans on a little would otherwise score on noise. Negative signals stay.
+            if (d.Family.Group == CriterionGroup.Engagement && d.Low < 0 && d.High > 0 && !d.Family.Features.Any(j => spec.Features[j].Negative)) continue;
             var rate = d.Rows == 0 ? 0 : (double)d.Conversions / d.Rows;
             var label = d.Label;
             familyOf.Add(d.Family.Name);
@@ -201,18 +206,27 @@ internal static class PointsBuilder
     }
 
     private static (IReadOnlyList<Band> Bands, int[] Assign, double[] Mean, int? Feature) NumericBands(
-        FeatureSpec spec, Family fam, float[] x, int width, int rows, double[] phi, PointsOptions options)
+        FeatureSpec spec, Family fam, float[] x, float[] y, int width, int rows, double[] phi, PointsOptions options)
     {
         Banded? best = null;
         var values = new float[rows];
-        foreach (var j in fam.Features)
+        // A negative history (ever unsubscribed, ever bounced) keeps its effect for as long as it is true: the family
+        // reads as its "ever" flag, never as a recency or a window after which the penalty would vanish.
+        var ever = fam.Features.Where(j => spec.Features[j].Negative && spec.Features[j].Kind == FeatureKind.Flag
+            && spec.Features[j].Name.EndsWith(".ever", StringComparison.Ordinal)).ToArray();
+        foreach (var j in ever.Length > 0 ? ever : fam.Features)
         {
             for (var i = 0; i < rows; i++) values[i] = x[i * width + j];
             var banded = Banding.Cut(j, spec.Features[j].Kind, values, phi, options.MinSupport, options.MergeBelow);
             // Prefer the earlier (shorter-window, simpler) feature unless another explains clearly more.
             if (best is null || banded.R2 > best.R2 + 0.01) best = banded;
         }
-        return (best!.Bands, best.BandOfRow, best.Mean, best.Feature);
+        if (spec.Features[best!.Feature].Kind == FeatureKind.Recency)
+        {
+            for (var i = 0; i < rows; i++) values[i] = x[i * width + best.Feature];
+            best = Banding.MergeContradicting(best, values, phi, y, nonIncreasing: fam.Name == Families.Inactivity);
+        }
+        return (best.Bands, best.BandOfRow, best.Mean, best.Feature);
     }
 
     /// <summary>One band per level column; rows with no level set (none pooled) join the most common level.</summary>

@@ -147,6 +147,27 @@ public sealed class ScoringTests(TrainedBundle bundle) : IDisposable
     }
 
     [Fact]
+    public async Task Score_NumberThatIsNotANumber_ScoresAsMissing_IsReported_AndTakesNoPoints()
+    {
+        static object With(object? size) => new
+        {
+            attributes = new Dictionary<string, object?> { ["industry"] = "Software", ["job_title"] = "CEO", ["company_size"] = size, ["country"] = "Germany" },
+            createdAt = "2025-09-01T00:00:00Z",
+            asOf = "2025-12-01T00:00:00Z",
+        };
+        var text = await Json(await _api.Client().PostAsJsonAsync("/score", With("another value")));
+        var missing = await Json(await _api.Client().PostAsJsonAsync("/score", With(null)));
+
+        Assert.Equal(["company_size: 'another value' is not a number"], text["warnings"]!["invalidValues"]!.AsArray().Select(x => x!.GetValue<string>()));
+        // Scored exactly as a lead without the value: no "another value" category, no points of its own.
+        Assert.Equal(missing["score"]!.GetValue<double>(), text["score"]!.GetValue<double>());
+        Assert.Equal(missing["modelProbability"]!.GetValue<double>(), text["modelProbability"]!.GetValue<double>());
+        Assert.Equal(
+            missing["rulePoints"]!["criteria"]!.AsArray().Select(c => c!["id"]!.GetValue<string>()),
+            text["rulePoints"]!["criteria"]!.AsArray().Select(c => c!["id"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Batch_IgnoredEvents_AreNamedAtTheirPathInTheBatch()
     {
         var late = new JsonObject

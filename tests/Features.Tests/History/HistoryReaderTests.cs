@@ -290,6 +290,54 @@ public sealed class HistoryReaderTests : IDisposable
         Assert.Contains("'about 50' in number column 'employees' is not a number", e.Message);
     }
 
+    private static string[] EmployeeRows(int numbers, params string[] texts) =>
+    [
+        "lead_id,created_at,company_size",
+        .. Enumerable.Range(0, numbers).Select(i => $"n{i},2024-01-01,{10 + i}"),
+        .. texts.Select((t, i) => $"t{i},2024-01-02,{t}"),
+    ];
+
+    [Fact]
+    public void Read_InferredNumberColumnWithAFewTexts_ReadsThemAsMissingAndReportsThem()
+    {
+        // 39 numbers and one text: a number column with an invalid value, not 40 categories ("another value" scoring on its own).
+        _dir.Write("leads.csv", EmployeeRows(39, "another value"));
+
+        var h = HistoryReader.Read(_dir.Folder);
+
+        var column = Assert.Single(h.Leads.Columns);
+        Assert.Equal(ColumnType.Number, column.Type);
+        Assert.True(double.IsNaN(h.Leads.Leads[^1].Numbers[0]));
+        Assert.Null(h.Leads.Leads[^1].Categories[0]);
+        Assert.Equal(48, h.Leads.Leads[38].Numbers[0]);
+        Assert.Contains(h.Report.Notes, n => n.Contains("company_size: 1 value(s) not a number, read as missing", StringComparison.Ordinal)
+            && n.Contains("leads.csv line 41", StringComparison.Ordinal) && n.Contains("'another value'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Read_ColumnOfMostlyTexts_StaysACategory()
+    {
+        _dir.Write("leads.csv", EmployeeRows(3, "small", "large", "small", "medium"));
+
+        var h = HistoryReader.Read(_dir.Folder);
+
+        Assert.Equal(ColumnType.Category, Assert.Single(h.Leads.Columns).Type);
+        Assert.Equal("small", h.Leads.Leads[3].Categories[0]);
+    }
+
+    [Fact]
+    public void Read_SetNumberColumnWithAFewTexts_ReadsThemAsMissingAndReportsThem()
+    {
+        _dir.Write("leads.csv", EmployeeRows(30, "unknown"));
+        _dir.Write("leadml.json", """{ "columns": { "company_size": "number" } }""");
+
+        var h = HistoryReader.Read(_dir.Folder);
+
+        Assert.Equal(ColumnType.Number, Assert.Single(h.Leads.Columns).Type);
+        Assert.True(double.IsNaN(h.Leads.Leads[^1].Numbers[0]));
+        Assert.Contains(h.Report.Notes, n => n.StartsWith("company_size: 1 value(s) not a number", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Read_SingleTableOutcomeNotBinary_IsAnError()
     {
