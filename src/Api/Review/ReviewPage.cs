@@ -17,6 +17,7 @@ public static class ReviewPage
     {
         ["/review"] = ("review.html", "text/html; charset=utf-8"),
         ["/review/review.js"] = ("review.js", "text/javascript; charset=utf-8"),
+        ["/review/review-tryout.js"] = ("review-tryout.js", "text/javascript; charset=utf-8"),
         ["/review/review.css"] = ("review.css", "text/css; charset=utf-8"),
     };
 
