@@ -11,7 +11,7 @@ const plural = (n, one, many) => `${Number(n).toLocaleString("en")} ${n === 1 ? 
 /** The what-if's scores are live scores: say how they are blended, and show the rule points alone beside them. */
 function renderBlend(r) {
   $("whatif-blend").textContent = `Live scores, as the Api scores leads: ${r.formula} (model weight ${num(r.blendWeight, 2)}). ` +
-    "The last two rows are the rule points alone.";
+    "Rows marked “rule points alone” leave the model’s part out.";
   for (const [side, figures] of [["draft", r.candidate], ["inforce", r.inForce]]) {
     const alone = figures.rulePointsAlone;
     $(`whatif-${side}-points-auc`).textContent = alone ? num(alone.rocAuc, 3) : "–";
