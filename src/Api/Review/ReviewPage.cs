@@ -19,6 +19,7 @@ public static class ReviewPage
     {
         ["/review"] = ("review.html", "text/html; charset=utf-8"),
         ["/review/review.js"] = ("review.js", "text/javascript; charset=utf-8"),
+        ["/review/review-tryout.js"] = ("review-tryout.js", "text/javascript; charset=utf-8"),
         ["/review/review.css"] = ("review.css", "text/css; charset=utf-8"),
         ["/review/leads"] = ("lead.html", "text/html; charset=utf-8"),
         ["/review/lead.js"] = ("lead.js", "text/javascript; charset=utf-8"),

@@ -56,6 +56,7 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
         await page.Locator("#approver").FillAsync("Ann Marketer");
         await page.Locator("#comment").FillAsync("students and careers-page visitors are not leads");
         await page.Locator("#approve").ClickAsync();
+        await Confirm(page);
         await Expect(page.Locator("#status")).ToContainTextAsync("v1 approved by Ann Marketer");
         await Expect(page.Locator("#version-1")).ToContainTextAsync("in force");
         await Expect(page.Locator("#version-1")).ToContainTextAsync("students and careers-page visitors are not leads");
@@ -71,12 +72,14 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
         await Expect(page.Locator("#status")).ToContainTextAsync("Draft v2 saved");
         await page.Locator("#comment").FillAsync("try more for the second criterion");
         await page.Locator("#approve").ClickAsync();
+        await Confirm(page);
         await Expect(page.Locator("#version-2")).ToContainTextAsync("in force");
 
         await page.Locator("#version-1 button", new() { HasText = "Diff" }).ClickAsync();
         await Expect(page.Locator("#diff")).ToContainTextAsync("v2 → v1");
         await page.Locator("#comment").FillAsync("back to the first review");
         await page.Locator("#version-1 button", new() { HasText = "Restore" }).ClickAsync();
+        await Confirm(page);
         await Expect(page.Locator("#status")).ToContainTextAsync("v1 restored as v3");
         await Expect(page.Locator("#version-3")).ToContainTextAsync("in force");
         await Expect(page.Locator("#version-3")).ToContainTextAsync("restore of version 1");
@@ -195,6 +198,7 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
         await page.Locator("#approver").FillAsync("Ann Marketer");
         await page.Locator("#comment").FillAsync("software companies buy; B starts higher");
         await page.Locator("#approve").ClickAsync();
+        await Confirm(page);
         await Expect(page.Locator("#status")).ToContainTextAsync("v1 approved by Ann Marketer");
         await Expect(page.Locator("#version-1")).ToContainTextAsync("in force");
         await Shot(page, "review-9-approved.png", fullPage: false);
@@ -245,11 +249,13 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
         await Expect(page.Locator("#status")).ToContainTextAsync("Draft v1 saved");
         await page.Locator("#approver").FillAsync("Rita Reviewer");
         await page.Locator("#approve").ClickAsync();
+        await Confirm(page);
         await Expect(page.Locator("#status")).ToContainTextAsync("v1 approved by Rita Reviewer");
         await Expect(page.Locator("#version-1")).ToContainTextAsync("in force");
         await page.Locator("#version-0 button", new() { HasText = "Diff" }).ClickAsync();
         await Expect(page.Locator("#diff")).ToContainTextAsync("v1 → suggestion");
         await page.Locator("#version-0 button", new() { HasText = "Restore" }).ClickAsync();
+        await Confirm(page);
         await Expect(page.Locator("#status")).ToContainTextAsync("restored as v2");
         await Expect(page.Locator("#version-2")).ToContainTextAsync("in force");
         var report = await page.RunAndWaitForResponseAsync(() => page.Locator("#report-link").ClickAsync(),
@@ -390,6 +396,15 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
     }
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+
+    /// <summary>Confirms the dialog that approving and restoring open with their impact on the stored leads.</summary>
+    internal static async Task Confirm(IPage page)
+    {
+        await Expect(page.Locator("#impact-dialog")).ToBeVisibleAsync();
+        await Expect(page.Locator("#impact-summary")).Not.ToBeEmptyAsync();
+        await page.Locator("#impact-confirm").ClickAsync();
+        await Expect(page.Locator("#impact-dialog")).ToBeHiddenAsync();
+    }
 
     private static async Task<(string Draft, string InForce)> Figures(IPage page) =>
         (await page.Locator("#whatif-draft-auc").TextContentAsync() + "|" + await page.Locator("#whatif-draft-ready").TextContentAsync(),

@@ -595,6 +595,7 @@ function renderWhatIf(r) {
     return tr;
   }));
   renderMatrix(d.matrix);
+  renderBlend(r);
   const labels = d.grades.map((g) => g.grade);
   const data = {
     labels,
@@ -661,6 +662,11 @@ async function onApprove(event) {
   }
   try {
     const v = await save();
+    if (!(await confirmImpact(v, "approve"))) {
+      await loadModel(state.model, true);
+      status(`Draft v${v} saved, not approved.`);
+      return;
+    }
     await api("POST", `/rulesets/${encodeURIComponent(state.model)}/${v}/approve`, { approvedBy, comment: $("comment").value.trim() || null },
       state.working.etag);
     $("comment").value = "";
@@ -745,6 +751,10 @@ async function restore(version) {
     return;
   }
   try {
+    if (!(await confirmImpact(version, "restore"))) {
+      status(`${version === 0 ? "The suggestion" : "v" + version} not restored.`);
+      return;
+    }
     const r = await api("POST", `/rulesets/${encodeURIComponent(state.model)}/${version}/restore`, { restoredBy, comment: $("comment").value.trim() || null });
     $("comment").value = "";
     await loadModel(state.model);
