@@ -15,7 +15,8 @@ namespace LeadML.Api.Alerts;
 /// <param name="Event">The event type, as in the <c>LeadML-Event</c> header: <c>lead.sales_ready</c> or <c>lead.gone_cold</c>.</param>
 /// <param name="Kind">The alert kind: <c>sales-ready</c> or <c>gone-cold</c>.</param>
 /// <param name="Reason">Why the lead was scored (as in its history): <c>event</c>, <c>attributes</c>, <c>rescoring</c>,
-/// <c>new rule set</c>, <c>new model</c>, <c>conversion</c>, <c>conversion undone</c>.</param>
+/// <c>rescoring as of</c> (an administrator's test of time passing), <c>new rule set</c>, <c>new model</c>, <c>conversion</c>,
+/// <c>conversion undone</c>.</param>
 public sealed record AlertPayload(string Key, string Event, string Kind, string Model, string LeadId, double Score, double? PreviousScore, string Grade,
     double Threshold, double Hysteresis, string Reason, AlertCause Cause, IReadOnlyList<FiredCriterionDto> Criteria, string ModelVersion,
     string RuleSetVersion, DateTimeOffset RaisedAt)
@@ -71,6 +72,9 @@ public sealed record AlertCause(string Reason, string Description,
                 string.Create(CultureInfo.InvariantCulture, $"time passed: scored again {Ago(now - at.UtcDateTime)} after its last score, as its events aged"),
                 PreviouslyScoredAt: at),
             ScoreReasons.Rescoring => new(reason, "scored again on schedule"),
+            ScoreReasons.RescoringAsOf => new(reason,
+                string.Create(CultureInfo.InvariantCulture, $"a test of time passing: an administrator rescored the lead as of {now:yyyy-MM-dd HH:mm} UTC"),
+                PreviouslyScoredAt: scoredAt),
             ScoreReasons.Conversion => new(reason, "the lead's conversion was recorded"),
             ScoreReasons.ConversionUndone => new(reason, "the lead's conversion was undone"),
             _ => new(reason, reason),

@@ -123,7 +123,7 @@ internal sealed partial class OpenApiSchemas(IOptions<LeadMlOptions> options) : 
         ["kind"] = "`sales-ready` or `gone-cold`.",
         ["threshold"] = "The sales-ready threshold in force, 0–100.",
         ["hysteresis"] = "How far below the threshold (points) a sales-ready lead must fall to go cold.",
-        ["reason"] = "Why the lead was scored: `event`, `attributes`, `rescoring`, `new rule set`, `new model`, `conversion` or `conversion undone`.",
+        ["reason"] = "Why the lead was scored: `event`, `attributes`, `rescoring` (time passing), `rescoring as of` (an administrator's rescoring as of a later time, a test), `new rule set`, `new model`, `conversion` or `conversion undone`.",
         ["raisedAt"] = "When the alert was raised.",
         ["deliveredAt"] = "When every webhook had accepted it; null while it is being delivered.",
         ["attempts"] = "Delivery attempts so far.",

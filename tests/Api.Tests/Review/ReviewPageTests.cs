@@ -345,15 +345,15 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
         await page.Locator("#grades-open").ClickAsync();
         await Expect(page.Locator("#grades-editor")).ToBeHiddenAsync();
 
-        // Tab order: the key, Connect, the model picker, the report link, then the criteria.
+        // Tab order: the key, Connect, the model picker, the report link, the lead timeline link, then the criteria.
         await page.Locator("#api-key").FocusAsync();
         var order = new List<string>();
-        for (var i = 0; i < 4; i++)
+        for (var i = 0; i < 5; i++)
         {
             await page.Keyboard.PressAsync("Tab");
             order.Add(await page.EvaluateAsync<string>("document.activeElement.id || document.activeElement.textContent"));
         }
-        Assert.Equal(["Connect", "model", "report-link", "filter"], order);
+        Assert.Equal(["Connect", "model", "report-link", "leads-link", "filter"], order);
 
         using var client = new HttpClient { BaseAddress = root };
         client.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.ScoringKey);

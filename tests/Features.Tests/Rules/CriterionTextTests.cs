@@ -74,4 +74,14 @@ public sealed class CriterionTextTests
             }
         }
     }
+
+    [Theory]
+    [InlineData("page_view", "/pricing", "Viewed /pricing")]
+    [InlineData("page_view", null, "Viewed a page")]
+    [InlineData("demo_request", null, "Requested a demo")]
+    [InlineData("email_open", "newsletter", "Opened a newsletter e-mail")]
+    [InlineData("form_submit", "/demo", "Submitted the /demo form")]
+    [InlineData("trial_start", null, "Had a trial start event")]
+    [InlineData("quote_request", " ", "Requested a quote")]
+    public void Event_ReadsAsAPastTensePhrase(string type, string? detail, string expected) => Assert.Equal(expected, CriterionText.Event(type, detail));
 }

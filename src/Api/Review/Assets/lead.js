@@ -11,6 +11,10 @@ const state = { key: "", models: [], model: "", chart: null };
 const COLOURS = { event: "#2563eb", attributes: "#7c3aed", rescoring: "#6b7280", "rescoring as of": "#d97706", "new rule set": "#059669",
   "new model": "#0891b2", conversion: "#16a34a", "conversion undone": "#b91c1c" };
 
+// What each colour stands for, in the chart's key.
+const CAUSES = { event: "events", attributes: "attributes changed", rescoring: "time passed", "rescoring as of": "rescored ahead (a test)",
+  "new rule set": "rule set", "new model": "model", conversion: "converted", "conversion undone": "conversion undone" };
+
 function status(text, isError) {
   const s = $("status");
   s.textContent = text;
@@ -119,6 +123,8 @@ function renderChart(lead, changes) {
         : []),
     ],
   };
+  const present = [...new Set(points.map((p) => p.change.reason))];
+  $("timeline-key").innerHTML = present.map((r) => `<span><i style="background: ${COLOURS[r] || "#1f2937"}"></i>${esc(CAUSES[r] || r)}</span>`).join("");
   $("timeline-note").textContent = points.some((p) => p.change.reason === "rescoring as of")
     ? "(amber: rescored as of a later time by an administrator, a test of time passing)" : "";
   if (state.chart) {
