@@ -39,10 +39,19 @@ internal static class TrainCommand
             if (r.GetValueOrDefault<int>() < 0) r.AddError("--max-criteria must be 0 (every band) or more");
         });
         var failOnLeak = new Option<bool>("--fail-on-leak") { Description = "Exit with 1 and write no bundle when the leak guard finds a possible leak (for automated retraining)" };
+        var origins = new Option<int>("--calibration-origins")
+        {
+            Description = "Also fit the calibration on this many earlier stretches of training, each predicted by the chosen settings fitted on what came before it (0: validation only)",
+            DefaultValueFactory = _ => new SearchOptions().CalibrationOrigins,
+        };
+        origins.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 0 or > 12) r.AddError("--calibration-origins must be 0 to 12");
+        });
         var threads = new Option<int>("--threads") { Description = "Training threads", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
         var command = new Command("train", "Train a model on history, evaluate it out of time, and write a bundle")
         {
-            history, schema, output, json, linearOnly, treesOnly, precision, capacity, threads, model, maxCriteria, failOnLeak,
+            history, schema, output, json, linearOnly, treesOnly, precision, capacity, threads, model, maxCriteria, failOnLeak, origins,
         };
         command.SetAction(r => CommandErrors.Run(() =>
         {
@@ -55,7 +64,10 @@ internal static class TrainCommand
                 Schema = r.GetValue(schema),
                 Model = r.GetValue(model),
                 Out = r.GetValue(output)!,
-                Search = new SearchOptions { LinearOnly = r.GetValue(linearOnly), TreesOnly = r.GetValue(treesOnly), Threads = r.GetValue(threads) },
+                Search = new SearchOptions
+                {
+                    LinearOnly = r.GetValue(linearOnly), TreesOnly = r.GetValue(treesOnly), Threads = r.GetValue(threads), CalibrationOrigins = r.GetValue(origins),
+                },
                 Thresholds = new ThresholdOptions { TargetPrecision = r.GetValue(precision), CapacityPerMonth = r.GetValue(capacity) },
                 FailOnLeak = r.GetValue(failOnLeak),
                 Points = new PointsOptions { MaxCriteria = r.GetValue(maxCriteria) },

@@ -1,3 +1,4 @@
+using LeadML.Features.Engine;
 using LeadML.Features.Evaluation;
 using LeadML.Features.Randomness;
 using LeadML.Trainer.Modeling;
@@ -56,22 +57,26 @@ public sealed class ModelSearchTests
     }
 
     [Fact]
-    public void DriftingRates_PooledCalibration_CarriesMoreThanTheLastPeriodsRate()
+    public void DriftingRates_OriginsArePooledAtTheLatestLevel_WhereRawPoolingWouldLag()
     {
         var (tx, ty, vx, vy, keys) = Drifting(12);
         var layout = new OriginLayout(keys, ValidationBlocks);
         using var pooled = Disposing(ModelSearch.Run(tx, ty, vx, vy, 1, new SearchOptions { LinearOnly = true, L2 = [1e-3], CalibrationOrigins = 2 }, layout: layout));
-        using var last = Disposing(ModelSearch.Run(tx, ty, vx, vy, 1, new SearchOptions { LinearOnly = true, L2 = [1e-3], CalibrationOrigins = 0 }, layout: layout));
+        using var last = Disposing(ModelSearch.Run(tx, ty, vx, vy, 1, new SearchOptions { LinearOnly = true, L2 = [1e-3] }, layout: layout));
 
+        var origins = pooled.Value.Origins;
         var validationRate = vy.Average(v => (double)v);
-        var earlierRate = pooled.Value.Origins.Take(pooled.Value.Origins.Count - 1).SelectMany(o => o.Y).Average(v => (double)v);
+        var earlierRate = origins.Take(origins.Count - 1).SelectMany(o => o.Y).Average(v => (double)v);
         Assert.True(earlierRate < validationRate - 0.03, $"the planted drift: {earlierRate:F3} before validation, {validationRate:F3} in it");
-        // Validation alone: the calibration reproduces the last period's rate.
+        // By default validation alone, which reproduces its rate.
         Assert.Single(last.Value.Origins);
         Assert.InRange(MeanCalibrated(last.Value), validationRate - 0.01, validationRate + 0.01);
-        // Rolling origins: the calibration is fitted on the pooled periods, so on validation it lies between their rates.
-        var mean = MeanCalibrated(pooled.Value);
-        Assert.InRange(mean, earlierRate + 0.005, validationRate - 0.005);
+        // The origins pooled as they are would carry the earlier, lower rates into validation…
+        var raw = CalibrationFitter.Choose([.. origins.SelectMany(o => o.Margins)], [.. origins.SelectMany(o => o.Y)]).Chosen;
+        Assert.True(pooled.Value.ChosenValidationMargins.Select(raw.Apply).Average() < validationRate - 0.01);
+        // …so each is moved to the latest level first: the shape from all three, the level from validation.
+        Assert.InRange(MeanCalibrated(pooled.Value), validationRate - 0.01, validationRate + 0.01);
+        Assert.Contains("3 stretches", pooled.Value.CalibrationChoice.Why, StringComparison.Ordinal);
     }
 
     [Fact]
