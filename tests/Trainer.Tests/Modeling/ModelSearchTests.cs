@@ -1,4 +1,3 @@
-using LeadML.Features.Engine;
 using LeadML.Features.Evaluation;
 using LeadML.Features.Randomness;
 using LeadML.Trainer.Modeling;
@@ -12,7 +11,7 @@ public sealed class ModelSearchTests
     private const int PerBlock = 3000;
     private const int ValidationBlocks = 2;
 
-    /// <summary>Ten periods of 3,000 rows, one feature with a fixed effect, the base rate rising from 5 % to about 20 %:
+    /// <summary>Ten periods of 3,000 rows, one feature with a fixed effect, the base rate rising from 4 % to 34 %:
     /// the first eight periods train, the last two validate.</summary>
     private static (float[] TrainX, float[] TrainY, float[] ValidX, float[] ValidY, int[] Keys) Drifting(ulong seed)
     {
@@ -21,7 +20,7 @@ public sealed class ModelSearchTests
         var y = new float[Blocks * PerBlock];
         for (var b = 0; b < Blocks; b++)
         {
-            var rate = 0.05 + 0.15 * b / (Blocks - 1);
+            var rate = 0.04 + 0.30 * b / (Blocks - 1);
             var intercept = Math.Log(rate / (1 - rate));
             for (var k = 0; k < PerBlock; k++)
             {
@@ -57,7 +56,7 @@ public sealed class ModelSearchTests
     }
 
     [Fact]
-    public void DriftingRates_OriginsArePooledAtTheLatestLevel_WhereRawPoolingWouldLag()
+    public void DriftingRates_OriginsArePooledAtTheLatestLevel()
     {
         var (tx, ty, vx, vy, keys) = Drifting(12);
         var layout = new OriginLayout(keys, ValidationBlocks);
@@ -71,11 +70,9 @@ public sealed class ModelSearchTests
         // By default validation alone, which reproduces its rate.
         Assert.Single(last.Value.Origins);
         Assert.InRange(MeanCalibrated(last.Value), validationRate - 0.01, validationRate + 0.01);
-        // The origins pooled as they are would carry the earlier, lower rates into validation…
-        var raw = CalibrationFitter.Choose([.. origins.SelectMany(o => o.Margins)], [.. origins.SelectMany(o => o.Y)]).Chosen;
-        Assert.True(pooled.Value.ChosenValidationMargins.Select(raw.Apply).Average() < validationRate - 0.01);
-        // …so each is moved to the latest level first: the shape from all three, the level from validation.
+        // With origins, each is moved to the latest level first: the level still from validation, the shape from all three.
         Assert.InRange(MeanCalibrated(pooled.Value), validationRate - 0.01, validationRate + 0.01);
+        Assert.NotEqual(last.Value.Calibration.A, pooled.Value.Calibration.A);
         Assert.Contains("3 stretches", pooled.Value.CalibrationChoice.Why, StringComparison.Ordinal);
     }
 
