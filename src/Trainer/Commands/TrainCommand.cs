@@ -106,11 +106,11 @@ internal static class TrainCommand
         return command;
     }
 
-    /// <summary>Steps a run reports: reading (3), choice (1), one per candidate, refit, test, points, writing.</summary>
+    /// <summary>Steps a run reports: reading (3), choice (1), one per candidate, one per calibration origin, refit, test, points, writing.</summary>
     private static int ExpectedSteps(TrainOptions o)
     {
         var trees = o.Search.LinearOnly ? 0 : o.Search.Depths.Length * o.Search.LearningRates.Length * o.Search.MinChildWeights.Length;
-        return 4 + (o.Search.TreesOnly ? 0 : 1) + trees + 4;
+        return 4 + (o.Search.TreesOnly ? 0 : 1) + trees + o.Search.CalibrationOrigins + 4;
     }
 
     private static JsonObject SummaryJson(TrainingSummary s) => new()
