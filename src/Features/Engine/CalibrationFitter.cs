@@ -87,6 +87,102 @@ public static class CalibrationFitter
     }
 
     /// <summary>
+    /// Puts stretches of out-of-time margins on the level of the last one: a Platt map with one slope shared by every
+    /// stretch and an offset per stretch (each has its own conversion rate) is fitted by maximum likelihood, and each
+    /// stretch's margins are shifted by (its offset − the last's) / slope. Pooled afterwards, the stretches give the
+    /// calibration its shape, the last one its level. Returned as they are when the shared slope is not positive (the
+    /// margins do not rank) or with one stretch.
+    /// </summary>
+    /// <param name="margins">Each stretch's margins, oldest first.</param>
+    /// <param name="y">Each stretch's outcomes.</param>
+    /// <returns>The shifted margins, the shared slope and each stretch's offset (log-odds).</returns>
+    public static (double[][] Margins, double Slope, double[] Offsets) AlignLevels(IReadOnlyList<double[]> margins, IReadOnlyList<float[]> y)
+    {
+        ArgumentNullException.ThrowIfNull(margins);
+        ArgumentNullException.ThrowIfNull(y);
+        if (margins.Count != y.Count) throw new ArgumentException($"{margins.Count} stretches of margins for {y.Count} of outcomes");
+        for (var g = 0; g < margins.Count; g++) CheckSizes(margins[g], y[g]);
+        var groups = margins.Count;
+        var offsets = new double[groups];
+        for (var g = 0; g < groups; g++)
+        {
+            var rate = Math.Clamp((Metrics.CountPositives(y[g]) + 0.5) / (y[g].Length + 1.0), 1e-6, 1 - 1e-6);
+            offsets[g] = Math.Log(rate / (1 - rate));
+        }
+        var a = 0.0;
+        double Loss(double slope, double[] b)
+        {
+            var sum = 0.0;
+            for (var g = 0; g < groups; g++) sum += PlattLoss(margins[g], y[g], slope, b[g]) * margins[g].Length;
+            return sum;
+        }
+        // Newton steps on (slope, offsets) with backtracking; the Hessian is an arrow (the offsets only meet the slope),
+        // so the step comes from its Schur complement.
+        var loss = Loss(a, offsets);
+        for (var iteration = 0; iteration < 100; iteration++)
+        {
+            double ga = PlattRidge * a, haa = PlattRidge;
+            var gb = new double[groups];
+            var hab = new double[groups];
+            var hbb = new double[groups];
+            for (var g = 0; g < groups; g++)
+            {
+                gb[g] = PlattRidge * offsets[g];
+                hbb[g] = PlattRidge;
+                for (var i = 0; i < margins[g].Length; i++)
+                {
+                    var m = margins[g][i];
+                    var p = Calibration.Sigmoid(a * m + offsets[g]);
+                    var r = p - (y[g][i] > 0.5f ? 1 : 0);
+                    var w = p * (1 - p);
+                    ga += r * m;
+                    gb[g] += r;
+                    haa += w * m * m;
+                    hab[g] += w * m;
+                    hbb[g] += w;
+                }
+            }
+            var schur = haa;
+            var rhs = ga;
+            for (var g = 0; g < groups; g++)
+            {
+                schur -= hab[g] * hab[g] / hbb[g];
+                rhs -= hab[g] * gb[g] / hbb[g];
+            }
+            if (!(schur > 0)) break;
+            var da = -rhs / schur;
+            var db = new double[groups];
+            for (var g = 0; g < groups; g++) db[g] = -(gb[g] + hab[g] * da) / hbb[g];
+            var step = 1.0;
+            var improved = false;
+            while (step > 1e-10)
+            {
+                var trial = offsets.Select((o, g) => o + step * db[g]).ToArray();
+                var candidate = Loss(a + step * da, trial);
+                if (candidate <= loss)
+                {
+                    improved = loss - candidate > 1e-12 * Math.Max(1, loss);
+                    a += step * da;
+                    offsets = trial;
+                    loss = candidate;
+                    break;
+                }
+                step /= 2;
+            }
+            if (!improved) break;
+        }
+        if (groups < 2 || !(a > 1e-6)) return ([.. margins.Select(m => (double[])m.Clone())], a, offsets);
+        var last = offsets[^1];
+        var shifted = new double[groups][];
+        for (var g = 0; g < groups; g++)
+        {
+            var shift = (offsets[g] - last) / a;
+            shifted[g] = [.. margins[g].Select(m => m + shift)];
+        }
+        return (shifted, a, offsets);
+    }
+
+    /// <summary>
     /// Isotonic regression: pool-adjacent-violators on the margins sorted ascending (equal margins pooled first),
     /// blocks then merged into at most <see cref="MaxIsotonicKnots"/> groups of similar size, and the map drawn as
     /// straight lines between each group's (mean margin, conversion rate), flat beyond the ends.

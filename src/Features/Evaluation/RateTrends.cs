@@ -18,7 +18,9 @@ public static partial class RateTrends
     public const double MinZ = 4;
 
     /// <summary>The trend of <paramref name="periods"/> (time order); null with fewer than three periods or no rows.</summary>
-    public static RateTrend? Measure(IReadOnlyList<PeriodRate> periods)
+    /// <param name="periods">Conversion rates per period, oldest first.</param>
+    /// <param name="what">What the rows are, in words, for the message (default "lead snapshots").</param>
+    public static RateTrend? Measure(IReadOnlyList<PeriodRate> periods, string what = "lead snapshots")
     {
         ArgumentNullException.ThrowIfNull(periods);
         var total = periods.Sum(p => p.Rows);
@@ -36,7 +38,7 @@ public static partial class RateTrends
         var relative = a.Rate > 0 ? Math.Abs(b.Rate - a.Rate) / a.Rate : b.Rate > 0 ? double.PositiveInfinity : 0;
         var moving = relative >= MinRelativeChange && Math.Abs(z) >= MinZ;
         var c = CultureInfo.InvariantCulture;
-        var figures = string.Create(c, $"{a.Rate:0.0%} of lead snapshots converted in {a.Label} and {b.Rate:0.0%} in {b.Label}");
+        var figures = string.Create(c, $"{a.Rate:0.0%} of {what} converted in {a.Label} and {b.Rate:0.0%} in {b.Label}");
         var message = moving
             ? $"conversion rates are moving: {figures}. Probabilities are calibrated on the rates of the periods the model learnt from; when outcomes come back at another rate, recalibrate on them (leadml recalibrate, or POST /admin/models/{{name}}/recalibrate)"
             : $"conversion rates are steady: {figures}";

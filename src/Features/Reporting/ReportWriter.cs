@@ -350,7 +350,7 @@ public static class ReportWriter
             h.Append("A probability of 20 % should mean that 20 % of such leads convert. The map from the model's score to a probability is fitted on out-of-time predictions: ")
                 .Append("each stretch below predicted by the same settings fitted only on what came before it, as the final model predicts the months after its training. ");
         }
-        h.Append(E(fit.Kind)).Append(": ").Append(E(fit.Why)).Append(".</p><table id=\"calibration-origins\"><thead><tr><th>Predicted stretch</th><th class=\"n\">Rows</th><th class=\"n\">Conversion rate</th><th class=\"n\">Fitted on rows</th></tr></thead><tbody>");
+        h.Append(E(char.ToUpperInvariant(fit.Why[0]) + fit.Why[1..])).Append(".</p><table id=\"calibration-origins\"><thead><tr><th>Predicted stretch</th><th class=\"n\">Rows</th><th class=\"n\">Conversion rate</th><th class=\"n\">Fitted on rows</th></tr></thead><tbody>");
         foreach (var o in fit.Origins)
         {
             h.Append("<tr><td>").Append(E(o.Label)).Append("</td><td class=\"n\">").Append(F(o.Rows, "N0")).Append("</td><td class=\"n\">").Append(F(o.Rate, "0.0%"))

@@ -47,10 +47,19 @@ internal static class TrainCommand
         {
             if (r.GetValueOrDefault<double?>() is { } v && (v <= 0 || v > 1)) r.AddError($"--negative-share must be more than 0 and at most 1 (1 keeps every row), not {v}");
         });
+        var origins = new Option<int>("--calibration-origins")
+        {
+            Description = "Also fit the calibration on this many earlier stretches of training, each predicted by the chosen settings fitted on what came before it (0: validation only)",
+            DefaultValueFactory = _ => new SearchOptions().CalibrationOrigins,
+        };
+        origins.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 0 or > 12) r.AddError("--calibration-origins must be 0 to 12");
+        });
         var threads = new Option<int>("--threads") { Description = "Training threads", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
         var command = new Command("train", "Train a model on history, evaluate it out of time, and write a bundle")
         {
-            history, schema, output, json, linearOnly, treesOnly, precision, capacity, threads, model, maxCriteria, failOnLeak, negativeShare,
+            history, schema, output, json, linearOnly, treesOnly, precision, capacity, threads, model, maxCriteria, failOnLeak, negativeShare, origins,
         };
         command.SetAction(r => CommandErrors.Run(() =>
         {
@@ -63,7 +72,10 @@ internal static class TrainCommand
                 Schema = r.GetValue(schema),
                 Model = r.GetValue(model),
                 Out = r.GetValue(output)!,
-                Search = new SearchOptions { LinearOnly = r.GetValue(linearOnly), TreesOnly = r.GetValue(treesOnly), Threads = r.GetValue(threads) },
+                Search = new SearchOptions
+                {
+                    LinearOnly = r.GetValue(linearOnly), TreesOnly = r.GetValue(treesOnly), Threads = r.GetValue(threads), CalibrationOrigins = r.GetValue(origins),
+                },
                 Thresholds = new ThresholdOptions { TargetPrecision = r.GetValue(precision), CapacityPerMonth = r.GetValue(capacity) },
                 FailOnLeak = r.GetValue(failOnLeak),
                 NegativeShare = r.GetValue(negativeShare),
@@ -103,11 +115,11 @@ internal static class TrainCommand
         return command;
     }
 
-    /// <summary>Steps a run reports: reading (3), choice (1), one per candidate, refit, test, points, writing.</summary>
+    /// <summary>Steps a run reports: reading (3), choice (1), one per candidate, one per calibration origin, refit, test, points, writing.</summary>
     private static int ExpectedSteps(TrainOptions o)
     {
         var trees = o.Search.LinearOnly ? 0 : o.Search.Depths.Length * o.Search.LearningRates.Length * o.Search.MinChildWeights.Length;
-        return 4 + (o.Search.TreesOnly ? 0 : 1) + trees + 4;
+        return 4 + (o.Search.TreesOnly ? 0 : 1) + trees + o.Search.CalibrationOrigins + 4;
     }
 
     private static JsonObject SummaryJson(TrainingSummary s) => new()

@@ -100,7 +100,7 @@ internal static class TrainingRun
             : snapshots.Select(Period.Train, Period.Validation);
         var driftTrainX = sample.Sampled ? snapshots.Copy(RowSampling.Uniform(snapshots.RowsOf(Period.Train), RowSampling.DefaultMaxRows / 2)).X : trainX;
         var rates = PositiveRates(snapshots, history.Kind, history.Report.Time);
-        var trend = RateTrends.Measure(rates);
+        var trend = Trend(snapshots, history, rates);
         if (trend is { Moving: true }) warnings.Add(trend.Message);
 
         var manifest = new BundleManifest
@@ -273,6 +273,26 @@ internal static class TrainingRun
         {
             throw new InvalidDataException($"the {period} period has no conversions, so candidates cannot be compared there; adjust the split or the window in the schema");
         }
+    }
+
+    /// <summary>The rate trend, like with like: in event histories a lead stays in the snapshots until it converts, so
+    /// later cut-offs hold older leads, who convert less, and the rate of all snapshots falls with the calendar alone
+    /// (6.7 % to 5.0 % on the stationary sample). The trend is therefore taken on the leads created within the horizon
+    /// before each cut-off; single tables have one row per lead and are taken whole.</summary>
+    private static RateTrend? Trend(SnapshotSet s, LeadHistory history, List<PeriodRate> rates)
+    {
+        if (history.Kind == HistoryKind.SingleTable) return RateTrends.Measure(rates);
+        var horizon = TimeSpan.FromDays(s.HorizonDays);
+        var leads = history.Leads.Leads;
+        var young = Enumerable.Range(0, s.Rows).Where(i => s.Cutoff[i] - leads[s.Lead[i]].CreatedAt < horizon)
+            .GroupBy(i => s.Cutoff[i]).OrderBy(g => g.Key)
+            .Select(g =>
+            {
+                var rows = g.Count();
+                var positives = g.Count(i => s.Y[i] > 0.5f);
+                return new PeriodRate(DateOnly.FromDateTime(g.Key), s.Period[g.First()].ToString().ToLowerInvariant(), rows, positives, Math.Round((double)positives / rows, 6));
+            }).ToList();
+        return RateTrends.Measure(young, $"leads created in the {s.HorizonDays} days before a cut-off");
     }
 
     /// <summary>Groups of single-table rows in row order, so that the series stays small whatever the rows.</summary>

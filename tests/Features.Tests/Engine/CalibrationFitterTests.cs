@@ -91,4 +91,20 @@ public sealed class CalibrationFitterTests
         Assert.True(choice.IsotonicLogLoss < choice.PlattLogLoss * (1 - CalibrationFitter.IsotonicMinGain));
         Assert.StartsWith("isotonic", choice.Why);
     }
+
+    [Fact]
+    public void AlignLevels_RecoversTheSharedSlopeAndEachOffset_AndMovesEveryStretchToTheLast()
+    {
+        var (m1, y1) = Draw(30_000, 41, v => Calibration.Sigmoid(0.7 * v - 2.5));
+        var (m2, y2) = Draw(30_000, 42, v => Calibration.Sigmoid(0.7 * v - 1.0));
+        var (aligned, slope, offsets) = CalibrationFitter.AlignLevels([m1, m2], [y1, y2]);
+        Assert.InRange(slope, 0.65, 0.75);
+        Assert.InRange(offsets[0], -2.6, -2.4);
+        Assert.InRange(offsets[1], -1.1, -0.9);
+        // The first stretch's margins shift by (its offset − the last's) / slope, about −2.1: onto the last stretch's level.
+        Assert.InRange(aligned[0][0] - m1[0], (offsets[0] - offsets[1]) / slope - 1e-9, (offsets[0] - offsets[1]) / slope + 1e-9);
+        Assert.Equal(m2, aligned[1]);
+        var pooled = CalibrationFitter.FitPlatt([.. aligned[0], .. aligned[1]], [.. y1, .. y2]);
+        Assert.InRange(pooled.B, -1.1, -0.9);
+    }
 }
