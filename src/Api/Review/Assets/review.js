@@ -790,7 +790,7 @@ function renderKnockOuts() {
     tr.innerHTML = `
       <td><input type="checkbox" class="ko-enabled" id="ko-on-${i}" aria-label="Apply knock-out ${esc(label)}" ${k.enabled !== false ? "checked" : ""}></td>
       <td><label for="ko-on-${i}" class="label">${esc(label)}${tag}</label>
-        <div class="desc" title="${esc(k.description || "")}">${esc(k.description || describe(k.condition))}</div><small class="field-error row-error"></small></td>
+        <div class="desc" title="${esc(k.description || "")}">${esc(k.description || (e ? "" : "no evidence from training"))}</div><small class="field-error row-error"></small></td>
       <td class="num">${e ? `${e.leads.toLocaleString("en")} <small>(${e.conversions})</small>` : "–"}</td>
       <td class="num" title="every lead: ${e ? pct(e.baseRate) : "–"}">${e ? pct(e.conversionRate) : "–"}</td>
       <td class="num">${e ? pct(e.rateUpper) : "–"}</td>
@@ -854,8 +854,8 @@ function renderKnockOutWhatIf(r) {
   const p = $("whatif-knockouts");
   p.hidden = !d || (d.leads === 0 && (!f || f.leads === 0));
   if (!p.hidden) {
-    p.textContent = `Knock-outs disqualify ${num(d.perMonth, 1)} leads / month in the draft (${d.leads.toLocaleString("en")} test-period leads, ${pct(d.conversionRate)} of them converted)`
-      + `; in force: ${f ? num(f.perMonth, 1) : "–"} / month.`;
+    p.textContent = `Knock-outs disqualify ${num(d.perMonth, 0)} leads / month in the draft (${d.leads.toLocaleString("en")} test-period leads, ${pct(d.conversionRate)} of them converted)`
+      + `; in force: ${f ? num(f.perMonth, 0) : "–"} / month.`;
   }
   const counts = new Map(((d && d.knockOuts) || []).map((k) => [k.id, k]));
   for (const tr of $("knockouts-table").tBodies[0].rows) {
@@ -959,7 +959,8 @@ async function addKnockOut(event) {
   }
   const condition = { feature, op, value: Number.isFinite(value) ? value : 0, upper: op === "between" ? upper : null, orMissing: false };
   const ids = new Set(state.working.rules.knockOuts.map((k) => k.id));
-  const base = lower(label || describe(condition)).normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "knock-out";
+  const f = state.featureByName.get(feature);
+  const base = lower(label || (f ? f.label : feature)).normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "knock-out";
   let id = base;
   for (let n = 2; ids.has(id); n++) id = `${base}-${n}`;
   // Left without a label, the server words the condition (the label it saves).
