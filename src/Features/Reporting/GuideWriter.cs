@@ -11,8 +11,8 @@ namespace LeadML.Features.Reporting;
 /// Renders the procedures guide (<c>leadml guide</c>): one printable page of a points table as a marketer applies it
 /// by hand — where a lead starts, each criterion in plain words with its points and the evidence behind it (leads,
 /// conversions, their rate against the average), grouped into fit (who they are) and engagement (what they did), then
-/// thresholds, grades and the fit × engagement matrix. Knock-outs (criteria that disqualify a lead outright) stand apart
-/// when a rule set has any; LeadML suggests none, so the section is left out.
+/// thresholds, grades and the fit × engagement matrix. Knock-outs (conditions that disqualify a lead outright) stand
+/// apart, first, when the rule set has enabled ones; the section is left out otherwise.
 /// </summary>
 public static class GuideWriter
 {
@@ -54,6 +54,23 @@ public static class GuideWriter
         }
         h.Append("</ol><p class=\"note\">Evidence: ").Append(E(period)).Append("; all leads there converted at ").Append(F(average, "0.0%"))
             .Append(". “× average” is a criterion's conversion rate divided by that.</p></section>");
+
+        var knockOuts = rules.KnockOuts.Where(k => k.Enabled).ToList();
+        if (knockOuts.Count > 0)
+        {
+            h.Append("<section id=\"knock-outs\"><h2>Knock-outs: check these first</h2><p>A lead that matches any of these is <strong>never sales-ready</strong> and gets the lowest grade")
+                .Append(rules.Grades.Count > 0 ? $" ({E(rules.Grades[^1].Grade)})" : "").Append(", whatever its points.</p><ul id=\"knock-outs-list\">");
+            foreach (var k in knockOuts)
+            {
+                h.Append("<li data-id=\"").Append(E(k.Id)).Append("\">").Append(E(k.Label));
+                if (k.Evidence is { } ev)
+                {
+                    h.Append(" <small>(").Append(F(ev.Leads, "N0")).Append(" leads, ").Append(F(ev.ConversionRate, "0.0%")).Append(" converted; all leads ").Append(F(ev.BaseRate, "0.0%")).Append(")</small>");
+                }
+                h.Append("</li>");
+            }
+            h.Append("</ul></section>");
+        }
 
         var enabled = rules.Criteria.Where(x => x.Enabled).ToList();
         Group(h, "fit", "Fit: who the lead is", enabled.Where(x => x.Group == CriterionGroup.Fit), evidence, average);

@@ -39,6 +39,7 @@ public static class ReportWriter
         Warnings(h, metrics);
         PostConversion(h, metrics);
         Criteria(h, rules, metrics);
+        KnockOuts(h, rules);
         LeftOut(h, metrics);
         Grades(h, metrics, rules);
         Matrix(h, metrics, rules);
@@ -199,6 +200,31 @@ public static class ReportWriter
                 .Append(c.Interval is { } i ? $"{F(i.Low, "0")} to {F(i.High, "0")}" : "").Append("</td><td class=\"n\">")
                 .Append(F(c.Support?.Leads, "N0")).Append(c.Support?.Period is { } period ? $" <small>({E(period)})</small>" : "").Append("</td><td class=\"n\">").Append(F(c.Support?.Conversions, "N0"))
                 .Append("</td><td class=\"n\">").Append(F(c.Support is { Leads: > 0 } s ? s.ConversionRate : null, "0.0%")).Append("</td></tr>");
+        }
+        h.Append("</tbody></table></section>");
+    }
+
+    /// <summary>The suggested knock-outs, apart from the criteria: conditions that disqualify a lead whatever its points,
+    /// with the evidence and the rule each met; the marketer accepts them or not in the review.</summary>
+    private static void KnockOuts(StringBuilder h, RuleSet? rules)
+    {
+        if (rules is null) return;
+        h.Append("<section id=\"knock-outs\"><h2>Knock-outs</h2><p>A lead matching a knock-out is <strong>never sales-ready</strong> and gets the lowest grade, whatever its points. ")
+            .Append("Suggested where the data supports it, counted once per lead on the training and validation periods: the upper bound of the 90 % Wilson interval of the conversion rate below a fifth of every lead's rate, with at least 40 leads; ")
+            .Append("or an event the history marks negative (an unsubscribe, a bounce) whose rate's upper bound lies below every lead's rate. Weaker signals stay negative criteria. Accept or drop each in the review.</p>");
+        if (rules.KnockOuts.Count == 0)
+        {
+            h.Append("<p id=\"knock-outs-none\">None: no condition's leads convert that rarely with enough of them.</p></section>");
+            return;
+        }
+        h.Append("<table id=\"knock-outs-table\"><thead><tr><th>Knock-out</th><th class=\"n\">Leads</th><th class=\"n\">Conversions</th><th class=\"n\">Conversion rate</th><th class=\"n\">90 % upper bound</th><th class=\"n\">Every lead</th></tr></thead><tbody>");
+        foreach (var k in rules.KnockOuts)
+        {
+            var ev = k.Evidence;
+            h.Append("<tr data-id=\"").Append(E(k.Id)).Append("\"><td><details><summary>").Append(E(k.Label)).Append("</summary><p>").Append(E(k.Description))
+                .Append("</p></details></td><td class=\"n\">").Append(F(ev?.Leads, "N0")).Append("</td><td class=\"n\">").Append(F(ev?.Conversions, "N0"))
+                .Append("</td><td class=\"n\">").Append(F(ev?.ConversionRate, "0.0%")).Append("</td><td class=\"n\">").Append(F(ev?.RateUpper, "0.0%"))
+                .Append("</td><td class=\"n\">").Append(F(ev?.BaseRate, "0.0%")).Append("</td></tr>");
         }
         h.Append("</tbody></table></section>");
     }

@@ -93,14 +93,19 @@ public sealed record Criterion
 }
 
 /// <summary>What the data says of a knock-out: how many leads matched it, how many converted, and how its rate compares
-/// with every lead's (the trainer's suggestion rule: the 90 % Wilson interval's upper bound of the rate below a fifth of
-/// the base rate, with at least 40 leads).</summary>
+/// with every lead's (the trainer's main suggestion rule: the 90 % Wilson interval's upper bound of the rate below a
+/// fifth of the base rate, with at least 40 leads).</summary>
 /// <param name="Leads">Leads the condition held for (on the evaluation data, one per lead).</param>
 /// <param name="Conversions">How many of them converted.</param>
 /// <param name="ConversionRate">Conversions / leads, 0–1.</param>
 /// <param name="RateUpper">The upper bound of the 90 % Wilson score interval of that rate, 0–1.</param>
 /// <param name="BaseRate">The conversion rate of every lead on the same data, 0–1.</param>
-public sealed record KnockOutEvidence(int Leads, int Conversions, double ConversionRate, double RateUpper, double BaseRate);
+public sealed record KnockOutEvidence(int Leads, int Conversions, double ConversionRate, double RateUpper, double BaseRate)
+{
+    /// <summary>Which suggestion rule it met: <c>rate</c> (almost never converts: the upper bound below a fifth of the
+    /// base rate) or <c>negative event</c> (an event the history marks negative, the upper bound below the base rate).</summary>
+    public string? Rule { get; init; }
+}
 
 /// <summary>
 /// A knock-out (disqualifier): a condition that means "never send this lead to sales, whatever the points" —

@@ -25,9 +25,10 @@ internal static class Suggestion
     /// <param name="valid">The validation rows as <see cref="SnapshotSet.Select"/> gives them.</param>
     /// <param name="test">The test rows, likewise.</param>
     /// <param name="fit">The rows a compact table is chosen and refit on: training + validation (the validation rows when not given).</param>
+    /// <param name="knockOuts">The knock-outs to suggest; <see cref="KnockOutSuggester.ForTraining"/> when not given.</param>
     public static SuggestionResult Run(SnapshotSet s, (float[] X, float[] Y, int[] Rows) valid, (float[] X, float[] Y, int[] Rows) test,
         TrainedModel model, string modelVersion, DateTime createdAt, double? modelTestAuc, PointsOptions? points = null, ThresholdOptions? thresholds = null,
-        (float[] X, float[] Y)? fit = null)
+        (float[] X, float[] Y)? fit = null, IReadOnlyList<KnockOut>? knockOuts = null)
     {
         var width = s.Width;
         var (validX, validY, validRows) = valid;
@@ -53,7 +54,8 @@ internal static class Suggestion
         var validScores = new RuleEvaluator(draft, s.Spec).Scores(validX, validY.Length, width);
         var t = ThresholdSuggester.Suggest(validScores, validY, [.. validRows.Select(i => s.Cutoff[i])], [.. validRows.Select(i => s.Lead[i])],
             thresholds ?? new ThresholdOptions());
-        var rules = draft with { Thresholds = t.Thresholds, Grades = t.Grades };
+        // Knock-outs are listed apart from the criteria: conditions whose leads (almost) never convert.
+        var rules = draft with { Thresholds = t.Thresholds, Grades = t.Grades, KnockOuts = knockOuts ?? KnockOutSuggester.ForTraining(s) };
         // The fit × engagement matrix: cut-offs from the validation leads' parts, cells measured on both periods.
         var (validFit, validEngagement) = MatrixStats.Parts(new RuleEvaluator(rules, s.Spec), validX, validY.Length, width);
         rules = rules with
@@ -72,8 +74,8 @@ internal static class Suggestion
                 EveryBand = compact is null ? null : everyBand, Curve = compact?.Curve, LeftOut = compact?.LeftOut,
             },
             new ThresholdChoice(rules.Thresholds.SalesReady, rules.Thresholds.Hysteresis, t.Why),
-            new GradesByPeriod(GradeStats.Of(testScores, testY, testCutoffs, rules.Grades),
-                GradeStats.Of(validScores, validY, [.. validRows.Select(i => s.Cutoff[i])], rules.Grades)),
+            new GradesByPeriod(GradeStats.Of(testScores, testY, testCutoffs, rules.Grades, evaluator.Disqualified(testX, testY.Length, width)),
+                GradeStats.Of(validScores, validY, [.. validRows.Select(i => s.Cutoff[i])], rules.Grades, evaluator.Disqualified(validX, validY.Length, width))),
             IdealProfile.Build(rules.Criteria, validY.Length, validY.Count(v => v > 0.5f)),
             suggested.Importance)
         {

@@ -64,6 +64,40 @@ public sealed class SampleRecoveryTests(SampleBundle bundle, ITestOutputHelper o
     }
 
     [Fact]
+    public void UnsubscribedLead_IsNeverSalesReady_UnderTheSuggestedRuleSet()
+    {
+        var b = ModelBundle.Load(bundle.Directory);
+        var rules = b.ReadOptional<RuleSet>(ModelBundle.SuggestedRuleSetFile)!;
+        var unsubscribe = new Condition(LeadML.Features.Featurization.FeatureNames.Ever("unsubscribe"), ConditionOp.Eq, 1);
+        // The shipped sample's unsubscribed leads convert at about half the base rate: not "almost never", so the
+        // knock-out comes from the negative-event rule (the schema marks unsubscribes negative and the data agrees).
+        var knockOut = Assert.Single(rules.KnockOuts, k => k.Condition == unsubscribe);
+        output.WriteLine($"{knockOut.Label}: {knockOut.Evidence}");
+        Assert.True(knockOut.Enabled);
+        Assert.True(knockOut.Evidence!.RateUpper < knockOut.Evidence.BaseRate);
+
+        var sample = EvaluationSample.Read(bundle.Directory);
+        var evaluator = new RuleEvaluator(rules, b.Spec);
+        var j = b.Spec.IndexOf(unsubscribe.Feature);
+        int unsubscribed = 0, readyByPoints = 0;
+        for (var i = 0; i < sample.Rows; i++)
+        {
+            var x = sample.X.AsSpan(i * sample.Width, sample.Width);
+            if (x[j] != 1) continue;
+            unsubscribed++;
+            var r = evaluator.Evaluate(x, explain: false);
+            if (r.Score >= rules.Thresholds.SalesReady) readyByPoints++;
+            Assert.True(r.Disqualified);
+            // Never: not at its score, nor at the highest a hybrid score can reach.
+            Assert.False(evaluator.SalesReady(r.Score, r.Disqualified));
+            Assert.False(evaluator.SalesReady(100, r.Disqualified));
+            Assert.Equal(rules.Grades[^1].Grade, evaluator.Grade(100, r.Disqualified));
+        }
+        output.WriteLine($"{unsubscribed} unsubscribed test-period leads, {readyByPoints} of them at or above the threshold by points alone");
+        Assert.True(unsubscribed > 0);
+    }
+
+    [Fact]
     public void Points_RecoverTheTrueEffects()
     {
         var b = ModelBundle.Load(bundle.Directory);

@@ -48,4 +48,17 @@ public sealed class GuideWriterTests(Chromium chromium) : IClassFixture<Chromium
         Assert.Contains("812", html, StringComparison.Ordinal);
         Assert.Contains("suggested by the trainer, not approved yet", html, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Guide_WithKnockOuts_ListsTheEnabledOnesFirst_WithTheirEvidence()
+    {
+        var rules = ReportWriterTests.Rules() with { KnockOuts = ReportWriterTests.KnockOuts() };
+        var html = System.Net.WebUtility.HtmlDecode(GuideWriter.Render(ReportWriterTests.Manifest(), rules, new Dictionary<string, GuideWriter.Evidence>(), 0.1, "the validation period"));
+
+        var section = html.IndexOf("<section id=\"knock-outs\">", StringComparison.Ordinal);
+        Assert.True(section > 0 && section < html.IndexOf("<section id=\"fit\">", StringComparison.Ordinal), "the knock-outs come before the criteria");
+        Assert.Contains("never sales-ready", html, StringComparison.Ordinal);
+        Assert.Contains("<li data-id=\"unsubscribed\">Unsubscribed at some time <small>(1,287 leads, 6.5% converted; all leads 11.7%)</small>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-id=\"off\"", html, StringComparison.Ordinal);
+    }
 }

@@ -192,4 +192,31 @@ public sealed class ReportWriterTests(Chromium chromium) : IClassFixture<Chromiu
         Assert.Equal("–", ReportWriter.F(double.NaN, "0.0"));
         Assert.Equal("0.50", ReportWriter.F(0.5, "0.00").ToString(CultureInfo.InvariantCulture));
     }
+
+    internal static IReadOnlyList<KnockOut> KnockOuts() =>
+    [
+        new KnockOut
+        {
+            Id = "unsubscribed", Label = "Unsubscribed at some time", Description = "Of the 1,287 leads who matched, 84 converted.",
+            Condition = new Condition("evt.unsubscribe.ever", ConditionOp.Eq, 1),
+            Evidence = new KnockOutEvidence(1287, 84, 0.065268, 0.07753, 0.116578) { Rule = "negative event" },
+        },
+        new KnockOut { Id = "off", Label = "Job title: Student", Condition = new Condition("attr.job_title=Student", ConditionOp.Eq, 1), Enabled = false },
+    ];
+
+    [Fact]
+    public void Render_KnockOuts_StandApartFromTheCriteria_WithTheRuleAndEvidence()
+    {
+        var html = System.Net.WebUtility.HtmlDecode(ReportWriter.Render(Manifest(), Metrics(), Rules() with { KnockOuts = KnockOuts() }));
+
+        var section = html.IndexOf("<section id=\"knock-outs\"><h2>Knock-outs</h2>", StringComparison.Ordinal);
+        Assert.True(section > html.IndexOf("<section id=\"criteria\">", StringComparison.Ordinal), "the knock-outs follow the criteria, apart");
+        Assert.Contains("90 % Wilson interval", html, StringComparison.Ordinal);
+        var row = html[html.IndexOf("<tr data-id=\"unsubscribed\">", StringComparison.Ordinal)..];
+        row = row[..row.IndexOf("</tr>", StringComparison.Ordinal)];
+        Assert.Contains("Unsubscribed at some time", row, StringComparison.Ordinal);
+        Assert.Contains("1,287", row, StringComparison.Ordinal);
+        Assert.Contains("7.8%", row, StringComparison.Ordinal);
+        Assert.Contains("None: no condition", ReportWriter.Render(Manifest(), Metrics(), Rules()), StringComparison.Ordinal);
+    }
 }

@@ -1,6 +1,6 @@
 // LeadML review page: criteria with suggested points and the points in force, inline editing with a live what-if,
-// new criteria, grade bands and hysteresis, open drafts to choose or discard, approval, version history with diff,
-// restore and the audit. Talks only to this Api (X-Api-Key from sessionStorage).
+// new criteria, knock-outs (accept the suggested ones, add, switch off, remove), grade bands and hysteresis, open drafts
+// to choose or discard, approval, version history with diff, restore and the audit. Talks only to this Api (X-Api-Key from sessionStorage).
 "use strict";
 
 const KEY_STORE = "leadml.adminKey";
@@ -169,6 +169,7 @@ function renderCriteria() {
   renderGrades();
   applyFilter();
   renderEditing();
+  renderKnockOuts();
 }
 
 function markChanged(tr, c, f) {
@@ -484,6 +485,7 @@ function showProblem(err, what, addingIndex) {
   let focus = null;
   for (const [path, messages] of errors) {
     const message = [].concat(messages).join(" ");
+    if (knockOutProblem(path, message)) continue;
     let m;
     if ((m = /^\$\.criteria\[(\d+)\](?:\.(.+))?$/.exec(path))) {
       const i = Number(m[1]);
@@ -596,6 +598,7 @@ function renderWhatIf(r) {
   }));
   renderMatrix(d.matrix);
   renderBlend(r);
+  renderKnockOutWhatIf(r);
   const labels = d.grades.map((g) => g.grade);
   const data = {
     labels,
@@ -882,6 +885,247 @@ function renderAudit() {
   }));
 }
 
+// ---- knock-outs -----------------------------------------------------------------------------------------------------------
+// Conditions that disqualify a lead whatever its points (never sales-ready, the lowest grade): edited like criteria
+// (on/off, remove, add a new one), the trainer's suggestions accepted into the draft or not, counted by the what-if.
+
+const ko = { figures: null };
+const knockOutsOf = (rules) => (rules && rules.knockOuts) || [];
+const koLabel = (k) => k.label || describe(k.condition);
+
+function koEvidence(e) {
+  if (!e) return "";
+  return `${e.leads.toLocaleString("en")} leads, ${pct(e.conversionRate)} converted (every lead ${pct(e.baseRate)}; 90 % upper bound ${pct(e.rateUpper)})`;
+}
+
+function renderKnockOuts() {
+  const w = state.working;
+  if (!w) return;
+  w.rules.knockOuts ||= [];
+  const suggested = new Map(knockOutsOf(state.suggestion).map((k) => [k.id, k]));
+  const inForce = new Map(knockOutsOf(state.inForce).map((k) => [k.id, k]));
+  const counts = new Map(((ko.figures && ko.figures.knockOuts) || []).map((k) => [k.id, k]));
+  const rows = w.rules.knockOuts.map((k, i) => {
+    const tr = document.createElement("tr");
+    tr.dataset.id = k.id;
+    const e = k.evidence;
+    const s = suggested.get(k.id);
+    const f = inForce.get(k.id);
+    const label = koLabel(k);
+    const tag = !f ? (s ? ' <span class="tag">suggested</span>' : ' <span class="tag new">new</span>') : "";
+    const count = counts.get(k.id);
+    tr.innerHTML = `
+      <td><input type="checkbox" class="ko-enabled" id="ko-on-${i}" aria-label="Apply knock-out ${esc(label)}" ${k.enabled !== false ? "checked" : ""}></td>
+      <td><label for="ko-on-${i}" class="label">${esc(label)}${tag}</label>
+        <div class="desc" title="${esc(k.description || "")}">${esc(k.description || (e ? "" : "no evidence from training"))}</div><small class="field-error row-error"></small></td>
+      <td class="num">${e ? `${e.leads.toLocaleString("en")} <small>(${e.conversions})</small>` : "–"}</td>
+      <td class="num" title="every lead: ${e ? pct(e.baseRate) : "–"}">${e ? pct(e.conversionRate) : "–"}</td>
+      <td class="num">${e ? pct(e.rateUpper) : "–"}</td>
+      <td class="num ko-count">${count ? count.leads.toLocaleString("en") : "–"}</td>
+      <td><button type="button" class="ko-remove" aria-label="Remove knock-out ${esc(label)}">Remove</button></td>`;
+    const mark = () => {
+      tr.classList.toggle("changed", !f || f.enabled !== (k.enabled !== false) || JSON.stringify(f.condition) !== JSON.stringify(k.condition));
+      tr.classList.toggle("disabled", k.enabled === false);
+    };
+    tr.querySelector(".ko-enabled").addEventListener("change", (ev) => {
+      k.enabled = ev.target.checked;
+      mark();
+      knockOutsEdited();
+    });
+    tr.querySelector(".ko-remove").addEventListener("click", () => {
+      w.rules.knockOuts.splice(w.rules.knockOuts.indexOf(k), 1);
+      renderKnockOuts();
+      knockOutsEdited();
+      status(`Removed the knock-out "${label}" from the draft.`);
+      $("ko-add-open").focus();
+    });
+    mark();
+    return tr;
+  });
+  $("knockouts-table").tBodies[0].replaceChildren(...rows);
+  $("knockouts-table").hidden = rows.length === 0;
+  $("knockouts-empty").hidden = rows.length > 0;
+  const held = new Set(w.rules.knockOuts.map((k) => k.id));
+  const open = [...suggested.values()].filter((k) => !held.has(k.id));
+  $("knockouts-suggested").hidden = open.length === 0;
+  $("knockouts-suggested-list").replaceChildren(...open.map((k) => {
+    const li = document.createElement("li");
+    li.dataset.id = k.id;
+    li.innerHTML = `<strong>${esc(koLabel(k))}</strong> <small>${esc(koEvidence(k.evidence))}</small> `;
+    const b = document.createElement("button");
+    b.type = "button";
+    b.textContent = "Accept";
+    b.setAttribute("aria-label", `Accept knock-out ${koLabel(k)}`);
+    b.addEventListener("click", () => {
+      w.rules.knockOuts.push(clone(k));
+      renderKnockOuts();
+      knockOutsEdited();
+      status(`Accepted the knock-out "${koLabel(k)}"; save the draft to keep it.`);
+      $("knockouts-table").querySelector(`tr[data-id="${CSS.escape(k.id)}"] .ko-enabled`)?.focus();
+    });
+    li.append(b);
+    return li;
+  }));
+}
+
+function knockOutsEdited() {
+  renderEditing();
+  scheduleWhatIf(300);
+}
+
+/** The what-if's figures of the knock-outs: leads they disqualify (draft and in force), and per knock-out in the table. */
+function renderKnockOutWhatIf(r) {
+  const d = r.candidate.disqualified;
+  const f = r.inForce.disqualified;
+  ko.figures = d || null;
+  const p = $("whatif-knockouts");
+  p.hidden = !d || (d.leads === 0 && (!f || f.leads === 0));
+  if (!p.hidden) {
+    p.textContent = `Knock-outs disqualify ${num(d.perMonth, 0)} leads / month in the draft (${d.leads.toLocaleString("en")} test-period leads, ${pct(d.conversionRate)} of them converted)`
+      + `; in force: ${f ? num(f.perMonth, 0) : "–"} / month.`;
+  }
+  const counts = new Map(((d && d.knockOuts) || []).map((k) => [k.id, k]));
+  for (const tr of $("knockouts-table").tBodies[0].rows) {
+    const c = counts.get(tr.dataset.id);
+    tr.querySelector(".ko-count").textContent = c ? c.leads.toLocaleString("en") : "–";
+  }
+}
+
+/** A problem at a knock-out's path goes next to its row (a new one being added is handled by its form). */
+function knockOutProblem(path, message) {
+  const m = /^\$\.knockOuts(?:\[(\d+)\](?:\.(.+))?)?$/.exec(path);
+  if (!m) return false;
+  const k = m[1] !== undefined ? state.working.rules.knockOuts[Number(m[1])] : null;
+  const row = k && $("knockouts-table").querySelector(`tr[data-id="${CSS.escape(k.id)}"]`);
+  if (row) {
+    row.querySelector(".row-error").textContent = `${message} (${path})`;
+    row.scrollIntoView({ block: "nearest" });
+  }
+  return true;
+}
+
+function fillKnockOutFeatures() {
+  const words = lower($("ko-search").value).split(/\s+/).filter(Boolean);
+  const select = $("ko-feature");
+  const current = select.value;
+  const matches = state.features.filter((f) => words.every((w) => lower(f.label).includes(w) || lower(f.name).includes(w)));
+  select.replaceChildren(...matches.map((f) => new Option(f.label, f.name)));
+  if (matches.some((f) => f.name === current)) select.value = current;
+  if (select.value !== current) knockOutFeatureChosen();
+}
+
+function knockOutFeatureChosen() {
+  const f = state.featureByName.get($("ko-feature").value);
+  if (!f) return;
+  const kind = lower(f.kind);
+  const [op, value] = kind === "level" || kind === "flag" ? ["eq", 1] : kind === "count" ? ["gte", 1] : kind === "recency" ? ["gte", 90] : ["gte", ""];
+  $("ko-op").value = op;
+  $("ko-value").value = value;
+  $("ko-upper").value = "";
+  knockOutComparisonChosen();
+}
+
+function knockOutComparisonChosen() {
+  const op = $("ko-op").value;
+  $("ko-values").hidden = op === "missing" || op === "present";
+  $("ko-upper-wrap").hidden = op !== "between";
+}
+
+function openKnockOutForm() {
+  if (!state.working) return;
+  const f = $("knockout-form");
+  f.hidden = false;
+  $("ko-add-open").setAttribute("aria-expanded", "true");
+  clearErrors(f, "ko-errors");
+  $("ko-search").value = "";
+  $("ko-label").value = "";
+  fillKnockOutFeatures();
+  knockOutFeatureChosen();
+  $("ko-search").focus();
+}
+
+function closeKnockOutForm() {
+  $("knockout-form").hidden = true;
+  $("ko-add-open").setAttribute("aria-expanded", "false");
+  $("ko-add-open").focus();
+}
+
+const KNOCKOUT_FIELDS = { "condition.feature": "ko-feature", "condition.op": "ko-op", "condition.value": "ko-value", "condition.upper": "ko-upper", label: "ko-label", id: "ko-label" };
+
+async function addKnockOut(event) {
+  event.preventDefault();
+  const form = $("knockout-form");
+  clearErrors(form, "ko-errors");
+  const feature = $("ko-feature").value;
+  const op = $("ko-op").value;
+  const value = $("ko-value").valueAsNumber;
+  const upper = $("ko-upper").valueAsNumber;
+  const label = $("ko-label").value.trim();
+  const problems = [];
+  if (!feature) problems.push(["ko-feature", "Pick a feature (search by its label)."]);
+  if (op !== "missing" && op !== "present" && !Number.isFinite(value)) problems.push(["ko-value", "Type the value to compare with."]);
+  if (op === "between" && !Number.isFinite(upper)) problems.push(["ko-upper", "Type the upper bound."]);
+  if (problems.length) {
+    for (const [id, message] of problems) fieldError(id, message);
+    $(problems[0][0]).focus();
+    return;
+  }
+  const condition = { feature, op, value: Number.isFinite(value) ? value : 0, upper: op === "between" ? upper : null, orMissing: false };
+  const ids = new Set(state.working.rules.knockOuts.map((k) => k.id));
+  const f = state.featureByName.get(feature);
+  const base = lower(label || (f ? f.label : feature)).normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "knock-out";
+  let id = base;
+  for (let n = 2; ids.has(id); n++) id = `${base}-${n}`;
+  // Left without a label, the server words the condition (the label it saves).
+  const knockOut = { id, description: "", enabled: true, condition, ...(label ? { label } : {}) };
+  const candidate = clone(state.working.rules);
+  candidate.knockOuts.push(knockOut);
+  const index = candidate.knockOuts.length - 1;
+  const seq = ++state.whatIfSeq;
+  $("ko-add").disabled = true;
+  try {
+    // The what-if checks the rule set as an edit would, so the knock-out is validated before it joins the table.
+    const result = await api("POST", `/rulesets/${encodeURIComponent(state.model)}/whatif`, candidate);
+    state.working.rules.knockOuts.push(knockOut);
+    renderKnockOuts();
+    renderEditing();
+    if (seq === state.whatIfSeq) renderWhatIf(result);
+    $("knockout-form").hidden = true;
+    $("ko-add-open").setAttribute("aria-expanded", "false");
+    $("knockouts-table").querySelector(`tr[data-id="${CSS.escape(id)}"] .ko-enabled`)?.focus();
+    status(`Added the knock-out "${koLabel(knockOut)}"; save the draft to keep it.`);
+  } catch (e) {
+    const errors = e.problem && e.problem.errors ? Object.entries(e.problem.errors) : [];
+    let focus = null;
+    for (const [path, messages] of errors) {
+      const m = /^\$\.knockOuts\[(\d+)\](?:\.(.+))?$/.exec(path);
+      const message = [].concat(messages).join(" ");
+      if (m && Number(m[1]) === index && KNOCKOUT_FIELDS[m[2]]) {
+        fieldError(KNOCKOUT_FIELDS[m[2]], message, path);
+        focus ??= KNOCKOUT_FIELDS[m[2]];
+      } else {
+        $("ko-errors").append(Object.assign(document.createElement("li"), { textContent: `${path}: ${message}` }));
+      }
+    }
+    status(`Not added: ${e.message}`, true);
+    if (focus) $(focus).focus();
+  } finally {
+    $("ko-add").disabled = false;
+  }
+}
+
+function initKnockOuts() {
+  $("ko-add-open").addEventListener("click", () => ($("knockout-form").hidden ? openKnockOutForm() : closeKnockOutForm()));
+  $("knockout-form").addEventListener("submit", addKnockOut);
+  $("knockout-form").addEventListener("keydown", (e) => {
+    if (e.key === "Escape") closeKnockOutForm();
+  });
+  $("ko-cancel").addEventListener("click", closeKnockOutForm);
+  $("ko-search").addEventListener("input", fillKnockOutFeatures);
+  $("ko-feature").addEventListener("change", knockOutFeatureChosen);
+  $("ko-op").addEventListener("change", knockOutComparisonChosen);
+}
+
 // ---- the model report -----------------------------------------------------------------------------------------------------
 
 async function openReport(event) {
@@ -960,6 +1204,7 @@ window.addEventListener("beforeunload", (e) => {
 // The name typed once is kept for this tab: edits, drafts and discards are audited under it.
 $("approver").value = sessionStorage.getItem("leadml.name") || "";
 $("approver").addEventListener("input", (e) => sessionStorage.setItem("leadml.name", e.target.value.trim()));
+initKnockOuts();
 const stored = sessionStorage.getItem(KEY_STORE);
 if (stored) {
   $("api-key").value = stored;
