@@ -89,7 +89,8 @@ public sealed class ContradictionTests
         var reference = CriterionText.Label(Spec, new Condition(Careers, ConditionOp.Missing));
         foreach (var c in careers)
         {
-            Assert.Contains($"Why {c.Points} points when these leads convert more often than all leads", c.Description, StringComparison.Ordinal);
+            // The explanation leads the description: it is what a reader would stumble on first.
+            Assert.StartsWith($"Why {c.Points} points when these leads convert more often than all leads", c.Description, StringComparison.Ordinal);
             Assert.Contains($"points are relative to the family's reference band, “{reference}”", c.Description, StringComparison.Ordinal);
             Assert.Contains("with the other criteria held fixed", c.Description, StringComparison.Ordinal);
         }
@@ -108,7 +109,7 @@ public sealed class ContradictionTests
 
         var careers = compact.Criteria.Single(c => c.Condition.Feature.StartsWith("evt.page_view[/careers]", StringComparison.Ordinal));
         Assert.True(careers.Points < 0 && careers.Support!.ConversionRate > overall + 0.005, $"{careers.Points} points at {careers.Support!.ConversionRate:P1}, all {overall:P1}");
-        Assert.Contains($"Why {careers.Points} points when these leads convert more often than all leads", careers.Description, StringComparison.Ordinal);
+        Assert.StartsWith($"Why {careers.Points} points when these leads convert more often than all leads", careers.Description, StringComparison.Ordinal);
         Assert.Contains("points are relative to the family's reference band, ", careers.Description, StringComparison.Ordinal);
         Assert.Contains($"“{CriterionText.Label(Spec, new Condition(Careers, ConditionOp.Missing))}”", careers.Description, StringComparison.Ordinal);
         Assert.Contains("converted), with the other criteria held fixed", careers.Description, StringComparison.Ordinal);
