@@ -47,7 +47,7 @@ public sealed class ReviewPageDraftTests(TrainedBundle bundle, Chromium chromium
         await Expect(page.Locator("#whatif-draft-ready")).Not.ToBeEmptyAsync();
 
         // Support reads "leads (conversions)", each cell saying it in words; sales-ready leads per month are whole leads.
-        await Expect(page.Locator("#criteria thead")).ToContainTextAsync("Leads (conversions)");
+        await Expect(page.Locator("#criteria thead")).ToContainTextAsync("Leads (conversions)", new() { UseInnerText = true });
         var cell = page.Locator("#criteria tbody tr td.support").First;
         Assert.Matches(@"^[\d,]+ leads matched, [\d,]+ of them converted", await cell.GetAttributeAsync("title"));
         Assert.Matches(@"^[\d,]+ \([\d,]+\)", (await cell.TextContentAsync())!.Trim());
