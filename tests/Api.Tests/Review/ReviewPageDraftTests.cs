@@ -88,7 +88,7 @@ public sealed class ReviewPageDraftTests(TrainedBundle bundle, Chromium chromium
         await Shot(page, "review-drafts-1-two-open.png", fullPage: false);
 
         await page.Locator("#draft-2 button", new() { HasText = "Open" }).ClickAsync();
-        await Expect(page.Locator("#editing")).ToContainTextAsync("draft v2");
+        await Expect(page.Locator("#editing")).ToContainTextAsync("draft v2 by Ann, from v1");
         await Expect(Points(page, id)).ToHaveValueAsync("33");
         await Expect(page.Locator("#draft-2")).ToContainTextAsync("editing");
 

@@ -184,7 +184,9 @@ function edited(tr, c, f) {
 
 function renderEditing() {
   const w = state.working;
-  const what = w.version === null ? `new draft from ${w.basedOn ? "v" + w.basedOn : "the suggestion"}` : `draft v${w.version}`;
+  const open = w.version === null ? null : ((state.list && state.list.drafts) || []).find((d) => d.version === w.version);
+  const what = w.version === null ? `new draft from ${w.basedOn ? "v" + w.basedOn : "the suggestion"}`
+    : `draft v${w.version}${open ? ` by ${nameOrNone(open.createdBy)}, from ${fromWords(open.basedOn)}` : ""}`;
   $("editing").textContent = what + (dirty() ? " · unsaved changes" : "");
 }
 
