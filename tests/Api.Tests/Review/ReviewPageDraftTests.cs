@@ -151,7 +151,7 @@ public sealed class ReviewPageDraftTests(TrainedBundle bundle, Chromium chromium
         await Expect(page.Locator("#editing")).ToContainTextAsync("draft v1");
         await SetPoints(admin, 1, id, 21, "Ann");
         await page.Locator("#draft-1 button", new() { HasText = "Discard" }).ClickAsync();
-        await Expect(page.Locator("#status")).ToContainTextAsync("Not discarded: 412");
+        await Expect(page.Locator("#status")).ToContainTextAsync("Not discarded: 412, draft v1 was changed by someone else since you opened it");
         var kept = (await Send(admin, HttpMethod.Get, "/rulesets/sample/1"))["rules"]!;
         Assert.Equal(21, (int)kept["criteria"]!.AsArray().Single(c => (string?)c!["id"] == id)!["points"]!);
         await Shot(page, "review-drafts-3-discard-refused.png", fullPage: false);

@@ -857,7 +857,9 @@ async function discardDraft(d) {
     await loadModel(state.model, !mine);
     status(`Draft v${d.version} discarded.`);
   } catch (e) {
-    status(`Not discarded: ${e.message}`, true);
+    status(e.status === 412
+      ? `Not discarded: 412, draft v${d.version} was changed by someone else since you opened it; open it again to see their change.`
+      : `Not discarded: ${e.message}`, true);
   }
 }
 
