@@ -246,8 +246,9 @@ internal static class Compaction
                 {
                     Id = PointsBuilder.UniqueId(label, ids),
                     Label = label,
-                    Description = Describe(label, points, factor, leads, rate, overall, se)
-                        + Why(points, rate, overall, families[familyOfColumn[k]].Name, [.. cols.Where((_, m) => familyOfColumn[m] == familyOfColumn[k])]),
+                    // A contradiction is what the reader would stumble on first, so its explanation leads.
+                    Description = Why(points, rate, overall, families[familyOfColumn[k]].Name, [.. cols.Where((_, m) => familyOfColumn[m] == familyOfColumn[k])])
+                        + Describe(label, points, factor, leads, rate, overall, se),
                     Group = feature >= 0 ? spec.Features[feature].Group : CriterionGroup.Engagement,
                     Condition = condition,
                     Points = points,
@@ -276,9 +277,9 @@ internal static class Compaction
             }
             var text = CriterionText.Label(spec, reference);
             var phrase = named == leads ? $"“{text}”"
-                : $"the leads none of its criteria apply to ({(2 * named > leads ? "mostly" : "the most common of them")} “{text}”)";
+                : $"the leads none of its criteria apply to, {(2 * named > leads ? "mostly" : "the most common of them")} “{text}”";
             var why = Contradiction.Why(points, rate, overall, phrase, leads > 0 ? (double)conversions / leads : null);
-            return why.Length == 0 ? "" : " " + why;
+            return why.Length == 0 ? "" : why + " ";
         }
 
         double? Score(List<Criterion> criteria, PointsScale scale, double basePoints, float[] x, float[] y)

@@ -344,11 +344,11 @@ internal static class PointsBuilder
             ? "No lead of the training or evaluation period matched, so the points are what the model gives such a lead: its " +
               "contribution for this value, averaged over evaluation leads with the value put in"
             : string.Create(c, $"In the evaluation period {d.Rows:N0} leads matched and {rate:P1} of them converted (all leads: {overallRate:P1})");
-        return string.Create(c,
+        // A contradiction is what the reader would stumble on first, so its explanation leads.
+        return Why(d, points, rate, overallRate) + string.Create(c,
             $"Applies to leads who match “{d.Label}”. {support}. Compared with the most common case (“{d.ReferenceText}”), the model finds these leads " +
             $"{direction} likely to convert: odds ×{odds:0.00} ({d.LogOdds:+0.00;-0.00} log-odds), which is {points:+0;-0} points at " +
-            $"{factor * Math.Log(2):0.#} points per doubling of the odds. 90 % interval: {d.Low * factor:+0;-0} to {d.High * factor:+0;-0} points.")
-            + Why(d, points, rate, overallRate);
+            $"{factor * Math.Log(2):0.#} points per doubling of the odds. 90 % interval: {d.Low * factor:+0;-0} to {d.High * factor:+0;-0} points.");
     }
 
     /// <summary>Why points go against the criterion's own conversion rate, when they do (<see cref="Contradiction"/>).</summary>
@@ -357,7 +357,7 @@ internal static class PointsBuilder
         if (d.Rows == 0 && !d.FromEarlier) return "";
         var why = Contradiction.Why(points, d.FromEarlier ? d.EarlierRate : rate, overallRate, $"“{d.ReferenceText}”",
             d.ReferenceRows > 0 ? (double)d.ReferenceConversions / d.ReferenceRows : null);
-        return why.Length == 0 ? "" : " " + why;
+        return why.Length == 0 ? "" : why + " ";
     }
 
     private sealed record Draft(FeatureSpec Spec, Family Family, int Feature, Band Band, Band Reference, double LogOdds, double Low, double High, int Rows, int Conversions)

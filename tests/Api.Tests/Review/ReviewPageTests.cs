@@ -76,7 +76,8 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
         await Expect(page.Locator("#version-2")).ToContainTextAsync("in force");
 
         await page.Locator("#version-1 button", new() { HasText = "Diff" }).ClickAsync();
-        await Expect(page.Locator("#diff")).ToContainTextAsync("v2 → v1");
+        // Read from the older version to the newer, whichever of the two was clicked.
+        await Expect(page.Locator("#diff")).ToContainTextAsync("v1 → v2");
         await page.Locator("#comment").FillAsync("back to the first review");
         await page.Locator("#version-1 button", new() { HasText = "Restore" }).ClickAsync();
         await Confirm(page);
@@ -253,7 +254,7 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
         await Expect(page.Locator("#status")).ToContainTextAsync("v1 approved by Rita Reviewer");
         await Expect(page.Locator("#version-1")).ToContainTextAsync("in force");
         await page.Locator("#version-0 button", new() { HasText = "Diff" }).ClickAsync();
-        await Expect(page.Locator("#diff")).ToContainTextAsync("v1 → suggestion");
+        await Expect(page.Locator("#diff")).ToContainTextAsync("suggestion → v1");
         await page.Locator("#version-0 button", new() { HasText = "Restore" }).ClickAsync();
         await Confirm(page);
         await Expect(page.Locator("#status")).ToContainTextAsync("restored as v2");

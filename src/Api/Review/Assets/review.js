@@ -185,7 +185,9 @@ function edited(tr, c, f) {
 
 function renderEditing() {
   const w = state.working;
-  const what = w.version === null ? `new draft from ${w.basedOn ? "v" + w.basedOn : "the suggestion"}` : `draft v${w.version}`;
+  const open = w.version === null ? null : ((state.list && state.list.drafts) || []).find((d) => d.version === w.version);
+  const what = w.version === null ? `new draft from ${w.basedOn ? "v" + w.basedOn : "the suggestion"}`
+    : `draft v${w.version}${open ? ` by ${nameOrNone(open.createdBy)}, from ${fromWords(open.basedOn)}` : ""}`;
   $("editing").textContent = what + (dirty() ? " · unsaved changes" : "");
 }
 
@@ -868,7 +870,9 @@ async function discardDraft(d) {
     await loadModel(state.model, !mine);
     status(`Draft v${d.version} discarded.`);
   } catch (e) {
-    status(`Not discarded: ${e.message}`, true);
+    status(e.status === 412
+      ? `Not discarded: 412, draft v${d.version} was changed by someone else since you opened it; open it again to see their change.`
+      : `Not discarded: ${e.message}`, true);
   }
 }
 
