@@ -16,6 +16,8 @@ internal sealed class TrainedModel : IDisposable
     /// <summary>Simplicity rank for ties: lower is simpler (linear 0, then trees by depth).</summary>
     public required int Complexity { get; init; }
 
+    private const int MarginChunk = 65_536;
+
     /// <summary>Log-odds margins for row-major rows.</summary>
     public double[] Margins(float[] x, int rows, int width)
     {
@@ -26,9 +28,14 @@ internal sealed class TrainedModel : IDisposable
             for (var i = 0; i < rows; i++) result[i] = Linear!.Margin(x.AsSpan(i * width, width));
             return result;
         }
-        using var m = DMatrix.FromDense(x.AsSpan(0, rows * width), rows, width);
-        var margins = Booster!.PredictMargin(m);
-        for (var i = 0; i < rows; i++) result[i] = margins[i];
+        // In chunks: XGBoost copies a dense matrix at twice its size, and the test period of a million-lead history
+        // holds over a gigabyte of features.
+        for (var start = 0; start < rows; start += MarginChunk)
+        {
+            var n = Math.Min(MarginChunk, rows - start);
+            var margins = Booster!.PredictMargin(x.AsSpan(start * width, n * width), n);
+            for (var i = 0; i < n; i++) result[start + i] = margins[i];
+        }
         return result;
     }
 
