@@ -27,7 +27,7 @@ public sealed record WhatIfFigures(string RuleSet, double? RocAuc, double SalesR
 
 /// <summary>The rule points alone on the evaluation sample, beside the scores <c>/score</c> answers.</summary>
 /// <param name="RocAuc">ROC-AUC of the rule points alone; null when the sample holds one outcome only.</param>
-/// <param name="SalesReadyLeads">Leads whose rule points alone reach the sales-ready threshold.</param>
+/// <param name="SalesReadyLeads">Leads whose rule points alone reach the sales-ready threshold (a lead a knock-out disqualifies never counts).</param>
 /// <param name="SalesReadyPerMonth">Those leads per cut-off month.</param>
 /// <param name="MeanPoints">The mean rule points, 0–100.</param>
 public sealed record RulePointsFigures(double? RocAuc, int SalesReadyLeads, double SalesReadyPerMonth, double MeanPoints);

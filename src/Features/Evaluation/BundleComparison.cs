@@ -22,21 +22,19 @@ public static class BundleComparison
         // A recalibrated bundle learnt its calibration from outcomes after its training window: score only what follows them.
         var trainedUntil = new[] { current.Manifest.Window.LearntUntil, next.Manifest.Window.LearntUntil }.Max();
         progress?.Invoke($"Scoring the current bundle ({current.Manifest.ModelVersion})");
-        var (cur, curScores, curRows) = Evaluate(current, history, trainedUntil);
+        var (cur, curGrades, curRows) = Evaluate(current, history, trainedUntil);
         progress?.Invoke($"Scoring the new bundle ({next.Manifest.ModelVersion})");
-        var (nxt, nxtScores, nxtRows) = Evaluate(next, history, trainedUntil);
+        var (nxt, nxtGrades, nxtRows) = Evaluate(next, history, trainedUntil);
 
         // Rows are (lead, cut-off) pairs of the same history and cut-offs: match them to count grade changes.
         var currentRules = Rules(current);
         var nextRules = Rules(next);
         var curGrade = new Dictionary<(int, DateTime), string>();
-        var curEval = new RuleEvaluator(currentRules, current.Spec);
-        var nxtEval = new RuleEvaluator(nextRules, next.Spec);
-        for (var k = 0; k < curRows.Count; k++) curGrade[curRows[k]] = curEval.Grade(curScores[k]);
+        for (var k = 0; k < curRows.Count; k++) curGrade[curRows[k]] = curGrades[k];
         var changes = 0;
         for (var k = 0; k < nxtRows.Count; k++)
         {
-            if (curGrade.TryGetValue(nxtRows[k], out var g) && g != nxtEval.Grade(nxtScores[k])) changes++;
+            if (curGrade.TryGetValue(nxtRows[k], out var g) && g != nxtGrades[k]) changes++;
         }
 
         var moves = Moves(currentRules, nextRules);
@@ -52,7 +50,9 @@ public static class BundleComparison
     private static RuleSet Rules(ModelBundle b) => b.ReadOptional<RuleSet>(ModelBundle.SuggestedRuleSetFile)
         ?? throw new BundleException(b.Directory ?? "", $"is missing {ModelBundle.SuggestedRuleSetFile}");
 
-    private static (ComparedModel Model, double[] RuleScores, List<(int, DateTime)> Rows) Evaluate(ModelBundle b, LeadHistory history, DateTime trainedUntil)
+    /// <summary>The bundle's metrics on the rows after <paramref name="trainedUntil"/>, and each row's grade under its suggested
+    /// rule set as the Api grades it (a knock-out gives the lowest grade).</summary>
+    private static (ComparedModel Model, string[] Grades, List<(int, DateTime)> Rows) Evaluate(ModelBundle b, LeadHistory history, DateTime trainedUntil)
     {
         var s = SnapshotBuilder.Build(history, spec: b.Spec);
         var rows = Enumerable.Range(0, s.Rows).Where(i => s.Cutoff[i] > trainedUntil).ToList();
@@ -69,10 +69,13 @@ public static class BundleComparison
         }
         var p = BundlePredictor.For(b).Margins(x, rows.Count, s.Width).Select(b.Calibration.Apply).ToArray();
         var metrics = Metrics.Compute(p, y);
-        var ruleScores = new RuleEvaluator(Rules(b), b.Spec).Scores(x, rows.Count, s.Width);
+        var evaluator = new RuleEvaluator(Rules(b), b.Spec);
+        var ruleScores = evaluator.Scores(x, rows.Count, s.Width);
+        var disqualified = evaluator.Disqualified(x, rows.Count, s.Width);
+        var grades = ruleScores.Select((score, k) => evaluator.Grade(score, disqualified[k])).ToArray();
         var compared = new ComparedModel(b.Manifest.ModelVersion, metrics.RocAuc, metrics.PrAuc, metrics.ExpectedCalibrationError,
             metrics.Lift.Count > 0 ? metrics.Lift[0].Lift : 0, rows.Count, y.Count(v => v > 0.5f));
-        return (compared, ruleScores, [.. rows.Select(i => (s.Lead[i], s.Cutoff[i]))]);
+        return (compared, grades, [.. rows.Select(i => (s.Lead[i], s.Cutoff[i]))]);
     }
 
     /// <summary>How each criterion of <paramref name="next"/> moved from <paramref name="current"/>, dropped ones last.</summary>

@@ -41,7 +41,7 @@ internal static class TrainCommand
         var failOnLeak = new Option<bool>("--fail-on-leak") { Description = "Exit with 1 and write no bundle when the leak guard finds a possible leak (for automated retraining)" };
         var negativeShare = new Option<double?>("--negative-share")
         {
-            Description = "Share of non-converting training rows the models are fitted on, each weighted for those left out (every conversion is kept; default: all up to 1,500,000 training rows, about that many above)",
+            Description = "Share of non-converting training rows the models are fitted on, each weighted for those left out (every conversion is kept; default: all up to 250,000 training rows, about that many above)",
         };
         negativeShare.Validators.Add(r =>
         {

@@ -51,11 +51,17 @@ internal static class Suggestion
             ModelVersion = modelVersion, CreatedAt = createdAt, Scale = suggested.Scale, BasePoints = suggested.BasePoints,
             Criteria = suggested.Criteria, Thresholds = new Thresholds(100, 5), Grades = [],
         };
-        var validScores = new RuleEvaluator(draft, s.Spec).Scores(validX, validY.Length, width);
-        var t = ThresholdSuggester.Suggest(validScores, validY, [.. validRows.Select(i => s.Cutoff[i])], [.. validRows.Select(i => s.Lead[i])],
-            thresholds ?? new ThresholdOptions());
         // Knock-outs are listed apart from the criteria: conditions whose leads (almost) never convert.
-        var rules = draft with { Thresholds = t.Thresholds, Grades = t.Grades, KnockOuts = knockOuts ?? KnockOutSuggester.ForTraining(s) };
+        draft = draft with { KnockOuts = knockOuts ?? KnockOutSuggester.ForTraining(s) };
+        var draftEvaluator = new RuleEvaluator(draft, s.Spec);
+        var validScores = draftEvaluator.Scores(validX, validY.Length, width);
+        // The threshold and grades are chosen as the Api will apply them: a disqualified lead never reaches the threshold
+        // and sits in the lowest grade, so it is placed below every score.
+        var validDisqualified = draftEvaluator.Disqualified(validX, validY.Length, width);
+        var chosenOn = validScores.Select((v, i) => validDisqualified[i] ? -1 : v).ToArray();
+        var t = ThresholdSuggester.Suggest(chosenOn, validY, [.. validRows.Select(i => s.Cutoff[i])], [.. validRows.Select(i => s.Lead[i])],
+            thresholds ?? new ThresholdOptions());
+        var rules = draft with { Thresholds = t.Thresholds, Grades = t.Grades };
         // The fit × engagement matrix: cut-offs from the validation leads' parts, cells measured on both periods.
         var (validFit, validEngagement) = MatrixStats.Parts(new RuleEvaluator(rules, s.Spec), validX, validY.Length, width);
         rules = rules with

@@ -88,10 +88,10 @@ public sealed class ConversionTests(TrainedBundle bundle)
         await api.PutLead("open", ColdLead, api.Now.AddDays(-30));
         await SqliteApi.Json(await api.Client.PostAsJsonAsync("/leads/won/conversion", new { at = api.Now.AddDays(-1) }));
 
-        // A threshold every score reaches: the next scoring of an unconverted lead is a sales-ready transition.
+        // A threshold every score reaches and no knock-out: the next scoring of an unconverted lead is a sales-ready transition.
         var registry = api.Get<ModelRegistry>();
         var repository = api.Get<IRuleSetRepository>();
-        var rules = registry.Get("sample").Rules with { Thresholds = new Thresholds(0, 3) };
+        var rules = registry.Get("sample").Rules with { Thresholds = new Thresholds(0, 3), KnockOuts = [] };
         var draft = await repository.CreateDraftAsync("sample", rules, null, "test", api.Now.UtcDateTime);
         var approved = await repository.ApproveAsync("sample", draft.Version, "tester", "everyone is sales-ready", api.Now.UtcDateTime);
         registry.ApplyRuleSet("sample", approved.Rules, RuleSetSource.Approved);

@@ -46,7 +46,9 @@ public sealed class ReviewImpactAndTrialTests(TrainedBundle bundle, Chromium chr
     {
         using var factory = Store();
         var root = factory.StartKestrel();
-        await PutLeads(root, ("H1", LeadBodies.HotLead), ("H2", LeadBodies.HotLead), ("C1", LeadBodies.ColdLead), ("C2", LeadBodies.ColdLead), ("C3", LeadBodies.ColdLead));
+        // Cold but not a student (a student is knocked out, whatever the points): base points move their grade.
+        var cold = new Dictionary<string, object?>(LeadBodies.ColdLead) { ["job_title"] = "Developer" };
+        await PutLeads(root, ("H1", LeadBodies.HotLead), ("H2", LeadBodies.HotLead), ("C1", cold), ("C2", cold), ("C3", cold));
         using var admin = new HttpClient { BaseAddress = root };
         admin.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.AdminKey);
 

@@ -114,8 +114,8 @@ public sealed class ReviewKnockOutTests(TrainedBundle bundle, Chromium chromium,
         Assert.Equal(FeatureNames.Ever("unsubscribe"), (string?)v1[1]!["condition"]!["feature"]);
 
         await page.Locator("#version-1 button", new() { HasText = "Diff" }).ClickAsync();
-        await Expect(page.Locator("#diff")).ToContainTextAsync("knock-out added: Unsubscribed at some time");
-        await Expect(page.Locator("#diff")).ToContainTextAsync("knock-out Job title: Student: off");
+        await Expect(page.Locator("#diff")).ToContainTextAsync("Added the knock-out “Unsubscribed at some time”");
+        await Expect(page.Locator("#diff")).ToContainTextAsync("Knock-out “Job title: Student”: switched off.");
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 1280"));
         Assert.Empty(errors);
     }

@@ -28,10 +28,11 @@ public sealed class RuleSetImpactTests(TrainedBundle bundle) : IDisposable
         var stored = await Leads([.. hot, .. cold]);
         var low = stored.Values.Min(s => (double)s["score"]!);
 
-        // A draft whose threshold lies below every stored score: every open lead not yet sales-ready becomes so.
+        // A draft whose threshold lies below every stored score, its knock-outs switched off: every open lead not yet
+        // sales-ready becomes so.
         var draft = await SqliteApi.Json(await _api.Admin.PostAsJsonAsync("/rulesets/sample/drafts", new { }), HttpStatusCode.Created);
         var version = (int)draft["summary"]!["version"]!;
-        await Threshold(version, Math.Floor(low) - 1, draft["rules"]!["grades"]!.AsArray());
+        await Threshold(version, Math.Floor(low) - 1, draft["rules"]!["grades"]!.AsArray(), draft["rules"]!["knockOuts"]?.AsArray() ?? []);
 
         var impact = await SqliteApi.Json(await _api.Admin.GetAsync($"/rulesets/sample/{version}/impact"));
         Assert.True((bool)impact["leadStore"]!);
@@ -96,8 +97,9 @@ public sealed class RuleSetImpactTests(TrainedBundle bundle) : IDisposable
         Assert.Equal(0, (int)impact["openLeads"]!);
     }
 
-    /// <summary>Sets a draft's sales-ready threshold; the top grade starts there and lower grades stay below it.</summary>
-    private async Task Threshold(int version, double threshold, JsonArray grades)
+    /// <summary>Sets a draft's sales-ready threshold (the top grade starts there and lower grades stay below it) and switches
+    /// off its knock-outs.</summary>
+    private async Task Threshold(int version, double threshold, JsonArray grades, JsonArray knockOuts)
     {
         var floor = threshold + 1;
         var bands = grades.Select((g, i) =>
@@ -107,7 +109,11 @@ public sealed class RuleSetImpactTests(TrainedBundle bundle) : IDisposable
         }).ToArray();
         var patch = new HttpRequestMessage(HttpMethod.Patch, $"/rulesets/sample/{version}")
         {
-            Content = JsonContent.Create(new { thresholds = new { salesReady = threshold, hysteresis = 0 }, grades = bands }),
+            Content = JsonContent.Create(new
+            {
+                thresholds = new { salesReady = threshold, hysteresis = 0 }, grades = bands,
+                knockOuts = knockOuts.ToDictionary(k => (string)k!["id"]!, _ => new { enabled = false }),
+            }),
         };
         await SqliteApi.Json(await _api.Admin.SendAsync(patch));
     }

@@ -121,6 +121,7 @@ public sealed class WhatIfParityTests(TrainedBundle bundle)
             Assert.True((bool)s["salesReady"]! == whatIf[i].SalesReady, $"{at}: /score sales-ready {s["salesReady"]}, what-if {whatIf[i].SalesReady}");
             Assert.True((double)s["rulePoints"]!["score"]! == Math.Round(whatIf[i].Rules.Score, 2), $"{at}: rule points {s["rulePoints"]!["score"]} vs {whatIf[i].Rules.Score}");
             Assert.True((double)s["modelPoints"]!["score"]! == whatIf[i].ModelPoints, $"{at}: model points {s["modelPoints"]!["score"]} vs {whatIf[i].ModelPoints}");
+            Assert.True((bool)s["disqualified"]! == whatIf[i].Rules.Disqualified, $"{at}: /score disqualified {s["disqualified"]}, what-if {whatIf[i].Rules.Disqualified}");
         }
     }
 
@@ -133,8 +134,10 @@ public sealed class WhatIfParityTests(TrainedBundle bundle)
         {
             Assert.Equal(score.Count(s => (string?)s["grade"] == (string?)g!["grade"]), (int)g!["leads"]!);
         }
+        Assert.Equal(score.Count(s => (bool)s["disqualified"]!), (int)figures["disqualified"]!["leads"]!);
+        // The rule points alone as the score: a disqualified lead is not sales-ready there either.
         var alone = figures["rulePointsAlone"]!;
-        Assert.Equal(score.Count(s => (double)s["rulePoints"]!["score"]! >= threshold), (int)alone["salesReadyLeads"]!);
+        Assert.Equal(score.Count(s => !(bool)s["disqualified"]! && (double)s["rulePoints"]!["score"]! >= threshold), (int)alone["salesReadyLeads"]!);
         Assert.Equal(Math.Round(score.Average(s => (double)s["rulePoints"]!["score"]!), 2), (double)alone["meanPoints"]!, 1);
     }
 }

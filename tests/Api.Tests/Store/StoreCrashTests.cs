@@ -119,19 +119,20 @@ public sealed class StoreCrashTests(TrainedBundle bundle, ITestOutputHelper outp
         Assert.All(receiver.Received, r => Assert.True(r.SignatureValid));
         Assert.All(receiver.Received.GroupBy(r => r.Key), g => Assert.Single(g.Select(r => r.Body).Distinct()));
 
-        // The alerts are exactly the transitions of the stored score history (no lost, no extra alert).
+        // The alerts are exactly the transitions of the stored score history (no lost, no extra alert): each entry's
+        // sales-ready state against the one before (a knock-out may end it below the hysteresis, so the state, not the
+        // score, is what is compared), and its score agrees with that state.
         var thresholds = ModelBundle.Load(bundlePath).ReadOptional<RuleSet>(ModelBundle.SuggestedRuleSetFile)!.Thresholds;
-        var history = Query(db, "SELECT lead_id, score FROM score_history ORDER BY seq", r => (Lead: r.GetString(0), Score: r.GetDouble(1)));
+        var history = Query(db, "SELECT lead_id, score, sales_ready FROM score_history ORDER BY seq", r => (Lead: r.GetString(0), Score: r.GetDouble(1), Ready: r.GetInt64(2) != 0));
         foreach (var lead in history.Select(h => h.Lead).Distinct())
         {
             var ready = false;
             var expected = new List<string>();
-            foreach (var (_, score) in history.Where(h => h.Lead == lead))
+            foreach (var (_, score, now) in history.Where(h => h.Lead == lead))
             {
-                var kind = AlertRule.Transition(ready, score, thresholds);
-                if (kind is null) continue;
-                expected.Add(kind);
-                ready = kind == AlertRule.SalesReady;
+                if (now) Assert.True(score >= thresholds.SalesReady - thresholds.Hysteresis, $"{lead} sales-ready at {score}");
+                if (now != ready) expected.Add(now ? AlertRule.SalesReady : AlertRule.GoneCold);
+                ready = now;
             }
             Assert.Equal(expected, alerts.Where(a => a.Lead == lead).Select(a => a.Kind).ToList());
         }
