@@ -53,6 +53,8 @@ public sealed class ReviewPageDraftTests(TrainedBundle bundle, Chromium chromium
         Assert.Matches(@"^[\d,]+ \([\d,]+\)", (await cell.TextContentAsync())!.Trim());
         Assert.Matches(@"^[\d,]+$", await page.Locator("#whatif-draft-ready").TextContentAsync());
         Assert.Matches(@"^[\d,]+$", await page.Locator("#whatif-inforce-ready").TextContentAsync());
+        await Expect(page.Locator("#whatif-draft-points-ready")).Not.ToHaveTextAsync("–");
+        Assert.Matches(@"^[\d,]+$", await page.Locator("#whatif-draft-points-ready").TextContentAsync());
         await Expect(page.Locator("#drafts-none")).ToBeVisibleAsync();
     }
 

@@ -15,7 +15,7 @@ function renderBlend(r) {
   for (const [side, figures] of [["draft", r.candidate], ["inforce", r.inForce]]) {
     const alone = figures.rulePointsAlone;
     $(`whatif-${side}-points-auc`).textContent = alone ? num(alone.rocAuc, 3) : "–";
-    $(`whatif-${side}-points-ready`).textContent = alone ? num(alone.salesReadyPerMonth, 1) : "–";
+    $(`whatif-${side}-points-ready`).textContent = alone ? num(alone.salesReadyPerMonth, 0) : "–";
   }
 }
 
