@@ -280,7 +280,7 @@ public static class ReportWriter
             h.Append("<tr data-grade=\"").Append(E(g.Grade)).Append("\"><td><strong>").Append(E(g.Grade)).Append("</strong></td><td>").Append(E(g.Label))
                 .Append("</td><td class=\"n\">").Append(F(g.MinScore, "0")).Append("</td><td class=\"n\">").Append(F(s?.Share, "0.0%"))
                 .Append("</td><td class=\"n\">").Append(F(s?.ConversionRate, "0.0%")).Append("</td>")
-                .Append(perMonth ? $"<td class=\"n\">{F(s?.LeadsPerMonth, "N1")}</td>" : "").Append("</tr>");
+                .Append(perMonth ? $"<td class=\"n\">{F(s?.LeadsPerMonth, "N0")}</td>" : "").Append("</tr>");
         }
         h.Append("</tbody></table></section>");
     }

@@ -110,6 +110,8 @@ public sealed class ReportWriterTests(Chromium chromium) : IClassFixture<Chromiu
             Assert.Equal("-31", await page.InnerTextAsync("#criteria-table tr[data-id='student'] td.pts"));
             Assert.Contains("low", await page.GetAttributeAsync("#criteria-table tr[data-id='student']", "class") ?? "", StringComparison.Ordinal);
             Assert.Contains("41.2%", await page.InnerTextAsync("#grades-table tr[data-grade='A']"), StringComparison.Ordinal);
+            // Leads per month are whole leads (266.7 a month reads 267).
+            Assert.EndsWith("267", (await page.InnerTextAsync("#grades-table tr[data-grade='D']")).Trim(), StringComparison.Ordinal);
             Assert.Contains("lead.age_days", await page.InnerTextAsync("#drift-table"), StringComparison.Ordinal);
             Assert.DoesNotContain("attr.country=FR", await page.InnerTextAsync("#drift-table"), StringComparison.Ordinal);
             Assert.Contains("closed_at", await page.InnerTextAsync("#warnings"), StringComparison.Ordinal);
