@@ -252,11 +252,30 @@ function defaultLabel(f, op, value, upper) {
 
 const form = { labelTouched: false };
 
+/** The features whose label or name holds every word typed in a search box. */
+function featuresMatching(query) {
+  const words = lower(query).split(/\s+/).filter(Boolean);
+  return state.features.filter((f) => words.every((w) => lower(f.label).includes(w) || lower(f.name).includes(w)));
+}
+
+/** The comparison and value a new condition on feature f starts with: "is 1" for a level or a yes/no, "at least 1" for
+ * a count, <recency> for a "days since" feature. */
+function startingComparison(f, recency) {
+  const kind = lower(f.kind);
+  return kind === "level" || kind === "flag" ? ["eq", 1] : kind === "count" ? ["gte", 1] : kind === "recency" ? recency : ["gte", ""];
+}
+
+/** Shows the value fields the chosen comparison of a condition form needs (ids <prefix>-op, -values, -upper-wrap). */
+function showValueFields(prefix) {
+  const op = $(`${prefix}-op`).value;
+  $(`${prefix}-values`).hidden = op === "missing" || op === "present";
+  $(`${prefix}-upper-wrap`).hidden = op !== "between";
+}
+
 function fillFeatureOptions() {
-  const words = lower($("nc-search").value).split(/\s+/).filter(Boolean);
   const select = $("nc-feature");
   const current = select.value;
-  const matches = state.features.filter((f) => words.every((w) => lower(f.label).includes(w) || lower(f.name).includes(w)));
+  const matches = featuresMatching($("nc-search").value);
   const groups = ["fit", "engagement"].map((g) => {
     const og = document.createElement("optgroup");
     og.label = g === "fit" ? "Fit (who the lead is)" : "Engagement (what the lead does)";
@@ -273,8 +292,8 @@ function featureChosen() {
   const f = state.featureByName.get($("nc-feature").value);
   if (!f) return;
   form.labelTouched = false;
-  const kind = lower(f.kind);
-  const [op, value] = kind === "level" || kind === "flag" ? ["eq", 1] : kind === "count" ? ["gte", 1] : kind === "recency" ? ["lt", 30] : ["gte", ""];
+  // A new criterion on a "days since" feature starts as recent activity.
+  const [op, value] = startingComparison(f, ["lt", 30]);
   $("nc-op").value = op;
   $("nc-value").value = value;
   $("nc-upper").value = "";
@@ -284,9 +303,7 @@ function featureChosen() {
 }
 
 function comparisonChosen() {
-  const op = $("nc-op").value;
-  $("nc-values").hidden = op === "missing" || op === "present";
-  $("nc-upper-wrap").hidden = op !== "between";
+  showValueFields("nc");
   relabel();
 }
 
@@ -1009,10 +1026,9 @@ function knockOutProblem(path, message) {
 }
 
 function fillKnockOutFeatures() {
-  const words = lower($("ko-search").value).split(/\s+/).filter(Boolean);
   const select = $("ko-feature");
   const current = select.value;
-  const matches = state.features.filter((f) => words.every((w) => lower(f.label).includes(w) || lower(f.name).includes(w)));
+  const matches = featuresMatching($("ko-search").value);
   select.replaceChildren(...matches.map((f) => new Option(f.label, f.name)));
   if (matches.some((f) => f.name === current)) select.value = current;
   if (select.value !== current) knockOutFeatureChosen();
@@ -1021,19 +1037,14 @@ function fillKnockOutFeatures() {
 function knockOutFeatureChosen() {
   const f = state.featureByName.get($("ko-feature").value);
   if (!f) return;
-  const kind = lower(f.kind);
-  const [op, value] = kind === "level" || kind === "flag" ? ["eq", 1] : kind === "count" ? ["gte", 1] : kind === "recency" ? ["gte", 90] : ["gte", ""];
+  // A knock-out on a "days since" feature starts as a long silence.
+  const [op, value] = startingComparison(f, ["gte", 90]);
   $("ko-op").value = op;
   $("ko-value").value = value;
   $("ko-upper").value = "";
-  knockOutComparisonChosen();
+  showValueFields("ko");
 }
 
-function knockOutComparisonChosen() {
-  const op = $("ko-op").value;
-  $("ko-values").hidden = op === "missing" || op === "present";
-  $("ko-upper-wrap").hidden = op !== "between";
-}
 
 function openKnockOutForm() {
   if (!state.working) return;
@@ -1127,7 +1138,7 @@ function initKnockOuts() {
   $("ko-cancel").addEventListener("click", closeKnockOutForm);
   $("ko-search").addEventListener("input", fillKnockOutFeatures);
   $("ko-feature").addEventListener("change", knockOutFeatureChosen);
-  $("ko-op").addEventListener("change", knockOutComparisonChosen);
+  $("ko-op").addEventListener("change", () => showValueFields("ko"));
 }
 
 // ---- the model report -----------------------------------------------------------------------------------------------------
