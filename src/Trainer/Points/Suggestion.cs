@@ -59,7 +59,8 @@ internal static class Suggestion
         // and sits in the lowest grade, so it is placed below every score.
         var validDisqualified = draftEvaluator.Disqualified(validX, validY.Length, width);
         var chosenOn = validScores.Select((v, i) => validDisqualified[i] ? -1 : v).ToArray();
-        var t = ThresholdSuggester.Suggest(chosenOn, validY, [.. validRows.Select(i => s.Cutoff[i])], [.. validRows.Select(i => s.Lead[i])],
+        var validCutoffs = validRows.Select(i => s.Cutoff[i]).ToArray();
+        var t = ThresholdSuggester.Suggest(chosenOn, validY, validCutoffs, [.. validRows.Select(i => s.Lead[i])],
             thresholds ?? new ThresholdOptions());
         var rules = draft with { Thresholds = t.Thresholds, Grades = t.Grades };
         // The fit × engagement matrix: cut-offs from the validation leads' parts, cells measured on both periods.
@@ -81,7 +82,7 @@ internal static class Suggestion
             },
             new ThresholdChoice(rules.Thresholds.SalesReady, rules.Thresholds.Hysteresis, t.Why),
             new GradesByPeriod(GradeStats.Of(testScores, testY, testCutoffs, rules.Grades, evaluator.Disqualified(testX, testY.Length, width)),
-                GradeStats.Of(validScores, validY, [.. validRows.Select(i => s.Cutoff[i])], rules.Grades, evaluator.Disqualified(validX, validY.Length, width))),
+                GradeStats.Of(validScores, validY, validCutoffs, rules.Grades, validDisqualified)),
             IdealProfile.Build(rules.Criteria, validY.Length, validY.Count(v => v > 0.5f)),
             suggested.Importance)
         {
