@@ -106,28 +106,26 @@ public static class WhatIf
             grades, evaluator.UnknownFeatures)
         {
             Disqualified = new DisqualifiedFigures(disqualified, Math.Round(disqualified / (double)months, 1), disqualifiedConverted,
-                Round(Ratio(disqualifiedConverted, disqualified)), [.. KnockOutCounts(evaluator, rules, sample)]),
+                Round(Ratio(disqualifiedConverted, disqualified)), [.. KnockOutCounts(rules, answers, sample.Converted)]),
+            // The fit and engagement parts, like the knock-outs, are those each lead's answer was scored with.
             Matrix = rules.Matrix is { } matrix
-                ? MatrixStats.Of(matrix, MatrixStats.Parts(evaluator, sample.X, sample.Rows, sample.Width) is var (fit, engagement) ? fit : [], engagement, y)
+                ? MatrixStats.Of(matrix, [.. answers.Select(a => a.Rules.Fit)], [.. answers.Select(a => a.Rules.Engagement)], y)
                 : null,
             RulePointsAlone = new RulePointsFigures(RocAuc(points, sample.Converted) is { } pointsAuc ? Round(pointsAuc) : null, pointsReady,
                 Math.Round(pointsReady / (double)months, 1), points.Length == 0 ? 0 : Math.Round(points.Average(), 2)),
         };
     }
 
-    /// <summary>Per enabled knock-out, how many sample leads it fires for (a lead may match several).</summary>
-    private static IEnumerable<KnockOutFigures> KnockOutCounts(RuleEvaluator evaluator, RuleSet rules, EvaluationSample sample)
+    /// <summary>Per enabled knock-out, how many sample leads it fired for in their answers (a lead may match several).</summary>
+    private static IEnumerable<KnockOutFigures> KnockOutCounts(RuleSet rules, HybridScore[] answers, bool[] converted)
     {
         var counts = new Dictionary<string, (int Leads, int Conversions)>(StringComparer.Ordinal);
-        if (rules.KnockOuts.Any(k => k.Enabled))
+        for (var i = 0; i < answers.Length; i++)
         {
-            for (var i = 0; i < sample.Rows; i++)
+            foreach (var k in answers[i].Rules.KnockOuts)
             {
-                foreach (var k in evaluator.KnockOuts(sample.X.AsSpan(i * sample.Width, sample.Width)).ToList())
-                {
-                    var (n, c) = counts.GetValueOrDefault(k.Id);
-                    counts[k.Id] = (n + 1, c + (sample.Converted[i] ? 1 : 0));
-                }
+                var (n, c) = counts.GetValueOrDefault(k.Id);
+                counts[k.Id] = (n + 1, c + (converted[i] ? 1 : 0));
             }
         }
         foreach (var k in rules.KnockOuts.Where(k => k.Enabled))
