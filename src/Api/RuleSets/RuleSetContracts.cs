@@ -157,6 +157,11 @@ public sealed record ConditionInput
     public bool? OrMissing { get; init; }
 }
 
+/// <summary>A condition in a marketer's words (<c>POST /rulesets/{model}/label</c>).</summary>
+/// <param name="Label">The sentence the condition reads as, e.g. <c>Viewed /pricing 3 or more times in the last 30 days</c>:
+/// the label a criterion or knock-out over it gets unless another is typed.</param>
+public sealed record ConditionLabel(string Label);
+
 /// <summary>The fit × engagement cut-offs as sent; a missing axis keeps the one it edits.</summary>
 /// <param name="Fit">The lowest fit part (0–100) for A, B and C, highest first; below the last: D.</param>
 /// <param name="Engagement">The lowest engagement part (0–100) for 1, 2 and 3, highest first; below the last: 4.</param>

@@ -244,6 +244,9 @@ public static partial class RuleSetEditor
         return result;
     }
 
+    /// <summary>A condition sent alone (its fields' paths under <c>$</c>), checked as a criterion's is.</summary>
+    public static Condition ConditionOf(ConditionInput input, FeatureSpec spec) => Condition(null, input, "$", spec, "condition");
+
     private static Condition Condition(Condition? old, ConditionInput? input, string path, FeatureSpec spec, string what = "criterion")
     {
         if (old is null && input is null) throw new RequestValidationException(path, $"is required for a new {what}");

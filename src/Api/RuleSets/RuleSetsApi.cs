@@ -27,6 +27,9 @@ public static class RuleSetsApi
         g.MapGet("", List).WithSummary("The suggestion, every stored version, the open drafts (who, based on what, last changed when) and which one is in force")
             .Produces<RuleSetList>();
         g.MapGet("/features", Features).WithSummary("The features criteria can be written over").Produces<List<KnownFeature>>();
+        g.MapPost("/label", Label).Accepts<ConditionInput>("application/json")
+            .WithSummary("A condition in a marketer's words: the label a new criterion or knock-out over it reads as, unless another is typed")
+            .Produces<ConditionLabel>().WithProblem(StatusCodes.Status404NotFound, "the model is not configured");
         g.MapGet("/audit", Audit).WithSummary("Every change: created, edited (with what changed, in words), approved, discarded (restores are approvals of a copy)")
             .Produces<List<RuleSetAuditEntry>>();
         g.MapGet("/diff", Diff).WithSummary("What changed between two versions (0 = the suggestion)").Produces<RuleSetDiff>()
@@ -92,6 +95,15 @@ public static class RuleSetsApi
 
     private static IResult Features(string model, ModelRegistry registry) =>
         TypedResults.Json(registry.Get(model).Spec.Features.Select(f => new KnownFeature(f.Name, f.Label, f.Kind, f.Group, f.Negative)), Json);
+
+    /// <summary>The sentence <see cref="CriterionText"/> makes of a condition, checked as a criterion's condition is (the
+    /// page's default label for a criterion it adds comes from here, so it reads as the trainer's and the report's do).</summary>
+    private static Results<JsonHttpResult<ConditionLabel>, ValidationProblem> Label(string model, ConditionInput? condition, ModelRegistry registry)
+    {
+        var m = registry.Get(model);
+        if (condition is null) return Missing("$", "a condition: feature, op, value (and upper for 'between')");
+        return TypedResults.Json(new ConditionLabel(CriterionText.Label(m.Spec, RuleSetEditor.ConditionOf(condition, m.Spec))), Json);
+    }
 
     private static async Task<Results<JsonHttpResult<RuleSetView>, ValidationProblem>> Get(string model, int version, HttpContext http, ModelRegistry registry,
         IRuleSetRepository repository, CancellationToken ct)
