@@ -15,56 +15,23 @@ namespace LeadML.Trainer.Tests.Points;
 /// </summary>
 public sealed class ContradictionTests
 {
-    private static readonly FeatureSpec Spec = BuildSpec();
+    private static readonly FeatureSpec Spec = KnownEffects.Spec([new("page_view", "/pricing"), new("page_view", "/careers")], []);
     private static readonly string Careers = FeatureNames.DaysSinceLast("page_view", "/careers");
 
-    private static FeatureSpec BuildSpec()
+    private static KnownEffects.Data Generate(int rows, ulong seed) => KnownEffects.Generate(Spec, rows, seed, (r, p, views, rng) =>
     {
-        var attributes = new List<AttributeEncoding> { new("industry", ColumnType.Category, ["Software", "Retail", "Other"], false, false, []) };
-        var channels = new List<EventChannel> { new("page_view", "/pricing"), new("page_view", "/careers") };
-        var (defs, _) = FeatureLayout.Build(HistoryKind.Events, attributes, channels, []);
-        return new FeatureSpec { Kind = HistoryKind.Events, Attributes = attributes, Channels = channels, NegativeEventTypes = [], Features = defs };
-    }
-
-    private sealed record Data(float[] X, float[] Y, double[] Phi, double[] Margin);
-
-    private static Data Generate(int rows, ulong seed)
-    {
-        var w = Spec.Features.Count;
-        var rng = new Xoshiro256(seed);
-        var x = new float[rows * w];
-        var phi = new double[rows * (w + 1)];
-        var y = new float[rows];
-        var margin = new double[rows];
         int I(string n) => Spec.IndexOf(n);
-        for (var i = 0; i < rows; i++)
-        {
-            var r = x.AsSpan(i * w, w);
-            var p = phi.AsSpan(i * (w + 1), w + 1);
-            for (var j = 0; j < w; j++) r[j] = Spec.Features[j].Kind == FeatureKind.Recency ? float.NaN : 0;
-            var industry = rng.NextDouble() switch { < 0.3 => "Software", < 0.5 => "Retail", _ => "Other" };
-            r[I($"attr.industry={industry}")] = 1;
-            p[I("attr.industry=Software")] = industry == "Software" ? 0.8 : 0;
-            p[I("attr.industry=Retail")] = industry == "Retail" ? -0.6 : 0;
-            var views = rng.NextDouble() < 0.5 ? 0 : rng.NextInt(8);
-            r[I("evt.page_view[/pricing].count_30d")] = views;
-            r[I("evt.page_view[/pricing].count_90d")] = views;
-            p[I("evt.page_view[/pricing].count_30d")] = 0.35 * Math.Min(views, 4);
-            // Careers visitors are mostly the keen pricing viewers; recent careers views cost 0.4 log-odds.
-            var recent = rng.NextDouble() < (views >= 3 ? 0.7 : 0.1);
-            var days = recent ? rng.NextInt(60) : rng.NextDouble() < 0.2 ? 60 + rng.NextInt(120) : double.NaN;
-            r[I(Careers)] = (float)days;
-            r[I("evt.page_view[/careers].count_90d")] = double.IsNaN(days) || days >= 90 ? 0 : 1;
-            r[I("evt.page_view[/careers].count_30d")] = double.IsNaN(days) || days >= 30 ? 0 : 1;
-            p[I(Careers)] = recent ? -0.4 : 0;
-            p[w] = -2.8;
-            double m = 0;
-            foreach (var v in p) m += v;
-            margin[i] = m;
-            y[i] = rng.NextDouble() < 1 / (1 + Math.Exp(-m)) ? 1 : 0;
-        }
-        return new Data(x, y, phi, margin);
-    }
+        r[I("evt.page_view[/pricing].count_90d")] = views;
+        p[I("evt.page_view[/pricing].count_30d")] = 0.35 * Math.Min(views, 4);
+        // Careers visitors are mostly the keen pricing viewers; recent careers views cost 0.4 log-odds.
+        var recent = rng.NextDouble() < (views >= 3 ? 0.7 : 0.1);
+        var days = recent ? rng.NextInt(60) : rng.NextDouble() < 0.2 ? 60 + rng.NextInt(120) : double.NaN;
+        r[I(Careers)] = (float)days;
+        r[I("evt.page_view[/careers].count_90d")] = double.IsNaN(days) || days >= 90 ? 0 : 1;
+        r[I("evt.page_view[/careers].count_30d")] = double.IsNaN(days) || days >= 30 ? 0 : 1;
+        p[I(Careers)] = recent ? -0.4 : 0;
+        p[^1] = -2.8;
+    });
 
     [Theory]
     [InlineData(-4, 0.070, 0.052, true)]

@@ -13,55 +13,21 @@ namespace LeadML.Trainer.Tests.Points;
 /// </summary>
 public sealed class PointsBuilderTests
 {
-    private static readonly FeatureSpec Spec = BuildSpec();
+    private static readonly FeatureSpec Spec = KnownEffects.Spec([new("page_view", "/pricing"), new("unsubscribe", null)], ["unsubscribe"]);
 
-    private static FeatureSpec BuildSpec()
+    private static KnownEffects.Data Generate(int rows, ulong seed) => KnownEffects.Generate(Spec, rows, seed, (r, p, views, rng) =>
     {
-        var attributes = new List<AttributeEncoding> { new("industry", ColumnType.Category, ["Software", "Retail", "Other"], false, false, []) };
-        var channels = new List<EventChannel> { new("page_view", "/pricing"), new("unsubscribe", null) };
-        var negative = new List<string> { "unsubscribe" };
-        var (defs, _) = FeatureLayout.Build(HistoryKind.Events, attributes, channels, negative);
-        return new FeatureSpec { Kind = HistoryKind.Events, Attributes = attributes, Channels = channels, NegativeEventTypes = negative, Features = defs };
-    }
-
-    private sealed record Data(float[] X, float[] Y, double[] Phi, double[] Margin);
-
-    private static Data Generate(int rows, ulong seed)
-    {
-        var w = Spec.Features.Count;
-        var rng = new Xoshiro256(seed);
-        var x = new float[rows * w];
-        var phi = new double[rows * (w + 1)];
-        var y = new float[rows];
-        var margin = new double[rows];
         int I(string n) => Spec.IndexOf(n);
-        for (var i = 0; i < rows; i++)
-        {
-            var r = x.AsSpan(i * w, w);
-            var p = phi.AsSpan(i * (w + 1), w + 1);
-            for (var j = 0; j < w; j++) r[j] = Spec.Features[j].Kind == FeatureKind.Recency ? float.NaN : 0;
-            var industry = rng.NextDouble() switch { < 0.3 => "Software", < 0.5 => "Retail", _ => "Other" };
-            r[I($"attr.industry={industry}")] = 1;
-            p[I("attr.industry=Software")] = industry == "Software" ? 0.8 : 0;
-            p[I("attr.industry=Retail")] = industry == "Retail" ? -0.6 : 0;
-            var views = rng.NextDouble() < 0.5 ? 0 : rng.NextInt(8);
-            r[I("evt.page_view[/pricing].count_30d")] = views;
-            r[I("evt.page_view[/pricing].count_90d")] = views + rng.NextInt(3);
-            // The model splits the pricing credit between two windows: the family sum is what counts.
-            p[I("evt.page_view[/pricing].count_30d")] = 0.25 * Math.Min(views, 4);
-            p[I("evt.page_view[/pricing].count_90d")] = 0.10 * Math.Min(views, 4);
-            var unsubscribed = rng.NextDouble() < 0.1;
-            r[I("evt.unsubscribe.ever")] = unsubscribed ? 1 : 0;
-            r[I("evt.unsubscribe.count_365d")] = unsubscribed ? 1 : 0;
-            p[I("evt.unsubscribe.ever")] = unsubscribed ? -1.2 : 0;
-            p[w] = -2.5;
-            double m = 0;
-            foreach (var v in p) m += v;
-            margin[i] = m;
-            y[i] = rng.NextDouble() < 1 / (1 + Math.Exp(-m)) ? 1 : 0;
-        }
-        return new Data(x, y, phi, margin);
-    }
+        r[I("evt.page_view[/pricing].count_90d")] = views + rng.NextInt(3);
+        // The model splits the pricing credit between two windows: the family sum is what counts.
+        p[I("evt.page_view[/pricing].count_30d")] = 0.25 * Math.Min(views, 4);
+        p[I("evt.page_view[/pricing].count_90d")] = 0.10 * Math.Min(views, 4);
+        var unsubscribed = rng.NextDouble() < 0.1;
+        r[I("evt.unsubscribe.ever")] = unsubscribed ? 1 : 0;
+        r[I("evt.unsubscribe.count_365d")] = unsubscribed ? 1 : 0;
+        p[I("evt.unsubscribe.ever")] = unsubscribed ? -1.2 : 0;
+        p[^1] = -2.5;
+    });
 
     [Fact]
     public void Compact_AtMostMaxCriteria_MergesBands_RefitsBase_AndSaysWhatItLeftOut()
@@ -144,11 +110,11 @@ public sealed class PointsBuilderTests
     }
 
     /// <summary>The rows of <paramref name="d"/> whose feature vector is <paramref name="wanted"/>.</summary>
-    private static Data Keep(Data d, Func<float[], bool> wanted)
+    private static KnownEffects.Data Keep(KnownEffects.Data d, Func<float[], bool> wanted)
     {
         var w = Spec.Features.Count;
         var rows = Enumerable.Range(0, d.Y.Length).Where(i => wanted(d.X[(i * w)..((i + 1) * w)])).ToArray();
-        return new Data(
+        return new KnownEffects.Data(
             [.. rows.SelectMany(i => d.X[(i * w)..((i + 1) * w)])], [.. rows.Select(i => d.Y[i])],
             [.. rows.SelectMany(i => d.Phi[(i * (w + 1))..((i + 1) * (w + 1))])], [.. rows.Select(i => d.Margin[i])]);
     }
