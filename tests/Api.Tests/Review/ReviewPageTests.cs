@@ -111,9 +111,8 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
         admin.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.AdminKey);
         // The sample lead (RuleSetEndpointsTests.Lead) works in software, so a criterion on that level fires for it.
         var feature = FeatureNames.Category("industry", "Software");
-        var known = (await RuleSetEndpointsTests.Send(admin, HttpMethod.Get, "/rulesets/sample/features")).AsArray()
-            .Single(f => (string?)f!["name"] == feature)!;
-        var featureLabel = (string)known["label"]!;
+        // The label a new criterion starts with is the condition in the Api's words.
+        var featureLabel = (string)(await RuleSetEndpointsTests.Send(admin, HttpMethod.Post, "/rulesets/sample/label", new { feature, op = "eq", value = 1 }))["label"]!;
         var grades = (await RuleSetEndpointsTests.Send(admin, HttpMethod.Get, "/rulesets/sample/0"))["rules"]!["grades"]!.AsArray();
         var b = grades.Select(g => (string?)g!["grade"]).ToList().IndexOf("B");
         Assert.True(b > 0, "the suggestion has a grade B below grade A");
@@ -231,6 +230,51 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
 
         Assert.Empty(errors);
         Assert.All(requests, r => Assert.StartsWith(root.ToString(), r));
+    }
+
+    [Fact]
+    public async Task ANewCriterionsLabelIsTheConditionInTheApisWords_AndALabelOfOnesOwnKeepsThoseWordsAsItsDescription()
+    {
+        using var factory = ApiFactory.For(bundle.CopyTo());
+        var root = factory.StartKestrel();
+        var pricing = FeatureNames.Count("page_view", "/pricing", 30);
+        var (page, requests, errors) = await Connect(root);
+        await page.Locator("#create-draft").ClickAsync();
+        await Expect(page.Locator("#status")).ToContainTextAsync("Draft v1 created from the suggestion");
+
+        // The label follows the condition as it is typed: a count starts at "at least 1", then 3, then 3 to under 5.
+        await page.Locator("#add-open").ClickAsync();
+        await page.Locator("#nc-search").FillAsync("pricing");
+        await page.Locator("#nc-feature").SelectOptionAsync(pricing);
+        await Expect(page.Locator("#nc-op")).ToHaveValueAsync("gte");
+        await Expect(page.Locator("#nc-label")).ToHaveValueAsync("Viewed /pricing in the last 30 days");
+        await page.Locator("#nc-value").FillAsync("3");
+        await Expect(page.Locator("#nc-label")).ToHaveValueAsync("Viewed /pricing 3 or more times in the last 30 days");
+        await page.Locator("#nc-op").SelectOptionAsync("between");
+        await page.Locator("#nc-upper").FillAsync("5");
+        await Expect(page.Locator("#nc-label")).ToHaveValueAsync("Viewed /pricing 3–4 times in the last 30 days");
+        await page.Locator("#nc-points").FillAsync("12");
+        await page.Locator("#nc-points").PressAsync("Enter");
+        var row = page.Locator("#criteria tr:has(.tag.new)");
+        await Expect(row).ToHaveCountAsync(1);
+        await Expect(row.Locator(".label")).ToContainTextAsync("Viewed /pricing 3–4 times in the last 30 days");
+        await Expect(row.Locator(".desc")).ToBeEmptyAsync();
+        await Shot(page, "review-6b-criterion-label-from-the-api.png", fullPage: false);
+
+        // A label of the marketer's own stays as typed while the condition changes; the condition's words become its description.
+        await page.Locator("#add-open").ClickAsync();
+        await page.Locator("#nc-search").FillAsync("pricing");
+        await page.Locator("#nc-feature").SelectOptionAsync(pricing);
+        await page.Locator("#nc-label").FillAsync("Keen on prices");
+        await page.Locator("#nc-value").FillAsync("6");
+        await page.Locator("#nc-points").FillAsync("20");
+        await page.Locator("#nc-points").PressAsync("Enter");
+        var own = page.Locator("#criteria tr:has(.tag.new)", new() { HasText = "Keen on prices" });
+        await Expect(own.Locator(".desc")).ToHaveTextAsync("Viewed /pricing 6 or more times in the last 30 days");
+        Assert.DoesNotContain(pricing, await page.Locator("#criteria").InnerTextAsync(), StringComparison.Ordinal);
+
+        Assert.Empty(errors);
+        Assert.Contains(requests, r => r.EndsWith("/rulesets/sample/label", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -133,7 +133,7 @@ function renderCriteria() {
     tr.innerHTML = `
       <td><input type="checkbox" class="enabled" id="on-${i}" aria-label="Use ${esc(c.label)}" ${c.enabled ? "checked" : ""}></td>
       <td class="criterion"><label for="points-${i}" class="label">${esc(c.label)}${c.lowSupport ? ' <span class="tag warn" title="few leads support it">low support</span>' : ""}${added ? ' <span class="tag new">new</span>' : ""}</label>
-        <div class="desc" title="${esc(c.description || "")}">${esc(c.description || describe(c.condition))}</div>
+        <div class="desc" title="${esc(c.description || "")}">${esc(c.description || "")}</div>
         ${added ? `<button type="button" class="remove" aria-label="Remove ${esc(c.label)}">Remove</button>` : ""}<small class="field-error row-error"></small></td>
       <td class="num">${s ? s.points : "–"}</td>
       <td class="num">${f ? (f.enabled ? f.points : `<s>${f.points}</s>`) : "–"}</td>
@@ -219,7 +219,6 @@ function syncTopGrade() {
 
 // ---- adding a criterion -----------------------------------------------------------------------------------------------
 
-const OP_WORDS = { eq: "is", gte: "at least", lt: "below", between: "between", missing: "missing", present: "present" };
 const lower = (v) => String(v ?? "").toLowerCase();
 
 function setFeatures(model, list) {
@@ -229,28 +228,50 @@ function setFeatures(model, list) {
   state.featureByName = new Map(features.map((f) => [f.name, f]));
 }
 
-/** A plain sentence for a condition the trainer did not describe (criteria added on this page). */
-function describe(condition) {
-  if (!condition) return "";
-  const f = state.featureByName.get(condition.feature);
-  const name = f ? f.label : condition.feature;
-  const op = lower(condition.op);
-  const tail = op === "between" ? `from ${condition.value} to under ${condition.upper}` : op === "missing" || op === "present" ? "" : condition.value;
-  return `${name} — ${OP_WORDS[op] || op} ${tail}`.trim();
+/** The condition a form describes (ids <prefix>-feature, -op, -value, -upper), as the Api takes it; null while a value
+ * it needs is not typed. */
+function formCondition(prefix) {
+  const op = $(`${prefix}-op`).value;
+  const value = $(`${prefix}-value`).valueAsNumber;
+  const upper = $(`${prefix}-upper`).valueAsNumber;
+  const feature = $(`${prefix}-feature`).value;
+  const valued = op !== "missing" && op !== "present";
+  if (!feature || (valued && !Number.isFinite(value)) || (op === "between" && !Number.isFinite(upper))) return null;
+  return { feature, op, value: valued ? value : 0, upper: op === "between" ? upper : null, orMissing: false };
 }
 
-function defaultLabel(f, op, value, upper) {
-  if (!f) return "";
-  const v = Number.isFinite(value) ? value : "…";
-  const kind = lower(f.kind);
-  if (op === "eq" && (kind === "level" || kind === "flag") && value === 1) return f.label;
-  if (op === "eq" && kind === "flag" && value === 0) return `${f.label}: no`;
-  if (op === "between") return `${f.label}: ${v} to under ${Number.isFinite(upper) ? upper : "…"}`;
-  if (op === "missing" || op === "present") return `${f.label}: ${OP_WORDS[op]}`;
-  return `${f.label}: ${op === "eq" ? "" : OP_WORDS[op] + " "}${v}`;
+/** What a condition form lacks before it can be sent, as [field id, message] pairs. */
+function conditionProblems(prefix) {
+  const op = $(`${prefix}-op`).value;
+  const problems = [];
+  if (!$(`${prefix}-feature`).value) problems.push([`${prefix}-feature`, "Pick a feature (search by its label)."]);
+  if (op !== "missing" && op !== "present" && !Number.isFinite($(`${prefix}-value`).valueAsNumber)) problems.push([`${prefix}-value`, "Type the value to compare with."]);
+  if (op === "between" && !Number.isFinite($(`${prefix}-upper`).valueAsNumber)) problems.push([`${prefix}-upper`, "Type the upper bound."]);
+  return problems;
 }
 
-const form = { labelTouched: false };
+/** A condition in words, from the Api: labels are made in one place (the server's), so a criterion or knock-out added
+ * here reads as the trainer's, the report's and the Api's explanations do. */
+async function conditionLabel(condition) {
+  return (await api("POST", `/rulesets/${encodeURIComponent(state.model)}/label`, condition)).label;
+}
+
+// The label field follows the condition (the Api's words for it, <sentence>) until the marketer types their own.
+const form = { labelTouched: false, sentence: "", labelPending: Promise.resolve(), labelSeq: 0 };
+
+/** The criterion form and the knock-out form pick a condition with the same fields: one template (#condition-picker),
+ * a copy of it in place of each form's <div data-condition="prefix">, its ids and labels prefixed ("nc-op", "ko-op"). */
+function mountConditionPickers() {
+  const template = $("condition-picker");
+  for (const slot of document.querySelectorAll("[data-condition]")) {
+    const prefix = slot.dataset.condition;
+    const copy = template.content.cloneNode(true);
+    for (const el of copy.querySelectorAll("[data-id]")) el.id = `${prefix}-${el.dataset.id}`;
+    for (const el of copy.querySelectorAll("[data-for]")) el.htmlFor = `${prefix}-${el.dataset.for}`;
+    for (const el of copy.querySelectorAll("[data-describedby]")) el.setAttribute("aria-describedby", `${prefix}-${el.dataset.describedby}`);
+    slot.replaceWith(copy);
+  }
+}
 
 /** The features whose label or name holds every word typed in a search box. */
 function featuresMatching(query) {
@@ -308,9 +329,15 @@ function comparisonChosen() {
 }
 
 function relabel() {
-  if (form.labelTouched) return;
-  const f = state.featureByName.get($("nc-feature").value);
-  $("nc-label").value = defaultLabel(f, $("nc-op").value, $("nc-value").valueAsNumber, $("nc-upper").valueAsNumber);
+  const condition = formCondition("nc");
+  // A condition still being typed keeps the words of the last whole one; the add checks it.
+  if (!condition) return;
+  const seq = ++form.labelSeq;
+  form.labelPending = conditionLabel(condition).then((sentence) => {
+    if (seq !== form.labelSeq) return;
+    form.sentence = sentence;
+    if (!form.labelTouched) $("nc-label").value = sentence;
+  }, () => {});
 }
 
 function openCriterionForm() {
@@ -333,9 +360,10 @@ function closeCriterionForm() {
   $("add-open").focus();
 }
 
-function uniqueId(label) {
-  const base = lower(label).normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "criterion";
-  const ids = new Set(state.working.rules.criteria.map((c) => c.id));
+/** An id made from a label that none of <items> has ("job-title-student", then "job-title-student-2"). */
+function uniqueId(label, items, fallback) {
+  const base = lower(label).normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || fallback;
+  const ids = new Set(items.map((c) => c.id));
   let id = base;
   for (let n = 2; ids.has(id); n++) id = `${base}-${n}`;
   return id;
@@ -345,17 +373,12 @@ async function addCriterion(event) {
   event.preventDefault();
   const f = $("criterion-form");
   clearErrors(f, "nc-errors");
-  const feature = $("nc-feature").value;
-  const op = $("nc-op").value;
-  const value = $("nc-value").valueAsNumber;
-  const upper = $("nc-upper").valueAsNumber;
+  // The label field may still be waiting for the Api's words for the condition.
+  await form.labelPending;
   const points = $("nc-points").valueAsNumber;
   const label = $("nc-label").value.trim();
   // Only what the server cannot be sent is checked here; ranges and rules are the server's (shown as it answers).
-  const problems = [];
-  if (!feature) problems.push(["nc-feature", "Pick a feature (search by its label)."]);
-  if (op !== "missing" && op !== "present" && !Number.isFinite(value)) problems.push(["nc-value", "Type the value to compare with."]);
-  if (op === "between" && !Number.isFinite(upper)) problems.push(["nc-upper", "Type the upper bound."]);
+  const problems = conditionProblems("nc");
   if (!Number.isFinite(points)) problems.push(["nc-points", "Type the points, a whole number from -100 to 100."]);
   if (!label) problems.push(["nc-label", "Type a label."]);
   if (problems.length) {
@@ -363,10 +386,9 @@ async function addCriterion(event) {
     $(problems[0][0]).focus();
     return;
   }
-  const criterion = {
-    id: uniqueId(label), label, description: "", group: $("nc-group").value, enabled: true, points,
-    condition: { feature, op, value: Number.isFinite(value) ? value : 0, upper: op === "between" ? upper : null, orMissing: false },
-  };
+  // A label of the marketer's own keeps the condition in words as its description.
+  const description = form.labelTouched && form.sentence && form.sentence !== label ? form.sentence : "";
+  const criterion = { id: uniqueId(label, state.working.rules.criteria, "criterion"), label, description, group: $("nc-group").value, enabled: true, points, condition: formCondition("nc") };
   const candidate = clone(state.working.rules);
   candidate.criteria.push(criterion);
   // The what-if checks a rule set as an edit would, so the criterion is validated by the server before it joins the table.
@@ -912,7 +934,7 @@ function renderAudit() {
 
 const ko = { figures: null };
 const knockOutsOf = (rules) => (rules && rules.knockOuts) || [];
-const koLabel = (k) => k.label || describe(k.condition);
+const koLabel = (k) => k.label;
 
 function koEvidence(e) {
   if (!e) return "";
@@ -1030,6 +1052,7 @@ function fillKnockOutFeatures() {
   const current = select.value;
   const matches = featuresMatching($("ko-search").value);
   select.replaceChildren(...matches.map((f) => new Option(f.label, f.name)));
+  $("ko-count").textContent = `${matches.length} of ${state.features.length}`;
   if (matches.some((f) => f.name === current)) select.value = current;
   if (select.value !== current) knockOutFeatureChosen();
 }
@@ -1071,27 +1094,17 @@ async function addKnockOut(event) {
   event.preventDefault();
   const form = $("knockout-form");
   clearErrors(form, "ko-errors");
-  const feature = $("ko-feature").value;
-  const op = $("ko-op").value;
-  const value = $("ko-value").valueAsNumber;
-  const upper = $("ko-upper").valueAsNumber;
   const label = $("ko-label").value.trim();
-  const problems = [];
-  if (!feature) problems.push(["ko-feature", "Pick a feature (search by its label)."]);
-  if (op !== "missing" && op !== "present" && !Number.isFinite(value)) problems.push(["ko-value", "Type the value to compare with."]);
-  if (op === "between" && !Number.isFinite(upper)) problems.push(["ko-upper", "Type the upper bound."]);
+  const problems = conditionProblems("ko");
   if (problems.length) {
     for (const [id, message] of problems) fieldError(id, message);
     $(problems[0][0]).focus();
     return;
   }
-  const condition = { feature, op, value: Number.isFinite(value) ? value : 0, upper: op === "between" ? upper : null, orMissing: false };
-  const ids = new Set(state.working.rules.knockOuts.map((k) => k.id));
-  const f = state.featureByName.get(feature);
-  const base = lower(label || (f ? f.label : feature)).normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "knock-out";
-  let id = base;
-  for (let n = 2; ids.has(id); n++) id = `${base}-${n}`;
-  // Left without a label, the server words the condition (the label it saves).
+  const condition = formCondition("ko");
+  const f = state.featureByName.get(condition.feature);
+  const id = uniqueId(label || (f ? f.label : condition.feature), state.working.rules.knockOuts, "knock-out");
+  // Left without a label, the knock-out reads as the condition in the Api's words (the label the server saves).
   const knockOut = { id, description: "", enabled: true, condition, ...(label ? { label } : {}) };
   const candidate = clone(state.working.rules);
   candidate.knockOuts.push(knockOut);
@@ -1101,6 +1114,7 @@ async function addKnockOut(event) {
   try {
     // The what-if checks the rule set as an edit would, so the knock-out is validated before it joins the table.
     const result = await api("POST", `/rulesets/${encodeURIComponent(state.model)}/whatif`, candidate);
+    knockOut.label ||= await conditionLabel(condition);
     state.working.rules.knockOuts.push(knockOut);
     renderKnockOuts();
     renderEditing();
@@ -1160,6 +1174,7 @@ function esc(s) {
   return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
+mountConditionPickers();
 $("key-form").addEventListener("submit", connect);
 $("model").addEventListener("change", (e) => {
   if (!leaveWorking(`switch to model ${e.target.value}`)) {
