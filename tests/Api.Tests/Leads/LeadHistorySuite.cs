@@ -6,10 +6,8 @@ using LeadML.Api.RuleSets;
 using LeadML.Api.Scoring;
 using LeadML.Api.Store;
 using LeadML.Api.Tests.Fixtures;
-using LeadML.Api.Tests.Store;
+using static LeadML.Api.Tests.Fixtures.Answers;
 using LeadML.Features.Rules;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using static LeadML.Api.Tests.Leads.LeadBodies;
 
@@ -22,64 +20,20 @@ namespace LeadML.Api.Tests.Leads;
 /// going cold after some weeks without waiting, as a rescoring round then would (history and alerts), for one model
 /// only.
 /// </summary>
-public abstract class LeadHistorySuite(TrainedBundle bundle) : IDisposable
+public abstract class LeadHistorySuite(TrainedBundle bundle, TestStore store) : StoreSuite(bundle, store)
 {
-    private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
-    private WebApplicationFactory<Program>? _factory;
+    private DateTimeOffset Now => Clock.GetUtcNow();
 
-    protected abstract (string Key, string? Value)[] StoreSettings();
+    /// <summary>Two models on the same bundle ("sample", "other"), rescoring and alerts polled often.</summary>
+    protected override IEnumerable<(string Key, string? Value)> MoreSettings(string bundleFolder) =>
+        [("LeadML:Models:other:Bundle", bundleFolder), ("LeadML:Rescoring:PollInterval", "00:00:00.100"), ("LeadML:Alerts:PollInterval", "00:00:00.100")];
 
-    public void Dispose()
-    {
-        _factory?.Dispose();
-        Cleanup();
-        GC.SuppressFinalize(this);
-    }
-
-    protected virtual void Cleanup()
-    {
-    }
-
-    private DateTimeOffset Now => _clock.GetUtcNow();
-
-    /// <summary>The Api on the store with a hand-moved clock and two models on the same bundle ("sample", "other").</summary>
-    private WebApplicationFactory<Program> Api()
-    {
-        var path = bundle.CopyTo();
-        _factory ??= ApiFactory.For(path, [.. StoreSettings(), ("LeadML:Models:other:Bundle", path), ("LeadML:Rescoring:PollInterval", "00:00:00.100"),
-                ("LeadML:Alerts:PollInterval", "00:00:00.100")])
-            .WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(_clock)));
-        return _factory;
-    }
-
-    private HttpClient Client(string key = ApiFactory.ScoringKey)
-    {
-        var c = Api().CreateClient();
-        c.DefaultRequestHeaders.Add("X-Api-Key", key);
-        return c;
-    }
-
-    private static async Task<JsonNode> Json(HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode} {text}");
-        return JsonNode.Parse(text)!;
-    }
+    private HttpClient Client() => Client(ApiFactory.ScoringKey);
 
     private static async Task<JsonArray> History(HttpClient client, string lead, string model = "sample") =>
         (await Json(await client.GetAsync($"/leads/{lead}/history?model={model}")))["changes"]!.AsArray();
 
     private static object Event(string id, string type, DateTimeOffset at, string? detail = null) => new { eventId = id, type, detail, timestamp = at };
-
-    private static async Task WaitUntil(Func<Task<bool>> done, string what)
-    {
-        var until = DateTime.UtcNow.AddSeconds(20);
-        while (!await done())
-        {
-            Assert.True(DateTime.UtcNow < until, $"timed out waiting for {what}");
-            await Task.Delay(50);
-        }
-    }
 
     [Fact]
     public async Task History_NamesTheEventsAttributesRuleSetTimeAndConversion_BehindEachChange()
@@ -97,7 +51,7 @@ public abstract class LeadHistorySuite(TrainedBundle bundle) : IDisposable
             events = new[] { Event("d1", "demo_request", Now.AddHours(-3)), Event("p1", "page_view", Now.AddHours(-2), "/pricing"), Event("p2", "page_view", Now.AddHours(-1), "/pricing") },
         }));
         var scoredAt = Now;
-        _clock.Advance(TimeSpan.FromDays(60));
+        Clock.Advance(TimeSpan.FromDays(60));
         await WaitUntil(async () => (await History(client, "why")).Any(h => (string?)h!["reason"] == "rescoring"), "the scheduled rescoring");
 
         // A rule set approved over HTTP, the same points as the suggestion under a new version: the round scores the lead with it.
@@ -281,26 +235,9 @@ public abstract class LeadHistorySuite(TrainedBundle bundle) : IDisposable
 
 /// <summary>The suite on a SQLite file.</summary>
 [Collection(BundleCollection.Name)]
-public sealed class SqliteLeadHistoryTests(TrainedBundle bundle) : LeadHistorySuite(bundle)
-{
-    private readonly string _folder = Directory.CreateTempSubdirectory("leadml-history-").FullName;
-
-    protected override (string Key, string? Value)[] StoreSettings() =>
-        [("LeadML:Store:Provider", "sqlite"), ("LeadML:Store:Path", Path.Combine(_folder, "leadml.db"))];
-
-    protected override void Cleanup()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, true);
-    }
-}
+public sealed class SqliteLeadHistoryTests(TrainedBundle bundle) : LeadHistorySuite(bundle, TestStore.Sqlite());
 
 /// <summary>The suite on a throwaway PostgreSQL server.</summary>
 [Collection(BundleCollection.Name)]
-public sealed class PostgresLeadHistoryTests(TrainedBundle bundle, PostgresServer server) : LeadHistorySuite(bundle), IClassFixture<PostgresServer>
-{
-    private readonly string _connectionString = server.CreateDatabase();
-
-    protected override (string Key, string? Value)[] StoreSettings() =>
-        [("LeadML:Store:Provider", "postgres"), ("LeadML:Store:ConnectionString", _connectionString)];
-}
+public sealed class PostgresLeadHistoryTests(TrainedBundle bundle, PostgresServer server)
+    : LeadHistorySuite(bundle, TestStore.Postgres(server)), IClassFixture<PostgresServer>;

@@ -3,10 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using LeadML.Api.Tests.Fixtures;
-using LeadML.Api.Tests.Store;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
+using static LeadML.Api.Tests.Fixtures.Answers;
 using static LeadML.Api.Tests.Leads.LeadBodies;
 
 namespace LeadML.Api.Tests.Leads;
@@ -16,45 +13,15 @@ namespace LeadML.Api.Tests.Leads;
 /// patches of different attributes all apply (each reads and writes the lead in one transaction), a replacement keeps
 /// the creation time, and a bulk request stores its valid leads and nothing of the others.
 /// </summary>
-public abstract class LeadUpdateStoreSuite(TrainedBundle bundle) : IDisposable
+public abstract class LeadUpdateStoreSuite(TrainedBundle bundle, TestStore store) : StoreSuite(bundle, store)
 {
-    private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
-    private WebApplicationFactory<Program>? _factory;
-
-    protected abstract (string Key, string? Value)[] StoreSettings();
-
-    public void Dispose()
-    {
-        _factory?.Dispose();
-        Cleanup();
-        GC.SuppressFinalize(this);
-    }
-
-    protected virtual void Cleanup()
-    {
-    }
-
-    private HttpClient Client()
-    {
-        _factory ??= ApiFactory.For(bundle.CopyTo(), StoreSettings())
-            .WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(_clock)));
-        var c = _factory.CreateClient();
-        c.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.ScoringKey);
-        return c;
-    }
-
-    private static async Task<JsonNode> Json(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {text}");
-        return JsonNode.Parse(text)!;
-    }
+    private HttpClient Client() => Client(ApiFactory.ScoringKey);
 
     [Fact]
     public async Task ConcurrentPatchesOfDifferentAttributes_AllApply()
     {
         var client = Client();
-        var created = _clock.GetUtcNow().AddDays(-10);
+        var created = Clock.GetUtcNow().AddDays(-10);
         await Json(await client.PutAsJsonAsync("/leads/c1", new { attributes = HotLead, createdAt = created }));
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => client.SendAsync(new HttpRequestMessage(HttpMethod.Patch, "/leads/c1")
@@ -72,7 +39,7 @@ public abstract class LeadUpdateStoreSuite(TrainedBundle bundle) : IDisposable
     public async Task PutWithoutCreatedAt_KeepsIt_AndBulkStoresOnlyItsValidLeads()
     {
         var client = Client();
-        var created = _clock.GetUtcNow().AddDays(-10);
+        var created = Clock.GetUtcNow().AddDays(-10);
         await Json(await client.PutAsJsonAsync("/leads/k1", new { attributes = HotLead, createdAt = created }));
         await Json(await client.PutAsJsonAsync("/leads/k1", new { attributes = new { industry = "Education" } }));
         var lead = await Json(await client.GetAsync("/leads/k1"));
@@ -97,26 +64,9 @@ public abstract class LeadUpdateStoreSuite(TrainedBundle bundle) : IDisposable
 
 /// <summary>The suite on a SQLite file.</summary>
 [Collection(BundleCollection.Name)]
-public sealed class SqliteLeadUpdateTests(TrainedBundle bundle) : LeadUpdateStoreSuite(bundle)
-{
-    private readonly string _folder = Directory.CreateTempSubdirectory("leadml-updates-").FullName;
-
-    protected override (string Key, string? Value)[] StoreSettings() =>
-        [("LeadML:Store:Provider", "sqlite"), ("LeadML:Store:Path", Path.Combine(_folder, "leadml.db"))];
-
-    protected override void Cleanup()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, true);
-    }
-}
+public sealed class SqliteLeadUpdateTests(TrainedBundle bundle) : LeadUpdateStoreSuite(bundle, TestStore.Sqlite());
 
 /// <summary>The suite on a throwaway PostgreSQL server.</summary>
 [Collection(BundleCollection.Name)]
-public sealed class PostgresLeadUpdateTests(TrainedBundle bundle, PostgresServer server) : LeadUpdateStoreSuite(bundle), IClassFixture<PostgresServer>
-{
-    private readonly string _connectionString = server.CreateDatabase();
-
-    protected override (string Key, string? Value)[] StoreSettings() =>
-        [("LeadML:Store:Provider", "postgres"), ("LeadML:Store:ConnectionString", _connectionString)];
-}
+public sealed class PostgresLeadUpdateTests(TrainedBundle bundle, PostgresServer server)
+    : LeadUpdateStoreSuite(bundle, TestStore.Postgres(server)), IClassFixture<PostgresServer>;

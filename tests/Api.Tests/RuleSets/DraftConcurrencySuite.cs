@@ -3,10 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using LeadML.Api.Tests.Fixtures;
-using LeadML.Api.Tests.Store;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 using static LeadML.Api.Tests.RuleSets.RuleSetDraftEditTests;
 
 namespace LeadML.Api.Tests.RuleSets;
@@ -16,33 +12,9 @@ namespace LeadML.Api.Tests.RuleSets;
 /// a version's <c>ETag</c>, and <c>If-Match</c> on PUT, PATCH, approve and DELETE answered 412 when someone else changed
 /// the draft, checked inside the write (of concurrent writers sent with the same tag exactly one gets through).
 /// </summary>
-public abstract class DraftConcurrencySuite(TrainedBundle bundle) : IDisposable
+public abstract class DraftConcurrencySuite(TrainedBundle bundle, TestStore store) : StoreSuite(bundle, store)
 {
-    private WebApplicationFactory<Program>? _factory;
-
-    /// <summary>The settings that point the Api at this repository.</summary>
-    protected abstract (string Key, string? Value)[] StoreSettings();
-
-    public void Dispose()
-    {
-        _factory?.Dispose();
-        Cleanup();
-        GC.SuppressFinalize(this);
-    }
-
-    /// <summary>Removes what the subclass made for its store.</summary>
-    protected virtual void Cleanup()
-    {
-    }
-
-    private HttpClient Reviewer()
-    {
-        _factory ??= ApiFactory.For(bundle.CopyTo(), StoreSettings())
-            .WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(new ManualClock(DateTimeOffset.UtcNow))));
-        var c = _factory.CreateClient();
-        c.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.ReviewerKey);
-        return c;
-    }
+    private HttpClient Reviewer() => Client(ApiFactory.ReviewerKey);
 
     private static HttpRequestMessage Request(HttpMethod method, string url, HttpContent? body, string? ifMatch)
     {
@@ -130,33 +102,13 @@ public abstract class DraftConcurrencySuite(TrainedBundle bundle) : IDisposable
 
 /// <summary>The suite on the in-memory repository (no store).</summary>
 [Collection(BundleCollection.Name)]
-public sealed class InMemoryDraftConcurrencyTests(TrainedBundle bundle) : DraftConcurrencySuite(bundle)
-{
-    protected override (string Key, string? Value)[] StoreSettings() => [];
-}
+public sealed class InMemoryDraftConcurrencyTests(TrainedBundle bundle) : DraftConcurrencySuite(bundle, TestStore.InMemory());
 
 /// <summary>The suite on a SQLite store.</summary>
 [Collection(BundleCollection.Name)]
-public sealed class SqliteDraftConcurrencyTests(TrainedBundle bundle) : DraftConcurrencySuite(bundle)
-{
-    private readonly string _folder = Directory.CreateTempSubdirectory("leadml-drafts-").FullName;
-
-    protected override (string Key, string? Value)[] StoreSettings() =>
-        [("LeadML:Store:Provider", "sqlite"), ("LeadML:Store:Path", Path.Combine(_folder, "leadml.db"))];
-
-    protected override void Cleanup()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, true);
-    }
-}
+public sealed class SqliteDraftConcurrencyTests(TrainedBundle bundle) : DraftConcurrencySuite(bundle, TestStore.Sqlite());
 
 /// <summary>The suite on a throwaway PostgreSQL server.</summary>
 [Collection(BundleCollection.Name)]
-public sealed class PostgresDraftConcurrencyTests(TrainedBundle bundle, PostgresServer server) : DraftConcurrencySuite(bundle), IClassFixture<PostgresServer>
-{
-    private readonly string _connectionString = server.CreateDatabase();
-
-    protected override (string Key, string? Value)[] StoreSettings() =>
-        [("LeadML:Store:Provider", "postgres"), ("LeadML:Store:ConnectionString", _connectionString)];
-}
+public sealed class PostgresDraftConcurrencyTests(TrainedBundle bundle, PostgresServer server)
+    : DraftConcurrencySuite(bundle, TestStore.Postgres(server)), IClassFixture<PostgresServer>;

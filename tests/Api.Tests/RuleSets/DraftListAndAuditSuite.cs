@@ -3,10 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using LeadML.Api.Tests.Fixtures;
-using LeadML.Api.Tests.Store;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 using static LeadML.Api.Tests.RuleSets.RuleSetDraftEditTests;
 
 namespace LeadML.Api.Tests.RuleSets;
@@ -16,35 +12,11 @@ namespace LeadML.Api.Tests.RuleSets;
 /// open drafts (who started each, from which version, its last change), the audit saying what each edit changed and
 /// who made it, a discard audited under the name sent, and the diff's every change in words.
 /// </summary>
-public abstract class DraftListAndAuditSuite(TrainedBundle bundle) : IDisposable
+public abstract class DraftListAndAuditSuite(TrainedBundle bundle, TestStore store) : StoreSuite(bundle, store, Start)
 {
     private static readonly DateTimeOffset Start = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
-    private readonly ManualClock _clock = new(Start);
-    private WebApplicationFactory<Program>? _factory;
 
-    /// <summary>The settings that point the Api at this repository.</summary>
-    protected abstract (string Key, string? Value)[] StoreSettings();
-
-    public void Dispose()
-    {
-        _factory?.Dispose();
-        Cleanup();
-        GC.SuppressFinalize(this);
-    }
-
-    /// <summary>Removes what the subclass made for its store.</summary>
-    protected virtual void Cleanup()
-    {
-    }
-
-    private HttpClient Reviewer()
-    {
-        _factory ??= ApiFactory.For(bundle.CopyTo(), StoreSettings())
-            .WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(_clock)));
-        var c = _factory.CreateClient();
-        c.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.ReviewerKey);
-        return c;
-    }
+    private HttpClient Reviewer() => Client(ApiFactory.ReviewerKey);
 
     private static Task<JsonNode> Send(HttpClient client, HttpMethod method, string url, object? body = null, HttpStatusCode expected = HttpStatusCode.OK) =>
         RuleSetEndpointsTests.Send(client, method, url, body, expected);
@@ -60,11 +32,11 @@ public abstract class DraftListAndAuditSuite(TrainedBundle bundle) : IDisposable
         var client = Reviewer();
         await Send(client, HttpMethod.Post, "/rulesets/sample/drafts", new { createdBy = "Ann" }, HttpStatusCode.Created);
         await Send(client, HttpMethod.Post, "/rulesets/sample/1/approve", new { approvedBy = "Ann" });
-        _clock.Advance(TimeSpan.FromMinutes(5));
+        Clock.Advance(TimeSpan.FromMinutes(5));
         await Send(client, HttpMethod.Post, "/rulesets/sample/drafts", new { from = 1, createdBy = "Ann" }, HttpStatusCode.Created);
-        _clock.Advance(TimeSpan.FromMinutes(5));
+        Clock.Advance(TimeSpan.FromMinutes(5));
         await Send(client, HttpMethod.Post, "/rulesets/sample/drafts", new { createdBy = "Bob" }, HttpStatusCode.Created);
-        _clock.Advance(TimeSpan.FromMinutes(5));
+        Clock.Advance(TimeSpan.FromMinutes(5));
         await Answer(await Patch(client, "/rulesets/sample/2", new { basePoints = 21, editedBy = "Cleo" }));
 
         var drafts = (await Send(client, HttpMethod.Get, "/rulesets/sample"))["drafts"]!.AsArray();
@@ -178,23 +150,8 @@ public abstract class DraftListAndAuditSuite(TrainedBundle bundle) : IDisposable
 
 /// <summary>The suite on the in-memory repository (no store).</summary>
 [Collection(BundleCollection.Name)]
-public sealed class InMemoryDraftListAndAuditTests(TrainedBundle bundle) : DraftListAndAuditSuite(bundle)
-{
-    protected override (string Key, string? Value)[] StoreSettings() => [];
-}
+public sealed class InMemoryDraftListAndAuditTests(TrainedBundle bundle) : DraftListAndAuditSuite(bundle, TestStore.InMemory());
 
 /// <summary>The suite on a SQLite store.</summary>
 [Collection(BundleCollection.Name)]
-public sealed class SqliteDraftListAndAuditTests(TrainedBundle bundle) : DraftListAndAuditSuite(bundle)
-{
-    private readonly string _folder = Directory.CreateTempSubdirectory("leadml-drafts-").FullName;
-
-    protected override (string Key, string? Value)[] StoreSettings() =>
-        [("LeadML:Store:Provider", "sqlite"), ("LeadML:Store:Path", Path.Combine(_folder, "leadml.db"))];
-
-    protected override void Cleanup()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, true);
-    }
-}
+public sealed class SqliteDraftListAndAuditTests(TrainedBundle bundle) : DraftListAndAuditSuite(bundle, TestStore.Sqlite());
