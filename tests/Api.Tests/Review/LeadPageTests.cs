@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using LeadML.Api.Tests.Fixtures;
+using static LeadML.Api.Tests.Fixtures.Answers;
 using LeadML.Api.Tests.Store;
 using LeadML.Tests.Shared;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -30,23 +31,6 @@ public sealed partial class LeadPageTests(TrainedBundle bundle, Chromium chromiu
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, true);
-    }
-
-    private static async Task<JsonNode> Json(HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode} {text}");
-        return JsonNode.Parse(text)!;
-    }
-
-    private static async Task WaitUntil(Func<Task<bool>> done, string what)
-    {
-        var until = DateTime.UtcNow.AddSeconds(20);
-        while (!await done())
-        {
-            Assert.True(DateTime.UtcNow < until, $"timed out waiting for {what}");
-            await Task.Delay(50);
-        }
     }
 
     [Fact]
@@ -139,6 +123,30 @@ public sealed partial class LeadPageTests(TrainedBundle bundle, Chromium chromiu
             Assert.StartsWith("Sales-ready at", await page.EvaluateAsync<string>("Chart.getChart('timeline-chart').data.datasets[1].label"), StringComparison.Ordinal);
             var shot = Chromium.ScreenshotPath("lead-1-timeline.png");
             await page.ScreenshotAsync(new() { Path = shot, FullPage = true });
+            output.WriteLine($"screenshot: {shot}");
+
+            // The scheduled rescoring and the approved rule set came at the same moment: one marker, split in both colours,
+            // stands for both (neither hides the other), and its tooltip lists both changes.
+            var rescoring = history.Single(c => (string?)c!["reason"] == "rescoring")!;
+            var ruleSet = history.Single(c => (string?)c!["reason"] == "new rule set")!;
+            Assert.Equal((DateTimeOffset)rescoring["at"]!, (DateTimeOffset)ruleSet["at"]!);
+            const string shared = "Chart.getChart('timeline-chart').data.datasets[0].data.findIndex(p => p.group && p.group.length > 1)";
+            Assert.Equal(["rescoring", "new rule set"],
+                await page.EvaluateAsync<string[]>($"Chart.getChart('timeline-chart').data.datasets[0].data[{shared}].group.map(p => p.change.reason)"));
+            Assert.True(await page.EvaluateAsync<bool>($"Chart.getChart('timeline-chart').data.datasets[0].pointStyle[{shared}] instanceof HTMLCanvasElement"));
+            await Expect(page.Locator("#timeline-key")).ToContainTextAsync("changes at one moment share a marker");
+            // Every other change has a marker of its own.
+            Assert.Equal(history.Count - 1, await page.EvaluateAsync<int>("Chart.getChart('timeline-chart').data.datasets[0].data.filter(p => p.group).length"));
+            var at = await page.EvaluateAsync<double[]>($"(e => [e.x, e.y])(Chart.getChart('timeline-chart').getDatasetMeta(0).data[{shared}])");
+            var box = (await page.Locator("#timeline-chart").BoundingBoxAsync())!;
+            await page.Mouse.MoveAsync(box.X + (float)at[0], box.Y + (float)at[1]);
+            await page.WaitForFunctionAsync("Chart.getChart('timeline-chart').tooltip.getActiveElements().length > 0");
+            var lines = await page.EvaluateAsync<string[]>("Chart.getChart('timeline-chart').tooltip.body.flatMap(b => b.lines)");
+            Assert.Equal(2, lines.Length);
+            Assert.EndsWith((string)rescoring["description"]!, lines[0], StringComparison.Ordinal);
+            Assert.EndsWith((string)ruleSet["description"]!, lines[1], StringComparison.Ordinal);
+            shot = Chromium.ScreenshotPath("lead-2-shared-marker.png");
+            await page.ScreenshotAsync(new() { Path = shot });
             output.WriteLine($"screenshot: {shot}");
 
             // An unknown lead says so in words; reloading a lead's address shows it again with the stored key.

@@ -102,10 +102,54 @@ function renderChanges(changes) {
   }));
 }
 
+// Changes closer together than this share of the time axis and this many score points would hide one another's marker.
+const NEAR_TIME = 0.01;
+const NEAR_SCORE = 5;
+
+/** Gives the last point of each run of changes that lie on top of one another (a rule set put in force as the lead was
+ * rescored, say) the whole run in <group>: it draws one marker in the colours of all of them and its tooltip lists each;
+ * the others draw none. A point alone has a group of one. */
+function groupOverlapping(points) {
+  const span = points.length > 1 ? points[points.length - 1].x - points[0].x : 0;
+  const runs = [];
+  for (const p of points) {
+    const run = runs[runs.length - 1];
+    const prev = run && run[run.length - 1];
+    if (prev && p.x - prev.x <= NEAR_TIME * span && Math.abs(p.y - prev.y) < NEAR_SCORE) run.push(p);
+    else runs.push([p]);
+  }
+  for (const run of runs) run[run.length - 1].group = run;
+}
+
+/** A round marker split into one slice per cause, for changes that share a place on the chart. */
+function splitMarker(reasons, radius) {
+  const size = 2 * radius + 4;
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = size;
+  const g = canvas.getContext("2d");
+  const c = size / 2;
+  const angle = (i) => -Math.PI / 2 + (2 * Math.PI * i) / reasons.length;
+  g.strokeStyle = "#fff";
+  g.lineWidth = 1.5;
+  reasons.forEach((r, i) => {
+    g.beginPath();
+    g.moveTo(c, c);
+    g.arc(c, c, radius, angle(i), angle(i + 1));
+    g.closePath();
+    g.fillStyle = COLOURS[r] || "#1f2937";
+    g.fill();
+    g.stroke();
+  });
+  return canvas;
+}
+
 function renderChart(lead, changes) {
   const model = state.models.find((m) => m.name === state.model);
   // On a time axis in time order: an as-of rescoring lies ahead of changes recorded after it.
   const points = changes.map((c) => ({ x: Date.parse(c.at), y: c.score, change: c })).sort((a, b) => a.x - b.x);
+  groupOverlapping(points);
+  const marked = (p) => p.change && p.group;
+  const reasonsOf = (p) => [...new Set(p.group.map((q) => q.change.reason))];
   // The stored score holds until the next change: the line steps at each change and runs on to today.
   const now = Date.now();
   const last = points.length ? points[points.length - 1] : null;
@@ -115,8 +159,11 @@ function renderChart(lead, changes) {
   const data = {
     datasets: [
       { label: "Score", data: line, stepped: "after", borderColor: "#1f2937", borderWidth: 2,
-        pointBackgroundColor: line.map((p) => (p.change ? COLOURS[p.change.reason] || "#1f2937" : "transparent")),
-        pointBorderColor: line.map((p) => (p.change ? "#fff" : "transparent")), pointRadius: line.map((p) => (p.change ? 6 : 0)) },
+        pointBackgroundColor: line.map((p) => (marked(p) ? COLOURS[p.change.reason] || "#1f2937" : "transparent")),
+        pointBorderColor: line.map((p) => (marked(p) ? "#fff" : "transparent")),
+        pointStyle: line.map((p) => (marked(p) && reasonsOf(p).length > 1 ? splitMarker(reasonsOf(p), 8) : "circle")),
+        pointRadius: line.map((p) => (marked(p) ? (p.group.length > 1 ? 8 : 6) : 0)),
+        pointHitRadius: line.map((p) => (marked(p) ? 6 : 0)) },
       ...(threshold !== null && xs.length
         ? [{ label: `Sales-ready at ${threshold}`, data: [{ x: Math.min(...xs), y: threshold }, { x: Math.max(...xs), y: threshold }],
           borderColor: "#16a34a", borderDash: [6, 4], borderWidth: 1, pointRadius: 0 }]
@@ -124,7 +171,9 @@ function renderChart(lead, changes) {
     ],
   };
   const present = [...new Set(points.map((p) => p.change.reason))];
-  $("timeline-key").innerHTML = present.map((r) => `<span><i style="background: ${COLOURS[r] || "#1f2937"}"></i>${esc(CAUSES[r] || r)}</span>`).join("");
+  const shared = points.some((p) => p.group && p.group.length > 1)
+    ? '<span class="shared"><i></i>changes at one moment share a marker (point at it for each)</span>' : "";
+  $("timeline-key").innerHTML = present.map((r) => `<span><i style="background: ${COLOURS[r] || "#1f2937"}"></i>${esc(CAUSES[r] || r)}</span>`).join("") + shared;
   $("timeline-note").textContent = points.some((p) => p.change.reason === "rescoring as of")
     ? "(amber: rescored as of a later time by an administrator, a test of time passing)" : "";
   if (state.chart) {
@@ -141,8 +190,14 @@ function renderChart(lead, changes) {
       plugins: {
         legend: { position: "bottom", labels: { boxWidth: 12 } },
         tooltip: { callbacks: {
-          title: (items) => when(items[0].raw.x),
-          label: (item) => (item.raw.change ? `${item.raw.y.toFixed(1)} — ${item.raw.change.description}` : `${item.raw.y.toFixed(1)}`),
+          title: (items) => {
+            const g = items[0].raw.group;
+            const first = g ? when(g[0].x) : when(items[0].raw.x);
+            const last = when(items[0].raw.x);
+            return first === last ? last : `${first} – ${last}`;
+          },
+          // A shared marker lists every change it stands for, oldest first.
+          label: (item) => (item.raw.group ? item.raw.group.map((p) => `${p.y.toFixed(1)} — ${p.change.description}`) : `${item.raw.y.toFixed(1)}`),
         } },
       },
       scales: {
