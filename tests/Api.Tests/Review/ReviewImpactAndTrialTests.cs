@@ -168,15 +168,7 @@ public sealed class ReviewImpactAndTrialTests(TrainedBundle bundle, Chromium chr
 
     private async Task<(IPage Page, List<string> Errors)> Connect(Uri root)
     {
-        var page = await chromium.NewPageAsync();
-        _pages.Add(page);
-        var errors = new List<string>();
-        page.PageError += (_, e) => errors.Add(e);
-        page.Console += (_, m) => output.WriteLine($"console: {m.Text}");
-        await page.GotoAsync(new Uri(root, "/review").ToString());
-        await page.Locator("#api-key").FillAsync(ApiFactory.AdminKey);
-        await page.Locator("#api-key").PressAsync("Enter");
-        await Expect(page.Locator("#status")).ToContainTextAsync("Connected: sample");
+        var (page, _, errors) = await ReviewPageTests.Open(chromium, _pages, output, root);
         await Expect(page.Locator("#whatif-draft-auc")).Not.ToBeEmptyAsync();
         return (page, errors);
     }

@@ -49,15 +49,7 @@ public sealed class ReviewKnockOutTests(TrainedBundle bundle, Chromium chromium,
         var root = factory.StartKestrel();
         using var admin = new HttpClient { BaseAddress = root };
         admin.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.AdminKey);
-        var page = await chromium.NewPageAsync();
-        _pages.Add(page);
-        var errors = new List<string>();
-        page.PageError += (_, e) => errors.Add(e);
-        page.Console += (_, m) => output.WriteLine($"console: {m.Text}");
-        await page.GotoAsync(new Uri(root, "/review").ToString());
-        await page.Locator("#api-key").FillAsync(ApiFactory.AdminKey);
-        await page.Locator("#api-key").PressAsync("Enter");
-        await Expect(page.Locator("#status")).ToContainTextAsync("Connected: sample, suggested in force");
+        var (page, errors) = await Open(root);
 
         await page.Locator("#create-draft").ClickAsync();
         await Expect(page.Locator("#status")).ToContainTextAsync("Draft v1 created from the suggestion");
@@ -93,7 +85,8 @@ public sealed class ReviewKnockOutTests(TrainedBundle bundle, Chromium chromium,
         await Expect(page.Locator("#ko-upper")).ToHaveAttributeAsync("aria-invalid", "true");
         await page.Locator("#ko-op").SelectOptionAsync("eq");
         await page.Locator("#ko-add").ClickAsync();
-        await Expect(page.Locator("#status")).ToContainTextAsync("Added the knock-out");
+        // Left without a label, it reads at once as the Api words the condition.
+        await Expect(page.Locator("#status")).ToContainTextAsync("Added the knock-out \"Unsubscribed at some time\"");
         await Expect(page.Locator("#knockouts-table tbody tr")).ToHaveCountAsync(2);
         await Expect(page.Locator("#knockout-form")).ToBeHiddenAsync();
 
@@ -120,5 +113,60 @@ public sealed class ReviewKnockOutTests(TrainedBundle bundle, Chromium chromium,
         Assert.Empty(errors);
     }
 
+    [Fact]
+    public async Task TestOneLead_AStudentIsKnockedOutByTheRuleSetInForce_AndNotByADraftThatSwitchesTheKnockOutOff()
+    {
+        using var factory = ApiFactory.For(BundleWithStudentKnockOut());
+        var root = factory.StartKestrel();
+        using var scoring = new HttpClient { BaseAddress = root };
+        scoring.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.ScoringKey);
+        var lead = new JsonObject
+        {
+            ["leadId"] = "P-student",
+            ["attributes"] = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(Leads.LeadBodies.ColdLead)),
+            ["createdAt"] = DateTimeOffset.UtcNow.AddDays(-10).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        // What /score answers for the lead under the rule set in force (the suggestion): disqualified by the student knock-out.
+        var answer = await RuleSetEndpointsTests.Send(scoring, HttpMethod.Post, "/score", lead);
+        Assert.True((bool)answer["disqualified"]!);
+        Assert.False((bool)answer["salesReady"]!);
+        Assert.Equal("student", (string?)Assert.Single(answer["knockOuts"]!.AsArray())!["id"]);
+        var (page, errors) = await Open(root);
+        await Expect(page.Locator("#whatif-draft-auc")).Not.ToBeEmptyAsync();
+
+        // The draft switches the knock-out off; the lead is tried under both.
+        await page.Locator("#knockouts-table tr[data-id='student'] .ko-enabled").UncheckAsync();
+        await page.Locator("#tryout-json").FillAsync(lead.ToJsonString());
+        await page.Locator("#tryout-run").ClickAsync();
+        await Expect(page.Locator("#tryout-result")).ToBeVisibleAsync();
+        var rows = page.Locator("#tryout-table tbody tr");
+        var grade = rows.Nth(1).Locator("td");
+        var salesReady = rows.Nth(2).Locator("td");
+        // In force: the knock-out that fired is named, the lead is not sales-ready and has the lowest grade, as /score says.
+        await Expect(page.Locator("#tryout-inforce-fired li.knockout")).ToHaveTextAsync(["Knock-out: Job title: Student"]);
+        await Expect(salesReady.Nth(1)).ToHaveTextAsync("no (disqualified)");
+        await Expect(grade.Nth(1)).ToHaveTextAsync((string)answer["grade"]!);
+        using var admin = new HttpClient { BaseAddress = root };
+        admin.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.AdminKey);
+        var grades = (await RuleSetEndpointsTests.Send(admin, HttpMethod.Get, "/rulesets/sample/0"))["rules"]!["grades"]!.AsArray();
+        Assert.Equal((string?)grades[^1]!["grade"], (string?)answer["grade"]);
+        // The draft without it: no knock-out fired, and the lead is not called disqualified.
+        await Expect(page.Locator("#tryout-draft-fired li.knockout")).ToHaveCountAsync(0);
+        await Expect(salesReady.Nth(0)).Not.ToContainTextAsync("disqualified");
+        await page.Locator("#tryout-inforce-fired").ScrollIntoViewIfNeededAsync();
+        var shot = Chromium.ScreenshotPath("review-13-test-one-lead-knocked-out.png");
+        await page.ScreenshotAsync(new() { Path = shot });
+        output.WriteLine($"screenshot: {shot}");
+        Assert.Empty(errors);
+    }
+
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+
+    /// <summary>The review page connected with an admin key, the suggestion in force, and the script errors it raises.</summary>
+    private async Task<(IPage Page, List<string> Errors)> Open(Uri root)
+    {
+        var (page, _, errors) = await ReviewPageTests.Open(chromium, _pages, output, root);
+        await Expect(page.Locator("#status")).ToContainTextAsync("Connected: sample, suggested in force");
+        return (page, errors);
+    }
 }

@@ -476,12 +476,23 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
         output.WriteLine($"screenshot: {path}");
     }
 
-    /// <summary>Opens the page at 1280×720, types the key (admin unless told) and waits until it is connected; requests and page
-    /// errors are collected for the checks at the end.</summary>
+    /// <summary>Opens the page at 1280×720, types the key (admin unless told) and waits until it is connected with the
+    /// suggestion in force; requests and page errors are collected for the checks at the end.</summary>
     private async Task<(IPage Page, List<string> Requests, List<string> Errors)> Connect(Uri root, string key = ApiFactory.AdminKey)
     {
+        var opened = await Open(chromium, _pages, output, root, key);
+        await Expect(opened.Page.Locator("#status")).ToContainTextAsync("Connected: sample, suggested in force");
+        return opened;
+    }
+
+    /// <summary>Opens the review page in a new page of <paramref name="chromium"/> (added to <paramref name="pages"/>, which the
+    /// test closes), types the key and waits until it is connected to model sample; its requests and script errors are
+    /// collected and its console goes to the test's output.</summary>
+    internal static async Task<(IPage Page, List<string> Requests, List<string> Errors)> Open(Chromium chromium, List<IPage> pages, ITestOutputHelper output,
+        Uri root, string key = ApiFactory.AdminKey)
+    {
         var page = await chromium.NewPageAsync();
-        _pages.Add(page);
+        pages.Add(page);
         var requests = new List<string>();
         page.Request += (_, r) => requests.Add(r.Url);
         var errors = new List<string>();
@@ -491,7 +502,7 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
         await page.GotoAsync(new Uri(root, "/review").ToString());
         await page.Locator("#api-key").FillAsync(key);
         await page.Locator("#api-key").PressAsync("Enter");
-        await Expect(page.Locator("#status")).ToContainTextAsync("Connected: sample, suggested in force");
+        await Expect(page.Locator("#status")).ToContainTextAsync("Connected: sample");
         return (page, requests, errors);
     }
 }
