@@ -37,20 +37,7 @@ public sealed class RefinementLoopTests : IDisposable
             ("LeadML:Rescoring:Interval", "3650.00:00:00"), ("LeadML:WatchBundles", "false"), ("LeadML:Promotion:Auto", "true"));
         var history = HistoryReader.Read(historyFolder);
         var leads = history.Leads.Leads;
-        await Parallel.ForEachAsync(leads, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (lead, ct) =>
-        {
-            var r = await api.Client.PutAsJsonAsync($"/leads/{lead.Id}", new
-            {
-                attributes = ParityTests.AttributesAsText(history.Leads, lead), createdAt = lead.CreatedAt, convertedAt = lead.ConvertedAt,
-            }, ct);
-            Assert.True(r.IsSuccessStatusCode, await r.Content.ReadAsStringAsync(ct));
-        });
-        var stored = 0;
-        foreach (var chunk in history.Events!.ReadEvents(new ReadReport()).OrderBy(e => e.LeadIndex).Select((e, k) => (e, k)).Chunk(10_000))
-        {
-            var body = new { events = chunk.Select(x => new { leadId = leads[x.e.LeadIndex].Id, eventId = $"h{x.k}", type = x.e.Type, detail = x.e.Detail, timestamp = x.e.Timestamp }) };
-            stored += (await SqliteApi.Json(await api.Client.PostAsJsonAsync("/events", body)))["accepted"]!.GetValue<int>();
-        }
+        var stored = await api.Load(history);
 
         // 3. Three months later: new activity and conversions through the Api, mostly for leads graded A or B.
         api.Clock.Advance(TimeSpan.FromDays(90));

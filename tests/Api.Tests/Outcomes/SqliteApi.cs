@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using LeadML.Api.Tests.Fixtures;
 using LeadML.Api.Tests.Store;
+using LeadML.Features.History;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,6 +57,29 @@ internal sealed class SqliteApi : IDisposable
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == expected, $"expected {(int)expected}, got {(int)response.StatusCode} {text}");
         return JsonNode.Parse(text)!;
+    }
+
+    /// <summary>Sends a history through the Api as a CRM and a tracker would: each lead by <c>PUT /leads/{id}</c> (its
+    /// attributes, creation and conversion), then its events by <c>POST /events</c> in chunks, lead by lead; answers how
+    /// many events were accepted.</summary>
+    public async Task<long> Load(LeadHistory history)
+    {
+        var leads = history.Leads.Leads;
+        await Parallel.ForEachAsync(leads, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (lead, ct) =>
+        {
+            var r = await Client.PutAsJsonAsync($"/leads/{lead.Id}", new
+            {
+                attributes = Scoring.ParityTests.AttributesAsText(history.Leads, lead), createdAt = lead.CreatedAt, convertedAt = lead.ConvertedAt,
+            }, ct);
+            Assert.True(r.IsSuccessStatusCode, await r.Content.ReadAsStringAsync(ct));
+        });
+        long accepted = 0;
+        foreach (var chunk in history.Events!.ReadEvents(new ReadReport()).OrderBy(e => e.LeadIndex).Select((e, k) => (e, k)).Chunk(10_000))
+        {
+            var body = new { events = chunk.Select(x => new { leadId = leads[x.e.LeadIndex].Id, eventId = $"h{x.k}", type = x.e.Type, detail = x.e.Detail, timestamp = x.e.Timestamp }) };
+            accepted += (await Json(await Client.PostAsJsonAsync("/events", body)))["accepted"]!.GetValue<long>();
+        }
+        return accepted;
     }
 
     /// <summary>Approves a rule set whose sales-ready threshold lies halfway between the scores of a cold and a hot lead

@@ -17,33 +17,13 @@ public sealed class RecalibrationTests(TrainedBundle bundle)
 {
     private static readonly DateTimeOffset HistoryEnd = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    /// <summary>The history goes in through the Api as a CRM and a tracker would send it.</summary>
-    private static async Task Load(SqliteApi api, string historyFolder)
-    {
-        var history = HistoryReader.Read(historyFolder);
-        var leads = history.Leads.Leads;
-        await Parallel.ForEachAsync(leads, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (lead, ct) =>
-        {
-            var r = await api.Client.PutAsJsonAsync($"/leads/{lead.Id}", new
-            {
-                attributes = ParityTests.AttributesAsText(history.Leads, lead), createdAt = lead.CreatedAt, convertedAt = lead.ConvertedAt,
-            }, ct);
-            Assert.True(r.IsSuccessStatusCode, await r.Content.ReadAsStringAsync(ct));
-        });
-        foreach (var chunk in history.Events!.ReadEvents(new ReadReport()).Select((e, k) => (e, k)).Chunk(10_000))
-        {
-            var body = new { events = chunk.Select(x => new { leadId = leads[x.e.LeadIndex].Id, eventId = $"h{x.k}", type = x.e.Type, detail = x.e.Detail, timestamp = x.e.Timestamp }) };
-            await SqliteApi.Json(await api.Client.PostAsJsonAsync("/events", body));
-        }
-    }
-
     [Fact]
     public async Task Recalibrate_WritesANewVersionWithTheSameTrees_NotInForceUntilPromoted()
     {
         var inForce = bundle.CopyTo();
         using var api = new SqliteApi(inForce, HistoryEnd, ("LeadML:Store:Synchronous", "NORMAL"), ("LeadML:Rescoring:Interval", "3650.00:00:00"),
             ("LeadML:WatchBundles", "false"));
-        await Load(api, bundle.History);
+        await api.Load(HistoryReader.Read(bundle.History));
         var before = ModelBundle.Load(inForce);
         var output = Path.Combine(Path.GetDirectoryName(inForce)!, "sample-recalibrated");
 
