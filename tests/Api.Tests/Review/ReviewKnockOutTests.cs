@@ -47,8 +47,7 @@ public sealed class ReviewKnockOutTests(TrainedBundle bundle, Chromium chromium,
     {
         using var factory = ApiFactory.For(BundleWithStudentKnockOut());
         var root = factory.StartKestrel();
-        using var admin = new HttpClient { BaseAddress = root };
-        admin.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.AdminKey);
+        using var admin = Client(root, ApiFactory.AdminKey);
         var (page, errors) = await Open(root);
 
         await page.Locator("#create-draft").ClickAsync();
@@ -118,8 +117,7 @@ public sealed class ReviewKnockOutTests(TrainedBundle bundle, Chromium chromium,
     {
         using var factory = ApiFactory.For(BundleWithStudentKnockOut());
         var root = factory.StartKestrel();
-        using var scoring = new HttpClient { BaseAddress = root };
-        scoring.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.ScoringKey);
+        using var scoring = Client(root, ApiFactory.ScoringKey);
         var lead = new JsonObject
         {
             ["leadId"] = "P-student",
@@ -146,8 +144,7 @@ public sealed class ReviewKnockOutTests(TrainedBundle bundle, Chromium chromium,
         await Expect(page.Locator("#tryout-inforce-fired li.knockout")).ToHaveTextAsync(["Knock-out: Job title: Student"]);
         await Expect(salesReady.Nth(1)).ToHaveTextAsync("no (disqualified)");
         await Expect(grade.Nth(1)).ToHaveTextAsync((string)answer["grade"]!);
-        using var admin = new HttpClient { BaseAddress = root };
-        admin.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.AdminKey);
+        using var admin = Client(root, ApiFactory.AdminKey);
         var grades = (await RuleSetEndpointsTests.Send(admin, HttpMethod.Get, "/rulesets/sample/0"))["rules"]!["grades"]!.AsArray();
         Assert.Equal((string?)grades[^1]!["grade"], (string?)answer["grade"]);
         // The draft without it: no knock-out fired, and the lead is not called disqualified.
@@ -161,6 +158,13 @@ public sealed class ReviewKnockOutTests(TrainedBundle bundle, Chromium chromium,
     }
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+
+    private static HttpClient Client(Uri root, string key)
+    {
+        var c = new HttpClient { BaseAddress = root };
+        c.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return c;
+    }
 
     /// <summary>The review page connected with an admin key, the suggestion in force, and the script errors it raises.</summary>
     private async Task<(IPage Page, List<string> Errors)> Open(Uri root)
