@@ -214,6 +214,27 @@ public sealed partial class LeadStore : IDisposable
         WHERE model = @m AND id = @id
         """;
 
+    /// <summary>The statement of <see cref="EventsOfAsync"/> for <paramref name="leads"/> leads (parameters <c>@l0</c>…).</summary>
+    internal static string EventsOfSql(int leads) =>
+        $"SELECT lead_id, event_id, ts, type, detail FROM events WHERE model = @m AND lead_id IN ({string.Join(", ", Enumerable.Range(0, leads).Select(i => $"@l{i}"))}) ORDER BY lead_id, ts, seq";
+
+    /// <summary>The events of several leads, each lead's oldest first, in one query: a rescoring batch reads its
+    /// leads' events at once instead of one query per lead. Read after the leads are claimed (locked), so no event
+    /// can be added to them before the batch commits.</summary>
+    public async Task<Dictionary<string, List<StoredEvent>>> EventsOfAsync(DbConnection c, DbTransaction tx, string model, IReadOnlyList<string> leadIds,
+        CancellationToken ct)
+    {
+        var byLead = leadIds.Distinct(StringComparer.Ordinal).ToDictionary(id => id, _ => new List<StoredEvent>(), StringComparer.Ordinal);
+        if (byLead.Count == 0) return byLead;
+        var ids = byLead.Keys.ToList();
+        await Sql.ListAsync(c, tx, EventsOfSql(ids.Count), r =>
+        {
+            byLead[r.GetString(0)].Add(new StoredEvent(r.GetString(1), Sql.Time(Sql.Long(r, 2)), r.GetString(3), Sql.NullableString(r, 4)));
+            return 0;
+        }, ct, [("m", model), .. ids.Select((id, i) => ($"l{i}", (object?)id))]);
+        return byLead;
+    }
+
     /// <summary>Writes a lead's new score state (with its event count and latest event time).</summary>
     public Task SaveScoreAsync(DbConnection c, DbTransaction tx, StoredLead lead, CancellationToken ct) =>
         Sql.ExecAsync(c, tx, SaveScoreSql, ct, ("ec", lead.EventCount), ("le", lead.LastEventAt is { } le ? Sql.Ms(le) : null), ("s", lead.Score), ("g", lead.Grade), ("sr", lead.SalesReady ? 1 : 0), ("as", lead.AlertSeq), ("mv", lead.ModelVersion),
@@ -281,15 +302,19 @@ public sealed partial class LeadStore : IDisposable
     public Task<List<StoredLead>> ClaimDueAsync(DbConnection c, DbTransaction tx, string model, DateTime now, int limit, CancellationToken ct) =>
         Sql.ListAsync(c, tx, ClaimDueSql + Dialect.ClaimRows, ReadLead, ct, ("m", model), ("now", Sql.Ms(now)), ("n", limit));
 
+    /// <summary>The stale claim reads every open lead of the model when none is stale: once a round, not per event
+    /// (its cost at scale is measured by the store benchmark).</summary>
+    internal const string ClaimStaleSql = $"""
+        SELECT {LeadColumns} FROM leads
+        WHERE model = @m AND converted_at IS NULL
+          AND (model_version IS NULL OR rule_set_version IS NULL OR model_version <> @mv OR rule_set_version <> @rv)
+        ORDER BY id LIMIT @n
+        """;
+
     /// <summary>Leads of a model last scored with another model or rule-set version (or never), locked and skipping
     /// locked rows.</summary>
     public Task<List<StoredLead>> ClaimStaleAsync(DbConnection c, DbTransaction tx, string model, string modelVersion, string ruleSetVersion, int limit, CancellationToken ct) =>
-        Sql.ListAsync(c, tx, $"""
-            SELECT {LeadColumns} FROM leads
-            WHERE model = @m AND converted_at IS NULL
-              AND (model_version IS NULL OR rule_set_version IS NULL OR model_version <> @mv OR rule_set_version <> @rv)
-            ORDER BY id LIMIT @n{Dialect.ClaimRows}
-            """, ReadLead, ct, ("m", model), ("mv", modelVersion), ("rv", ruleSetVersion), ("n", limit));
+        Sql.ListAsync(c, tx, ClaimStaleSql + Dialect.ClaimRows, ReadLead, ct, ("m", model), ("mv", modelVersion), ("rv", ruleSetVersion), ("n", limit));
 
     // ---- alerts outbox ----
 

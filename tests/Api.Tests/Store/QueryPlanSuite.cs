@@ -49,6 +49,7 @@ public abstract class QueryPlanSuite : IDisposable
                 ("mv", "v1"), ("rv", "r1"), ("at", 1L), ("next", 2L), ("rc", 1), ("ec", 5), ("le", 1L)),
             new("event idempotency check", LeadStore.StoredEventSql, "events", null, ("m", "sample"), ("l", "L17"), ("e", "E17")),
             new("events of a lead", LeadStore.EventsSql, "events", null, ("m", "sample"), ("l", "L17")),
+            new("events of a rescoring batch", LeadStore.EventsOfSql(3), "events", null, ("m", "sample"), ("l0", "L17"), ("l1", "L18"), ("l2", "L19")),
             new("score history of a lead", LeadStore.HistorySql, "score_history", "score_history_lead", ("m", "sample"), ("l", "L17")),
             new("alerts of a lead", alertsOfLead, "alerts", "alerts_by_lead", alertParameters),
             new("deliveries of a lead", deliveriesOfLead, "deliveries", "deliveries_by_lead", deliveryParameters),
