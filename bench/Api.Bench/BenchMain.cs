@@ -4,6 +4,8 @@
 //   POST /bench/inprocess  scores a batch body in process, without HTTP, and reports rows per second,
 //   GET  /bench/gc         the process's garbage collections so far.
 // Run in Release: dotnet bench/Api.Bench/bin/Release/net10.0/LeadML.Api.Bench.dll --port 5080
+// With "store" first it is instead the store benchmark (StoreBench, scripts/bench-store.sh), which starts this host in
+// serving mode as its Api instances.
 using System.Runtime.InteropServices;
 
 namespace LeadML.Api.Bench;
@@ -12,6 +14,11 @@ internal static class BenchMain
 {
     public static async Task Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "store")
+        {
+            await StoreBench.RunAsync(args);
+            return;
+        }
         var port = args.Length == 2 && args[0] == "--port" && int.TryParse(args[1], out var p) ? p
             : throw new ArgumentException("usage: LeadML.Api.Bench --port PORT");
         using var host = new BenchHost(port);

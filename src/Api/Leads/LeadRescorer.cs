@@ -39,10 +39,12 @@ public sealed class LeadRescorer(LeadStore store, IOptions<LeadMlOptions> option
     /// alert's cause and in the history entry's.</param>
     /// <param name="cause">What else the caller knows of the cause (the attributes changed, the conversion); the
     /// history entry's cause adds the events, the versions replaced and the previous scoring time.</param>
+    /// <param name="stored">The lead's stored events, oldest first, when the caller read them already (a rescoring
+    /// batch reads all its leads' events in one query); read here otherwise.</param>
     public async Task<Rescored> RescoreAsync(DbConnection c, DbTransaction tx, StoredLead lead, ScoringModel model, DateTime now, string reason, AlertCap? cap,
-        CancellationToken ct, IReadOnlyList<StoredEvent>? added = null, ScoreCause? cause = null)
+        CancellationToken ct, IReadOnlyList<StoredEvent>? added = null, ScoreCause? cause = null, IReadOnlyList<StoredEvent>? stored = null)
     {
-        var events = await store.EventsAsync(c, tx, lead.Model, lead.Id, ct);
+        var events = stored ?? await store.EventsAsync(c, tx, lead.Model, lead.Id, ct);
         var o = options.Value;
         var input = Input(lead, events, now);
         var result = LeadScorer.Score(model, input, new ScoreOptions(Explain: false, BlendWeight: o.BlendWeight, TopContributions: 0));

@@ -12,8 +12,8 @@ namespace LeadML.Api.Leads;
 /// adopts a rule set another instance approved; rescores every lead last scored by another model or rule-set
 /// version (reason "new model" / "new rule set", at most <see cref="AlertOptions.MaxPerRuleSetChange"/> alerts per
 /// change); then rescores the leads whose next rescoring time has come (reason "rescoring"), batch by batch. Each
-/// batch is one transaction over locked rows (PostgreSQL: <c>SKIP LOCKED</c>) and moves each lead's next time
-/// forward, so two instances never rescore a lead twice in one round.
+/// batch is one transaction over locked rows (PostgreSQL: <c>SKIP LOCKED</c>), whose events are read in one query, and
+/// moves each lead's next time forward, so two instances never rescore a lead twice in one round.
 /// </summary>
 public sealed class RescoringService(LeadStore store, LeadRescorer rescorer, ModelRegistry registry, IRuleSetRepository ruleSets, AlertSignal alerts,
     IOptions<RescoringOptions> options, IOptions<AlertOptions> alertOptions, TimeProvider clock, ILogger<RescoringService> log) : BackgroundService
@@ -77,13 +77,14 @@ public sealed class RescoringService(LeadStore store, LeadRescorer rescorer, Mod
             {
                 var now = clock.GetUtcNow().UtcDateTime;
                 var leads = await store.ClaimStaleAsync(c, tx, name, model.ModelVersion, model.RuleSetVersion, options.Value.BatchSize, ct);
+                var events = await store.EventsOfAsync(c, tx, name, [.. leads.Select(l => l.Id)], ct);
                 var raised = new List<string>();
                 var suppressed = 0;
                 foreach (var lead in leads)
                 {
                     var reason = lead.ModelVersion is null ? ScoreReasons.Rescoring
                         : lead.ModelVersion != model.ModelVersion ? ScoreReasons.NewModel : ScoreReasons.NewRuleSet;
-                    var r = await rescorer.RescoreAsync(c, tx, lead, model, now, reason, cap, ct);
+                    var r = await rescorer.RescoreAsync(c, tx, lead, model, now, reason, cap, ct, stored: events[lead.Id]);
                     if (r.Alert is not null) raised.Add(r.Alert);
                     if (r.Suppressed) suppressed++;
                 }
@@ -106,10 +107,11 @@ public sealed class RescoringService(LeadStore store, LeadRescorer rescorer, Mod
             {
                 var now = clock.GetUtcNow().UtcDateTime;
                 var leads = await store.ClaimDueAsync(c, tx, name, now, options.Value.BatchSize, ct);
+                var events = await store.EventsOfAsync(c, tx, name, [.. leads.Select(l => l.Id)], ct);
                 var raised = new List<string>();
                 foreach (var lead in leads)
                 {
-                    var r = await rescorer.RescoreAsync(c, tx, lead, model, now, ScoreReasons.Rescoring, null, ct);
+                    var r = await rescorer.RescoreAsync(c, tx, lead, model, now, ScoreReasons.Rescoring, null, ct, stored: events[lead.Id]);
                     if (r.Alert is not null) raised.Add(r.Alert);
                 }
                 return (leads.Count, raised);

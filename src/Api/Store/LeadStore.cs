@@ -122,10 +122,13 @@ public sealed partial class LeadStore : IDisposable
         Sql.NullableString(r, 9), Sql.NullableString(r, 10), Sql.Int(r, 11), Sql.NullableTime(r, 12), Sql.NullableTime(r, 13),
         Sql.Time(Sql.Long(r, 14)), Sql.NullableTime(r, 15), Sql.Int(r, 16));
 
+    // The statements below are named where tests check their plans (QueryPlanSuite): each finds its rows by an index.
+    internal const string LeadSql = $"SELECT {LeadColumns} FROM leads WHERE model = @m AND id = @id";
+
     /// <summary>A lead, locked for the rest of the transaction on PostgreSQL when <paramref name="tx"/> is given.</summary>
     public async Task<StoredLead?> GetLeadAsync(DbConnection c, DbTransaction? tx, string model, string id, CancellationToken ct)
     {
-        var list = await Sql.ListAsync(c, tx, $"SELECT {LeadColumns} FROM leads WHERE model = @m AND id = @id{(tx is null ? "" : Dialect.LockRows)}", ReadLead, ct,
+        var list = await Sql.ListAsync(c, tx, LeadSql + (tx is null ? "" : Dialect.LockRows), ReadLead, ct,
             ("m", model), ("id", id));
         return list.Count == 0 ? null : list[0];
     }
@@ -171,7 +174,7 @@ public sealed partial class LeadStore : IDisposable
         return (await GetLeadAsync(c, tx, model, id, ct))!;
     }
 
-    private static readonly string StoredEventSql =
+    internal static readonly string StoredEventSql =
         $"SELECT {E.Timestamp}, {E.Type}, {E.Detail} FROM {E.Table} WHERE {E.Model} = @m AND {E.LeadId} = @l AND {E.EventId} = @e";
 
     /// <summary>Stores an event unless the lead already has one with this id. An id already stored is a
@@ -191,25 +194,50 @@ public sealed partial class LeadStore : IDisposable
         return stored.Count == 1 && stored[0].Ts == ts && stored[0].Type == e.Type && stored[0].Detail == e.Detail ? EventInsert.Duplicate : EventInsert.Conflict;
     }
 
+    internal const string EventsSql = "SELECT event_id, ts, type, detail FROM events WHERE model = @m AND lead_id = @l ORDER BY ts, seq";
+
     /// <summary>A lead's events, oldest first. Inside a transaction on SQLite they come from memory when this process
     /// wrote or read them last (<see cref="EventCache"/>).</summary>
     public async Task<List<StoredEvent>> EventsAsync(DbConnection c, DbTransaction? tx, string model, string leadId, CancellationToken ct)
     {
         var cache = tx is null ? null : _events;
         if (cache?.Get(model, leadId) is { } held) return held;
-        var events = await Sql.ListAsync(c, tx, "SELECT event_id, ts, type, detail FROM events WHERE model = @m AND lead_id = @l ORDER BY ts, seq",
+        var events = await Sql.ListAsync(c, tx, EventsSql,
             r => new StoredEvent(r.GetString(0), Sql.Time(Sql.Long(r, 1)), r.GetString(2), Sql.NullableString(r, 3)), ct, ("m", model), ("l", leadId));
         cache?.Put(model, leadId, events);
         return events;
     }
 
+    internal const string SaveScoreSql = """
+        UPDATE leads SET score = @s, grade = @g, sales_ready = @sr, alert_seq = @as, model_version = @mv, rule_set_version = @rv,
+            scored_at = @at, updated_at = @at, next_rescore_at = @next, rescore_count = @rc, event_count = @ec, last_event_at = @le
+        WHERE model = @m AND id = @id
+        """;
+
+    /// <summary>The statement of <see cref="EventsOfAsync"/> for <paramref name="leads"/> leads (parameters <c>@l0</c>…).</summary>
+    internal static string EventsOfSql(int leads) =>
+        $"SELECT lead_id, event_id, ts, type, detail FROM events WHERE model = @m AND lead_id IN ({string.Join(", ", Enumerable.Range(0, leads).Select(i => $"@l{i}"))}) ORDER BY lead_id, ts, seq";
+
+    /// <summary>The events of several leads, each lead's oldest first, in one query: a rescoring batch reads its
+    /// leads' events at once instead of one query per lead. Read after the leads are claimed (locked), so no event
+    /// can be added to them before the batch commits.</summary>
+    public async Task<Dictionary<string, List<StoredEvent>>> EventsOfAsync(DbConnection c, DbTransaction tx, string model, IReadOnlyList<string> leadIds,
+        CancellationToken ct)
+    {
+        var byLead = leadIds.Distinct(StringComparer.Ordinal).ToDictionary(id => id, _ => new List<StoredEvent>(), StringComparer.Ordinal);
+        if (byLead.Count == 0) return byLead;
+        var ids = byLead.Keys.ToList();
+        await Sql.ListAsync(c, tx, EventsOfSql(ids.Count), r =>
+        {
+            byLead[r.GetString(0)].Add(new StoredEvent(r.GetString(1), Sql.Time(Sql.Long(r, 2)), r.GetString(3), Sql.NullableString(r, 4)));
+            return 0;
+        }, ct, [("m", model), .. ids.Select((id, i) => ($"l{i}", (object?)id))]);
+        return byLead;
+    }
+
     /// <summary>Writes a lead's new score state (with its event count and latest event time).</summary>
     public Task SaveScoreAsync(DbConnection c, DbTransaction tx, StoredLead lead, CancellationToken ct) =>
-        Sql.ExecAsync(c, tx, """
-            UPDATE leads SET score = @s, grade = @g, sales_ready = @sr, alert_seq = @as, model_version = @mv, rule_set_version = @rv,
-                scored_at = @at, updated_at = @at, next_rescore_at = @next, rescore_count = @rc, event_count = @ec, last_event_at = @le
-            WHERE model = @m AND id = @id
-            """, ct, ("ec", lead.EventCount), ("le", lead.LastEventAt is { } le ? Sql.Ms(le) : null), ("s", lead.Score), ("g", lead.Grade), ("sr", lead.SalesReady ? 1 : 0), ("as", lead.AlertSeq), ("mv", lead.ModelVersion),
+        Sql.ExecAsync(c, tx, SaveScoreSql, ct, ("ec", lead.EventCount), ("le", lead.LastEventAt is { } le ? Sql.Ms(le) : null), ("s", lead.Score), ("g", lead.Grade), ("sr", lead.SalesReady ? 1 : 0), ("as", lead.AlertSeq), ("mv", lead.ModelVersion),
             ("rv", lead.RuleSetVersion), ("at", Sql.Ms(lead.ScoredAt ?? lead.UpdatedAt)), ("next", lead.NextRescoreAt is { } n ? Sql.Ms(n) : null),
             ("rc", lead.RescoreCount), ("m", lead.Model), ("id", lead.Id));
 
@@ -224,15 +252,17 @@ public sealed partial class LeadStore : IDisposable
             ("sr", h.SalesReady ? 1 : 0), ("mv", h.ModelVersion), ("rv", h.RuleSetVersion), ("r", h.Reason),
             ("cause", h.Cause is null ? null : JsonSerializer.Serialize(h.Cause, CauseJson)));
 
+    internal const string HistorySql = """
+        SELECT at, score, previous_score, grade, sales_ready, model_version, rule_set_version, reason, cause
+        FROM score_history WHERE model = @m AND lead_id = @l ORDER BY seq
+        """;
+
     /// <summary>A lead's score changes, oldest first. An entry written before causes were kept (or whose cause cannot be
     /// read) has none; its reason still says why.</summary>
     public async Task<List<ScoreChange>> HistoryAsync(string model, string leadId, CancellationToken ct)
     {
         await using var c = await OpenAsync(ct);
-        return await Sql.ListAsync(c, null, """
-            SELECT at, score, previous_score, grade, sales_ready, model_version, rule_set_version, reason, cause
-            FROM score_history WHERE model = @m AND lead_id = @l ORDER BY seq
-            """, r => new ScoreChange(Sql.Time(Sql.Long(r, 0)), Sql.Double(r, 1), Sql.NullableDouble(r, 2), r.GetString(3), Sql.Flag(r, 4),
+        return await Sql.ListAsync(c, null, HistorySql, r => new ScoreChange(Sql.Time(Sql.Long(r, 0)), Sql.Double(r, 1), Sql.NullableDouble(r, 2), r.GetString(3), Sql.Flag(r, 4),
             r.GetString(5), r.GetString(6), r.GetString(7), ReadCause(Sql.NullableString(r, 8))), ct, ("m", model), ("l", leadId));
     }
 
@@ -261,24 +291,30 @@ public sealed partial class LeadStore : IDisposable
         return n > 0;
     }, ct);
 
+    internal const string ClaimDueSql = $"""
+        SELECT {LeadColumns} FROM leads
+        WHERE model = @m AND converted_at IS NULL AND next_rescore_at IS NOT NULL AND next_rescore_at <= @now
+        ORDER BY next_rescore_at LIMIT @n
+        """;
+
     /// <summary>Due leads of a model (not converted, next rescoring time passed), locked; on PostgreSQL rows another
     /// instance holds are skipped, so two instances never rescore the same lead in the same pass.</summary>
     public Task<List<StoredLead>> ClaimDueAsync(DbConnection c, DbTransaction tx, string model, DateTime now, int limit, CancellationToken ct) =>
-        Sql.ListAsync(c, tx, $"""
-            SELECT {LeadColumns} FROM leads
-            WHERE model = @m AND converted_at IS NULL AND next_rescore_at IS NOT NULL AND next_rescore_at <= @now
-            ORDER BY next_rescore_at LIMIT @n{Dialect.ClaimRows}
-            """, ReadLead, ct, ("m", model), ("now", Sql.Ms(now)), ("n", limit));
+        Sql.ListAsync(c, tx, ClaimDueSql + Dialect.ClaimRows, ReadLead, ct, ("m", model), ("now", Sql.Ms(now)), ("n", limit));
+
+    /// <summary>The stale claim reads every open lead of the model when none is stale: once a round, not per event
+    /// (its cost at scale is measured by the store benchmark).</summary>
+    internal const string ClaimStaleSql = $"""
+        SELECT {LeadColumns} FROM leads
+        WHERE model = @m AND converted_at IS NULL
+          AND (model_version IS NULL OR rule_set_version IS NULL OR model_version <> @mv OR rule_set_version <> @rv)
+        ORDER BY id LIMIT @n
+        """;
 
     /// <summary>Leads of a model last scored with another model or rule-set version (or never), locked and skipping
     /// locked rows.</summary>
     public Task<List<StoredLead>> ClaimStaleAsync(DbConnection c, DbTransaction tx, string model, string modelVersion, string ruleSetVersion, int limit, CancellationToken ct) =>
-        Sql.ListAsync(c, tx, $"""
-            SELECT {LeadColumns} FROM leads
-            WHERE model = @m AND converted_at IS NULL
-              AND (model_version IS NULL OR rule_set_version IS NULL OR model_version <> @mv OR rule_set_version <> @rv)
-            ORDER BY id LIMIT @n{Dialect.ClaimRows}
-            """, ReadLead, ct, ("m", model), ("mv", modelVersion), ("rv", ruleSetVersion), ("n", limit));
+        Sql.ListAsync(c, tx, ClaimStaleSql + Dialect.ClaimRows, ReadLead, ct, ("m", model), ("mv", modelVersion), ("rv", ruleSetVersion), ("n", limit));
 
     // ---- alerts outbox ----
 
@@ -291,8 +327,10 @@ public sealed partial class LeadStore : IDisposable
             ("h", a.Hysteresis), ("r", a.Reason), ("cause", causeKey), ("mv", a.ModelVersion), ("rv", a.RuleSetVersion), ("at", Sql.Ms(a.RaisedAt)),
             ("payload", a.Payload));
 
+    internal const string CountAlertsForCauseSql = "SELECT COUNT(*) FROM alerts WHERE cause_key = @k";
+
     public async Task<long> CountAlertsForCauseAsync(DbConnection c, DbTransaction tx, string causeKey, CancellationToken ct) =>
-        Convert.ToInt64(await Sql.ScalarAsync(c, tx, "SELECT COUNT(*) FROM alerts WHERE cause_key = @k", ct, ("k", causeKey)), System.Globalization.CultureInfo.InvariantCulture);
+        Convert.ToInt64(await Sql.ScalarAsync(c, tx, CountAlertsForCauseSql, ct, ("k", causeKey)), System.Globalization.CultureInfo.InvariantCulture);
 
     private const string AlertColumns = "seq, alert_key, model, lead_id, kind, score, previous_score, threshold, hysteresis, reason, model_version, rule_set_version, raised_at, delivered_at, attempts, next_attempt_at, last_error, payload";
 
@@ -303,6 +341,13 @@ public sealed partial class LeadStore : IDisposable
     /// <summary>Alerts, newest first, filtered by any of model, lead, kind, delivered or not, and raised since.</summary>
     public async Task<List<StoredAlert>> AlertsAsync(string? model, string? leadId, string? kind, bool? delivered, DateTime? since, int limit, CancellationToken ct)
     {
+        var (sql, ps) = AlertsQuery(model, leadId, kind, delivered, since, limit);
+        await using var c = await OpenAsync(ct);
+        return await Sql.ListAsync(c, null, sql, ReadAlert, ct, ps);
+    }
+
+    internal static (string Sql, (string, object?)[] Parameters) AlertsQuery(string? model, string? leadId, string? kind, bool? delivered, DateTime? since, int limit)
+    {
         var where = new StringBuilder("1 = 1");
         var ps = new List<(string, object?)> { ("n", limit) };
         if (model is not null) { where.Append(" AND model = @m"); ps.Add(("m", model)); }
@@ -310,19 +355,20 @@ public sealed partial class LeadStore : IDisposable
         if (kind is not null) { where.Append(" AND kind = @k"); ps.Add(("k", kind)); }
         if (delivered is not null) where.Append(delivered.Value ? " AND delivered_at IS NOT NULL" : " AND delivered_at IS NULL");
         if (since is not null) { where.Append(" AND raised_at >= @s"); ps.Add(("s", Sql.Ms(since.Value))); }
-        await using var c = await OpenAsync(ct);
-        return await Sql.ListAsync(c, null, $"SELECT {AlertColumns} FROM alerts WHERE {where} ORDER BY seq DESC LIMIT @n", ReadAlert, ct, [.. ps]);
+        return ($"SELECT {AlertColumns} FROM alerts WHERE {where} ORDER BY seq DESC LIMIT @n", [.. ps]);
     }
+
+    internal const string ClaimAlertsSql = $"""
+        SELECT {AlertColumns} FROM alerts
+        WHERE delivered_at IS NULL AND next_attempt_at <= @now AND (claimed_until IS NULL OR claimed_until < @now)
+        ORDER BY seq LIMIT @n
+        """;
 
     /// <summary>Claims undelivered alerts whose next attempt is due and that no live claim holds, for
     /// <paramref name="lease"/>; PostgreSQL skips rows another instance is claiming at the same moment.</summary>
     public Task<List<StoredAlert>> ClaimAlertsAsync(DateTime now, TimeSpan lease, int limit, CancellationToken ct) => InTransactionAsync(async (c, tx) =>
     {
-        var due = await Sql.ListAsync(c, tx, $"""
-            SELECT {AlertColumns} FROM alerts
-            WHERE delivered_at IS NULL AND next_attempt_at <= @now AND (claimed_until IS NULL OR claimed_until < @now)
-            ORDER BY seq LIMIT @n{Dialect.ClaimRows}
-            """, ReadAlert, ct, ("now", Sql.Ms(now)), ("n", limit));
+        var due = await Sql.ListAsync(c, tx, ClaimAlertsSql + Dialect.ClaimRows, ReadAlert, ct, ("now", Sql.Ms(now)), ("n", limit));
         foreach (var a in due)
         {
             await Sql.ExecAsync(c, tx, "UPDATE alerts SET claimed_until = @u, claimed_by = @by WHERE seq = @s", ct,
@@ -374,17 +420,23 @@ public sealed partial class LeadStore : IDisposable
 
     public async Task<List<DeliveryAttempt>> DeliveriesAsync(string? alertKey, string? leadId, bool? succeeded, int limit, CancellationToken ct)
     {
+        var (sql, ps) = DeliveriesQuery(alertKey, leadId, succeeded, limit);
+        await using var c = await OpenAsync(ct);
+        return await Sql.ListAsync(c, null, sql, r => new DeliveryAttempt(Sql.Long(r, 0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), Sql.Int(r, 5),
+            Sql.Time(Sql.Long(r, 6)), r.IsDBNull(7) ? null : Sql.Int(r, 7), Sql.NullableString(r, 8), Sql.Flag(r, 9), Sql.Double(r, 10), r.GetString(11)), ct, ps);
+    }
+
+    internal static (string Sql, (string, object?)[] Parameters) DeliveriesQuery(string? alertKey, string? leadId, bool? succeeded, int limit)
+    {
         var where = new StringBuilder("1 = 1");
         var ps = new List<(string, object?)> { ("n", limit) };
         if (alertKey is not null) { where.Append(" AND alert_key = @k"); ps.Add(("k", alertKey)); }
         if (leadId is not null) { where.Append(" AND lead_id = @l"); ps.Add(("l", leadId)); }
         if (succeeded is not null) { where.Append(" AND succeeded = @ok"); ps.Add(("ok", succeeded.Value ? 1 : 0)); }
-        await using var c = await OpenAsync(ct);
-        return await Sql.ListAsync(c, null, $"""
+        return ($"""
             SELECT seq, alert_key, model, lead_id, webhook, attempt, at, status_code, error, succeeded, duration_ms, instance
             FROM deliveries WHERE {where} ORDER BY seq DESC LIMIT @n
-            """, r => new DeliveryAttempt(Sql.Long(r, 0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), Sql.Int(r, 5),
-            Sql.Time(Sql.Long(r, 6)), r.IsDBNull(7) ? null : Sql.Int(r, 7), Sql.NullableString(r, 8), Sql.Flag(r, 9), Sql.Double(r, 10), r.GetString(11)), ct, [.. ps]);
+            """, [.. ps]);
     }
 
     public void Dispose()

@@ -139,5 +139,15 @@ public static class StoreMigrations
         new StoreMigration(4, "what caused each score change", """
             ALTER TABLE score_history ADD COLUMN cause TEXT NULL
             """),
+        // The rescoring claim reads one model's open leads in due order: a partial index on exactly those keeps it
+        // from stepping over other models' and converted leads. Alerts and delivery attempts are listed (and erased)
+        // by lead id alone, which the (model, lead_id) index could not serve.
+        new StoreMigration(5, "indexes for the rescoring claim and reads by lead", """
+            CREATE INDEX leads_open_due ON leads (model, next_rescore_at) WHERE converted_at IS NULL;
+            DROP INDEX leads_due;
+            CREATE INDEX alerts_by_lead ON alerts (lead_id, seq);
+            DROP INDEX alerts_lead;
+            CREATE INDEX deliveries_by_lead ON deliveries (lead_id, seq)
+            """),
     ];
 }
