@@ -1,23 +1,29 @@
 namespace LeadML.Features.History;
 
-/// <summary>Lead rows held in memory, numbered as a file would be (header = line 1, first row = line 2).</summary>
-internal sealed class LeadRows(string name, string[] header, IReadOnlyList<string[]> rows) : ILeadRows
+/// <summary>Lead rows given one at a time (a store's leads, streamed from its table), numbered as a file would be
+/// (header = line 1, first row = line 2).</summary>
+internal sealed class LeadRows(string name, string[] header, IEnumerable<string[]> rows) : ILeadRows, IDisposable
 {
-    private int _row = -1;
+    private readonly IEnumerator<string[]> _rows = rows.GetEnumerator();
 
     public string Name { get; } = name;
 
     public string[] Header { get; } = header;
 
-    public long Line => _row + 2;
-
-    public IReadOnlyList<string[]> Rows { get; } = rows;
+    public long Line { get; private set; } = 1;
 
     public int IndexOf(string name) => Array.IndexOf(Header, name);
 
-    public bool Read() => ++_row < Rows.Count;
+    public bool Read()
+    {
+        if (!_rows.MoveNext()) return false;
+        Line++;
+        return true;
+    }
 
-    public string this[int index] => Rows[_row][index].Trim();
+    public string this[int index] => _rows.Current[index].Trim();
+
+    public void Dispose() => _rows.Dispose();
 
     public HistoryFormatException Error(string? column, string problem) => new(Name, Line, column, problem);
 

@@ -28,7 +28,11 @@ public sealed class Xoshiro256
     }
 
     /// <summary>A derived, independent generator (e.g. one per lead), so that results do not depend on draw order.</summary>
-    public Xoshiro256 Fork(ulong stream) => new(NextUInt64() ^ (stream * 0xD1B54A32D192ED03UL));
+    public Xoshiro256 Fork(ulong stream) => new(ForkSeed(stream));
+
+    /// <summary>The seed <see cref="Fork"/> would give its generator (it advances this generator alike), so that a caller
+    /// can keep eight bytes and make the fork later, or again: <c>new Xoshiro256(ForkSeed(s))</c> equals <c>Fork(s)</c>.</summary>
+    public ulong ForkSeed(ulong stream) => NextUInt64() ^ (stream * 0xD1B54A32D192ED03UL);
 
     public ulong NextUInt64()
     {

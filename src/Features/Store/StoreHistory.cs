@@ -41,8 +41,8 @@ public static class StoreHistory
         IsStore(history) ? Read(history, model, schema) : HistoryReader.Read(history, schema);
 
     /// <summary>Reads the store's history of one model, as <see cref="Export"/> followed by
-    /// <see cref="HistoryReader.Read"/> would, without writing files. Events are streamed from the store on each
-    /// read.</summary>
+    /// <see cref="HistoryReader.Read"/> would, without writing files. Leads and events are streamed from the store (the
+    /// events on each read), so memory follows the lead table read, as from files.</summary>
     /// <param name="store"><c>sqlite:PATH</c> or <c>postgres:CONNECTION</c>.</param>
     /// <param name="model">The scoring model whose leads to read; may be null when the store holds one model.</param>
     /// <param name="baseSchema">A schema whose settings the history keeps, as for <see cref="Export"/>.</param>
@@ -50,15 +50,21 @@ public static class StoreHistory
     public static LeadHistory Read(string store, string? model, string? baseSchema = null)
     {
         var schema = baseSchema is null ? new HistorySchema() : HistorySchemaFile.Load(baseSchema);
-        LeadRows rows;
+        var report = new ReadReport();
+        LeadTable table;
+        string fingerprint;
         using (var connection = Open(store))
         {
             model = ChooseModel(connection, store, model);
-            rows = ReadLeads(connection, store, model);
+            string[] header = [.. RoleColumns, .. AttributeColumns(connection, store, model)];
+            Adapt(schema, header);
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using (var rows = new LeadRows($"{Describe(store)} leads", header, LeadRowsOf(connection, model, header, row => Hash(sha, row))))
+            {
+                table = HistoryReader.ReadLeads(rows, schema, report);
+            }
+            fingerprint = Fingerprint(store, model, sha);
         }
-        Adapt(schema, rows.Header);
-        var report = new ReadReport();
-        var table = HistoryReader.ReadLeads(rows, schema, report);
         return new LeadHistory
         {
             Kind = schema.Kind,
@@ -67,7 +73,7 @@ public static class StoreHistory
             Events = new StoreEvents(store, model, table),
             Report = report,
             LeadsPath = Describe(store),
-            Fingerprint = Fingerprint(store, model, rows),
+            Fingerprint = fingerprint,
         };
     }
 
@@ -85,13 +91,17 @@ public static class StoreHistory
         Directory.CreateDirectory(folder);
         using var connection = Open(store);
         model = ChooseModel(connection, store, model);
-        var leads = ReadLeads(connection, store, model);
+        string[] header = [.. RoleColumns, .. AttributeColumns(connection, store, model)];
+        int leads = 0, converted = 0;
         using (var csv = Writer(Path.Combine(folder, "leads.csv")))
         {
-            foreach (var row in leads.Rows.Prepend(leads.Header))
+            foreach (var row in LeadRowsOf(connection, model, header).Prepend(header))
             {
                 foreach (var field in row) csv.WriteField(field);
                 csv.NextRecord();
+                if (ReferenceEquals(row, header)) continue;
+                leads++;
+                if (row[2].Length > 0) converted++;
             }
         }
 
@@ -114,38 +124,59 @@ public static class StoreHistory
             }
         }
 
-        Adapt(schema, leads.Header);
+        Adapt(schema, header);
         HistorySchemaFile.Save(schema, Path.Combine(folder, HistoryReader.DefaultSchemaFile));
-        var converted = leads.Rows.Count(l => l[2].Length > 0);
-        return new StoreExportResult(Path.GetFullPath(folder), model, leads.Rows.Count, converted, events, leads.Header[RoleColumns.Length..]);
+        return new StoreExportResult(Path.GetFullPath(folder), model, leads, converted, events, header[RoleColumns.Length..]);
     }
 
     /// <summary>The columns a store's lead rows start with; attributes of the same names are left out.</summary>
     private static readonly string[] RoleColumns = ["lead_id", "created_at", "converted_at"];
 
-    /// <summary>The model's leads as the rows of a leads file: id, created, converted, then one column per attribute
-    /// (every attribute name stored, in ordinal order), times as ISO 8601 UTC with milliseconds.</summary>
-    private static LeadRows ReadLeads(DbConnection connection, string store, string model)
+    /// <summary>The attribute columns of the model's leads (every attribute name stored, in ordinal order; role names
+    /// left out: they win over attributes of the same name, a lead's own id or dates sent as attributes): a first pass
+    /// over the lead table that keeps only the names.</summary>
+    private static List<string> AttributeColumns(DbConnection connection, string store, string model)
     {
-        var leads = new List<(string Id, Dictionary<string, string?> Attributes, long Created, long? Converted)>();
-        using (var cmd = Command(connection, $"SELECT {L.Id}, {L.Attributes}, {L.CreatedAt}, {L.ConvertedAt} FROM {L.Table} WHERE {L.Model} = @m ORDER BY {L.Id}", ("m", model)))
+        var roles = new HashSet<string>(RoleColumns, StringComparer.OrdinalIgnoreCase);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var leads = 0;
+        using (var cmd = Command(connection, $"SELECT {L.Attributes} FROM {L.Table} WHERE {L.Model} = @m", ("m", model)))
         using (var r = cmd.ExecuteReader())
         {
             while (r.Read())
             {
-                var attributes = JsonSerializer.Deserialize<Dictionary<string, string?>>(r.GetString(1)) ?? [];
-                leads.Add((r.GetString(0), attributes, Convert.ToInt64(r.GetValue(2), CultureInfo.InvariantCulture),
-                    r.IsDBNull(3) ? null : Convert.ToInt64(r.GetValue(3), CultureInfo.InvariantCulture)));
+                leads++;
+                foreach (var name in Attributes(r.GetString(0)).Keys)
+                {
+                    if (!roles.Contains(name)) names.Add(name);
+                }
             }
         }
-        if (leads.Count == 0) throw new InvalidDataException($"{Describe(store)}: model '{model}' has no leads");
-
-        // Role names win over attributes of the same name, which are left out (a lead's own id or dates sent as attributes).
-        var roles = new HashSet<string>(RoleColumns, StringComparer.OrdinalIgnoreCase);
-        var columns = leads.SelectMany(l => l.Attributes.Keys).Where(k => !roles.Contains(k)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var rows = leads.Select(l => (string[])[l.Id, Time(l.Created), l.Converted is { } c ? Time(c) : "", .. columns.Select(k => l.Attributes.GetValueOrDefault(k) ?? "")]).ToList();
-        return new LeadRows($"{Describe(store)} leads", [.. RoleColumns, .. columns], rows);
+        if (leads == 0) throw new InvalidDataException($"{Describe(store)}: model '{model}' has no leads");
+        return [.. names.Order(StringComparer.Ordinal)];
     }
+
+    /// <summary>The model's leads as the rows of a leads file, streamed in id order: id, created, converted, then the
+    /// attributes of <paramref name="header"/> (times as ISO 8601 UTC with milliseconds). <paramref name="each"/> sees
+    /// the header, then every row, as they are given.</summary>
+    private static IEnumerable<string[]> LeadRowsOf(DbConnection connection, string model, string[] header, Action<string[]>? each = null)
+    {
+        each?.Invoke(header);
+        var columns = header[RoleColumns.Length..];
+        using var cmd = Command(connection, $"SELECT {L.Id}, {L.Attributes}, {L.CreatedAt}, {L.ConvertedAt} FROM {L.Table} WHERE {L.Model} = @m ORDER BY {L.Id}", ("m", model));
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            var attributes = Attributes(r.GetString(1));
+            var created = Convert.ToInt64(r.GetValue(2), CultureInfo.InvariantCulture);
+            var converted = r.IsDBNull(3) ? "" : Time(Convert.ToInt64(r.GetValue(3), CultureInfo.InvariantCulture));
+            string[] row = [r.GetString(0), Time(created), converted, .. columns.Select(k => attributes.GetValueOrDefault(k) ?? "")];
+            each?.Invoke(row);
+            yield return row;
+        }
+    }
+
+    private static Dictionary<string, string?> Attributes(string json) => JsonSerializer.Deserialize<Dictionary<string, string?>>(json) ?? [];
 
     /// <summary>The schema of a store's history: events with the standard names (events of unknown leads skipped), the
     /// base schema's settings kept except its window, outcome and order, and its column settings for columns the store
@@ -165,11 +196,12 @@ public static class StoreHistory
     private static DbCommand EventsCommand(DbConnection connection, string model) => Command(connection,
         $"SELECT {E.EventId}, {E.LeadId}, {E.Timestamp}, {E.Type}, {E.Detail} FROM {E.Table} WHERE {E.Model} = @m ORDER BY {E.Timestamp}, {E.Seq}", ("m", model));
 
-    /// <summary>SHA-256 over the leads' rows and the events' count and last sequence number (hex, first 16 bytes).</summary>
-    private static string Fingerprint(string store, string model, LeadRows leads)
+    private static void Hash(IncrementalHash sha, string[] row) => sha.AppendData(System.Text.Encoding.UTF8.GetBytes(string.Join('\u001f', row) + "\n"));
+
+    /// <summary>SHA-256 over the leads' rows (header first, hashed by <see cref="Hash"/> as they were read) and the
+    /// events' count and last sequence number (hex, first 16 bytes).</summary>
+    private static string Fingerprint(string store, string model, IncrementalHash sha)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var row in leads.Rows.Prepend(leads.Header)) sha.AppendData(System.Text.Encoding.UTF8.GetBytes(string.Join('\u001f', row) + "\n"));
         using (var connection = Open(store))
         using (var cmd = Command(connection, $"SELECT COUNT(*), MAX({E.Seq}) FROM {E.Table} WHERE {E.Model} = @m", ("m", model)))
         using (var r = cmd.ExecuteReader())

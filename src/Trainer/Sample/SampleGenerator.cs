@@ -46,7 +46,12 @@ internal static class SampleGenerator
     /// <param name="progress">Receives the share done, 0 to 1.</param>
     /// <exception cref="ValidationException">An option is out of range, or <see cref="SampleOptions.Start"/> is not a
     /// midnight.</exception>
-    public static SampleSummary Write(string folder, SampleOptions options, IProgress<double>? progress = null)
+    public static SampleSummary Write(string folder, SampleOptions options, IProgress<double>? progress = null) =>
+        Write(folder, options, progress, LeadsPerChunk);
+
+    /// <summary><see cref="Write(string, SampleOptions, IProgress{double}?)"/> simulating <paramref name="leadsPerChunk"/>
+    /// leads at a time (the files do not depend on it).</summary>
+    internal static SampleSummary Write(string folder, SampleOptions options, IProgress<double>? progress, int leadsPerChunk)
     {
         Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
         var start = DateTime.SpecifyKind(options.Start, DateTimeKind.Utc);
@@ -64,31 +69,24 @@ internal static class SampleGenerator
         }
         Directory.CreateDirectory(folder);
 
-        var root = new Xoshiro256(options.Seed);
-        var truthRoot = options.TruthProbabilities ? new Xoshiro256(options.Seed ^ TruthSeedSalt) : null;
-        var drawn = new SampleLead[options.Leads];
-        for (var i = 0; i < drawn.Length; i++)
-        {
-            drawn[i] = SampleLead.Draw(root.Fork((ulong)i), truthRoot?.Fork((ulong)i), historySeconds, options.ActivityScale);
-        }
-        // Ids follow creation time, as a CRM export would.
-        var leads = drawn.Select((l, i) => (Lead: l, Index: i)).OrderBy(x => x.Lead.Created).ThenBy(x => x.Index)
-            .Select(x => x.Lead).ToArray();
-        var ids = Enumerable.Range(1, leads.Length).Select(i => "L" + i.ToString("D6", CultureInfo.InvariantCulture)).ToArray();
+        // Ids follow creation time, as a CRM export would, so the leads are numbered in creation order before any is
+        // simulated: first each lead's generator seeds and creation time (24 bytes a lead), then the leads are drawn
+        // again from those seeds, simulated and written a chunk at a time in that order.
+        var (seeds, truthSeeds, order) = Arrivals(options, historySeconds);
 
         var cutoffDays = truthCutoffs.Select(c => (int)((c - start).Ticks / TimeSpan.TicksPerDay)).ToArray();
         var jobs = new List<TruthJob>();
+        var truthLeads = new Dictionary<int, SampleLead>();
         var share = options.TruthProbabilities ? 0.5 : 1.0;
         // Above TruthLeads leads, the true probabilities are estimated for an evenly spread subset of them.
         var truthStride = Math.Max(1, (options.Leads + options.TruthLeads - 1) / options.TruthLeads);
-        var events = WriteEvents(Path.Combine(folder, "events.csv"), leads, ids, start, historySeconds, options.ActivityScale,
-            options.TruthProbabilities ? cutoffDays : [], truthStride, jobs, progress, share, options.Seed);
-        WriteLeads(Path.Combine(folder, "leads.csv"), leads, ids, start);
+        var (events, converted) = WriteEventsAndLeads(folder, seeds, truthSeeds, order, start, historySeconds, options.ActivityScale,
+            options.TruthProbabilities ? cutoffDays : [], truthStride, jobs, truthLeads, progress, share, options.Seed, leadsPerChunk);
 
         TruthProbabilitySummary? truthSummary = null;
         if (options.TruthProbabilities)
         {
-            truthSummary = WriteTruthProbabilities(Path.Combine(folder, "truth-probabilities.csv"), jobs, leads, ids,
+            truthSummary = WriteTruthProbabilities(Path.Combine(folder, "truth-probabilities.csv"), jobs, truthLeads,
                 truthCutoffs, options.TruthReplicates, progress, share);
         }
         WriteJson(Path.Combine(folder, "truth.json"), new TruthFile
@@ -107,8 +105,7 @@ internal static class SampleGenerator
         WriteJson(Path.Combine(folder, "leadml.json"), Schema(start, end));
         progress?.Report(1.0);
 
-        var converted = leads.Count(l => l.Converted is not null);
-        return new SampleSummary(leads.Length, events, converted, (double)converted / leads.Length, options.TruthProbabilities, end,
+        return new SampleSummary(options.Leads, events, converted, (double)converted / options.Leads, options.TruthProbabilities, end,
             truthSummary?.Rows ?? 0);
     }
 
@@ -154,28 +151,66 @@ internal static class SampleGenerator
     /// whatever the number of leads.</summary>
     private const int LeadsPerChunk = 8192;
 
-    private static long WriteEvents(string path, SampleLead[] leads, string[] ids, DateTime start, long historySeconds,
-        double activityScale, int[] cutoffDays, int truthStride, List<TruthJob> jobs, IProgress<double>? progress, double share, ulong seed)
+    /// <summary>Each lead's generator seeds (as <see cref="Xoshiro256.Fork"/> of the root generators gives them, lead by
+    /// lead) and the leads in creation order (ties by draw order): the order in which they are numbered and written.</summary>
+    private static (ulong[] Seeds, ulong[]? TruthSeeds, int[] Order) Arrivals(SampleOptions options, long historySeconds)
     {
-        using var w = Writer(path);
+        var root = new Xoshiro256(options.Seed);
+        var truthRoot = options.TruthProbabilities ? new Xoshiro256(options.Seed ^ TruthSeedSalt) : null;
+        var n = options.Leads;
+        var seeds = new ulong[n];
+        var truthSeeds = truthRoot is null ? null : new ulong[n];
+        for (var i = 0; i < n; i++)
+        {
+            seeds[i] = root.ForkSeed((ulong)i);
+            if (truthSeeds is not null) truthSeeds[i] = truthRoot!.ForkSeed((ulong)i);
+        }
+        // Creation second (below 2^31 for any history of up to 68 years) above, draw index below: sorting the keys
+        // orders by creation, then by draw, as a stable sort of the leads would.
+        var keys = new long[n];
+        Parallel.For(0, n, i => keys[i] = (SampleLead.Draw(new Xoshiro256(seeds[i]), null, historySeconds, options.ActivityScale).Created << 32) | (uint)i);
+        Array.Sort(keys);
+        var order = new int[n];
+        for (var k = 0; k < n; k++) order[k] = (int)(keys[k] & uint.MaxValue);
+        return (seeds, truthSeeds, order);
+    }
+
+    /// <summary>The id of the lead created <paramref name="position"/>-th (0-based): L000001, L000002, …</summary>
+    private static string Id(int position) => "L" + (position + 1).ToString("D6", CultureInfo.InvariantCulture);
+
+    /// <summary>Writes <c>events.csv</c> and <c>leads.csv</c> a chunk of leads at a time, in creation order; keeps the
+    /// leads whose true probabilities are estimated (every <paramref name="truthStride"/>-th) and their jobs.</summary>
+    private static (long Events, int Converted) WriteEventsAndLeads(string folder, ulong[] seeds, ulong[]? truthSeeds, int[] order, DateTime start,
+        long historySeconds, double activityScale, int[] cutoffDays, int truthStride, List<TruthJob> jobs, Dictionary<int, SampleLead> truthLeads,
+        IProgress<double>? progress, double share, ulong seed, int leadsPerChunk)
+    {
+        using var w = Writer(Path.Combine(folder, "events.csv"));
+        using var leadsFile = Writer(Path.Combine(folder, "leads.csv"));
         w.WriteLine("event_id,lead_id,timestamp,type,detail");
+        leadsFile.WriteLine("lead_id,created_at,converted_at," + string.Join(',', SampleModel.AttributeColumns));
         var historyDays = (int)((historySeconds + SecondsPerDay - 1) / SecondsPerDay);
         var dates = Enumerable.Range(0, historyDays + 1)
             .Select(d => start.AddDays(d).ToString("yyyy-MM-dd'T'", CultureInfo.InvariantCulture)).ToArray();
-        var chunk = Math.Min(LeadsPerChunk, leads.Length);
+        var n = order.Length;
+        var chunk = Math.Min(leadsPerChunk, n);
+        var leads = new SampleLead[chunk];
         var buffers = Enumerable.Range(0, chunk).Select(_ => new List<SampleEvent>()).ToArray();
         var texts = Enumerable.Range(0, chunk).Select(_ => new StringBuilder()).ToArray();
         var chunkJobs = new List<TruthJob>?[chunk];
         long written = 0;
-        for (var from = 0; from < leads.Length; from += chunk)
+        var converted = 0;
+        for (var from = 0; from < n; from += chunk)
         {
-            var to = Math.Min(from + chunk, leads.Length);
+            var to = Math.Min(from + chunk, n);
             // Each lead draws from its own generator, so the files do not depend on how the leads are scheduled.
             Parallel.For(from, to, i =>
             {
+                var drawn = order[i];
+                var lead = leads[i - from] = SampleLead.Draw(new Xoshiro256(seeds[drawn]), truthSeeds is null ? null : new Xoshiro256(truthSeeds[drawn]),
+                    historySeconds, activityScale);
                 var buffer = buffers[i - from];
                 buffer.Clear();
-                chunkJobs[i - from] = SimulateLead(leads[i], i, historySeconds, historyDays, activityScale,
+                chunkJobs[i - from] = SimulateLead(lead, i, historySeconds, historyDays, activityScale,
                     i % truthStride == 0 ? cutoffDays : [], buffer, seed);
             });
             var firstId = new long[to - from];
@@ -184,15 +219,22 @@ internal static class SampleGenerator
                 firstId[i - from] = written;
                 written += buffers[i - from].Count;
             }
-            Parallel.For(from, to, i => Format(texts[i - from], buffers[i - from], ids[i], firstId[i - from], dates));
+            Parallel.For(from, to, i => Format(texts[i - from], buffers[i - from], Id(i), firstId[i - from], dates));
             for (var i = from; i < to; i++)
             {
+                var lead = leads[i - from];
                 w.Write(texts[i - from]);
-                if (chunkJobs[i - from] is { } leadJobs) jobs.AddRange(leadJobs);
+                WriteLead(leadsFile, lead, Id(i), start);
+                if (lead.Converted is not null) converted++;
+                if (chunkJobs[i - from] is { } leadJobs)
+                {
+                    jobs.AddRange(leadJobs);
+                    truthLeads[i] = lead;
+                }
             }
-            progress?.Report(share * to / leads.Length);
+            progress?.Report(share * to / n);
         }
-        return written;
+        return (written, converted);
     }
 
     /// <summary>One lead's events until it converts (then as a customer) or the history ends, and the states at the
@@ -251,22 +293,16 @@ internal static class SampleGenerator
 
     private static StringBuilder Two(StringBuilder text, int v) => text.Append((char)('0' + v / 10)).Append((char)('0' + v % 10));
 
-    private static void WriteLeads(string path, SampleLead[] leads, string[] ids, DateTime start)
+    private static void WriteLead(StreamWriter w, SampleLead l, string id, DateTime start)
     {
-        using var w = Writer(path);
-        w.WriteLine("lead_id,created_at,converted_at," + string.Join(',', SampleModel.AttributeColumns));
-        for (var i = 0; i < leads.Length; i++)
-        {
-            var l = leads[i];
-            var budget = l.BudgetKnown switch { true => "yes", false => "no", null => "" };
-            w.WriteLine(string.Join(',',
-                ids[i], Timestamp(start, l.Created), l.Converted is { } c ? Timestamp(start, c) : "",
-                l.Industry, l.CompanySize?.ToString(CultureInfo.InvariantCulture), l.Country, l.JobTitle, l.LeadSource, budget));
-        }
+        var budget = l.BudgetKnown switch { true => "yes", false => "no", null => "" };
+        w.WriteLine(string.Join(',',
+            id, Timestamp(start, l.Created), l.Converted is { } c ? Timestamp(start, c) : "",
+            l.Industry, l.CompanySize?.ToString(CultureInfo.InvariantCulture), l.Country, l.JobTitle, l.LeadSource, budget));
     }
 
-    private static TruthProbabilitySummary WriteTruthProbabilities(string path, List<TruthJob> jobs, SampleLead[] leads,
-        string[] ids, List<DateTime> cutoffs, int replicates, IProgress<double>? progress, double share)
+    private static TruthProbabilitySummary WriteTruthProbabilities(string path, List<TruthJob> jobs, Dictionary<int, SampleLead> leads,
+        List<DateTime> cutoffs, int replicates, IProgress<double>? progress, double share)
     {
         var probabilities = new double[jobs.Count];
         var observable = new double[jobs.Count];
@@ -295,7 +331,7 @@ internal static class SampleGenerator
             var cutoffSecond = (long)j.Day * SecondsPerDay;
             labels[k] = leads[j.Lead].Converted is { } c && c < cutoffSecond + HorizonDays * SecondsPerDay;
             w.WriteLine(string.Join(',',
-                cutoffs[j.Cutoff].ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), ids[j.Lead],
+                cutoffs[j.Cutoff].ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), Id(j.Lead),
                 probabilities[k].ToString("0.000000", CultureInfo.InvariantCulture), labels[k] ? "1" : "0",
                 observable[k].ToString("0.000000", CultureInfo.InvariantCulture)));
         }

@@ -26,6 +26,21 @@ public sealed class SampleGeneratorTests(SampleHistoryFixture sample) : IClassFi
     }
 
     [Fact]
+    public void Write_LeadsSimulatedInSmallerChunks_WritesByteIdenticalFiles()
+    {
+        // Every fourth lead gets true probabilities, so the kept leads and their jobs cross chunk boundaries too.
+        var options = new SampleOptions { Leads = 400, TruthReplicates = 4, TruthLeads = 100 };
+        using var a = new TempFolder();
+        using var b = new TempFolder();
+        SampleGenerator.Write(a.Path, options);
+        SampleGenerator.Write(b.Path, options, null, leadsPerChunk: 7);
+        foreach (var file in Files)
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(a.Path, file)), File.ReadAllBytes(Path.Combine(b.Path, file)));
+        }
+    }
+
+    [Fact]
     public void Write_DifferentSeed_WritesDifferentHistories()
     {
         using var a = new TempFolder();
