@@ -114,10 +114,11 @@ internal static class CalibrationBench
         var restY = rest.Select(k => testY[k]).ToArray();
         var before = Metrics.ExpectedCalibrationError([.. rest.Select(k => bundle.Calibration.Apply(margins[k]))], restY);
         var after = Metrics.ExpectedCalibrationError([.. rest.Select(k => recalibration.Apply(margins[k]))], restY);
-        var diagnosis = Diagnose(s, h.Kind, test, margins, testY, bundle.Calibration, baselineP);
-        var label = h.Kind == HistoryKind.SingleTable
-            ? (bundle.Manifest.Window.Time == HistoryTime.MonthNames ? TrainingRun.MonthName(firstTime) : firstTime.ToString("yyyy-MM", CultureInfo.InvariantCulture))
-            : $"cut-off {firstTime:yyyy-MM-dd}";
+        string MonthLabel(DateTime t) => h.Kind == HistoryKind.SingleTable
+            ? (bundle.Manifest.Window.Time == HistoryTime.MonthNames ? TrainingRun.MonthName(t) : t.ToString("yyyy-MM", CultureInfo.InvariantCulture))
+            : $"cut-off {t:yyyy-MM-dd}";
+        var diagnosis = Diagnose(s, h.Kind, test, margins, testY, bundle.Calibration, baselineP, MonthLabel);
+        var label = MonthLabel(firstTime);
         var m = summary.Metrics;
         log($"{name}: test ECE {modelEce:F4}{(baseline is { } b ? $" (scikit-learn {b:F4})" : "")}; rest of test {before:F4} → {after:F4} after recalibrating on {label}");
         return new CalibrationResult(name, test.Count, testY.Average(v => (double)v), modelEce, baseline, target, label, firstK.Length,
@@ -131,7 +132,8 @@ internal static class CalibrationBench
     private static DateTime MonthOf(SnapshotSet s, HistoryKind kind, int row) =>
         kind == HistoryKind.SingleTable ? new DateTime(s.Cutoff[row].Year, s.Cutoff[row].Month, 1) : s.Cutoff[row];
 
-    private static Diagnosis Diagnose(SnapshotSet s, HistoryKind kind, List<int> test, double[] margins, float[] testY, Calibration calibration, double[]? baselineP)
+    private static Diagnosis Diagnose(SnapshotSet s, HistoryKind kind, List<int> test, double[] margins, float[] testY, Calibration calibration, double[]? baselineP,
+        Func<DateTime, string> monthLabel)
     {
         var c = CultureInfo.InvariantCulture;
         var validation = Rows(s, i => s.Period[i] == Period.Validation);
@@ -139,8 +141,8 @@ internal static class CalibrationBench
         var p = margins.Select(calibration.Apply).ToArray();
         var matched = Metrics.ExpectedCalibrationError(Shifted(p, LevelShift(p, testY)), testY);
         var months = Enumerable.Range(0, test.Count).GroupBy(k => MonthOf(s, kind, test[k])).OrderBy(g => g.Key).Select(g => g.ToArray()).ToList();
-        var monthText = string.Join(", ", months.Select(g => string.Create(c,
-            $"{(kind == HistoryKind.SingleTable ? s.Cutoff[test[g[0]]].ToString("yyyy-MM", c) : s.Cutoff[test[g[0]]].ToString("yyyy-MM-dd", c))}: {g.Length:N0}, {g.Average(k => (double)testY[k]):0.0%}")));
+        var monthText = string.Join("; ", months.Select(g => string.Create(c,
+            $"{monthLabel(s.Cutoff[test[g[0]]])}: {g.Length:N0}, {g.Average(k => (double)testY[k]):0.0%}")));
         // Every month after the first, recalibrated on the month before it, pooled.
         var platt = new List<double>();
         var level = new List<double>();
