@@ -18,11 +18,22 @@ internal sealed record CalibrationResult(string DataSet, int TestRows, double Te
     string RecalibratedOn, int RecalibrationRows, double RestRate, int RestRows, double RestEceBefore, double RestEceAfter, string Trend, string Calibration,
     double Seconds)
 {
+    /// <summary>Where the level goes wrong: the validation period's rate (the calibration's level), the mean probability
+    /// the model and the baseline give the test rows, and the test ECE once the model's probabilities are moved to the
+    /// test rate (one log-odds shift, known only afterwards: what is left is the shape's error).</summary>
+    public Diagnosis? Diagnosis { get; init; }
+
     /// <summary>The test target: ≤ 0.02 on the sample, no worse than the baseline on the real data sets.</summary>
     public bool Met => ModelEce <= (Target ?? BaselineEce ?? double.NaN);
 
     public bool RecalibrationMet => RestEceAfter <= CalibrationBench.RecalibratedTarget;
 }
+
+/// <summary>See <see cref="CalibrationResult.Diagnosis"/>. <paramref name="Months"/>: each test month's rows and rate;
+/// <paramref name="RollingPlatt"/> and <paramref name="RollingLevel"/>: the ECE of every test month after the first,
+/// each recalibrated on the month before it (Platt refit, or only the level moved to that month's rate).</summary>
+internal sealed record Diagnosis(double ValidationRate, double MeanPredicted, double? BaselineMeanPredicted, double LevelMatchedEce, string Months,
+    double RollingPlatt, double RollingLevel);
 
 /// <summary>
 /// <c>calibration</c>: trains the sample history for three generator seeds and the three public data sets with the
@@ -84,10 +95,12 @@ internal static class CalibrationBench
         var modelEce = Metrics.ExpectedCalibrationError([.. margins.Select(bundle.Calibration.Apply)], testY);
 
         double? baseline = null;
+        double[]? baselineP = null;
         if (target is null)
         {
             log($"{name}: scikit-learn logistic regression on the same {fitted.Count:N0} training + validation rows");
-            baseline = Metrics.ExpectedCalibrationError(Baseline(s, fitted, test, folder, python, script), testY);
+            baselineP = Baseline(s, fitted, test, folder, python, script);
+            baseline = Metrics.ExpectedCalibrationError(baselineP, testY);
         }
 
         // The first month of test: its first cut-off (event histories) or the rows of its first calendar month.
@@ -101,17 +114,73 @@ internal static class CalibrationBench
         var restY = rest.Select(k => testY[k]).ToArray();
         var before = Metrics.ExpectedCalibrationError([.. rest.Select(k => bundle.Calibration.Apply(margins[k]))], restY);
         var after = Metrics.ExpectedCalibrationError([.. rest.Select(k => recalibration.Apply(margins[k]))], restY);
-        var label = h.Kind == HistoryKind.SingleTable
-            ? (bundle.Manifest.Window.Time == HistoryTime.MonthNames ? TrainingRun.MonthName(firstTime) : firstTime.ToString("yyyy-MM", CultureInfo.InvariantCulture))
-            : $"cut-off {firstTime:yyyy-MM-dd}";
+        string MonthLabel(DateTime t) => h.Kind == HistoryKind.SingleTable
+            ? (bundle.Manifest.Window.Time == HistoryTime.MonthNames ? TrainingRun.MonthName(t) : t.ToString("yyyy-MM", CultureInfo.InvariantCulture))
+            : $"cut-off {t:yyyy-MM-dd}";
+        var diagnosis = Diagnose(s, h.Kind, test, margins, testY, bundle.Calibration, baselineP, MonthLabel);
+        var label = MonthLabel(firstTime);
         var m = summary.Metrics;
         log($"{name}: test ECE {modelEce:F4}{(baseline is { } b ? $" (scikit-learn {b:F4})" : "")}; rest of test {before:F4} → {after:F4} after recalibrating on {label}");
         return new CalibrationResult(name, test.Count, testY.Average(v => (double)v), modelEce, baseline, target, label, firstK.Length,
             restY.Length == 0 ? 0 : restY.Average(v => (double)v), rest.Length, before, after,
             m.RateTrend is { } t ? string.Create(CultureInfo.InvariantCulture, $"{(t.Moving ? "moving" : "steady")}: {t.Early.Rate:0.0%} → {t.Late.Rate:0.0%}") : "–",
             $"{m.Chosen?.Description}; {m.CalibrationFit?.Kind} on {m.CalibrationFit?.Origins.Sum(o => o.Rows):N0} rows, {m.CalibrationFit?.Origins.Count} origins",
-            seconds);
+            seconds) { Diagnosis = diagnosis };
     }
+
+    /// <summary>The test month of each test row: its cut-off (event histories) or its calendar month (single tables).</summary>
+    private static DateTime MonthOf(SnapshotSet s, HistoryKind kind, int row) =>
+        kind == HistoryKind.SingleTable ? new DateTime(s.Cutoff[row].Year, s.Cutoff[row].Month, 1) : s.Cutoff[row];
+
+    private static Diagnosis Diagnose(SnapshotSet s, HistoryKind kind, List<int> test, double[] margins, float[] testY, Calibration calibration, double[]? baselineP,
+        Func<DateTime, string> monthLabel)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var validation = Rows(s, i => s.Period[i] == Period.Validation);
+        var validationRate = validation.Count == 0 ? double.NaN : validation.Average(i => (double)s.Y[i]);
+        var p = margins.Select(calibration.Apply).ToArray();
+        var matched = Metrics.ExpectedCalibrationError(Shifted(p, LevelShift(p, testY)), testY);
+        var months = Enumerable.Range(0, test.Count).GroupBy(k => MonthOf(s, kind, test[k])).OrderBy(g => g.Key).Select(g => g.ToArray()).ToList();
+        var monthText = string.Join("; ", months.Select(g => string.Create(c,
+            $"{monthLabel(s.Cutoff[test[g[0]]])}: {g.Length:N0}, {g.Average(k => (double)testY[k]):0.0%}")));
+        // Every month after the first, recalibrated on the month before it, pooled.
+        var platt = new List<double>();
+        var level = new List<double>();
+        var rollingY = new List<float>();
+        for (var m = 1; m < months.Count; m++)
+        {
+            var before = months[m - 1];
+            var fit = CalibrationFitter.Choose([.. before.Select(k => margins[k])], [.. before.Select(k => testY[k])]).Chosen;
+            var shift = LevelShift([.. before.Select(k => p[k])], [.. before.Select(k => testY[k])]);
+            foreach (var k in months[m])
+            {
+                platt.Add(fit.Apply(margins[k]));
+                level.Add(Shifted([p[k]], shift)[0]);
+                rollingY.Add(testY[k]);
+            }
+        }
+        var y = rollingY.ToArray();
+        return new Diagnosis(validationRate, p.Average(), baselineP?.Average(), matched, monthText,
+            y.Length == 0 ? double.NaN : Metrics.ExpectedCalibrationError([.. platt], y), y.Length == 0 ? double.NaN : Metrics.ExpectedCalibrationError([.. level], y));
+    }
+
+    /// <summary>The log-odds shift δ that makes the mean of sigmoid(logit(p) + δ) equal the rate of <paramref name="y"/>
+    /// (maximum likelihood for an offset alone), by bisection.</summary>
+    private static double LevelShift(double[] p, float[] y)
+    {
+        var target = y.Average(v => (double)v);
+        double lo = -10, hi = 10;
+        for (var i = 0; i < 100; i++)
+        {
+            var mid = (lo + hi) / 2;
+            if (Shifted(p, mid).Average() < target) lo = mid;
+            else hi = mid;
+        }
+        return (lo + hi) / 2;
+    }
+
+    private static double[] Shifted(double[] p, double shift) =>
+        [.. p.Select(v => Calibration.Sigmoid(Math.Log(Math.Clamp(v, 1e-9, 1 - 1e-9) / (1 - Math.Clamp(v, 1e-9, 1 - 1e-9))) + shift))];
 
     private static List<int> Rows(SnapshotSet s, Func<int, bool> take) => [.. Enumerable.Range(0, s.Rows).Where(take)];
 
@@ -177,6 +246,15 @@ internal static class CalibrationBench
             var target = r.Target is { } t ? string.Create(c, $"≤ {t:0.00}") : string.Create(c, $"≤ scikit-learn LR {r.BaselineEce:F4}");
             s.AppendLine(c,
                 $"| {r.DataSet} | {r.TestRows:N0} | {r.TestRate:0.0%} | {r.ModelEce:F4} | {target} | {(r.Met ? "✓" : "✗")} | {r.RecalibratedOn} ({r.RecalibrationRows:N0}) | {r.RestRows:N0}, {r.RestRate:0.0%} | {r.RestEceBefore:F4} → {r.RestEceAfter:F4} | {(r.RecalibrationMet ? "✓" : "✗")} | {r.Trend} | {r.Calibration} | {r.Seconds:F0} |");
+        }
+        s.AppendLine();
+        s.AppendLine("| data set | validation rate | test rate | mean probability on test: model / scikit-learn LR | test ECE, model moved to the test rate | each test month after the first recalibrated on the month before: Platt / level only | test months (rows, rate) |");
+        s.AppendLine("|---|---:|---:|---|---:|---|---|");
+        foreach (var r in results)
+        {
+            if (r.Diagnosis is not { } d) continue;
+            s.AppendLine(c,
+                $"| {r.DataSet} | {d.ValidationRate:0.0%} | {r.TestRate:0.0%} | {d.MeanPredicted:0.0%} / {(d.BaselineMeanPredicted is { } b ? b.ToString("0.0%", c) : "–")} | {d.LevelMatchedEce:F4} | {d.RollingPlatt:F4} / {d.RollingLevel:F4} | {d.Months} |");
         }
         return s.ToString();
     }

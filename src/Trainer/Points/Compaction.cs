@@ -14,8 +14,9 @@ internal sealed record CompactTable(
 /// Shortens the suggested table to what a marketer can hold in their head (at most
 /// <see cref="PointsOptions.MaxCriteria"/> criteria), keeping what makes it rank. Each family's bands can be merged
 /// into fewer (neighbouring bands of a range whose points are closest merge; a band closest to 0 points joins the
-/// family's reference), giving every family a ladder of forms from one criterion to every band. A greedy forward
-/// selection then adds, one step at a time, the family form that raises the points-only ROC-AUC on the training +
+/// family's reference; a category's levels scored most alike are left together without a criterion), giving every
+/// family a ladder of forms from one criterion to every band. Starting from the negative history (one criterion a
+/// family), a greedy forward selection then adds, one step at a time, the family form that raises the points-only ROC-AUC on the training +
 /// validation leads most per criterion added, until the table is full or no step adds <see cref="PointsOptions.MinGainPerCriterion"/>.
 /// At every step the points are refit together: a least-squares fit of the model's log-odds (its margin) on the chosen
 /// criteria, so the table reproduces the model's ranking as closely as those criteria can and the base points still
@@ -72,7 +73,7 @@ internal static class Compaction
         var (testX, testY) = test;
         var n = fitY.Length;
         var columns = new Columns(spec, fitX, testX, n, testY.Length);
-        var families = Forms(full, columns);
+        var families = Forms(spec, full, columns);
 
         // Sparse rows: the columns each validation row matches, for the cross counts of the least-squares fits.
         var total = columns.Fit.Count;
@@ -93,9 +94,15 @@ internal static class Compaction
         }
         var marginSum = margin.Sum();
 
-        // The sign each column has with every band (a merged band's: of its support-weighted points).
+        // The sign each column has with every band (a merged band's: of its support-weighted points). A category level
+        // is compared with the levels left without a criterion, which differ between forms: one whose sign differs
+        // between them (its points lie among theirs) keeps no sign.
         var seedSign = new Dictionary<int, int>();
-        foreach (var item in families.SelectMany(f => f.Forms).SelectMany(form => form)) seedSign[item.Column] = Math.Sign(item.Seed);
+        foreach (var item in families.SelectMany(f => f.Forms).SelectMany(form => form))
+        {
+            var sign = Math.Sign(item.Seed);
+            seedSign[item.Column] = seedSign.TryGetValue(item.Column, out var seen) && seen != sign ? 0 : sign;
+        }
 
         // Refit together, a criterion must keep the sign it has with every band: correlated criteria can otherwise
         // trade places (an inactive stretch scoring more than an active one). A column whose sign flips is dropped
@@ -178,11 +185,23 @@ internal static class Compaction
             return of;
         }
 
-        // Greedy forward selection of family forms by points-only validation ROC-AUC gain per criterion added.
+        // Greedy forward selection of family forms by points-only validation ROC-AUC gain per criterion added. A
+        // negative history (ever unsubscribed, ever bounced) starts in the table, one criterion a family, as the table
+        // with every band keeps it whatever its share of the scores: it is what a marketer looks for first, and a rare
+        // one (a bounce) adds too little to the ranking to be chosen on it, yet its effect lasts as long as it is true.
         var chosen = new int[families.Count];
-        var current = 0.5;
         var used = 0;
+        var negativeHistory = Families.Of(spec).Where(f => f.Group == CriterionGroup.Engagement && f.Features.Any(j => spec.Features[j].Negative))
+            .Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        for (var f = 0; f < families.Count && used < options.MaxCriteria; f++)
+        {
+            if (!negativeHistory.Contains(families[f].Name)) continue;
+            chosen[f] = 1;
+            used += families[f].Forms[0].Count;
+        }
+        var current = used == 0 ? 0.5 : Auc(ColumnsOf(chosen));
         var steps = new List<int[]>();
+        if (used > 0) steps.Add((int[])chosen.Clone());
         while (true)
         {
             (int Family, int Size, double Auc, double Gain)? best = null;
@@ -276,7 +295,10 @@ internal static class Compaction
                 if (j >= 0 && reference.Matches(fitX[i * width + j])) named++;
             }
             var text = CriterionText.Label(spec, reference);
-            var phrase = named == leads ? $"“{text}”"
+            // A category's most common level may have a criterion of its own here (see CategoryForms): then none of the
+            // leads compared with is in it.
+            var phrase = named == 0 ? "the leads none of its criteria apply to"
+                : named == leads ? $"“{text}”"
                 : $"the leads none of its criteria apply to, {(2 * named > leads ? "mostly" : "the most common of them")} “{text}”";
             var why = Contradiction.Why(points, rate, overall, phrase, leads > 0 ? (double)conversions / leads : null);
             return why.Length == 0 ? "" : why + " ";
@@ -344,12 +366,19 @@ internal static class Compaction
     }
 
     /// <summary>Every family's forms, from one criterion to every band (index = criteria − 1).</summary>
-    private static List<FamilyForms> Forms(SuggestedCriteria full, Columns columns)
+    private static List<FamilyForms> Forms(FeatureSpec spec, SuggestedCriteria full, Columns columns)
     {
         var result = new List<FamilyForms>();
+        var categories = Families.Of(spec).Where(f => f.IsCategory).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var group in full.Criteria.Select((c, k) => (Criterion: c, Family: full.FamilyOf[k])).GroupBy(t => t.Family, StringComparer.Ordinal))
         {
             var imp = full.Importance.FirstOrDefault(i => i.Family == group.Key);
+            if (categories.Contains(group.Key) && full.ReferenceOf.TryGetValue(group.Key, out var reference))
+            {
+                result.Add(new FamilyForms(group.Key, imp?.Label ?? group.Key, imp?.Group ?? group.First().Criterion.Group,
+                    CategoryForms([.. group.Select(t => (t.Criterion.Condition, (double)t.Criterion.Points))], reference, columns)));
+                continue;
+            }
             var items = group.Select(t => new Item(t.Criterion.Condition, t.Criterion.Points * Math.Max(1, t.Criterion.Support?.Leads ?? 1), columns.Of(t.Criterion.Condition)))
                 .ToList();
             // Seed holds points × leads so that a merged band's points are the support-weighted mean.
@@ -399,6 +428,50 @@ internal static class Compaction
             result.Add(new FamilyForms(group.Key, imp?.Label ?? group.Key, imp?.Group ?? group.First().Criterion.Group, forms));
         }
         return result;
+    }
+
+    /// <summary>
+    /// A category family's forms. Its levels cannot be merged into one criterion the way neighbouring ranges can, so a
+    /// shorter form gives some levels a criterion each and leaves the others together without one, at 0 points: the
+    /// "everything else" the kept levels are compared with. With c criteria the levels left together are the run of
+    /// levels, in order of their points, whose points are closest to each other (least lead-weighted squared deviation from
+    /// their mean), so that those scored alike are; the most common level (the full table's reference, which scores 0
+    /// there) gets a criterion of its own when it does not belong with them. Without that, levels would join the most
+    /// common level one by one, and a family whose most common level has an effect (industry Software) would compare
+    /// every kept level with it instead of with the levels that have none.
+    /// </summary>
+    private static List<List<Item>> CategoryForms(List<(Condition Condition, double Points)> levels, Condition reference, Columns columns)
+    {
+        var all = levels.Append((Condition: reference, Points: 0.0)).OrderBy(l => l.Points).ToList();
+        var weight = all.Select(l => Math.Max(1.0, columns.Fit[columns.Of(l.Condition)].Count(m => m))).ToArray();
+        var forms = new List<List<Item>>();
+        for (var criteria = 1; criteria < all.Count; criteria++)
+        {
+            var size = all.Count - criteria;
+            (int Start, double Error, double Mean, bool HasReference)? best = null;
+            for (var start = 0; start + size <= all.Count; start++)
+            {
+                double w = 0, sum = 0, squares = 0;
+                var hasReference = false;
+                for (var k = start; k < start + size; k++)
+                {
+                    w += weight[k];
+                    sum += weight[k] * all[k].Points;
+                    squares += weight[k] * all[k].Points * all[k].Points;
+                    hasReference |= all[k].Condition == reference;
+                }
+                var error = squares - sum * sum / w;
+                // Ties (every run of one level) keep the reference among those left together, as in the full table.
+                if (best is null || error < best.Value.Error - 1e-9 || (Math.Abs(error - best.Value.Error) <= 1e-9 && hasReference && !best.Value.HasReference))
+                {
+                    best = (start, error, sum / w, hasReference);
+                }
+            }
+            var (first, _, mean, _) = best!.Value;
+            forms.Add([.. all.Where((_, k) => k < first || k >= first + size)
+                .Select(l => new Item(l.Condition, (l.Points - mean) * weight[all.IndexOf(l)], columns.Of(l.Condition)))]);
+        }
+        return forms;
     }
 
     private static (double Lower, double Upper, bool Missing, bool Range) Bounds(Condition c) => c.Op switch

@@ -171,6 +171,33 @@ public sealed class PointsBuilderTests
     }
 
     [Fact]
+    public void Compact_LevelOnlyInTrainingRows_GetsPoints()
+    {
+        // Like a month only the training period has: no validation lead is in Retail, training leads are. The compact table
+        // is chosen and refit on training + validation leads, so Retail keeps its criterion and its sign.
+        var retailColumn = Spec.IndexOf("attr.industry=Retail");
+        var validation = Keep(Generate(6000, 8), i => i[retailColumn] == 0);
+        var training = Keep(Generate(3000, 9), i => i[retailColumn] == 1);
+        var full = PointsBuilder.Build(Spec, validation.X, validation.Y, validation.Phi, earlier: new EarlierRows(training.X, training.Y, training.Phi));
+        Assert.Contains(full.Criteria, c => c.Condition.Feature == "attr.industry=Retail");
+        var test = Generate(4000, 10);
+
+        var fit = (X: (float[])[.. training.X, .. validation.X], Y: (float[])[.. training.Y, .. validation.Y], Margin: (double[])[.. training.Margin, .. validation.Margin]);
+        var options = new PointsOptions { MaxCriteria = full.Criteria.Count - 1 };
+        var compact = Compaction.Run(Spec, full, fit, (validation.X, validation.Y), (test.X, test.Y), null, options);
+
+        Assert.True(compact.Criteria.Count < full.Criteria.Count);
+        var retail = Assert.Single(compact.Criteria, c => c.Condition.Feature == "attr.industry=Retail");
+        var software = Assert.Single(compact.Criteria, c => c.Condition.Feature == "attr.industry=Software");
+        // Retail −0.6 and Software +0.8 log-odds against Other, on the same scale; its support is the training leads'.
+        Assert.InRange(retail.Points / (double)software.Points, -0.6 / 0.8 - 0.1, -0.6 / 0.8 + 0.1);
+        Assert.Equal(training.Y.Length, retail.Support!.Leads);
+        // Without the training rows it has no lead to be fit on and gets no points.
+        var validationOnly = Compaction.Run(Spec, full, (validation.X, validation.Y, validation.Margin), (validation.X, validation.Y), (test.X, test.Y), null, options);
+        Assert.DoesNotContain(validationOnly.Criteria, c => c.Condition.Feature == "attr.industry=Retail");
+    }
+
+    [Fact]
     public void Build_SupportCountsRowsAndConversions()
     {
         var d = Generate(3000, 4);

@@ -1,0 +1,104 @@
+using LeadML.Features.Featurization;
+using LeadML.Features.History;
+using LeadML.Features.Randomness;
+using LeadML.Features.Rules;
+using LeadML.Trainer.Points;
+
+namespace LeadML.Trainer.Tests.Points;
+
+/// <summary>
+/// The compact table against known effects whose shape defeats a naive shortening: the most common industry
+/// (Software, 35 % of leads) has an effect (+0.5 log-odds) while three industries have none, and a rare negative history
+/// (an e-mail bounce on 1 % of leads, −0.5) adds little to the ranking.
+/// </summary>
+public sealed class CompactionTests
+{
+    private static readonly string[] Industries = ["Software", "Finance", "Manufacturing", "Healthcare", "Other", "Government"];
+    private static readonly double[] Shares = [0.35, 0.10, 0.15, 0.15, 0.15, 0.10];
+    private static readonly double[] Effects = [0.5, 0.3, 0, 0, 0, -0.8];
+    private static readonly FeatureSpec Spec = BuildSpec();
+
+    private static FeatureSpec BuildSpec()
+    {
+        var attributes = new List<AttributeEncoding> { new("industry", ColumnType.Category, [.. Industries], false, false, []) };
+        var channels = new List<EventChannel> { new("page_view", "/pricing"), new("email_bounce", null) };
+        var negative = new List<string> { "email_bounce" };
+        var (defs, _) = FeatureLayout.Build(HistoryKind.Events, attributes, channels, negative);
+        return new FeatureSpec { Kind = HistoryKind.Events, Attributes = attributes, Channels = channels, NegativeEventTypes = negative, Features = defs };
+    }
+
+    private static (float[] X, float[] Y, double[] Phi, double[] Margin) Generate(int rows, ulong seed)
+    {
+        var w = Spec.Features.Count;
+        var rng = new Xoshiro256(seed);
+        var x = new float[rows * w];
+        var phi = new double[rows * (w + 1)];
+        var y = new float[rows];
+        var margin = new double[rows];
+        int I(string n) => Spec.IndexOf(n);
+        for (var i = 0; i < rows; i++)
+        {
+            var r = x.AsSpan(i * w, w);
+            var p = phi.AsSpan(i * (w + 1), w + 1);
+            for (var j = 0; j < w; j++) r[j] = Spec.Features[j].Kind == FeatureKind.Recency ? float.NaN : 0;
+            var level = rng.NextWeighted(Shares);
+            r[I($"attr.industry={Industries[level]}")] = 1;
+            p[I($"attr.industry={Industries[level]}")] = Effects[level];
+            var views = rng.NextDouble() < 0.5 ? 0 : rng.NextInt(6);
+            r[I("evt.page_view[/pricing].count_30d")] = views;
+            p[I("evt.page_view[/pricing].count_30d")] = 0.4 * Math.Min(views, 3);
+            var bounced = rng.NextDouble() < 0.01;
+            r[I("evt.email_bounce.ever")] = bounced ? 1 : 0;
+            r[I("evt.email_bounce.count_365d")] = bounced ? 1 : 0;
+            p[I("evt.email_bounce.ever")] = bounced ? -0.5 : 0;
+            p[w] = -2.5;
+            double m = 0;
+            foreach (var v in p) m += v;
+            margin[i] = m;
+            y[i] = rng.NextDouble() < 1 / (1 + Math.Exp(-m)) ? 1 : 0;
+        }
+        return (x, y, phi, margin);
+    }
+
+    [Fact]
+    public void Compact_CategoryLevelsScoredAlikeStayTogetherAtZero_AndEveryKeptLevelKeepsItsSign()
+    {
+        var d = Generate(20000, 11);
+        var test = Generate(5000, 12);
+        var full = PointsBuilder.Build(Spec, d.X, d.Y, d.Phi);
+        // Software is the most common level, so the table with every band scores it 0 and the levels without effect below it.
+        Assert.DoesNotContain(full.Criteria, c => c.Condition.Feature == "attr.industry=Software");
+        Assert.Contains(full.Criteria, c => c.Condition.Feature == "attr.industry=Manufacturing" && c.Points < 0);
+
+        var compact = Compaction.Run(Spec, full, (d.X, d.Y, d.Margin), (d.X, d.Y), (test.X, test.Y), null,
+            new PointsOptions { MaxCriteria = full.Criteria.Count - 2, MinGainPerCriterion = 0 });
+
+        var industry = compact.Criteria.Where(c => c.Condition.Feature.StartsWith("attr.industry=", StringComparison.Ordinal)).ToList();
+        // The three levels without effect are left together, without a criterion: the kept levels are compared with them.
+        foreach (var none in new[] { "Manufacturing", "Healthcare", "Other" }) Assert.DoesNotContain(industry, c => c.Condition.Feature == $"attr.industry={none}");
+        var software = Assert.Single(industry, c => c.Condition.Feature == "attr.industry=Software");
+        var government = Assert.Single(industry, c => c.Condition.Feature == "attr.industry=Government");
+        Assert.True(software.Points > 0, $"{software.Label}: {software.Points}");
+        Assert.True(government.Points < 0, $"{government.Label}: {government.Points}");
+        Assert.All(industry.Where(c => c.Condition.Feature == "attr.industry=Finance"), c => Assert.True(c.Points > 0, $"{c.Label}: {c.Points}"));
+        // Its description does not claim the leads compared with are Software's.
+        Assert.DoesNotContain($"“{software.Label}”", software.Description.Replace($"match “{software.Label}”", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compact_RareNegativeHistoryStaysInTheTable()
+    {
+        var d = Generate(20000, 13);
+        var test = Generate(5000, 14);
+        var full = PointsBuilder.Build(Spec, d.X, d.Y, d.Phi);
+        Assert.Contains(full.Criteria, c => c.Condition.Feature.StartsWith("evt.email_bounce", StringComparison.Ordinal));
+
+        var compact = Compaction.Run(Spec, full, (d.X, d.Y, d.Margin), (d.X, d.Y), (test.X, test.Y), null, new PointsOptions { MaxCriteria = 2 });
+
+        Assert.InRange(compact.Criteria.Count, 1, 2);
+        var bounce = Assert.Single(compact.Criteria, c => c.Condition.Feature.StartsWith("evt.email_bounce", StringComparison.Ordinal));
+        Assert.True(bounce.Points < 0, $"{bounce.Label}: {bounce.Points}");
+        // The curve starts from it.
+        Assert.Equal(1, compact.Curve[0].Criteria);
+    }
+}
