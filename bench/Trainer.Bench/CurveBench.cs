@@ -10,7 +10,13 @@ namespace LeadML.Trainer.Bench;
 internal sealed record CurveOptions(int[] Sizes, string? Histories, string Peer, int PeerMaxLeads, int CheckLeads, double CheckShare);
 
 /// <summary>One training run of the curve: ours (negative share as used) or the peer pipeline's.</summary>
-internal sealed record CurveRun(double Seconds, long PeakBytes, double TestAuc, double? PointsAuc, string NegativeShare, int Rows);
+internal sealed record CurveRun(double Seconds, long PeakBytes, double TestAuc, double? PointsAuc, string NegativeShare, int Rows)
+{
+    /// <summary>The one-minute load average when the run started.</summary>
+    public string Load { get; init; } = "?";
+    /// <summary>The chosen model (ours only).</summary>
+    public string? Model { get; init; }
+}
 
 /// <summary>One size of the curve.</summary>
 internal sealed record CurvePoint(int Leads, long Events, double? SampleSeconds, CurveRun Ours, CurveRun? Peer, string? PeerSkipped, CurveRun? Sampled);
@@ -23,6 +29,10 @@ internal sealed record CurvePoint(int Leads, long Events, double? SampleSeconds,
 /// </summary>
 internal static class CurveBench
 {
+    /// <summary><c>leadml train</c>'s wall time at most this share of the peer pipeline's on the same history, measured back
+    /// to back in the same run.</summary>
+    public const double PeerRatioTarget = 0.5;
+
     /// <summary>Targets of the million-lead history.</summary>
     public const double MillionSeconds = 12 * 60;
     public const double MillionGiB = 8;
@@ -51,8 +61,9 @@ internal static class CurveBench
             {
                 events = CountLines(Path.Combine(history, "events.csv")) - 1;
             }
-            log($"{n:N0} leads: training (load {Load()})");
-            var ours = Ours(ScaleBench.RunChild(history, Path.Combine(work, $"model-{n}"), log));
+            var load = Load();
+            log($"{n:N0} leads: training (load {load})");
+            var ours = Ours(ScaleBench.RunChild(history, Path.Combine(work, $"model-{n}"), log)) with { Load = load };
             CurveRun? sampled = null;
             if (n == o.CheckLeads)
             {
@@ -63,8 +74,10 @@ internal static class CurveBench
             string? skipped = null;
             if (n <= o.PeerMaxLeads)
             {
-                log($"{n:N0} leads: peer pipeline (load {Load()})");
+                var peerLoad = Load();
+                log($"{n:N0} leads: peer pipeline (load {peerLoad})");
                 (peer, skipped) = Peer(o.Peer, history, log);
+                if (peer is not null) peer = peer with { Load = peerLoad };
             }
             else
             {
@@ -78,7 +91,10 @@ internal static class CurveBench
 
     private static CurveRun Ours(JsonObject child) => new(
         child["seconds"]!.GetValue<double>(), child["peakWorkingSet"]!.GetValue<long>(), child["testRocAuc"]?.GetValue<double>() ?? double.NaN,
-        child["pointsTestRocAuc"]?.GetValue<double>(), child["negativeShare"]?.GetValue<string>() ?? "1", child["rows"]!.GetValue<int>());
+        child["pointsTestRocAuc"]?.GetValue<double>(), child["negativeShare"]?.GetValue<string>() ?? "1", child["rows"]!.GetValue<int>())
+    {
+        Model = child["model"]?.GetValue<string>(),
+    };
 
     /// <summary>The peer pipeline under <c>/usr/bin/time</c> for its peak resident memory.</summary>
     private static (CurveRun?, string?) Peer(string script, string history, Action<string> log)
@@ -130,15 +146,15 @@ internal static class CurveBench
         var s = new StringBuilder();
         s.AppendLine(CultureInfo.InvariantCulture, $"Measured at load average {Load()} (end of run) on {Environment.ProcessorCount} cores.");
         s.AppendLine();
-        s.AppendLine("| leads | events | sample s | snapshot rows | non-converting rows fitted | train s | peak GiB | test ROC-AUC | points-only ROC-AUC | peer s | peer peak GiB | peer test ROC-AUC (xgboost) |");
-        s.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| leads | events | sample s | snapshot rows | non-converting rows fitted | train s (load at start) | peak GiB | test ROC-AUC | points-only ROC-AUC | chosen model | peer s (load at start) | train s / peer s (target ≤ {PeerRatioTarget}) | peer peak GiB | peer test ROC-AUC (xgboost) |");
+        s.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|");
         foreach (var p in points)
         {
             var peer = p.Peer is { } q
-                ? string.Create(CultureInfo.InvariantCulture, $"{q.Seconds:F0} | {GiB(q.PeakBytes)} | {q.TestAuc:F4}")
-                : $"— | — | {p.PeerSkipped}";
+                ? string.Create(CultureInfo.InvariantCulture, $"{q.Seconds:F0} ({q.Load}) | {p.Ours.Seconds / q.Seconds:F2} {(p.Ours.Seconds / q.Seconds <= PeerRatioTarget ? "✓" : "✗")} | {GiB(q.PeakBytes)} | {q.TestAuc:F4}")
+                : $"— | — | — | {p.PeerSkipped}";
             s.AppendLine(CultureInfo.InvariantCulture,
-                $"| {p.Leads:N0} | {p.Events:N0} | {(p.SampleSeconds is { } ss ? ss.ToString("F0", CultureInfo.InvariantCulture) : "—")} | {p.Ours.Rows:N0} | {p.Ours.NegativeShare} | {p.Ours.Seconds:F0} | {GiB(p.Ours.PeakBytes)} | {p.Ours.TestAuc:F4} | {p.Ours.PointsAuc:F4} | {peer} |");
+                $"| {p.Leads:N0} | {p.Events:N0} | {(p.SampleSeconds is { } ss ? ss.ToString("F0", CultureInfo.InvariantCulture) : "—")} | {p.Ours.Rows:N0} | {p.Ours.NegativeShare} | {p.Ours.Seconds:F0} ({p.Ours.Load}) | {GiB(p.Ours.PeakBytes)} | {p.Ours.TestAuc:F4} | {p.Ours.PointsAuc:F4} | {p.Ours.Model} | {peer} |");
         }
         if (points.LastOrDefault(p => p.Leads == 1_000_000) is { } m)
         {

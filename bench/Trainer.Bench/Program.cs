@@ -20,6 +20,7 @@ internal static class Program
             Scale(),
             ScaleRun(),
             Curve(),
+            Learners(),
         };
         return root.Parse(args).Invoke();
     }
@@ -113,6 +114,24 @@ internal static class Program
         {
             Console.WriteLine(ScaleBench.ToJsonLine(ScaleBench.Measure(r.GetValue(history)!, r.GetValue(output)!, r.GetValue(share))));
             return CommandErrors.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Learners()
+    {
+        var histories = new Option<string[]>("--history") { Description = "Sample histories to train on, each as NAME=FOLDER (e.g. sample=data/sample)", AllowMultipleArgumentsPerToken = true };
+        var schemas = new Option<string?>("--schemas") { Description = "Folder with bank-additional.json, online-shoppers.json, olist.json (default: data/schemas above the current folder)" };
+        var only = new Option<string[]>("--only") { Description = "Only these public data sets (bank-additional, online-shoppers, olist; none: --only none)", AllowMultipleArgumentsPerToken = true };
+        var output = new Option<string?>("--out") { Description = "Also write the table to this markdown file" };
+        var command = new Command("learners", "How often ML.NET FastTree wins the model search, what it costs, and the test ROC-AUC with and without it") { histories, schemas, only, output };
+        command.SetAction(r => CommandErrors.Run(() =>
+        {
+            var list = (r.GetValue(histories) ?? []).Select(h => h.Split('=', 2)).Select(p => (p[0], Path.GetFullPath(p[1]))).ToList();
+            var folder = r.GetValue(schemas) ?? FindSchemas();
+            var wanted = r.GetValue(only) is { Length: > 0 } o ? o.ToHashSet(StringComparer.OrdinalIgnoreCase) : null;
+            list.AddRange(QualityBench.DataSets.Where(d => wanted is null || wanted.Contains(d.Name)).Select(d => (d.Name, Path.Combine(folder, d.Schema))));
+            return InWorkFolder("learners", r.GetValue(output), work => LearnersBench.Markdown(LearnersBench.Run(list, work, Console.Error.WriteLine)));
         }));
         return command;
     }

@@ -4,12 +4,17 @@ using System.Text.Json;
 namespace LeadML.Features.Trees;
 
 /// <summary>Reads the parts of an XGBoost (1.7) JSON model that <see cref="TreeEnsemble"/> evaluates, refusing any
-/// model it could not evaluate exactly.</summary>
-internal static class XGBoostJsonModel
+/// model it could not evaluate exactly; and writes trees of another learner in that form (<see cref="Write"/>), so
+/// that they are saved, loaded and served like XGBoost's own.</summary>
+public static class XGBoostJsonModel
 {
     public const string SupportedObjective = "binary:logistic";
     public const string SupportedBooster = "gbtree";
 
+    /// <summary>The feature count, <c>base_score</c> (a probability) and trees of a saved model.</summary>
+    /// <exception cref="NotSupportedException">Not a <c>gbtree</c> / <c>binary:logistic</c> model, or a categorical
+    /// split.</exception>
+    /// <exception cref="InvalidDataException">A required field is missing or a tree is malformed.</exception>
     public static (int FeatureCount, double BaseScore, List<SavedTree> Trees) Read(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
@@ -48,6 +53,168 @@ internal static class XGBoostJsonModel
             list.Add(ReadTree(tree, t++));
         }
         return (featureCount, baseScore, list);
+    }
+
+    /// <summary>
+    /// A complete XGBoost 1.7 JSON model (<c>gbtree</c>, <c>binary:logistic</c>) holding <paramref name="trees"/>, which
+    /// XGBoost loads (<c>XGBoosterLoadModelFromBuffer</c>) and <see cref="TreeEnsemble"/> reads. The margin of a row is
+    /// <paramref name="baseMargin"/> plus the leaf value each tree routes it to; <c>base_score</c> is its sigmoid.
+    /// </summary>
+    /// <exception cref="ArgumentException">No trees, a feature count below 1, or a base margin whose sigmoid is not
+    /// strictly between 0 and 1 in single precision.</exception>
+    public static string Write(int featureCount, double baseMargin, IReadOnlyList<SavedTree> trees)
+    {
+        ArgumentNullException.ThrowIfNull(trees);
+        if (featureCount < 1) throw new ArgumentException($"a model needs at least one feature, got {featureCount}", nameof(featureCount));
+        if (trees.Count == 0) throw new ArgumentException("a model needs at least one tree", nameof(trees));
+        var baseScore = (float)(1 / (1 + Math.Exp(-baseMargin)));
+        if (!(baseScore > 0 && baseScore < 1))
+        {
+            throw new ArgumentException($"base margin {baseMargin.ToString(CultureInfo.InvariantCulture)} is too far from 0 for a base_score in (0, 1)", nameof(baseMargin));
+        }
+        var f = featureCount.ToString(CultureInfo.InvariantCulture);
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("learner");
+            w.WriteStartObject("attributes");
+            w.WriteEndObject();
+            w.WriteStartArray("feature_names");
+            w.WriteEndArray();
+            w.WriteStartArray("feature_types");
+            w.WriteEndArray();
+            w.WriteStartObject("gradient_booster");
+            w.WriteStartObject("model");
+            w.WriteStartObject("gbtree_model_param");
+            w.WriteString("num_parallel_tree", "1");
+            w.WriteString("num_trees", trees.Count.ToString(CultureInfo.InvariantCulture));
+            w.WriteEndObject();
+            w.WriteStartArray("tree_info");
+            for (var t = 0; t < trees.Count; t++) w.WriteNumberValue(0);
+            w.WriteEndArray();
+            w.WriteStartArray("trees");
+            for (var t = 0; t < trees.Count; t++) WriteTree(w, trees[t], t, f);
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteString("name", SupportedBooster);
+            w.WriteEndObject();
+            w.WriteStartObject("learner_model_param");
+            w.WriteString("base_score", baseScore.ToString("R", CultureInfo.InvariantCulture));
+            w.WriteString("num_class", "0");
+            w.WriteString("num_feature", f);
+            w.WriteString("num_target", "1");
+            w.WriteEndObject();
+            w.WriteStartObject("objective");
+            w.WriteString("name", SupportedObjective);
+            w.WriteStartObject("reg_loss_param");
+            w.WriteString("scale_pos_weight", "1");
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteStartArray("version");
+            w.WriteNumberValue(1);
+            w.WriteNumberValue(7);
+            w.WriteNumberValue(4);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteTree(Utf8JsonWriter w, SavedTree given, int id, string featureCount)
+    {
+        var n = given.Left.Length;
+        if (n == 0 || given.Right.Length != n || given.Features.Length != n || given.Conditions.Length != n || given.DefaultLeft.Length != n || given.Cover.Length != n)
+        {
+            throw new ArgumentException($"tree {id} has no nodes or arrays of different lengths", nameof(given));
+        }
+        var tree = SiblingsAdjacent(given, id);
+        // XGBoost's parent links: the root's is 2147483647 (its "no node"), every other node's is the split above it.
+        var parents = new int[n];
+        parents[0] = int.MaxValue;
+        for (var i = 0; i < n; i++)
+        {
+            if (tree.Left[i] == -1) continue;
+            parents[tree.Left[i]] = i;
+            parents[tree.Right[i]] = i;
+        }
+        w.WriteStartObject();
+        Numbers(w, "base_weights", n, i => tree.Left[i] == -1 ? tree.Conditions[i] : 0f);
+        foreach (var empty in new[] { "categories", "categories_nodes", "categories_segments", "categories_sizes" })
+        {
+            w.WriteStartArray(empty);
+            w.WriteEndArray();
+        }
+        Ints(w, "default_left", n, i => tree.DefaultLeft[i] ? 1 : 0);
+        w.WriteNumber("id", id);
+        Ints(w, "left_children", n, i => tree.Left[i]);
+        Numbers(w, "loss_changes", n, _ => 0f);
+        Ints(w, "parents", n, i => parents[i]);
+        Ints(w, "right_children", n, i => tree.Right[i]);
+        Numbers(w, "split_conditions", n, i => tree.Conditions[i]);
+        Ints(w, "split_indices", n, i => tree.Left[i] == -1 ? 0 : tree.Features[i]);
+        Ints(w, "split_type", n, _ => 0);
+        Numbers(w, "sum_hessian", n, i => tree.Cover[i]);
+        w.WriteStartObject("tree_param");
+        w.WriteString("num_deleted", "0");
+        w.WriteString("num_feature", featureCount);
+        w.WriteString("num_nodes", n.ToString(CultureInfo.InvariantCulture));
+        w.WriteString("size_leaf_vector", "0");
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>The tree renumbered breadth first with each right child right after its left sibling: XGBoost's
+    /// predictor takes a split's right child to be its left child + 1, whatever the saved links say.</summary>
+    private static SavedTree SiblingsAdjacent(SavedTree tree, int id)
+    {
+        var n = tree.Left.Length;
+        var order = new List<int>(n) { 0 };
+        var position = new int[n];
+        Array.Fill(position, -1);
+        position[0] = 0;
+        for (var i = 0; i < order.Count; i++)
+        {
+            var node = order[i];
+            if (tree.Left[node] == -1) continue;
+            foreach (var child in new[] { tree.Left[node], tree.Right[node] })
+            {
+                if (child < 0 || child >= n || position[child] >= 0)
+                {
+                    throw new ArgumentException($"tree {id} node {node} links to child {child}, which is outside [0, {n}) or already linked", nameof(tree));
+                }
+                position[child] = order.Count;
+                order.Add(child);
+            }
+        }
+        int Map(int child) => child == -1 ? -1 : position[child];
+        return new SavedTree(
+            [.. order.Select(i => Map(tree.Left[i]))], [.. order.Select(i => Map(tree.Right[i]))], [.. order.Select(i => tree.Features[i])],
+            [.. order.Select(i => tree.Conditions[i])], [.. order.Select(i => tree.DefaultLeft[i])], [.. order.Select(i => tree.Cover[i])]);
+    }
+
+    private static void Ints(Utf8JsonWriter w, string name, int n, Func<int, int> value)
+    {
+        w.WriteStartArray(name);
+        for (var i = 0; i < n; i++) w.WriteNumberValue(value(i));
+        w.WriteEndArray();
+    }
+
+    /// <summary>Single-precision values in their shortest round-trip form, so XGBoost reads back the same floats, and
+    /// always with a decimal point or exponent: XGBoost's reader takes "0" for an integer and refuses it where it
+    /// expects a number.</summary>
+    private static void Numbers(Utf8JsonWriter w, string name, int n, Func<int, float> value)
+    {
+        w.WriteStartArray(name);
+        for (var i = 0; i < n; i++)
+        {
+            var v = value(i);
+            if (!float.IsFinite(v)) throw new ArgumentException($"{name}[{i}] is {v}; a saved tree holds finite values only");
+            var text = v.ToString("R", CultureInfo.InvariantCulture);
+            w.WriteRawValue(text.AsSpan().IndexOfAny('.', 'E') < 0 ? text + ".0" : text);
+        }
+        w.WriteEndArray();
     }
 
     private static SavedTree ReadTree(JsonElement tree, int index)

@@ -38,6 +38,16 @@ internal sealed record SearchOptions
     public int EarlyStoppingRounds { get; init; } = 40;
     public int Threads { get; init; } = 2;
     public ulong Seed { get; init; } = 42;
+    /// <summary>FastTree (ML.NET) candidates beside XGBoost's, one per leaf count; none when empty.</summary>
+    public int[] FastTreeLeaves { get; init; } = [8, 16];
+    /// <summary>FastTree's learning rate: its trees are leaf-wise and larger than XGBoost's shallow ones, so fewer of them
+    /// at a higher rate cover the same ground.</summary>
+    public double FastTreeLearningRate { get; init; } = 0.1;
+    /// <summary>The fewest training rows (weights not counted) a FastTree leaf may hold.</summary>
+    public int FastTreeMinLeafRows { get; init; } = 20;
+    /// <summary>Trees each FastTree candidate grows; validation log-loss then keeps the best first ones (FastTree itself
+    /// cannot stop early on another period's rows).</summary>
+    public int FastTreeTrees { get; init; } = 300;
     /// <summary>Skip tree candidates (logistic regression only).</summary>
     public bool LinearOnly { get; init; }
     /// <summary>Skip the logistic regression.</summary>
@@ -51,7 +61,7 @@ internal sealed record SearchOptions
 }
 
 /// <summary>
-/// Chooses between gradient-boosted trees and a regularised logistic regression on the validation period (design
+/// Chooses between gradient-boosted trees (XGBoost's, and ML.NET FastTree's) and a regularised logistic regression on the validation period (design
 /// §4), calibrates on out-of-time predictions (validation and rolling origins within training), and refits the choice on training + validation because the newest months matter
 /// most. When validation cannot tell the best candidates apart (their AUCs differ by less than the AUC's standard
 /// error), the simpler one wins: logistic regression before trees, shallower trees before deeper.
@@ -113,6 +123,19 @@ internal static class ModelSearch
                         results.Add(Score(model, validX, validY, width));
                     }
                 }
+            }
+        }
+
+        if (!options.LinearOnly)
+        {
+            foreach (var leaves in options.FastTreeLeaves)
+            {
+                var settings = new FastTreeSettings(leaves, options.FastTreeLearningRate, options.FastTreeMinLeafRows, options.FastTreeTrees);
+                progress?.Invoke($"FastTree {leaves} leaves, learning rate {Fmt(settings.LearningRate)}");
+                var grown = FastTreeLearner.Fit(trainX, trainY, trainWeights, width, settings, options.Threads, options.Seed);
+                var count = FastTreeLearner.BestTreeCount(grown, validX, validY, width);
+                var booster = FastTreeLearner.ToBooster(grown, count, trainX, trainWeights, width);
+                results.Add(Score(FastTreeModel(booster, settings with { Trees = count }), validX, validY, width));
             }
         }
 
@@ -240,6 +263,16 @@ internal static class ModelSearch
                 Settings = chosen.Settings, Description = chosen.Description, Complexity = chosen.Complexity,
             };
         }
+        if (chosen.Settings["model"] == FastTreeModelName)
+        {
+            var s = new FastTreeSettings(
+                int.Parse(chosen.Settings["leaves"], CultureInfo.InvariantCulture), double.Parse(chosen.Settings["learningRate"], CultureInfo.InvariantCulture),
+                int.Parse(chosen.Settings["minLeafRows"], CultureInfo.InvariantCulture), int.Parse(chosen.Settings["rounds"], CultureInfo.InvariantCulture));
+            // More rows support proportionally more trees at the same learning rate, as for XGBoost below.
+            s = s with { Trees = Math.Clamp((int)Math.Round(s.Trees * growth), 1, options.FastTreeTrees) };
+            var grown = FastTreeLearner.Fit(x, y, w, width, s, options.Threads, options.Seed);
+            return FastTreeModel(FastTreeLearner.ToBooster(grown, grown.Trees.Count, x, w, width), s with { Trees = grown.Trees.Count }, chosen.Complexity);
+        }
         var depth = int.Parse(chosen.Settings["maxDepth"], CultureInfo.InvariantCulture);
         var eta = double.Parse(chosen.Settings["eta"], CultureInfo.InvariantCulture);
         var mcw = double.Parse(chosen.Settings["minChildWeight"], CultureInfo.InvariantCulture);
@@ -285,6 +318,27 @@ internal static class ModelSearch
         ["subsample"] = "0.8",
         ["colsampleByTree"] = "1",
         ["rounds"] = rounds.ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The <c>model</c> setting of a FastTree candidate.</summary>
+    internal const string FastTreeModelName = "FastTree gradient-boosted trees";
+
+    /// <summary>A FastTree candidate; its simplicity rank is the depth a balanced tree of as many leaves has, so that
+    /// it ties with XGBoost's trees of that depth.</summary>
+    private static TrainedModel FastTreeModel(Booster booster, FastTreeSettings s, int? complexity = null) => new()
+    {
+        Kind = ModelKind.Trees, Booster = booster,
+        Settings = new Dictionary<string, string>
+        {
+            ["model"] = FastTreeModelName,
+            ["leaves"] = s.Leaves.ToString(CultureInfo.InvariantCulture),
+            ["learningRate"] = Fmt(s.LearningRate),
+            ["minLeafRows"] = s.MinLeafRows.ToString(CultureInfo.InvariantCulture),
+            ["rounds"] = s.Trees.ToString(CultureInfo.InvariantCulture),
+        },
+        Description = $"FastTree {s.Leaves} leaves, learning rate {Fmt(s.LearningRate)}, {s.Trees} rounds",
+        Complexity = complexity ?? (int)Math.Ceiling(Math.Log2(s.Leaves)),
+        Engine = $"ml.net fasttree {FastTreeLearner.Version}, served as xgboost {Booster.Version.Major}.{Booster.Version.Minor}.{Booster.Version.Build} trees",
     };
 
     internal static double Sigmoid(double m) => 1.0 / (1.0 + Math.Exp(-m));

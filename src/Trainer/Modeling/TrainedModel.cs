@@ -15,6 +15,15 @@ internal sealed class TrainedModel : IDisposable
     public required string Description { get; init; }
     /// <summary>Simplicity rank for ties: lower is simpler (linear 0, then trees by depth).</summary>
     public required int Complexity { get; init; }
+    /// <summary>What learned the model, for the manifest: XGBoost's version, the logistic regression, or another tree
+    /// learner whose trees are served as XGBoost's.</summary>
+    public string Engine
+    {
+        get => _engine ?? (Kind == ModelKind.Trees ? $"xgboost {Booster.Version.Major}.{Booster.Version.Minor}.{Booster.Version.Build}" : "leadml logistic regression");
+        init => _engine = value;
+    }
+
+    private readonly string? _engine;
 
     private const int MarginChunk = 65_536;
 

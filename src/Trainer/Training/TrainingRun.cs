@@ -120,7 +120,7 @@ internal static class TrainingRun
             DataFingerprint = history.Fingerprint ?? Fingerprint(history),
             Window = Window(snapshots, history.Kind, history.Report.Time),
             FeatureCount = width,
-            Engine = model.Kind == ModelKind.Trees ? $"xgboost {Booster.Version.Major}.{Booster.Version.Minor}.{Booster.Version.Build}" : "leadml logistic regression",
+            Engine = model.Engine,
             Settings = sample.Sampled
                 ? new Dictionary<string, string>(model.Settings) { ["negativeShare"] = sample.NegativeShare.ToString("0.####", CultureInfo.InvariantCulture) }
                 : model.Settings,

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using LeadML.Trainer.Modeling;
+using LeadML.Trainer.Training;
+
+namespace LeadML.Trainer.Bench;
+
+/// <summary>One history's line: the search with every learner, and again without FastTree.</summary>
+internal sealed record LearnersResult(
+    string DataSet, string Chosen, bool FastTreeChosen, double TestAuc, double TestAucWithoutFastTree, double Seconds, double SecondsWithoutFastTree,
+    double BestXGBoostValidation, double BestFastTreeValidation, double XGBoostSecondsPerCandidate, double FastTreeSecondsPerCandidate, string Load);
+
+/// <summary>
+/// <c>learners</c>: how often ML.NET FastTree wins the model search, and what it costs. Each history (sample
+/// histories and the three public data sets) is trained twice with the same pipeline as <c>leadml train</c>: with every
+/// learner, and with FastTree left out (<c>--no-fasttree</c>), so that the test ROC-AUC with and without it compares
+/// directly. A candidate's seconds are the time between its progress line and the next.
+/// </summary>
+internal static class LearnersBench
+{
+    public static IReadOnlyList<LearnersResult> Run(IReadOnlyList<(string Name, string History)> histories, string workFolder, Action<string> log)
+    {
+        var results = new List<LearnersResult>();
+        foreach (var (name, history) in histories)
+        {
+            var load = CurveBench.Load();
+            log($"{name}: every learner (load {load})");
+            var all = Train(history, Path.Combine(workFolder, name + "-all"), new SearchOptions(), log);
+            log($"{name}: without FastTree (load {CurveBench.Load()})");
+            var without = Train(history, Path.Combine(workFolder, name + "-without"), new SearchOptions { FastTreeLeaves = [] }, log);
+            var candidates = all.Summary.Metrics.Candidates;
+            double Best(bool fastTree) => candidates.Where(c => IsFastTree(c.Settings) == fastTree && c.Kind == Features.Bundles.ModelKind.Trees)
+                .Select(c => c.ValidationRocAuc).DefaultIfEmpty(double.NaN).Max();
+            var chosen = all.Summary.Metrics.Chosen!;
+            results.Add(new LearnersResult(name, chosen.Description, IsFastTree(chosen.Settings),
+                all.Summary.Metrics.Test?.RocAuc ?? double.NaN, without.Summary.Metrics.Test?.RocAuc ?? double.NaN, all.Seconds, without.Seconds,
+                Best(false), Best(true), Mean(all.Steps, "Candidate: trees depth"), Mean(all.Steps, "Candidate: FastTree"), load));
+        }
+        return results;
+    }
+
+    private static bool IsFastTree(IReadOnlyDictionary<string, string> settings) =>
+        settings.TryGetValue("model", out var model) && model == ModelSearch.FastTreeModelName;
+
+    private static double Mean(IReadOnlyList<(string Step, double Seconds)> steps, string prefix) =>
+        steps.Where(s => s.Step.StartsWith(prefix, StringComparison.Ordinal)).Select(s => s.Seconds).DefaultIfEmpty(double.NaN).Average();
+
+    private static (TrainingSummary Summary, double Seconds, List<(string Step, double Seconds)> Steps) Train(string history, string output, SearchOptions search, Action<string> log)
+    {
+        var watch = Stopwatch.StartNew();
+        var starts = new List<(string Step, double At)>();
+        var summary = TrainingRun.Run(new TrainOptions { History = history, Out = output, Search = search }, s =>
+        {
+            starts.Add((s, watch.Elapsed.TotalSeconds));
+            log($"  {watch.Elapsed:mm\\:ss} {s}");
+        });
+        var seconds = watch.Elapsed.TotalSeconds;
+        var steps = starts.Select((s, i) => (s.Step, (i + 1 < starts.Count ? starts[i + 1].At : seconds) - s.At)).ToList();
+        return (summary, seconds, steps);
+    }
+
+    public static string Markdown(IReadOnlyList<LearnersResult> results)
+    {
+        var s = new StringBuilder();
+        s.AppendLine(CultureInfo.InvariantCulture, $"Measured at load average {CurveBench.Load()} (end of run) on {Environment.ProcessorCount} cores.");
+        s.AppendLine();
+        s.AppendLine("| history | load at start | chosen (every learner) | FastTree won | best validation ROC-AUC, XGBoost / FastTree | test ROC-AUC with / without FastTree | s per candidate, XGBoost / FastTree | train s with / without FastTree |");
+        s.AppendLine("|---|---:|---|:-:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            s.AppendLine(CultureInfo.InvariantCulture,
+                $"| {r.DataSet} | {r.Load} | {r.Chosen} | {(r.FastTreeChosen ? "yes" : "no")} | {r.BestXGBoostValidation:F4} / {r.BestFastTreeValidation:F4} | {r.TestAuc:F4} / {r.TestAucWithoutFastTree:F4} ({r.TestAuc - r.TestAucWithoutFastTree:+0.0000;-0.0000}) | {r.XGBoostSecondsPerCandidate:F1} / {r.FastTreeSecondsPerCandidate:F1} | {r.Seconds:F0} / {r.SecondsWithoutFastTree:F0} |");
+        }
+        s.AppendLine();
+        s.AppendLine(CultureInfo.InvariantCulture, $"FastTree won {results.Count(r => r.FastTreeChosen)} of {results.Count} searches.");
+        return s.ToString();
+    }
+}
