@@ -24,19 +24,35 @@ public sealed class EvaluationSample
 
     public ReadOnlySpan<float> Row(int i) => X.AsSpan(i * Width, Width);
 
-    public byte[] ToBytes()
+    public byte[] ToBytes() => ToBytes(Width, X, Converted, Cutoff);
+
+    /// <summary>The file's bytes for rows given apart (the test period as it lies in the snapshots, without a copy of
+    /// its features), written straight into a buffer of the file's size.</summary>
+    /// <param name="width">Features per row.</param>
+    /// <param name="x">The vectors, row after row (<paramref name="converted"/>.Length × <paramref name="width"/>).</param>
+    /// <param name="converted">Whether each row's lead converted within the horizon.</param>
+    /// <param name="cutoff">Each row's cut-off.</param>
+    public static byte[] ToBytes(int width, ReadOnlySpan<float> x, bool[] converted, DateTime[] cutoff)
     {
-        using var ms = new MemoryStream();
-        using var w = new BinaryWriter(ms);
-        w.Write(Magic);
-        w.Write(Version);
-        w.Write(Rows);
-        w.Write(Width);
-        w.Write(MemoryMarshal.AsBytes(X.AsSpan()));
-        foreach (var c in Converted) w.Write(c ? (byte)1 : (byte)0);
-        foreach (var c in Cutoff) w.Write((int)Math.Floor((c - DateTime.UnixEpoch).TotalDays));
-        w.Flush();
-        return ms.ToArray();
+        var rows = converted.Length;
+        if (x.Length != (long)rows * width || cutoff.Length != rows)
+        {
+            throw new ArgumentException($"expected {rows} × {width} values and {rows} cut-offs, got {x.Length} and {cutoff.Length}", nameof(x));
+        }
+        var bytes = new byte[checked(16 + x.Length * 4 + rows + rows * 4)];
+        var at = bytes.AsSpan();
+        Magic.CopyTo(at);
+        BinaryPrimitives.WriteInt32LittleEndian(at[4..], Version);
+        BinaryPrimitives.WriteInt32LittleEndian(at[8..], rows);
+        BinaryPrimitives.WriteInt32LittleEndian(at[12..], width);
+        at = at[16..];
+        if (BitConverter.IsLittleEndian) MemoryMarshal.AsBytes(x).CopyTo(at);
+        else for (var i = 0; i < x.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(at[(4 * i)..], x[i]);
+        at = at[(x.Length * 4)..];
+        for (var i = 0; i < rows; i++) at[i] = converted[i] ? (byte)1 : (byte)0;
+        at = at[rows..];
+        for (var i = 0; i < rows; i++) BinaryPrimitives.WriteInt32LittleEndian(at[(4 * i)..], (int)Math.Floor((cutoff[i] - DateTime.UnixEpoch).TotalDays));
+        return bytes;
     }
 
     /// <summary>Reads the file; a damaged file is a <see cref="BundleException"/> naming it.</summary>

@@ -79,6 +79,16 @@ internal static unsafe partial class Native
     [LibraryImport(Lib, EntryPoint = "XGDMatrixCreateFromMat")]
     private static partial int XGDMatrixCreateFromMatRaw(float* data, ulong nrow, ulong ncol, float missing, out DMatrixHandle handle);
 
+    [LibraryImport(Lib, EntryPoint = "XGProxyDMatrixCreate")]
+    private static partial int XGProxyDMatrixCreateRaw(out DMatrixHandle handle);
+
+    [LibraryImport(Lib, EntryPoint = "XGProxyDMatrixSetDataDense")]
+    private static partial int XGProxyDMatrixSetDataDenseRaw(DMatrixHandle proxy, byte* arrayInterface);
+
+    [LibraryImport(Lib, EntryPoint = "XGQuantileDMatrixCreateFromCallback")]
+    private static partial int XGQuantileDMatrixCreateFromCallbackRaw(nint iterator, DMatrixHandle proxy, nint reference,
+        delegate* unmanaged<nint, void> reset, delegate* unmanaged<nint, int> next, byte* config, out DMatrixHandle handle);
+
     [LibraryImport(Lib, EntryPoint = "XGDMatrixSetFloatInfo")]
     private static partial int XGDMatrixSetFloatInfoRaw(DMatrixHandle dmat, byte* field, float* array, ulong len);
 
@@ -145,6 +155,109 @@ internal static unsafe partial class Native
                 Check(rc, nameof(XGDMatrixCreateFromMat));
             }
             return handle;
+        }
+    }
+
+    /// <summary>A quantile DMatrix (XGBoost's <c>QuantileDMatrix</c>) over row-major <paramref name="values"/>: the
+    /// values are handed over <paramref name="batchRows"/> rows at a time through a proxy and kept only as histogram
+    /// bin indices (a byte per value for up to 256 bins), where <see cref="XGDMatrixCreateFromMat"/> keeps an index
+    /// and a value per cell (8 bytes). Labels and weights go with each batch, so that the quantiles are weighted as the
+    /// <c>hist</c> method weights them on an ordinary matrix. With <paramref name="reference"/> the bins are the
+    /// reference's (a validation matrix must be cut like its training matrix). NaN marks a missing value.</summary>
+    internal static DMatrixHandle XGQuantileDMatrixCreateFromDense(ReadOnlySpan<float> values, int rows, int cols, ReadOnlySpan<float> labels,
+        ReadOnlySpan<float> weights, DMatrixHandle? reference, int threads, int batchRows)
+    {
+        var proxyRc = XGProxyDMatrixCreateRaw(out var proxy);
+        if (proxyRc != 0)
+        {
+            proxy.Dispose();
+            Check(proxyRc, "XGProxyDMatrixCreate");
+        }
+        using (proxy)
+        fixed (float* v = values)
+        fixed (float* l = labels)
+        fixed (float* w = weights)
+        {
+            var batches = new DenseBatches(proxy, v, rows, cols, l, w, batchRows);
+            var self = GCHandle.Alloc(batches);
+            var added = false;
+            try
+            {
+                var referenceHandle = nint.Zero;
+                if (reference is not null)
+                {
+                    reference.DangerousAddRef(ref added);
+                    referenceHandle = reference.DangerousGetHandle();
+                }
+                var config = Utf8Z(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{{\"missing\": NaN, \"nthread\": {threads}}}"));
+                fixed (byte* c = config)
+                {
+                    var rc = XGQuantileDMatrixCreateFromCallbackRaw(GCHandle.ToIntPtr(self), proxy, referenceHandle, &ResetBatches, &NextBatch, c, out var handle);
+                    if (batches.Error is { } error)
+                    {
+                        handle.Dispose();
+                        throw error;
+                    }
+                    if (rc != 0)
+                    {
+                        handle.Dispose();
+                        Check(rc, "XGQuantileDMatrixCreateFromCallback");
+                    }
+                    return handle;
+                }
+            }
+            finally
+            {
+                self.Free();
+                if (added) reference!.DangerousRelease();
+            }
+        }
+    }
+
+    [UnmanagedCallersOnly]
+    private static void ResetBatches(nint batches) => ((DenseBatches)GCHandle.FromIntPtr(batches).Target!).Reset();
+
+    [UnmanagedCallersOnly]
+    private static int NextBatch(nint batches)
+    {
+        var b = (DenseBatches)GCHandle.FromIntPtr(batches).Target!;
+        // An exception must not cross into native code: it is kept and thrown once XGBoost has returned.
+        try
+        {
+            return b.Next() ? 1 : 0;
+        }
+        catch (Exception e)
+        {
+            b.Error = e;
+            return 0;
+        }
+    }
+
+    /// <summary>Pinned row-major values (and their labels and weights) handed to a proxy DMatrix a batch at a time.</summary>
+    private sealed class DenseBatches(DMatrixHandle proxy, float* values, int rows, int cols, float* labels, float* weights, int batchRows)
+    {
+        private int _next;
+
+        public Exception? Error { get; set; }
+
+        public void Reset() => _next = 0;
+
+        public bool Next()
+        {
+            if (_next >= rows) return false;
+            var n = Math.Min(batchRows, rows - _next);
+            var start = values + (long)_next * cols;
+            var arrayInterface = Utf8Z(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{{\"data\": [{(ulong)start}, true], \"shape\": [{n}, {cols}], \"strides\": null, \"typestr\": \"<f4\", \"version\": 3}}"));
+            fixed (byte* a = arrayInterface)
+            {
+                Check(XGProxyDMatrixSetDataDenseRaw(proxy, a), "XGProxyDMatrixSetDataDense");
+            }
+            if (labels is not null) SetFloatInfo(proxy, LabelField, new ReadOnlySpan<float>(labels + _next, n));
+            if (weights is not null) SetFloatInfo(proxy, WeightField, new ReadOnlySpan<float>(weights + _next, n));
+            _next += n;
+            return true;
         }
     }
 

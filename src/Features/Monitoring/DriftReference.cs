@@ -7,7 +7,7 @@ public sealed record DriftReference(IReadOnlyList<string> Features, IReadOnlyLis
     public const string FileName = "drift-reference.json";
 
     /// <summary>Bins of every column of row-major <paramref name="x"/> and of the probabilities.</summary>
-    public static DriftReference Build(IReadOnlyList<string> features, float[] x, int rows, double[] probabilities)
+    public static DriftReference Build(IReadOnlyList<string> features, ReadOnlySpan<float> x, int rows, double[] probabilities)
     {
         var width = features.Count;
         var column = new float[rows];

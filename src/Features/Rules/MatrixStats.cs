@@ -16,14 +16,14 @@ public static class MatrixStats
     /// <param name="x">Feature vectors, row after row (<paramref name="rows"/> × <paramref name="width"/>).</param>
     /// <param name="rows">How many rows.</param>
     /// <param name="width">Features per row.</param>
-    public static (double[] Fit, double[] Engagement) Parts(RuleEvaluator evaluator, float[] x, int rows, int width)
+    public static (double[] Fit, double[] Engagement) Parts(RuleEvaluator evaluator, ReadOnlySpan<float> x, int rows, int width)
     {
         ArgumentNullException.ThrowIfNull(evaluator);
         var fit = new double[rows];
         var engagement = new double[rows];
         for (var i = 0; i < rows; i++)
         {
-            var s = evaluator.Evaluate(x.AsSpan(i * width, width), explain: false);
+            var s = evaluator.Evaluate(x.Slice(i * width, width), explain: false);
             fit[i] = s.Fit;
             engagement[i] = s.Engagement;
         }

@@ -125,11 +125,11 @@ public sealed class RuleEvaluator
 
     /// <summary>For each of a sample's rows (<paramref name="rows"/> × <paramref name="width"/>), whether a knock-out
     /// fires.</summary>
-    public bool[] Disqualified(float[] x, int rows, int width)
+    public bool[] Disqualified(ReadOnlySpan<float> x, int rows, int width)
     {
         var result = new bool[rows];
         if (_knockOuts.Length == 0) return result;
-        for (var i = 0; i < rows; i++) result[i] = IsDisqualified(x.AsSpan(i * width, width));
+        for (var i = 0; i < rows; i++) result[i] = IsDisqualified(x.Slice(i * width, width));
         return result;
     }
 
@@ -144,10 +144,10 @@ public sealed class RuleEvaluator
     /// <param name="x">Feature vectors, row after row (<paramref name="rows"/> × <paramref name="width"/>).</param>
     /// <param name="rows">How many rows.</param>
     /// <param name="width">Features per row (the spec's width).</param>
-    public double[] Scores(float[] x, int rows, int width)
+    public double[] Scores(ReadOnlySpan<float> x, int rows, int width)
     {
         var scores = new double[rows];
-        for (var i = 0; i < rows; i++) scores[i] = Evaluate(x.AsSpan(i * width, width), explain: false).Score;
+        for (var i = 0; i < rows; i++) scores[i] = Evaluate(x.Slice(i * width, width), explain: false).Score;
         return scores;
     }
 

@@ -40,7 +40,7 @@ internal static class Drift
     /// (<paramref name="width"/> features each, named by <paramref name="names"/>): at equal lead age when the rows
     /// have a lead age that varies, with the unadjusted PSI beside it; the features named in
     /// <paramref name="calendar"/> (and lead age) get the band <see cref="Expected"/>.</summary>
-    public static List<FeatureDrift> Compare(IReadOnlyList<string> names, float[] reference, float[] current, int width, IReadOnlyDictionary<string, string> calendar)
+    public static List<FeatureDrift> Compare(IReadOnlyList<string> names, ReadOnlySpan<float> reference, ReadOnlySpan<float> current, int width, IReadOnlyDictionary<string, string> calendar)
     {
         ArgumentNullException.ThrowIfNull(names);
         ArgumentNullException.ThrowIfNull(calendar);
@@ -78,7 +78,7 @@ internal static class Drift
 
     /// <summary>Per current row, the weight that gives the current rows the reference's distribution of lead age (null
     /// without a lead age, or when it does not vary, as in single tables).</summary>
-    private static double[]? AgeWeights(IReadOnlyList<string> names, float[] reference, float[] current, int width)
+    private static double[]? AgeWeights(IReadOnlyList<string> names, ReadOnlySpan<float> reference, ReadOnlySpan<float> current, int width)
     {
         var age = -1;
         for (var j = 0; j < names.Count; j++)

@@ -28,13 +28,13 @@ internal sealed class TrainedModel : IDisposable
     private const int MarginChunk = 65_536;
 
     /// <summary>Log-odds margins for row-major rows.</summary>
-    public double[] Margins(float[] x, int rows, int width)
+    public double[] Margins(ReadOnlySpan<float> x, int rows, int width)
     {
         var result = new double[rows];
         if (rows == 0) return result;
         if (Kind == ModelKind.Linear)
         {
-            for (var i = 0; i < rows; i++) result[i] = Linear!.Margin(x.AsSpan(i * width, width));
+            for (var i = 0; i < rows; i++) result[i] = Linear!.Margin(x.Slice(i * width, width));
             return result;
         }
         // In chunks: XGBoost copies a dense matrix at twice its size, and the test period of a million-lead history
@@ -42,7 +42,7 @@ internal sealed class TrainedModel : IDisposable
         for (var start = 0; start < rows; start += MarginChunk)
         {
             var n = Math.Min(MarginChunk, rows - start);
-            var margins = Booster!.PredictMargin(x.AsSpan(start * width, n * width), n);
+            var margins = Booster!.PredictMargin(x.Slice(start * width, n * width), n);
             for (var i = 0; i < n; i++) result[start + i] = margins[i];
         }
         return result;
@@ -50,13 +50,13 @@ internal sealed class TrainedModel : IDisposable
 
     /// <summary>Per-row contributions on the log-odds scale, row-major <c>rows × (width + 1)</c>, the bias last:
     /// exact TreeSHAP for trees, <c>w·(x − mean)/scale</c> for the logistic regression. Each row sums to its margin.</summary>
-    public double[] Contributions(float[] x, int rows, int width)
+    public double[] Contributions(ReadOnlyMemory<float> x, int rows, int width)
     {
         var result = new double[rows * (width + 1)];
         if (rows == 0) return result;
         if (Kind == ModelKind.Linear)
         {
-            for (var i = 0; i < rows; i++) Linear!.Contributions(x.AsSpan(i * width, width), result.AsSpan(i * (width + 1), width + 1));
+            for (var i = 0; i < rows; i++) Linear!.Contributions(x.Span.Slice(i * width, width), result.AsSpan(i * (width + 1), width + 1));
             return result;
         }
         // The managed evaluator (per-leaf TreeSHAP tables, checked against the native library in the Features tests)
@@ -65,7 +65,7 @@ internal sealed class TrainedModel : IDisposable
         var trees = TreeEnsemble.FromXGBoostJson(Booster!.SaveJson());
         Parallel.For(0, rows, () => new double[width + 1], (i, _, phi) =>
         {
-            trees.Contributions(x.AsSpan(i * width, width), phi);
+            trees.Contributions(x.Span.Slice(i * width, width), phi);
             phi.CopyTo(result.AsSpan(i * (width + 1), width + 1));
             return phi;
         }, _ => { });

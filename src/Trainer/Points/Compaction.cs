@@ -35,7 +35,7 @@ internal static class Compaction
     }
 
     /// <summary>Indicator columns of every condition a form uses, on the rows the table is fit on and the test rows.</summary>
-    private sealed class Columns(FeatureSpec spec, float[] fitX, float[] testX, int fitRows, int testRows)
+    private sealed class Columns(FeatureSpec spec, ReadOnlyMemory<float> fitX, ReadOnlyMemory<float> testX, int fitRows, int testRows)
     {
         private readonly Dictionary<Condition, int> _index = [];
         public List<bool[]> Fit { get; } = [];
@@ -47,13 +47,13 @@ internal static class Compaction
             if (_index.TryGetValue(c, out var k)) return k;
             var j = spec.IndexOf(c.Feature);
             var width = spec.Features.Count;
-            Fit.Add(Matches(c, fitX, fitRows, width, j));
-            Test.Add(Matches(c, testX, testRows, width, j));
+            Fit.Add(Matches(c, fitX.Span, fitRows, width, j));
+            Test.Add(Matches(c, testX.Span, testRows, width, j));
             Conditions.Add(c);
             return _index[c] = Fit.Count - 1;
         }
 
-        private static bool[] Matches(Condition c, float[] x, int rows, int width, int j)
+        private static bool[] Matches(Condition c, ReadOnlySpan<float> x, int rows, int width, int j)
         {
             var m = new bool[rows];
             if (j < 0) return m;
@@ -65,8 +65,8 @@ internal static class Compaction
     /// <param name="fit">The rows the table is chosen and its points refit on (training + validation leads, so that a
     /// level only one period has, such as a month, still gets its points), with the model's margin on each.</param>
     /// <param name="valid">The validation rows, for the curve.</param>
-    public static CompactTable Run(FeatureSpec spec, SuggestedCriteria full, (float[] X, float[] Y, double[] Margin) fit,
-        (float[] X, float[] Y) valid, (float[] X, float[] Y) test, double? modelTestAuc, PointsOptions options)
+    public static CompactTable Run(FeatureSpec spec, SuggestedCriteria full, (ReadOnlyMemory<float> X, float[] Y, double[] Margin) fit,
+        (ReadOnlyMemory<float> X, float[] Y) valid, (ReadOnlyMemory<float> X, float[] Y) test, double? modelTestAuc, PointsOptions options)
     {
         var width = spec.Features.Count;
         var (fitX, fitY, margin) = fit;
@@ -292,7 +292,7 @@ internal static class Compaction
                 if (familyColumns.Any(col => columns.Fit[col][i])) continue;
                 leads++;
                 if (fitY[i] > 0.5f) conversions++;
-                if (j >= 0 && reference.Matches(fitX[i * width + j])) named++;
+                if (j >= 0 && reference.Matches(fitX.Span[i * width + j])) named++;
             }
             var text = CriterionText.Label(spec, reference);
             // A category's most common level may have a criterion of its own here (see CategoryForms): then none of the
@@ -304,13 +304,13 @@ internal static class Compaction
             return why.Length == 0 ? "" : why + " ";
         }
 
-        double? Score(List<Criterion> criteria, PointsScale scale, double basePoints, float[] x, float[] y)
+        double? Score(List<Criterion> criteria, PointsScale scale, double basePoints, ReadOnlyMemory<float> x, float[] y)
         {
             var rules = new RuleSet
             {
                 ModelVersion = "", Scale = scale, BasePoints = basePoints, Criteria = criteria, Thresholds = new Thresholds(100, 5), Grades = [],
             };
-            var auc = Metrics.RocAuc(new RuleEvaluator(rules, spec).Scores(x, y.Length, width), y);
+            var auc = Metrics.RocAuc(new RuleEvaluator(rules, spec).Scores(x.Span, y.Length, width), y);
             return double.IsFinite(auc) ? Math.Round(auc, 6) : null;
         }
 

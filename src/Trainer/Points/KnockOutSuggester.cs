@@ -45,15 +45,15 @@ internal static class KnockOutSuggester
     /// <summary>The knock-outs the training and validation snapshots of <paramref name="s"/> support (never the test period's).</summary>
     public static IReadOnlyList<KnockOut> ForTraining(SnapshotSet s, KnockOutOptions? options = null)
     {
-        var (x, y, rows) = s.Select(Period.Train, Period.Validation);
-        return Suggest(s.Spec, x, y, [.. rows.Select(i => s.Lead[i])], options);
+        var (x, y, rows) = s.View(Period.Train, Period.Validation);
+        return Suggest(s.Spec, x.Span, y, [.. rows.Select(i => s.Lead[i])], options);
     }
 
     /// <param name="spec">The features of <paramref name="x"/>.</param>
     /// <param name="x">Snapshot rows (<paramref name="y"/>.Length × the spec's width).</param>
     /// <param name="y">Outcomes: 1 when the lead converted within the horizon after the row's cut-off.</param>
     /// <param name="lead">The lead of each row.</param>
-    public static IReadOnlyList<KnockOut> Suggest(FeatureSpec spec, float[] x, float[] y, int[] lead, KnockOutOptions? options = null)
+    public static IReadOnlyList<KnockOut> Suggest(FeatureSpec spec, ReadOnlySpan<float> x, float[] y, int[] lead, KnockOutOptions? options = null)
     {
         options ??= new KnockOutOptions();
         var width = spec.Features.Count;

@@ -60,7 +60,7 @@ internal sealed record SuggestedCriteria(
 /// </summary>
 internal static class PointsBuilder
 {
-    public static SuggestedCriteria Build(FeatureSpec spec, float[] x, float[] y, double[] contributions, PointsOptions? options = null, EarlierRows? earlier = null)
+    public static SuggestedCriteria Build(FeatureSpec spec, ReadOnlySpan<float> x, float[] y, double[] contributions, PointsOptions? options = null, EarlierRows? earlier = null)
     {
         options ??= new PointsOptions();
         var width = spec.Features.Count;
@@ -206,7 +206,7 @@ internal static class PointsBuilder
     }
 
     private static (IReadOnlyList<Band> Bands, int[] Assign, double[] Mean, int? Feature) NumericBands(
-        FeatureSpec spec, Family fam, float[] x, float[] y, int width, int rows, double[] phi, PointsOptions options)
+        FeatureSpec spec, Family fam, ReadOnlySpan<float> x, float[] y, int width, int rows, double[] phi, PointsOptions options)
     {
         Banded? best = null;
         var values = new float[rows];
@@ -231,7 +231,7 @@ internal static class PointsBuilder
 
     /// <summary>One band per level column; rows with no level set (none pooled) join the most common level.</summary>
     private static (IReadOnlyList<Band> Bands, int[] Assign, double[] Mean, int? Feature) CategoryBands(
-        FeatureSpec spec, Family fam, float[] x, int width, double[] phi)
+        FeatureSpec spec, Family fam, ReadOnlySpan<float> x, int width, double[] phi)
     {
         var rows = phi.Length;
         var levels = fam.Features;

@@ -26,22 +26,22 @@ internal static class Suggestion
     /// <param name="test">The test rows, likewise.</param>
     /// <param name="fit">The rows a compact table is chosen and refit on: training + validation (the validation rows when not given).</param>
     /// <param name="knockOuts">The knock-outs to suggest; <see cref="KnockOutSuggester.ForTraining"/> when not given.</param>
-    public static SuggestionResult Run(SnapshotSet s, (float[] X, float[] Y, int[] Rows) valid, (float[] X, float[] Y, int[] Rows) test,
+    public static SuggestionResult Run(SnapshotSet s, (ReadOnlyMemory<float> X, float[] Y, int[] Rows) valid, (ReadOnlyMemory<float> X, float[] Y, int[] Rows) test,
         TrainedModel model, string modelVersion, DateTime createdAt, double? modelTestAuc, PointsOptions? points = null, ThresholdOptions? thresholds = null,
-        (float[] X, float[] Y)? fit = null, IReadOnlyList<KnockOut>? knockOuts = null)
+        (ReadOnlyMemory<float> X, float[] Y)? fit = null, IReadOnlyList<KnockOut>? knockOuts = null)
     {
         var width = s.Width;
         var (validX, validY, validRows) = valid;
         var (testX, testY, testRows) = test;
         var contributions = model.Contributions(validX, validY.Length, width);
         points ??= new PointsOptions();
-        var suggested = PointsBuilder.Build(s.Spec, validX, validY, contributions, points, EarlierLevels(s, validX, validY.Length, model));
+        var suggested = PointsBuilder.Build(s.Spec, validX.Span, validY, contributions, points, EarlierLevels(s, validX.Span, validY.Length, model));
         CompactTable? compact = null;
         var everyBand = suggested.Criteria.Count;
         if (points.MaxCriteria > 0 && suggested.Criteria.Count > points.MaxCriteria)
         {
             var (fitX, fitY) = fit ?? (validX, validY);
-            var margin = model.Margins(fitX, fitY.Length, width);
+            var margin = model.Margins(fitX.Span, fitY.Length, width);
             compact = Compaction.Run(s.Spec, suggested, (fitX, fitY, margin), (validX, validY), (testX, testY), modelTestAuc, points);
             suggested = suggested with { Criteria = compact.Criteria, Scale = compact.Scale, BasePoints = compact.BasePoints };
         }
@@ -54,17 +54,17 @@ internal static class Suggestion
         // Knock-outs are listed apart from the criteria: conditions whose leads (almost) never convert.
         draft = draft with { KnockOuts = knockOuts ?? KnockOutSuggester.ForTraining(s) };
         var draftEvaluator = new RuleEvaluator(draft, s.Spec);
-        var validScores = draftEvaluator.Scores(validX, validY.Length, width);
+        var validScores = draftEvaluator.Scores(validX.Span, validY.Length, width);
         // The threshold and grades are chosen as the Api will apply them: a disqualified lead never reaches the threshold
         // and sits in the lowest grade, so it is placed below every score.
-        var validDisqualified = draftEvaluator.Disqualified(validX, validY.Length, width);
+        var validDisqualified = draftEvaluator.Disqualified(validX.Span, validY.Length, width);
         var chosenOn = validScores.Select((v, i) => validDisqualified[i] ? -1 : v).ToArray();
         var validCutoffs = validRows.Select(i => s.Cutoff[i]).ToArray();
         var t = ThresholdSuggester.Suggest(chosenOn, validY, validCutoffs, [.. validRows.Select(i => s.Lead[i])],
             thresholds ?? new ThresholdOptions());
         var rules = draft with { Thresholds = t.Thresholds, Grades = t.Grades };
         // The fit × engagement matrix: cut-offs from the validation leads' parts, cells measured on both periods.
-        var (validFit, validEngagement) = MatrixStats.Parts(new RuleEvaluator(rules, s.Spec), validX, validY.Length, width);
+        var (validFit, validEngagement) = MatrixStats.Parts(new RuleEvaluator(rules, s.Spec), validX.Span, validY.Length, width);
         rules = rules with
         {
             Matrix = MatrixStats.Suggest(validFit, validEngagement,
@@ -72,8 +72,8 @@ internal static class Suggestion
         };
 
         var evaluator = new RuleEvaluator(rules, s.Spec);
-        var (testFit, testEngagement) = MatrixStats.Parts(evaluator, testX, testY.Length, width);
-        var testScores = evaluator.Scores(testX, testY.Length, width);
+        var (testFit, testEngagement) = MatrixStats.Parts(evaluator, testX.Span, testY.Length, width);
+        var testScores = evaluator.Scores(testX.Span, testY.Length, width);
         var testCutoffs = testRows.Select(i => s.Cutoff[i]).ToArray();
         return new SuggestionResult(rules,
             new PointsOnlyMetrics(PointsMetrics(testScores, testY, modelTestAuc), PointsMetrics(validScores, validY, null), rules.Criteria.Count)
@@ -81,7 +81,7 @@ internal static class Suggestion
                 EveryBand = compact is null ? null : everyBand, Curve = compact?.Curve, LeftOut = compact?.LeftOut,
             },
             new ThresholdChoice(rules.Thresholds.SalesReady, rules.Thresholds.Hysteresis, t.Why),
-            new GradesByPeriod(GradeStats.Of(testScores, testY, testCutoffs, rules.Grades, evaluator.Disqualified(testX, testY.Length, width)),
+            new GradesByPeriod(GradeStats.Of(testScores, testY, testCutoffs, rules.Grades, evaluator.Disqualified(testX.Span, testY.Length, width)),
                 GradeStats.Of(validScores, validY, validCutoffs, rules.Grades, validDisqualified)),
             IdealProfile.Build(rules.Criteria, validY.Length, validY.Count(v => v > 0.5f)),
             suggested.Importance)
@@ -99,7 +99,7 @@ internal static class Suggestion
     /// </summary>
     private const int ModelledRows = 300;
 
-    internal static EarlierRows? EarlierLevels(SnapshotSet s, float[] validX, int validRows, TrainedModel model)
+    internal static EarlierRows? EarlierLevels(SnapshotSet s, ReadOnlySpan<float> validX, int validRows, TrainedModel model)
     {
         var width = s.Width;
         var absent = new List<int>();
@@ -145,7 +145,7 @@ internal static class Suggestion
             for (var r = 0; r < validRows; r += stride, at++)
             {
                 var row = x.AsSpan(at * width, width);
-                validX.AsSpan(r * width, width).CopyTo(row);
+                validX.Slice(r * width, width).CopyTo(row);
                 foreach (var level in family.Features) row[level] = 0;
                 row[j] = 1;
             }
@@ -153,11 +153,11 @@ internal static class Suggestion
         return new EarlierRows(x, y, model.Contributions(x, total, width), rows.Count);
     }
 
-    /// <summary>The test-period snapshots for what-if evaluation of drafts.</summary>
-    public static EvaluationSample TestSample(SnapshotSet s, (float[] X, float[] Y, int[] Rows) test)
+    /// <summary>The test-period snapshots for what-if evaluation of drafts, as the bundle's file.</summary>
+    public static byte[] TestSample(SnapshotSet s, (ReadOnlyMemory<float> X, float[] Y, int[] Rows) test)
     {
         var (x, y, rows) = test;
-        return new EvaluationSample { Width = s.Width, X = x, Converted = [.. y.Select(v => v > 0.5f)], Cutoff = [.. rows.Select(i => s.Cutoff[i])] };
+        return EvaluationSample.ToBytes(s.Width, x.Span, [.. y.Select(v => v > 0.5f)], [.. rows.Select(i => s.Cutoff[i])]);
     }
 
     private static PointsFigures PointsMetrics(double[] scores, float[] y, double? modelAuc)

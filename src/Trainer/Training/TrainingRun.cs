@@ -67,8 +67,8 @@ internal static class TrainingRun
         var width = snapshots.Width;
         var sample = FitRows(snapshots, options);
         var (trainX, trainY, _) = snapshots.Copy(sample.Rows);
-        var valid = snapshots.Select(Period.Validation);
-        var test = snapshots.Select(Period.Test);
+        var valid = snapshots.View(Period.Validation);
+        var test = snapshots.View(Period.Test);
         var (validX, validY, _) = valid;
         var (testX, testY, _) = test;
         RequireBothClasses(trainY, "training");
@@ -92,7 +92,7 @@ internal static class TrainingRun
         }
 
         progress?.Invoke("Evaluating on the test period");
-        var testMargins = model.Margins(testX, testY.Length, width);
+        var testMargins = model.Margins(testX.Span, testY.Length, width);
         var testP = testMargins.Select(search.Calibration.Apply).ToArray();
         var testMetrics = PeriodMetrics.Of(testP, testY);
         if (testY.All(y => y < 0.5f) || testY.All(y => y > 0.5f))
@@ -103,9 +103,9 @@ internal static class TrainingRun
         // What describes distributions (the compact table's fit, drift) reads every row, or a uniform sample of them
         // when the models were fitted on sampled rows: those lean towards conversions.
         var trainVal = sample.Sampled
-            ? snapshots.Copy(RowSampling.Uniform(snapshots.RowsOf(Period.Train, Period.Validation), DescribingRows))
-            : snapshots.Select(Period.Train, Period.Validation);
-        var driftTrainX = sample.Sampled ? snapshots.Copy(RowSampling.Uniform(snapshots.RowsOf(Period.Train), DescribingRows)).X : trainX;
+            ? Described(snapshots.Copy(RowSampling.Uniform(snapshots.RowsOf(Period.Train, Period.Validation), DescribingRows)))
+            : snapshots.View(Period.Train, Period.Validation);
+        ReadOnlyMemory<float> driftTrainX = sample.Sampled ? snapshots.Copy(RowSampling.Uniform(snapshots.RowsOf(Period.Train), DescribingRows)).X : trainX;
         var rates = PositiveRates(snapshots, history.Kind, history.Report.Time);
         var trend = Trend(snapshots, history, rates);
         if (trend is { Moving: true }) warnings.Add(trend.Message);
@@ -138,7 +138,7 @@ internal static class TrainingRun
             PositiveRateByPeriod = rates,
             RateTrend = trend,
             CalibrationFit = CalibrationFit(search, snapshots, history.Kind, history.Report.Time, trainRows, validRows),
-            Drift = Drift.Compare([.. snapshots.Spec.Features.Select(f => f.Name)], driftTrainX, testX, width, CalendarFeatures(history.Schema, snapshots.Spec)),
+            Drift = Drift.Compare([.. snapshots.Spec.Features.Select(f => f.Name)], driftTrainX.Span, testX.Span, width, CalendarFeatures(history.Schema, snapshots.Spec)),
             Warnings = [.. warnings],
             Leaks = [.. leaks.OrderBy(l => l.Handled)],
             PointsOnly = suggestion.PointsOnly,
@@ -151,8 +151,8 @@ internal static class TrainingRun
         var report = ReportWriter.Render(manifest, metrics, suggestion.Rules);
         // The training-time distributions the Api compares live traffic with.
         var driftRows = trainVal.Y.Length;
-        var driftP = model.Margins(trainVal.X, driftRows, width).Select(search.Calibration.Apply).ToArray();
-        var driftReference = DriftReference.Build([.. snapshots.Spec.Features.Select(f => f.Name)], trainVal.X, driftRows, driftP);
+        var driftP = model.Margins(trainVal.X.Span, driftRows, width).Select(search.Calibration.Apply).ToArray();
+        var driftReference = DriftReference.Build([.. snapshots.Spec.Features.Select(f => f.Name)], trainVal.X.Span, driftRows, driftP);
         var bundle = new ModelBundle
         {
             Manifest = manifest,
@@ -166,12 +166,14 @@ internal static class TrainingRun
         bundle.Save(options.Out, new Dictionary<string, byte[]>
         {
             [ModelBundle.SuggestedRuleSetFile] = JsonSerializer.SerializeToUtf8Bytes(suggestion.Rules, BundleJson.Options),
-            [EvaluationSample.FileName] = Suggestion.TestSample(snapshots, test).ToBytes(),
+            [EvaluationSample.FileName] = Suggestion.TestSample(snapshots, test),
             [ReportWriter.FileName] = System.Text.Encoding.UTF8.GetBytes(report),
             [DriftReference.FileName] = JsonSerializer.SerializeToUtf8Bytes(driftReference, BundleJson.Options),
         });
         return new TrainingSummary(bundle.Directory!, manifest, metrics, warnings);
     }
+
+    private static (ReadOnlyMemory<float> X, float[] Y, int[] Rows) Described((float[] X, float[] Y, int[] Rows) rows) => (rows.X, rows.Y, rows.Rows);
 
     /// <summary>The chosen candidate's validation probabilities from its training-only fit: an out-of-time estimate, as
     /// the test's is. (The refit has seen validation: its figures there would describe its fit, 0.95 where the test

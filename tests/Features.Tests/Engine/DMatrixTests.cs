@@ -68,4 +68,37 @@ public sealed class DMatrixTests
 
         Assert.Throws<ObjectDisposedException>(() => model.PredictValue(m));
     }
+
+    [Fact]
+    public void ForTraining_WeightedRowsInBatches_GrowsTheTreesOfTheDenseMatrix()
+    {
+        var train = EngineFixtures.Leads(31, 1_000);
+        var valid = EngineFixtures.Leads(32, 400);
+        var weights = train.Y.Select(y => y == 1f ? 1f : 3f).ToArray();
+        var parameters = new BoosterParameters { MaxDepth = 3, Subsample = 0.8 };
+        using var denseTrain = DMatrix.FromDense(train.X, train.Y.Length, EngineFixtures.Features, train.Y, weights);
+        using var denseValid = DMatrix.FromDense(valid.X, valid.Y.Length, EngineFixtures.Features, valid.Y);
+        using var quantileTrain = DMatrix.ForTraining(train.X, train.Y.Length, EngineFixtures.Features, train.Y, weights, null, 2, batchRows: 128);
+        using var quantileValid = DMatrix.ForTraining(valid.X, valid.Y.Length, EngineFixtures.Features, valid.Y, default, quantileTrain, 2, batchRows: 128);
+
+        var dense = Booster.Train(parameters, denseTrain, denseValid, 200, earlyStoppingRounds: 10);
+        var quantile = Booster.Train(parameters, quantileTrain, quantileValid, 200, earlyStoppingRounds: 10);
+        using var a = dense.Booster;
+        using var b = quantile.Booster;
+
+        Assert.Equal(dense.BestIteration, quantile.BestIteration);
+        Assert.Equal(dense.EvalHistory, quantile.EvalHistory);
+        Assert.Equal(a.PredictMargin(denseValid), b.PredictMargin(denseValid));
+    }
+
+    [Fact]
+    public void ForTraining_ReferenceWithOtherColumns_ThrowsArgumentException()
+    {
+        var data = EngineFixtures.Leads(33, 50);
+        using var train = DMatrix.ForTraining(data.X, 50, EngineFixtures.Features, data.Y);
+
+        var e = Assert.Throws<ArgumentException>(() => DMatrix.ForTraining(new float[50 * 4], 50, 4, data.Y, reference: train));
+
+        Assert.Equal("reference", e.ParamName);
+    }
 }

@@ -47,6 +47,24 @@ public sealed class SnapshotBuilderTests
     private static float Feature(SnapshotSet s, int lead, DateTime cutoff, string name) =>
         FeaturesOf(s, lead, cutoff)[s.Spec.IndexOf(name)];
 
+    [Theory]
+    [InlineData(Period.Validation)]
+    [InlineData(Period.Test)]
+    [InlineData(Period.Train, Period.Validation)]
+    public void View_PeriodsFollowTime_GivesTheRowsOfSelectWithoutACopy(params Period[] periods)
+    {
+        var s = Build(Events("2025-02-20T10:00:00Z"));
+
+        var view = s.View(periods);
+        var copy = s.Select(periods);
+
+        Assert.Equal(copy.X, view.X.ToArray());
+        Assert.Equal(copy.Y, view.Y);
+        Assert.Equal(copy.Rows, view.Rows);
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(view.X, out var shared));
+        Assert.Same(s.X, shared.Array);
+    }
+
     [Fact]
     public void Cutoffs_AreTheMonthStartsWhoseHorizonEndsWithinTheData()
     {
