@@ -14,16 +14,15 @@ function status(text, isError) {
   s.className = isError ? "error" : "";
 }
 
-// The ETag of the last answer that carried one: a draft's version tag, sent back in If-Match so that saving over
-// another reviewer's change answers 412 instead of undoing it.
-let lastETag = null;
-
-async function api(method, url, body, ifMatch) {
+// An answer with its ETag: a draft's version tag, sent back in If-Match so that saving over another reviewer's change
+// answers 412 instead of undoing it. Each call keeps its own tag, so an answer arriving meanwhile (a what-if, a label)
+// cannot replace the draft's.
+async function apiTagged(method, url, body, ifMatch) {
   const headers = { "X-Api-Key": state.key };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (ifMatch) headers["If-Match"] = ifMatch;
   const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  lastETag = res.headers.get("ETag");
+  const etag = res.headers.get("ETag");
   const text = await res.text();
   const data = text ? (res.headers.get("content-type") || "").includes("json") ? JSON.parse(text) : text : null;
   if (!res.ok) {
@@ -33,7 +32,11 @@ async function api(method, url, body, ifMatch) {
     err.problem = data && typeof data === "object" ? data : null;
     throw err;
   }
-  return data;
+  return { data, etag };
+}
+
+async function api(method, url, body, ifMatch) {
+  return (await apiTagged(method, url, body, ifMatch)).data;
 }
 
 const pct = (v) => (v === null || v === undefined ? "–" : (100 * v).toFixed(1) + " %");
@@ -103,8 +106,8 @@ function setWorking(version, basedOn, rules, etag) {
 
 async function openDraft(version, quiet) {
   if (!quiet && !leaveWorking(`open draft v${version}`)) return;
-  const draft = await api("GET", `/rulesets/${encodeURIComponent(state.model)}/${version}`);
-  setWorking(version, draft.summary.basedOn, draft.rules, lastETag);
+  const { data: draft, etag } = await apiTagged("GET", `/rulesets/${encodeURIComponent(state.model)}/${version}`);
+  setWorking(version, draft.summary.basedOn, draft.rules, etag);
   chooseDraft(version);
   if (!quiet) {
     renderDrafts();
@@ -672,14 +675,14 @@ async function save() {
   const w = state.working;
   const base = `/rulesets/${encodeURIComponent(state.model)}`;
   if (w.version === null) {
-    const created = await api("POST", `${base}/drafts`, { from: w.basedOn || null, createdBy: $("approver").value.trim() || null });
+    const { data: created, etag } = await apiTagged("POST", `${base}/drafts`, { from: w.basedOn || null, createdBy: $("approver").value.trim() || null });
     w.version = created.summary.version;
-    w.etag = lastETag;
+    w.etag = etag;
     chooseDraft(w.version);
   }
   // The table is the whole list: criteria removed on this page are meant to go, so the PUT says so.
-  const saved = await api("PUT", `${base}/${w.version}`, { ...w.rules, dropMissing: true, editedBy: $("approver").value.trim() || null }, w.etag);
-  w.etag = lastETag;
+  const { data: saved, etag } = await apiTagged("PUT", `${base}/${w.version}`, { ...w.rules, dropMissing: true, editedBy: $("approver").value.trim() || null }, w.etag);
+  w.etag = etag;
   w.rules = clone(saved.rules);
   state.saved = JSON.stringify(saved.rules);
   return w.version;
@@ -726,8 +729,8 @@ async function onCreateDraft() {
   if (!leaveWorking("start a new draft")) return;
   try {
     const from = Number($("draft-from").value);
-    const created = await api("POST", `/rulesets/${encodeURIComponent(state.model)}/drafts`, { from, createdBy: $("approver").value.trim() || null });
-    setWorking(created.summary.version, created.summary.basedOn, created.rules, lastETag);
+    const { data: created, etag } = await apiTagged("POST", `/rulesets/${encodeURIComponent(state.model)}/drafts`, { from, createdBy: $("approver").value.trim() || null });
+    setWorking(created.summary.version, created.summary.basedOn, created.rules, etag);
     chooseDraft(created.summary.version);
     await loadModel(state.model, true);
     status(`Draft v${created.summary.version} created from ${from ? "v" + from : "the suggestion"}.`);
@@ -898,10 +901,7 @@ async function discardDraft(d) {
   try {
     // The tag of the draft as this page read it: a draft changed since by someone else is not discarded unseen.
     let etag = mine ? state.working.etag : null;
-    if (!etag) {
-      await api("GET", `${base}/${d.version}`);
-      etag = lastETag;
-    }
+    if (!etag) etag = (await apiTagged("GET", `${base}/${d.version}`)).etag;
     const by = $("approver").value.trim();
     await api("DELETE", `${base}/${d.version}${by ? `?discardedBy=${encodeURIComponent(by)}` : ""}`, undefined, etag);
     forgetDraft(d.version);
