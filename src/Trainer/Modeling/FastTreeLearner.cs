@@ -129,7 +129,7 @@ internal static class FastTreeLearner
 
     /// <summary>How many of the first trees give the lowest validation log-loss (at least one), found by adding one
     /// tree at a time to every validation row's margin, as early stopping would.</summary>
-    public static int BestTreeCount(Grown grown, float[] validX, float[] validY, int width)
+    public static int BestTreeCount(Grown grown, ReadOnlyMemory<float> validX, float[] validY, int width)
     {
         var rows = validY.Length;
         var margins = new double[rows];
@@ -142,7 +142,7 @@ internal static class FastTreeLearner
             var loss = 0.0;
             for (var r = 0; r < rows; r++)
             {
-                margins[r] += Leaf(tree, validX.AsSpan(r * width, width));
+                margins[r] += Leaf(tree, validX.Span.Slice(r * width, width));
                 // log(1 + e^-m) for a conversion, log(1 + e^m) otherwise, without overflow.
                 var m = validY[r] > 0.5f ? margins[r] : -margins[r];
                 loss += m > 0 ? double.LogP1(Math.Exp(-m)) : -m + double.LogP1(Math.Exp(m));
