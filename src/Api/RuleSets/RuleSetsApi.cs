@@ -93,8 +93,12 @@ public static class RuleSetsApi
             .OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Version)];
     }
 
-    private static IResult Features(string model, ModelRegistry registry) =>
-        TypedResults.Json(registry.Get(model).Spec.Features.Select(f => new KnownFeature(f.Name, f.Label, f.Kind, f.Group, f.Negative)), Json);
+    /// <summary>The features criteria can be written over, each named in words (<see cref="CriterionText.Feature"/>).</summary>
+    private static IResult Features(string model, ModelRegistry registry)
+    {
+        var spec = registry.Get(model).Spec;
+        return TypedResults.Json(spec.Features.Select((f, j) => new KnownFeature(f.Name, CriterionText.Feature(spec, j), f.Kind, f.Group, f.Negative)), Json);
+    }
 
     /// <summary>The sentence <see cref="CriterionText"/> makes of a condition, checked as a criterion's condition is (the
     /// page's default label for a criterion it adds comes from here, so it reads as the trainer's and the report's do).</summary>

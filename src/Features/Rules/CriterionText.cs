@@ -44,6 +44,34 @@ public static class CriterionText
         return Sentence(spec, feature, double.IsNaN(value) ? Range.None : new Range(value, value, false, true));
     }
 
+    /// <summary>What feature <paramref name="feature"/> is, in words, as a feature search lists it: "Job title: Student",
+    /// "Job title not given", "Company size", "Budget known", "Days since signup date", "Page views of /pricing in the
+    /// last 30 days" — the column or event in words, never the feature's id.</summary>
+    public static string Feature(FeatureSpec spec, int feature)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentOutOfRangeException.ThrowIfNegative(feature);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(feature, spec.Features.Count);
+        var step = spec.Steps[feature];
+        switch (step.Op)
+        {
+            case FeatureLayout.Op.Level:
+            case FeatureLayout.Op.Other:
+            case FeatureLayout.Op.Missing:
+                return Sentence(spec, feature, Range.Any);
+            case FeatureLayout.Op.Number:
+            case FeatureLayout.Op.Flag:
+                return Column(spec.Attributes[step.Source].Column);
+            case FeatureLayout.Op.DateDays:
+                return "Days since " + Column(spec.Attributes[step.Source].Column).ToLowerInvariant();
+            default:
+            {
+                var label = spec.Features[feature].Label;
+                return label.Length == 0 ? label : char.ToUpperInvariant(label[0]) + label[1..];
+            }
+        }
+    }
+
     /// <summary>Why a disqualified lead is not sales-ready, in words: "Not sales-ready whatever the score: knocked out by
     /// “Unsubscribed at some time”" (labels of the knock-outs that fired, in order).</summary>
     public static string KnockedOut(IEnumerable<string> labels)

@@ -76,6 +76,26 @@ public sealed class CriterionTextTests
     }
 
     [Theory]
+    [InlineData("attr.industry=Software", "Industry: Software")]
+    [InlineData("attr.employees", "Employees")]
+    [InlineData("attr.newsletter", "Newsletter")]
+    [InlineData("attr.first_contact", "Days since first contact")]
+    public void Feature_NamesAnAttributeInWords(string feature, string expected) =>
+        Assert.Equal(expected, CriterionText.Feature(Spec, Spec.IndexOf(feature)));
+
+    [Fact]
+    public void EveryFeature_IsNamedInWords_WithoutItsIdOrAnUnderscore()
+    {
+        for (var j = 0; j < Spec.Features.Count; j++)
+        {
+            var name = CriterionText.Feature(Spec, j);
+            Assert.True(LabelRules.IsSentence(name, out var why), $"{Spec.Features[j].Name}: '{name}' {why}");
+            // A column or event type's underscore is an id showing through; a page's path (/free_trial) may hold one.
+            Assert.DoesNotMatch(@"(^|\s)[^/\s]*_", name);
+        }
+    }
+
+    [Theory]
     [InlineData("page_view", "/pricing", "Viewed /pricing")]
     [InlineData("page_view", null, "Viewed a page")]
     [InlineData("demo_request", null, "Requested a demo")]
