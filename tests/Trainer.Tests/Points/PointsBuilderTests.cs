@@ -1,6 +1,5 @@
 using LeadML.Features.Featurization;
 using LeadML.Features.History;
-using LeadML.Features.Randomness;
 using LeadML.Features.Rules;
 using LeadML.Trainer.Points;
 
@@ -28,18 +27,9 @@ public sealed class PointsBuilderTests
 
     private static Data Generate(int rows, ulong seed)
     {
-        var w = Spec.Features.Count;
-        var rng = new Xoshiro256(seed);
-        var x = new float[rows * w];
-        var phi = new double[rows * (w + 1)];
-        var y = new float[rows];
-        var margin = new double[rows];
-        int I(string n) => Spec.IndexOf(n);
-        for (var i = 0; i < rows; i++)
+        var (x, y, phi, margin) = KnownContributions.Generate(Spec, rows, seed, -2.5, (rng, r, p) =>
         {
-            var r = x.AsSpan(i * w, w);
-            var p = phi.AsSpan(i * (w + 1), w + 1);
-            for (var j = 0; j < w; j++) r[j] = Spec.Features[j].Kind == FeatureKind.Recency ? float.NaN : 0;
+            int I(string n) => Spec.IndexOf(n);
             var industry = rng.NextDouble() switch { < 0.3 => "Software", < 0.5 => "Retail", _ => "Other" };
             r[I($"attr.industry={industry}")] = 1;
             p[I("attr.industry=Software")] = industry == "Software" ? 0.8 : 0;
@@ -54,12 +44,7 @@ public sealed class PointsBuilderTests
             r[I("evt.unsubscribe.ever")] = unsubscribed ? 1 : 0;
             r[I("evt.unsubscribe.count_365d")] = unsubscribed ? 1 : 0;
             p[I("evt.unsubscribe.ever")] = unsubscribed ? -1.2 : 0;
-            p[w] = -2.5;
-            double m = 0;
-            foreach (var v in p) m += v;
-            margin[i] = m;
-            y[i] = rng.NextDouble() < 1 / (1 + Math.Exp(-m)) ? 1 : 0;
-        }
+        });
         return new Data(x, y, phi, margin);
     }
 
