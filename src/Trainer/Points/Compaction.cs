@@ -231,6 +231,14 @@ internal static class Compaction
             var cols = ColumnsOf(sizes);
             var familyOfColumn = FamiliesOf(sizes);
             var beta = Fit(cols);
+            // A level no training or validation lead has (a month only the test period holds) cannot be refit: rather than
+            // 0 (scored like the leads it is compared with, which nothing says), it keeps the model's log-odds for such a
+            // lead, as the table with every band gives it, against the same leads.
+            var forms = sizes.SelectMany((size, f) => size > 0 ? families[f].Forms[size - 1] : []).ToList();
+            for (var k = 0; k < cols.Count; k++)
+            {
+                if (count[cols[k]] == 0) beta[k + 1] = forms[k].Seed / fullFactor;
+            }
             var relative = Fitted(cols, beta, columns.Fit, n);
             for (var i = 0; i < n; i++) relative[i] -= beta[0];
             var sorted = relative.Order().ToArray();
@@ -266,8 +274,11 @@ internal static class Compaction
                     Id = PointsBuilder.UniqueId(label, ids),
                     Label = label,
                     // A contradiction is what the reader would stumble on first, so its explanation leads.
-                    Description = Why(points, rate, overall, families[familyOfColumn[k]].Name, [.. cols.Where((_, m) => familyOfColumn[m] == familyOfColumn[k])])
-                        + Describe(label, points, factor, leads, rate, overall, se),
+                    Description = leads == 0
+                        ? string.Create(CultureInfo.InvariantCulture,
+                            $"No lead of the training or validation period matched “{label}”: its {points:+0;-0} points are the model's for such a lead (as in the table with every band), not fitted to any lead.")
+                        : Why(points, rate, overall, families[familyOfColumn[k]].Name, [.. cols.Where((_, m) => familyOfColumn[m] == familyOfColumn[k])])
+                            + Describe(label, points, factor, leads, rate, overall, se),
                     Group = feature >= 0 ? spec.Features[feature].Group : CriterionGroup.Engagement,
                     Condition = condition,
                     Points = points,

@@ -1,6 +1,5 @@
 using LeadML.Features.Featurization;
 using LeadML.Features.History;
-using LeadML.Features.Randomness;
 using LeadML.Features.Rules;
 using LeadML.Trainer.Points;
 
@@ -27,20 +26,10 @@ public sealed class CompactionTests
         return new FeatureSpec { Kind = HistoryKind.Events, Attributes = attributes, Channels = channels, NegativeEventTypes = negative, Features = defs };
     }
 
-    private static (float[] X, float[] Y, double[] Phi, double[] Margin) Generate(int rows, ulong seed)
-    {
-        var w = Spec.Features.Count;
-        var rng = new Xoshiro256(seed);
-        var x = new float[rows * w];
-        var phi = new double[rows * (w + 1)];
-        var y = new float[rows];
-        var margin = new double[rows];
-        int I(string n) => Spec.IndexOf(n);
-        for (var i = 0; i < rows; i++)
+    private static (float[] X, float[] Y, double[] Phi, double[] Margin) Generate(int rows, ulong seed) =>
+        KnownContributions.Generate(Spec, rows, seed, -2.5, (rng, r, p) =>
         {
-            var r = x.AsSpan(i * w, w);
-            var p = phi.AsSpan(i * (w + 1), w + 1);
-            for (var j = 0; j < w; j++) r[j] = Spec.Features[j].Kind == FeatureKind.Recency ? float.NaN : 0;
+            int I(string n) => Spec.IndexOf(n);
             var level = rng.NextWeighted(Shares);
             r[I($"attr.industry={Industries[level]}")] = 1;
             p[I($"attr.industry={Industries[level]}")] = Effects[level];
@@ -51,14 +40,7 @@ public sealed class CompactionTests
             r[I("evt.email_bounce.ever")] = bounced ? 1 : 0;
             r[I("evt.email_bounce.count_365d")] = bounced ? 1 : 0;
             p[I("evt.email_bounce.ever")] = bounced ? -0.5 : 0;
-            p[w] = -2.5;
-            double m = 0;
-            foreach (var v in p) m += v;
-            margin[i] = m;
-            y[i] = rng.NextDouble() < 1 / (1 + Math.Exp(-m)) ? 1 : 0;
-        }
-        return (x, y, phi, margin);
-    }
+        });
 
     [Fact]
     public void Compact_CategoryLevelsScoredAlikeStayTogetherAtZero_AndEveryKeptLevelKeepsItsSign()

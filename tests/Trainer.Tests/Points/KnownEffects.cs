@@ -28,18 +28,9 @@ internal static class KnownEffects
 
     public static Data Generate(FeatureSpec spec, int rows, ulong seed, Effects effects)
     {
-        var w = spec.Features.Count;
-        var rng = new Xoshiro256(seed);
-        var x = new float[rows * w];
-        var phi = new double[rows * (w + 1)];
-        var y = new float[rows];
-        var margin = new double[rows];
         int I(string n) => spec.IndexOf(n);
-        for (var i = 0; i < rows; i++)
+        var (x, y, phi, margin) = KnownContributions.Generate(spec, rows, seed, 0, (rng, r, p) =>
         {
-            var r = x.AsSpan(i * w, w);
-            var p = phi.AsSpan(i * (w + 1), w + 1);
-            for (var j = 0; j < w; j++) r[j] = spec.Features[j].Kind == FeatureKind.Recency ? float.NaN : 0;
             var industry = rng.NextDouble() switch { < 0.3 => "Software", < 0.5 => "Retail", _ => "Other" };
             r[I($"attr.industry={industry}")] = 1;
             p[I("attr.industry=Software")] = industry == "Software" ? 0.8 : 0;
@@ -47,11 +38,7 @@ internal static class KnownEffects
             var views = rng.NextDouble() < 0.5 ? 0 : rng.NextInt(8);
             r[I("evt.page_view[/pricing].count_30d")] = views;
             effects(r, p, views, rng);
-            double m = 0;
-            foreach (var v in p) m += v;
-            margin[i] = m;
-            y[i] = rng.NextDouble() < 1 / (1 + Math.Exp(-m)) ? 1 : 0;
-        }
+        });
         return new Data(x, y, phi, margin);
     }
 }

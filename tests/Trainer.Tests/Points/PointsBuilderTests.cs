@@ -1,6 +1,5 @@
 using LeadML.Features.Featurization;
 using LeadML.Features.History;
-using LeadML.Features.Randomness;
 using LeadML.Features.Rules;
 using LeadML.Trainer.Points;
 
@@ -195,6 +194,28 @@ public sealed class PointsBuilderTests
         // Without the training rows it has no lead to be fit on and gets no points.
         var validationOnly = Compaction.Run(Spec, full, (validation.X, validation.Y, validation.Margin), (validation.X, validation.Y), (test.X, test.Y), null, options);
         Assert.DoesNotContain(validationOnly.Criteria, c => c.Condition.Feature == "attr.industry=Retail");
+    }
+
+    [Fact]
+    public void Compact_LevelNoLeadHas_KeepsTheModelsPoints()
+    {
+        // No lead of the rows the compact table is fit on is in Retail (like a month only the test period holds): the
+        // refit cannot estimate it, so it keeps the points the model gives such a lead instead of 0.
+        var retailColumn = Spec.IndexOf("attr.industry=Retail");
+        var evaluation = Keep(Generate(6000, 8), i => i[retailColumn] == 0);
+        var modelled = Keep(Generate(3000, 9), i => i[retailColumn] == 1);
+        var full = PointsBuilder.Build(Spec, evaluation.X, evaluation.Y, evaluation.Phi, earlier: new EarlierRows(modelled.X, modelled.Y, modelled.Phi, Leads: 0));
+        var test = Generate(4000, 10);
+
+        var compact = Compaction.Run(Spec, full, (evaluation.X, evaluation.Y, evaluation.Margin), (evaluation.X, evaluation.Y), (test.X, test.Y), null,
+            new PointsOptions { MaxCriteria = full.Criteria.Count, MinGainPerCriterion = 0 });
+
+        var retail = Assert.Single(compact.Criteria, c => c.Condition.Feature == "attr.industry=Retail");
+        var software = Assert.Single(compact.Criteria, c => c.Condition.Feature == "attr.industry=Software");
+        Assert.InRange(retail.Points / (double)software.Points, -0.6 / 0.8 - 0.1, -0.6 / 0.8 + 0.1);
+        Assert.Equal(0, retail.Support!.Leads);
+        Assert.True(retail.LowSupport);
+        Assert.StartsWith("No lead of the training or validation period matched", retail.Description, StringComparison.Ordinal);
     }
 
     [Fact]
