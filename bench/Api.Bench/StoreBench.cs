@@ -80,6 +80,7 @@ internal static class StoreBench
             var eventSeconds = watch.Elapsed.TotalSeconds;
             var stored = await ScalarAsync(connect, "SELECT COUNT(*) FROM events");
             Console.WriteLine(Invariant($"load events: {sent:N0} events in {eventRequests:N0} POST /events ({o.LeadsPerRequest} leads each), {eventSeconds:0.0} s, {sent / eventSeconds:N0} events/s ({stored:N0} stored)"));
+            Console.WriteLine(Invariant($"store after loading: {await SizeAsync(connect, name):N0} MB"));
 
             var ids = sample.Leads.Select(l => l.Id).ToArray();
             await RoundAsync(o, http, api, connect, ids, $"{name}, 1 instance");
@@ -106,6 +107,7 @@ internal static class StoreBench
     {
         var start = DateTime.UtcNow;
         var at = new DateTimeOffset(start).ToUnixTimeMilliseconds();
+        var history = await ScalarAsync(connect, "SELECT COUNT(*) FROM score_history");
         var due = await ScalarAsync(connect, "UPDATE leads SET next_rescore_at = @t WHERE next_rescore_at IS NOT NULL AND converted_at IS NULL", at);
         var watch = Stopwatch.StartNew();
         using var stop = new CancellationTokenSource();
@@ -140,6 +142,7 @@ internal static class StoreBench
         var span = Math.Max(0.001, (last - first) / 1000.0);
         var finished = left == 0 ? "" : Invariant($" NOT FINISHED: {left:N0} still due after {wall:0} s");
         Console.WriteLine(Invariant($"round ({label}): {due - left:N0} of {due:N0} due leads rescored in {span:0.0} s from first to last ({wall:0.0} s wall incl. the wait for the poll), {(due - left) / span:N0} leads/s{finished}"));
+        Console.WriteLine(Invariant($"  score changes written: {await ScalarAsync(connect, "SELECT COUNT(*) FROM score_history") - history:N0}; store {await SizeAsync(connect, label):N0} MB"));
         Console.WriteLine($"  POST /leads/{{id}}/events during the round ({o.LiveRate}/s): {writes.Summary()}");
         Console.WriteLine($"  GET /leads/{{id}} during the round ({o.LiveRate}/s): {reads.Summary()}");
     }
@@ -176,6 +179,12 @@ internal static class StoreBench
         }
         Console.WriteLine(Invariant($"stale check (once a round, reads every open lead): {times.Min():0} ms (best of 3)"));
     }
+
+    /// <summary>The store's size on disk in MB (PostgreSQL: the database; SQLite: its pages, WAL not included).</summary>
+    private static async Task<long> SizeAsync(Func<DbConnection> connect, string name) =>
+        name.StartsWith("PostgreSQL", StringComparison.Ordinal)
+            ? await ScalarAsync(connect, "SELECT pg_database_size(current_database())") >> 20
+            : await ScalarAsync(connect, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()") >> 20;
 
     private static int Pick(Xoshiro256 random, int n)
     {
