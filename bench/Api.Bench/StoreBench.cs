@@ -164,15 +164,7 @@ internal static class StoreBench
         var times = new List<double>();
         for (var i = 0; i < 3; i++)
         {
-            await using var cmd = c.CreateCommand();
-            cmd.CommandText = Store.LeadStore.ClaimStaleSql;
-            foreach (var (name, value) in new (string, object)[] { ("m", "sample"), ("mv", modelVersion), ("rv", ruleSetVersion), ("n", 200) })
-            {
-                var p = cmd.CreateParameter();
-                p.ParameterName = name;
-                p.Value = value;
-                cmd.Parameters.Add(p);
-            }
+            await using var cmd = Store.Sql.Command(c, null, Store.LeadStore.ClaimStaleSql, ("m", "sample"), ("mv", modelVersion), ("rv", ruleSetVersion), ("n", 200));
             var watch = Stopwatch.StartNew();
             await using (var r = await cmd.ExecuteReaderAsync()) while (await r.ReadAsync()) { }
             times.Add(watch.Elapsed.TotalMilliseconds);
