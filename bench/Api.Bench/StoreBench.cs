@@ -20,10 +20,10 @@ namespace LeadML.Api.Bench;
 internal static class StoreBench
 {
     private const string Usage = "usage: LeadML.Api.Bench store --history DIR --leads N --bundle DIR --work DIR [--sqlite] [--postgres CONNECTION]"
-        + " [--instances 2] [--leads-per-request 50] [--connections 4] [--live-rate 20] [--round-timeout-minutes 60]";
+        + " [--instances 2] [--leads-per-request 50] [--connections 4] [--live-rate 20] [--round-timeout-minutes 60] [--batch-size LEADS]";
 
     private sealed record Options(string History, int Leads, string Bundle, string Work, bool Sqlite, string? Postgres, int Instances,
-        int LeadsPerRequest, int Connections, double LiveRate, TimeSpan RoundTimeout);
+        int LeadsPerRequest, int Connections, double LiveRate, TimeSpan RoundTimeout, string? BatchSize);
 
     public static async Task RunAsync(string[] args)
     {
@@ -41,6 +41,8 @@ internal static class StoreBench
             ["LeadML__Rescoring__PollInterval"] = "00:00:05",
             ["Logging__LogLevel__Default"] = "Warning",
         };
+        // The rescoring batch (LeadML:Rescoring:BatchSize), the Api's default unless given.
+        if (o.BatchSize is { } batch) settings["LeadML__Rescoring__BatchSize"] = batch;
         if (o.Sqlite)
         {
             var file = Path.Combine(Path.GetFullPath(o.Work), "leadml.db");
@@ -303,6 +305,6 @@ internal static class StoreBench
         return new Options(Required("history"), Int("leads", 0) is > 0 and var n ? n : throw new ArgumentException($"--leads must be at least 1\n{Usage}"),
             Required("bundle"), Required("work"), sqlite, postgres, Int("instances", 2), Int("leads-per-request", 50), Int("connections", 4),
             values.TryGetValue("live-rate", out var r) ? double.Parse(r, CultureInfo.InvariantCulture) : 20,
-            TimeSpan.FromMinutes(Int("round-timeout-minutes", 60)));
+            TimeSpan.FromMinutes(Int("round-timeout-minutes", 60)), values.GetValueOrDefault("batch-size"));
     }
 }
