@@ -20,10 +20,10 @@ namespace LeadML.Api.Bench;
 internal static class StoreBench
 {
     private const string Usage = "usage: LeadML.Api.Bench store --history DIR --leads N --bundle DIR --work DIR [--sqlite] [--postgres CONNECTION]"
-        + " [--instances 2] [--leads-per-request 50] [--connections 4] [--live-rate 20] [--round-timeout-minutes 60]";
+        + " [--instances 2] [--leads-per-request 50] [--connections 4] [--live-rate 20] [--round-timeout-minutes 60] [--batch-size LEADS]";
 
     private sealed record Options(string History, int Leads, string Bundle, string Work, bool Sqlite, string? Postgres, int Instances,
-        int LeadsPerRequest, int Connections, double LiveRate, TimeSpan RoundTimeout);
+        int LeadsPerRequest, int Connections, double LiveRate, TimeSpan RoundTimeout, string? BatchSize);
 
     public static async Task RunAsync(string[] args)
     {
@@ -41,6 +41,8 @@ internal static class StoreBench
             ["LeadML__Rescoring__PollInterval"] = "00:00:05",
             ["Logging__LogLevel__Default"] = "Warning",
         };
+        // The rescoring batch (LeadML:Rescoring:BatchSize), the Api's default unless given.
+        if (o.BatchSize is { } batch) settings["LeadML__Rescoring__BatchSize"] = batch;
         if (o.Sqlite)
         {
             var file = Path.Combine(Path.GetFullPath(o.Work), "leadml.db");
@@ -80,6 +82,7 @@ internal static class StoreBench
             var eventSeconds = watch.Elapsed.TotalSeconds;
             var stored = await ScalarAsync(connect, "SELECT COUNT(*) FROM events");
             Console.WriteLine(Invariant($"load events: {sent:N0} events in {eventRequests:N0} POST /events ({o.LeadsPerRequest} leads each), {eventSeconds:0.0} s, {sent / eventSeconds:N0} events/s ({stored:N0} stored)"));
+            Console.WriteLine(Invariant($"store after loading: {await SizeAsync(connect, name):N0} MB"));
 
             var ids = sample.Leads.Select(l => l.Id).ToArray();
             await RoundAsync(o, http, api, connect, ids, $"{name}, 1 instance");
@@ -106,6 +109,7 @@ internal static class StoreBench
     {
         var start = DateTime.UtcNow;
         var at = new DateTimeOffset(start).ToUnixTimeMilliseconds();
+        var history = await ScalarAsync(connect, "SELECT COUNT(*) FROM score_history");
         var due = await ScalarAsync(connect, "UPDATE leads SET next_rescore_at = @t WHERE next_rescore_at IS NOT NULL AND converted_at IS NULL", at);
         var watch = Stopwatch.StartNew();
         using var stop = new CancellationTokenSource();
@@ -140,6 +144,7 @@ internal static class StoreBench
         var span = Math.Max(0.001, (last - first) / 1000.0);
         var finished = left == 0 ? "" : Invariant($" NOT FINISHED: {left:N0} still due after {wall:0} s");
         Console.WriteLine(Invariant($"round ({label}): {due - left:N0} of {due:N0} due leads rescored in {span:0.0} s from first to last ({wall:0.0} s wall incl. the wait for the poll), {(due - left) / span:N0} leads/s{finished}"));
+        Console.WriteLine(Invariant($"  score changes written: {await ScalarAsync(connect, "SELECT COUNT(*) FROM score_history") - history:N0}; store {await SizeAsync(connect, label):N0} MB"));
         Console.WriteLine($"  POST /leads/{{id}}/events during the round ({o.LiveRate}/s): {writes.Summary()}");
         Console.WriteLine($"  GET /leads/{{id}} during the round ({o.LiveRate}/s): {reads.Summary()}");
     }
@@ -161,21 +166,19 @@ internal static class StoreBench
         var times = new List<double>();
         for (var i = 0; i < 3; i++)
         {
-            await using var cmd = c.CreateCommand();
-            cmd.CommandText = Store.LeadStore.ClaimStaleSql;
-            foreach (var (name, value) in new (string, object)[] { ("m", "sample"), ("mv", modelVersion), ("rv", ruleSetVersion), ("n", 200) })
-            {
-                var p = cmd.CreateParameter();
-                p.ParameterName = name;
-                p.Value = value;
-                cmd.Parameters.Add(p);
-            }
+            await using var cmd = Store.Sql.Command(c, null, Store.LeadStore.ClaimStaleSql, ("m", "sample"), ("mv", modelVersion), ("rv", ruleSetVersion), ("n", 200));
             var watch = Stopwatch.StartNew();
             await using (var r = await cmd.ExecuteReaderAsync()) while (await r.ReadAsync()) { }
             times.Add(watch.Elapsed.TotalMilliseconds);
         }
         Console.WriteLine(Invariant($"stale check (once a round, reads every open lead): {times.Min():0} ms (best of 3)"));
     }
+
+    /// <summary>The store's size on disk in MB (PostgreSQL: the database; SQLite: its pages, WAL not included).</summary>
+    private static async Task<long> SizeAsync(Func<DbConnection> connect, string name) =>
+        name.StartsWith("PostgreSQL", StringComparison.Ordinal)
+            ? await ScalarAsync(connect, "SELECT pg_database_size(current_database())") >> 20
+            : await ScalarAsync(connect, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()") >> 20;
 
     private static int Pick(Xoshiro256 random, int n)
     {
@@ -302,6 +305,6 @@ internal static class StoreBench
         return new Options(Required("history"), Int("leads", 0) is > 0 and var n ? n : throw new ArgumentException($"--leads must be at least 1\n{Usage}"),
             Required("bundle"), Required("work"), sqlite, postgres, Int("instances", 2), Int("leads-per-request", 50), Int("connections", 4),
             values.TryGetValue("live-rate", out var r) ? double.Parse(r, CultureInfo.InvariantCulture) : 20,
-            TimeSpan.FromMinutes(Int("round-timeout-minutes", 60)));
+            TimeSpan.FromMinutes(Int("round-timeout-minutes", 60)), values.GetValueOrDefault("batch-size"));
     }
 }

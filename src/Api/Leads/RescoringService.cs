@@ -13,7 +13,10 @@ namespace LeadML.Api.Leads;
 /// version (reason "new model" / "new rule set", at most <see cref="AlertOptions.MaxPerRuleSetChange"/> alerts per
 /// change); then rescores the leads whose next rescoring time has come (reason "rescoring"), batch by batch. Each
 /// batch is one transaction over locked rows (PostgreSQL: <c>SKIP LOCKED</c>), whose events are read in one query, and
-/// moves each lead's next time forward, so two instances never rescore a lead twice in one round.
+/// moves each lead's next time forward, so two instances never rescore a lead twice in one round. On SQLite a batch
+/// is a write of the store's one writer (<see cref="LeadStore.WriteAsync{T}"/>), queued with the events and leads
+/// clients send: competing for the database lock instead, a round's back-to-back batches kept event writes waiting
+/// for seconds.
 /// </summary>
 public sealed class RescoringService(LeadStore store, LeadRescorer rescorer, ModelRegistry registry, IRuleSetRepository ruleSets, AlertSignal alerts,
     IOptions<RescoringOptions> options, IOptions<AlertOptions> alertOptions, TimeProvider clock, ILogger<RescoringService> log) : BackgroundService
@@ -73,7 +76,7 @@ public sealed class RescoringService(LeadStore store, LeadRescorer rescorer, Mod
         {
             var model = registry.Get(name);
             var cap = new AlertCap($"{name}:{model.ModelVersion}:{model.RuleSetVersion}", alertOptions.Value.MaxPerRuleSetChange);
-            var (count, raised, suppressed) = await store.InTransactionAsync(async (c, tx) =>
+            var (count, raised, suppressed) = await store.WriteAsync(async (c, tx) =>
             {
                 var now = clock.GetUtcNow().UtcDateTime;
                 var leads = await store.ClaimStaleAsync(c, tx, name, model.ModelVersion, model.RuleSetVersion, options.Value.BatchSize, ct);
@@ -103,7 +106,7 @@ public sealed class RescoringService(LeadStore store, LeadRescorer rescorer, Mod
         while (true)
         {
             var model = registry.Get(name);
-            var (count, raised) = await store.InTransactionAsync(async (c, tx) =>
+            var (count, raised) = await store.WriteAsync(async (c, tx) =>
             {
                 var now = clock.GetUtcNow().UtcDateTime;
                 var leads = await store.ClaimDueAsync(c, tx, name, now, options.Value.BatchSize, ct);

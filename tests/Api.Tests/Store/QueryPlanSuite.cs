@@ -19,8 +19,11 @@ public abstract class QueryPlanSuite : IDisposable
 
     protected abstract LeadStore Open();
 
-    /// <summary>The plan's lines, as the database prints them.</summary>
-    protected abstract Task<List<string>> PlanAsync(DbConnection c, string sql, (string Name, object? Value)[] parameters);
+    /// <summary>What asks the database for a statement's plan instead of running it.</summary>
+    protected abstract string Explain { get; }
+
+    /// <summary>The column of the plan's rows that holds the text of each step.</summary>
+    protected abstract int PlanColumn { get; }
 
     /// <summary>Whether a plan line reads the whole of <paramref name="table"/>.</summary>
     protected abstract bool ReadsWholeTable(string line, string table);
@@ -120,18 +123,14 @@ public abstract class QueryPlanSuite : IDisposable
         return _store;
     }
 
-    protected static DbCommand Command(DbConnection c, string sql, (string Name, object? Value)[] parameters)
+    /// <summary>The plan's lines, as the database prints them.</summary>
+    private async Task<List<string>> PlanAsync(DbConnection c, string sql, (string Name, object? Value)[] parameters)
     {
-        var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var p = cmd.CreateParameter();
-            p.ParameterName = name;
-            p.Value = value ?? DBNull.Value;
-            cmd.Parameters.Add(p);
-        }
-        return cmd;
+        await using var cmd = Sql.Command(c, null, $"{Explain} {sql}", parameters);
+        var lines = new List<string>();
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync()) lines.Add(r.GetString(PlanColumn));
+        return lines;
     }
 
     public virtual void Dispose()
@@ -148,14 +147,9 @@ public sealed class PostgresQueryPlanTests(PostgresServer server) : QueryPlanSui
 
     protected override string KeyOf(string table) => table == "leads" ? "leads_pkey" : "events_model_lead_id_event_id_key";
 
-    protected override async Task<List<string>> PlanAsync(DbConnection c, string sql, (string Name, object? Value)[] parameters)
-    {
-        await using var cmd = Command(c, "EXPLAIN " + sql, parameters);
-        var lines = new List<string>();
-        await using var r = await cmd.ExecuteReaderAsync();
-        while (await r.ReadAsync()) lines.Add(r.GetString(0));
-        return lines;
-    }
+    protected override string Explain => "EXPLAIN";
+
+    protected override int PlanColumn => 0;
 
     protected override bool ReadsWholeTable(string line, string table) => line.Contains($"Seq Scan on {table} ", StringComparison.Ordinal);
 
@@ -172,14 +166,10 @@ public sealed class SqliteQueryPlanTests : QueryPlanSuite
 
     protected override string KeyOf(string table) => $"sqlite_autoindex_{table}_1";
 
-    protected override async Task<List<string>> PlanAsync(DbConnection c, string sql, (string Name, object? Value)[] parameters)
-    {
-        await using var cmd = Command(c, "EXPLAIN QUERY PLAN " + sql, parameters);
-        var lines = new List<string>();
-        await using var r = await cmd.ExecuteReaderAsync();
-        while (await r.ReadAsync()) lines.Add(r.GetString(3));
-        return lines;
-    }
+    protected override string Explain => "EXPLAIN QUERY PLAN";
+
+    // Rows of (id, parent, unused, detail).
+    protected override int PlanColumn => 3;
 
     // "SCAN leads" reads every row; so does "SCAN leads USING INDEX …" (the whole index, in its order).
     protected override bool ReadsWholeTable(string line, string table) => line == $"SCAN {table}" || line.StartsWith($"SCAN {table} ", StringComparison.Ordinal);
