@@ -119,7 +119,11 @@ internal static class TrainCommand
     /// <summary>Steps a run reports: reading (3), choice (1), one per candidate, one per calibration origin, refit, test, points, writing.</summary>
     private static int ExpectedSteps(TrainOptions o)
     {
-        var trees = o.Search.LinearOnly ? 0 : o.Search.Depths.Length * o.Search.LearningRates.Length * o.Search.MinChildWeights.Length + o.Search.FastTreeLeaves.Length;
+        var s = o.Search;
+        var xgboost = s.FullGrid || s.Depths.Length == 0
+            ? s.Depths.Length * s.LearningRates.Length * s.MinChildWeights.Length
+            : s.Depths.Length * s.LearningRates.Length + s.MinChildWeights.Length - 1;
+        var trees = s.LinearOnly ? 0 : xgboost + s.FastTreeLeaves.Length;
         return 4 + (o.Search.TreesOnly ? 0 : 1) + trees + o.Search.CalibrationOrigins + 4;
     }
 

@@ -48,6 +48,9 @@ internal sealed record SearchOptions
     /// <summary>Trees each FastTree candidate grows; validation log-loss then keeps the best first ones (FastTree itself
     /// cannot stop early on another period's rows).</summary>
     public int FastTreeTrees { get; init; } = 300;
+    /// <summary>Every depth × learning rate × min child weight of XGBoost; otherwise (the default) the min child weights
+    /// after the first are tried only at the depth and learning rate that fit best with the first.</summary>
+    public bool FullGrid { get; init; }
     /// <summary>Skip tree candidates (logistic regression only).</summary>
     public bool LinearOnly { get; init; }
     /// <summary>Skip the logistic regression.</summary>
@@ -104,26 +107,41 @@ internal static class ModelSearch
         {
             using var dtrain = DMatrix.FromDense(trainX, nTrain, width, trainY, trainWeights);
             using var dvalid = DMatrix.FromDense(validX, nValid, width, validY);
+            var trees = new List<(CandidateResult Result, TrainedModel Model, double[] ValidMargins)>();
+            (int Depth, double Eta, double Auc) bestTrees = (0, 0, double.NegativeInfinity);
+            void Fit(int depth, double eta, double mcw)
+            {
+                var p = TreeParameters(depth, eta, mcw, options);
+                progress?.Invoke($"trees depth {depth}, eta {Fmt(eta)}, min child weight {Fmt(mcw)}");
+                var trained = Booster.Train(p, dtrain, dvalid, options.MaxRounds, options.EarlyStoppingRounds);
+                var settings = TreeSettings(depth, eta, mcw, trained.BestIteration + 1);
+                var model = new TrainedModel
+                {
+                    Kind = ModelKind.Trees, Booster = trained.Booster, Settings = settings,
+                    Description = $"trees depth {depth}, eta {Fmt(eta)}, min child weight {Fmt(mcw)}, {trained.BestIteration + 1} rounds",
+                    Complexity = depth,
+                };
+                var scored = Score(model, validX, validY, width);
+                trees.Add(scored);
+                if (scored.Item1.ValidationRocAuc > bestTrees.Auc) bestTrees = (depth, eta, scored.Item1.ValidationRocAuc);
+            }
+            // Depth and learning rate first, at the first min child weight; the other weights then only at the depth
+            // and rate that fit best: the weight is the finer setting, and each fit costs a whole early-stopped run
+            // (the full grid: SearchOptions.FullGrid).
+            var weights = options.MinChildWeights;
             foreach (var depth in options.Depths)
             {
                 foreach (var eta in options.LearningRates)
                 {
-                    foreach (var mcw in options.MinChildWeights)
-                    {
-                        var p = TreeParameters(depth, eta, mcw, options);
-                        progress?.Invoke($"trees depth {depth}, eta {Fmt(eta)}, min child weight {Fmt(mcw)}");
-                        var trained = Booster.Train(p, dtrain, dvalid, options.MaxRounds, options.EarlyStoppingRounds);
-                        var settings = TreeSettings(depth, eta, mcw, trained.BestIteration + 1);
-                        var model = new TrainedModel
-                        {
-                            Kind = ModelKind.Trees, Booster = trained.Booster, Settings = settings,
-                            Description = $"trees depth {depth}, eta {Fmt(eta)}, min child weight {Fmt(mcw)}, {trained.BestIteration + 1} rounds",
-                            Complexity = depth,
-                        };
-                        results.Add(Score(model, validX, validY, width));
-                    }
+                    foreach (var mcw in options.FullGrid ? weights : weights.Take(1)) Fit(depth, eta, mcw);
                 }
             }
+            if (!options.FullGrid && trees.Count > 0)
+            {
+                var (depth, eta, _) = bestTrees;
+                foreach (var mcw in weights.Skip(1)) Fit(depth, eta, mcw);
+            }
+            results.AddRange(trees);
         }
 
         if (!options.LinearOnly)
