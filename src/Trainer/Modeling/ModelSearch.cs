@@ -286,7 +286,8 @@ internal static class ModelSearch
             var s = new FastTreeSettings(
                 int.Parse(chosen.Settings["leaves"], CultureInfo.InvariantCulture), double.Parse(chosen.Settings["learningRate"], CultureInfo.InvariantCulture),
                 int.Parse(chosen.Settings["minLeafRows"], CultureInfo.InvariantCulture), int.Parse(chosen.Settings["rounds"], CultureInfo.InvariantCulture));
-            // More rows support proportionally more trees at the same learning rate, as for XGBoost below.
+            // More rows support proportionally more trees at the same learning rate, as for XGBoost below (up to the
+            // search's own count: on the sample, 600 trees instead of 300 tested 0.003 ROC-AUC lower).
             s = s with { Trees = Math.Clamp((int)Math.Round(s.Trees * growth), 1, options.FastTreeTrees) };
             var grown = FastTreeLearner.Fit(x, y, w, width, s, options.Threads, options.Seed);
             return FastTreeModel(FastTreeLearner.ToBooster(grown, grown.Trees.Count, x, w, width), s with { Trees = grown.Trees.Count }, chosen.Complexity);
@@ -341,8 +342,10 @@ internal static class ModelSearch
     /// <summary>The <c>model</c> setting of a FastTree candidate.</summary>
     internal const string FastTreeModelName = "FastTree gradient-boosted trees";
 
-    /// <summary>A FastTree candidate; its simplicity rank is the depth a balanced tree of as many leaves has, so that
-    /// it ties with XGBoost's trees of that depth.</summary>
+    /// <summary>A FastTree candidate. Its simplicity rank is the depth a tree of as many leaves can reach when grown
+    /// leaf-wise, as FastTree grows them (leaves − 1): above XGBoost's depth-limited trees, so FastTree is chosen only
+    /// when validation tells it apart from them. Ranked as a balanced tree (8 leaves as depth 3), it won the sample's
+    /// search within one standard error of XGBoost's depth 4 and tested 0.005 ROC-AUC lower.</summary>
     private static TrainedModel FastTreeModel(Booster booster, FastTreeSettings s, int? complexity = null) => new()
     {
         Kind = ModelKind.Trees, Booster = booster,
@@ -355,7 +358,7 @@ internal static class ModelSearch
             ["rounds"] = s.Trees.ToString(CultureInfo.InvariantCulture),
         },
         Description = $"FastTree {s.Leaves} leaves, learning rate {Fmt(s.LearningRate)}, {s.Trees} rounds",
-        Complexity = complexity ?? (int)Math.Ceiling(Math.Log2(s.Leaves)),
+        Complexity = complexity ?? s.Leaves - 1,
         Engine = $"ml.net fasttree {FastTreeLearner.Version}, served as xgboost {Booster.Version.Major}.{Booster.Version.Minor}.{Booster.Version.Build} trees",
     };
 
