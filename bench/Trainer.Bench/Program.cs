@@ -123,15 +123,16 @@ internal static class Program
         var histories = new Option<string[]>("--history") { Description = "Sample histories to train on, each as NAME=FOLDER (e.g. sample=data/sample)", AllowMultipleArgumentsPerToken = true };
         var schemas = new Option<string?>("--schemas") { Description = "Folder with bank-additional.json, online-shoppers.json, olist.json (default: data/schemas above the current folder)" };
         var only = new Option<string[]>("--only") { Description = "Only these public data sets (bank-additional, online-shoppers, olist; none: --only none)", AllowMultipleArgumentsPerToken = true };
+        var threads = new Option<int>("--threads") { Description = "Training threads of every learner (1 keeps XGBoost's threads from waiting on each other when other work oversubscribes the cores)", DefaultValueFactory = _ => new LeadML.Trainer.Modeling.SearchOptions().Threads };
         var output = new Option<string?>("--out") { Description = "Also write the table to this markdown file" };
-        var command = new Command("learners", "How often ML.NET FastTree wins the model search, what it costs, and the test ROC-AUC with and without it") { histories, schemas, only, output };
+        var command = new Command("learners", "How often ML.NET FastTree wins the model search, what it costs, and test ROC-AUC and time against the search before it") { histories, schemas, only, threads, output };
         command.SetAction(r => CommandErrors.Run(() =>
         {
             var list = (r.GetValue(histories) ?? []).Select(h => h.Split('=', 2)).Select(p => (p[0], Path.GetFullPath(p[1]))).ToList();
             var folder = r.GetValue(schemas) ?? FindSchemas();
             var wanted = r.GetValue(only) is { Length: > 0 } o ? o.ToHashSet(StringComparer.OrdinalIgnoreCase) : null;
             list.AddRange(QualityBench.DataSets.Where(d => wanted is null || wanted.Contains(d.Name)).Select(d => (d.Name, Path.Combine(folder, d.Schema))));
-            return InWorkFolder("learners", r.GetValue(output), work => LearnersBench.Markdown(LearnersBench.Run(list, work, Console.Error.WriteLine)));
+            return InWorkFolder("learners", r.GetValue(output), work => LearnersBench.Markdown(LearnersBench.Run(list, work, r.GetValue(threads), Console.Error.WriteLine), r.GetValue(threads)));
         }));
         return command;
     }

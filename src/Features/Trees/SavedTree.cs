@@ -10,4 +10,16 @@ namespace LeadML.Features.Trees;
 /// <param name="Conditions">A split's threshold, or a leaf's value on the margin (log-odds) scale.</param>
 /// <param name="DefaultLeft">Whether a missing value goes left at a split.</param>
 /// <param name="Cover">The training data reaching each node; positive at every reachable node.</param>
-public sealed record SavedTree(int[] Left, int[] Right, int[] Features, float[] Conditions, bool[] DefaultLeft, float[] Cover);
+public sealed record SavedTree(int[] Left, int[] Right, int[] Features, float[] Conditions, bool[] DefaultLeft, float[] Cover)
+{
+    /// <summary>Whether <paramref name="node"/> is a leaf.</summary>
+    public bool IsLeaf(int node) => Left[node] == -1;
+
+    /// <summary>The child of split <paramref name="node"/> that <paramref name="row"/> goes to: left when
+    /// <c>x &lt; condition</c>, or x missing and the default branch is left.</summary>
+    public int Next(int node, ReadOnlySpan<float> row)
+    {
+        var x = row[Features[node]];
+        return (float.IsNaN(x) ? DefaultLeft[node] : x < Conditions[node]) ? Left[node] : Right[node];
+    }
+}

@@ -36,10 +36,9 @@ public static class TreeCover
                 var w = weights.IsEmpty ? 1.0 : weights[r];
                 var node = 0;
                 cover[0] += w;
-                while (tree.Left[node] != -1)
+                while (!tree.IsLeaf(node))
                 {
-                    var x = row[tree.Features[node]];
-                    node = (float.IsNaN(x) ? tree.DefaultLeft[node] : x < tree.Conditions[node]) ? tree.Left[node] : tree.Right[node];
+                    node = tree.Next(node, row);
                     cover[node] += w;
                 }
             }

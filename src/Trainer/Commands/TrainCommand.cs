@@ -27,7 +27,7 @@ internal static class TrainCommand
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON on standard output (progress goes to standard error)" };
         var linearOnly = new Option<bool>("--linear-only") { Description = "Only try the logistic regression" };
         var treesOnly = new Option<bool>("--trees-only") { Description = "Only try gradient-boosted trees" };
-        var noFastTree = new Option<bool>("--no-fasttree") { Description = "Leave ML.NET FastTree's trees out of the model search (XGBoost's trees and the logistic regression stay)" };
+        var fastTree = new Option<bool>("--fasttree") { Description = "Also try ML.NET FastTree's trees (8 and 16 leaves) in the model search, chosen by the same validation rule" };
         var precision = new Option<double?>("--target-precision") { Description = "Sales-ready threshold: the lowest score whose leads convert at least at this rate (e.g. 0.3)" };
         var capacity = new Option<double?>("--sales-capacity") { Description = "Sales-ready threshold: the lowest score that sends at most this many leads a month to sales" };
         var maxCriteria = new Option<int>("--max-criteria")
@@ -60,7 +60,7 @@ internal static class TrainCommand
         var threads = new Option<int>("--threads") { Description = "Training threads", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
         var command = new Command("train", "Train a model on history, evaluate it out of time, and write a bundle")
         {
-            history, schema, output, json, linearOnly, treesOnly, noFastTree, precision, capacity, threads, model, maxCriteria, failOnLeak, negativeShare, origins,
+            history, schema, output, json, linearOnly, treesOnly, fastTree, precision, capacity, threads, model, maxCriteria, failOnLeak, negativeShare, origins,
         };
         command.SetAction(r => CommandErrors.Run(() =>
         {
@@ -75,7 +75,7 @@ internal static class TrainCommand
                 Out = r.GetValue(output)!,
                 Search = new SearchOptions
                 {
-                    LinearOnly = r.GetValue(linearOnly), TreesOnly = r.GetValue(treesOnly), FastTreeLeaves = r.GetValue(noFastTree) ? [] : new SearchOptions().FastTreeLeaves, Threads = r.GetValue(threads), CalibrationOrigins = r.GetValue(origins),
+                    LinearOnly = r.GetValue(linearOnly), TreesOnly = r.GetValue(treesOnly), FastTreeLeaves = r.GetValue(fastTree) ? SearchOptions.FastTreeIncludedLeaves : [], Threads = r.GetValue(threads), CalibrationOrigins = r.GetValue(origins),
                 },
                 Thresholds = new ThresholdOptions { TargetPrecision = r.GetValue(precision), CapacityPerMonth = r.GetValue(capacity) },
                 FailOnLeak = r.GetValue(failOnLeak),
@@ -119,7 +119,11 @@ internal static class TrainCommand
     /// <summary>Steps a run reports: reading (3), choice (1), one per candidate, one per calibration origin, refit, test, points, writing.</summary>
     private static int ExpectedSteps(TrainOptions o)
     {
-        var trees = o.Search.LinearOnly ? 0 : o.Search.Depths.Length * o.Search.LearningRates.Length * o.Search.MinChildWeights.Length + o.Search.FastTreeLeaves.Length;
+        var s = o.Search;
+        var xgboost = s.FullGrid || s.Depths.Length == 0
+            ? s.Depths.Length * s.LearningRates.Length * s.MinChildWeights.Length
+            : s.Depths.Length * s.LearningRates.Length + s.MinChildWeights.Length - 1;
+        var trees = s.LinearOnly ? 0 : xgboost + s.FastTreeLeaves.Length;
         return 4 + (o.Search.TreesOnly ? 0 : 1) + trees + o.Search.CalibrationOrigins + 4;
     }
 

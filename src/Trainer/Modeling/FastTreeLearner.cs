@@ -159,11 +159,7 @@ internal static class FastTreeLearner
     private static float Leaf(SavedTree tree, ReadOnlySpan<float> row)
     {
         var node = 0;
-        while (tree.Left[node] != -1)
-        {
-            var x = row[tree.Features[node]];
-            node = (float.IsNaN(x) ? tree.DefaultLeft[node] : x < tree.Conditions[node]) ? tree.Left[node] : tree.Right[node];
-        }
+        while (!tree.IsLeaf(node)) node = tree.Next(node, row);
         return tree.Conditions[node];
     }
 

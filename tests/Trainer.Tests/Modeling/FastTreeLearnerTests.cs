@@ -197,6 +197,9 @@ public sealed class FastTreeLearnerTests
         var xgboost = outcome.Candidates.Single(c => c != fastTree);
         Assert.InRange(fastTree.ValidationRocAuc, xgboost.ValidationRocAuc - 0.05, 1);
         Assert.Contains("FastTree 12 leaves", fastTree.Description, StringComparison.Ordinal);
+        // Leaf-wise trees of 12 leaves can reach depth 11: for the simplicity rule they rank above XGBoost's depth 2.
+        Assert.Equal(11, fastTree.Complexity);
+        Assert.True(fastTree.Complexity > xgboost.Complexity);
     }
 
     [Fact]
