@@ -15,8 +15,7 @@ internal sealed record CompactTable(
 /// <see cref="PointsOptions.MaxCriteria"/> criteria), keeping what makes it rank. Each family's bands can be merged
 /// into fewer (neighbouring bands of a range whose points are closest merge; a band closest to 0 points joins the
 /// family's reference; a category's levels scored most alike are left together without a criterion), giving every
-/// family a ladder of forms from one criterion to every band. Starting from the negative history (one criterion a
-/// family), a greedy forward selection then adds, one step at a time, the family form that raises the points-only ROC-AUC on the training +
+/// family a ladder of forms from one criterion to every band. A greedy forward selection then adds, one step at a time, the family form that raises the points-only ROC-AUC on the training +
 /// validation leads most per criterion added, until the table is full or no step adds <see cref="PointsOptions.MinGainPerCriterion"/>.
 /// At every step the points are refit together: a least-squares fit of the model's log-odds (its margin) on the chosen
 /// criteria, so the table reproduces the model's ranking as closely as those criteria can and the base points still
@@ -185,23 +184,13 @@ internal static class Compaction
             return of;
         }
 
-        // Greedy forward selection of family forms by points-only validation ROC-AUC gain per criterion added. A
-        // negative history (ever unsubscribed, ever bounced) starts in the table, one criterion a family, as the table
-        // with every band keeps it whatever its share of the scores: it is what a marketer looks for first, and a rare
-        // one (a bounce) adds too little to the ranking to be chosen on it, yet its effect lasts as long as it is true.
+        // Greedy forward selection of family forms by points-only validation ROC-AUC gain per criterion added. (Starting
+        // from the negative history, one criterion a family, was tried: on the shipped sample the bounce criterion then
+        // took 0 points from the joint refit and displaced the one that carried its sign.)
         var chosen = new int[families.Count];
         var used = 0;
-        var negativeHistory = Families.Of(spec).Where(f => f.Group == CriterionGroup.Engagement && f.Features.Any(j => spec.Features[j].Negative))
-            .Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
-        for (var f = 0; f < families.Count && used < options.MaxCriteria; f++)
-        {
-            if (!negativeHistory.Contains(families[f].Name)) continue;
-            chosen[f] = 1;
-            used += families[f].Forms[0].Count;
-        }
-        var current = used == 0 ? 0.5 : Auc(ColumnsOf(chosen));
+        var current = 0.5;
         var steps = new List<int[]>();
-        if (used > 0) steps.Add((int[])chosen.Clone());
         while (true)
         {
             (int Family, int Size, double Auc, double Gain)? best = null;

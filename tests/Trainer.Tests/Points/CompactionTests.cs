@@ -66,21 +66,4 @@ public sealed class CompactionTests
         // Its description does not claim the leads compared with are Software's.
         Assert.DoesNotContain($"“{software.Label}”", software.Description.Replace($"match “{software.Label}”", "", StringComparison.Ordinal), StringComparison.Ordinal);
     }
-
-    [Fact]
-    public void Compact_RareNegativeHistoryStaysInTheTable()
-    {
-        var d = Generate(20000, 13);
-        var test = Generate(5000, 14);
-        var full = PointsBuilder.Build(Spec, d.X, d.Y, d.Phi);
-        Assert.Contains(full.Criteria, c => c.Condition.Feature.StartsWith("evt.email_bounce", StringComparison.Ordinal));
-
-        var compact = Compaction.Run(Spec, full, (d.X, d.Y, d.Margin), (d.X, d.Y), (test.X, test.Y), null, new PointsOptions { MaxCriteria = 2 });
-
-        Assert.InRange(compact.Criteria.Count, 1, 2);
-        var bounce = Assert.Single(compact.Criteria, c => c.Condition.Feature.StartsWith("evt.email_bounce", StringComparison.Ordinal));
-        Assert.True(bounce.Points < 0, $"{bounce.Label}: {bounce.Points}");
-        // The curve starts from it.
-        Assert.Equal(1, compact.Curve[0].Criteria);
-    }
 }
