@@ -38,8 +38,8 @@ public static class Metrics
         var positiveRankSum = 0.0;
         foreach (var (start, end, groupPositives) in TieGroups(SortedAscending(p), p, y))
         {
-            // Ranks start + 1 … end share their average.
-            positiveRankSum += groupPositives * (start + 1 + end) / 2.0;
+            // Ranks start + 1 … end share their average (in doubles: a large tie group's product overflows an int).
+            positiveRankSum += groupPositives * ((start + 1.0 + end) / 2.0);
             positives += groupPositives;
         }
         long negatives = p.Length - positives;

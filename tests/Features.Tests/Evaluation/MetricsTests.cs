@@ -44,6 +44,34 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public void RocAuc_MillionsOfRowsInAFewTies_IsTheCountOfPairs()
+    {
+        // Points scores tie in large groups: a group's positives times its ranks passes int's range at this size.
+        (int Rows, int Positives)[] levels = [(1_000_000, 10_000), (1_000_000, 40_000), (1_000_000, 100_000)];
+        var p = new double[levels.Sum(l => l.Rows)];
+        var y = new float[p.Length];
+        var i = 0;
+        for (var level = 0; level < levels.Length; level++)
+        {
+            for (var k = 0; k < levels[level].Rows; k++, i++)
+            {
+                p[i] = level;
+                y[i] = k < levels[level].Positives ? 1 : 0;
+            }
+        }
+        double above = 0, positives = levels.Sum(l => (double)l.Positives), negatives = p.Length - positives;
+        for (var a = 0; a < levels.Length; a++)
+        {
+            for (var b = 0; b < levels.Length; b++)
+            {
+                var pairs = (double)levels[a].Positives * (levels[b].Rows - levels[b].Positives);
+                above += a > b ? pairs : a == b ? pairs / 2 : 0;
+            }
+        }
+        Assert.Equal(above / (positives * negatives), Metrics.RocAuc(p, y), 9);
+    }
+
+    [Fact]
     public void RocAuc_SingleClass_IsNaN()
     {
         Assert.True(double.IsNaN(Metrics.RocAuc([0.1, 0.2], [1f, 1f])));
