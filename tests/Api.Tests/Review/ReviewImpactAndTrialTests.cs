@@ -13,16 +13,13 @@ namespace LeadML.Api.Tests.Review;
 /// <summary>The review page with a lead store, in a real headless Chromium at 1280×720: approving asks to confirm with the
 /// impact on the stored leads, and one lead is tried under the draft beside the rule set in force.</summary>
 [Collection(BundleCollection.Name)]
-public sealed class ReviewImpactAndTrialTests(TrainedBundle bundle, Chromium chromium, ITestOutputHelper output) : IClassFixture<Chromium>, IAsyncLifetime
+public sealed class ReviewImpactAndTrialTests(TrainedBundle bundle, Chromium chromium, ITestOutputHelper output) : PageSuite(chromium), IClassFixture<Chromium>
 {
-    private readonly List<IPage> _pages = [];
     private readonly string _folder = Directory.CreateTempSubdirectory("leadml-review-").FullName;
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        foreach (var page in _pages) await page.Context.CloseAsync();
+        await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, true);
     }
@@ -168,7 +165,7 @@ public sealed class ReviewImpactAndTrialTests(TrainedBundle bundle, Chromium chr
 
     private async Task<(IPage Page, List<string> Errors)> Connect(Uri root)
     {
-        var (page, _, errors) = await ReviewPageTests.Open(chromium, _pages, output, root);
+        var (page, _, errors) = await ReviewPageTests.Open(NewPageAsync, output, root);
         await Expect(page.Locator("#whatif-draft-auc")).Not.ToBeEmptyAsync();
         return (page, errors);
     }

@@ -13,17 +13,8 @@ namespace LeadML.Api.Tests.Review;
 /// accepted again, one switched off, a new one refused at its field then added, the what-if counting them, saved and
 /// shown in the diff.</summary>
 [Collection(BundleCollection.Name)]
-public sealed class ReviewKnockOutTests(TrainedBundle bundle, Chromium chromium, ITestOutputHelper output) : IClassFixture<Chromium>, IAsyncLifetime
+public sealed class ReviewKnockOutTests(TrainedBundle bundle, Chromium chromium, ITestOutputHelper output) : PageSuite(chromium), IClassFixture<Chromium>
 {
-    private readonly List<IPage> _pages = [];
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var page in _pages) await page.Context.CloseAsync();
-    }
-
     /// <summary>A copy of the bundle whose suggestion holds one knock-out, students, with its evidence (whatever the
     /// trainer found on this small history), so that the page is tested on a known suggestion.</summary>
     private string BundleWithStudentKnockOut()
@@ -169,7 +160,7 @@ public sealed class ReviewKnockOutTests(TrainedBundle bundle, Chromium chromium,
     /// <summary>The review page connected with an admin key, the suggestion in force, and the script errors it raises.</summary>
     private async Task<(IPage Page, List<string> Errors)> Open(Uri root)
     {
-        var (page, _, errors) = await ReviewPageTests.Open(chromium, _pages, output, root);
+        var (page, _, errors) = await ReviewPageTests.Open(NewPageAsync, output, root);
         await Expect(page.Locator("#status")).ToContainTextAsync("Connected: sample, suggested in force");
         return (page, errors);
     }

@@ -15,18 +15,8 @@ namespace LeadML.Api.Tests.Review;
 /// the newer with every change the Api lists, and shows who changed what.
 /// </summary>
 [Collection(BundleCollection.Name)]
-public sealed class ReviewPageDraftTests(TrainedBundle bundle, Chromium chromium, ITestOutputHelper output) : IClassFixture<Chromium>, IAsyncLifetime
+public sealed class ReviewPageDraftTests(TrainedBundle bundle, Chromium chromium, ITestOutputHelper output) : PageSuite(chromium), IClassFixture<Chromium>
 {
-    /// <summary>The pages this test opened: closed when it ends, so that none logs into a later test's output.</summary>
-    private readonly List<IPage> _pages = [];
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var page in _pages) await page.Context.CloseAsync();
-    }
-
     [Fact]
     public async Task BeforeAKeyIsTyped_ThePageSaysHowToStart_ThenSupportIsLabelledAndSalesReadyLeadsAreWhole()
     {
@@ -271,8 +261,7 @@ public sealed class ReviewPageDraftTests(TrainedBundle bundle, Chromium chromium
 
     private async Task<IPage> NewPage()
     {
-        var page = await chromium.NewPageAsync();
-        _pages.Add(page);
+        var page = await NewPageAsync();
         page.Console += (_, m) => output.WriteLine($"console: {m.Text}");
         return page;
     }

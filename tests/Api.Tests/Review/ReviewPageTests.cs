@@ -12,18 +12,8 @@ namespace LeadML.Api.Tests.Review;
 
 /// <summary>The review page in a real headless Chromium at 1280×720, against the real Api on Kestrel.</summary>
 [Collection(BundleCollection.Name)]
-public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITestOutputHelper output) : IClassFixture<Chromium>, IAsyncLifetime
+public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITestOutputHelper output) : PageSuite(chromium), IClassFixture<Chromium>
 {
-    /// <summary>The pages this test opened: closed when it ends, so that none logs into a later test's output.</summary>
-    private readonly List<IPage> _pages = [];
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var page in _pages) await page.Context.CloseAsync();
-    }
-
     [Fact]
     public async Task AMarketerChangesPointsSeesTheWhatIfApprovesAndRestoresVersion1AndScoringUsesIt()
     {
@@ -360,8 +350,7 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
     {
         using var factory = ApiFactory.For(bundle.CopyTo());
         var root = factory.StartKestrel();
-        var page = await chromium.NewPageAsync();
-        _pages.Add(page);
+        var page = await NewPageAsync();
         await page.GotoAsync(new Uri(root, "/review").ToString());
         await page.Locator("#api-key").FillAsync(ApiFactory.AdminKey);
         await page.Locator("#api-key").PressAsync("Enter");
@@ -480,19 +469,18 @@ public sealed class ReviewPageTests(TrainedBundle bundle, Chromium chromium, ITe
     /// suggestion in force; requests and page errors are collected for the checks at the end.</summary>
     private async Task<(IPage Page, List<string> Requests, List<string> Errors)> Connect(Uri root, string key = ApiFactory.AdminKey)
     {
-        var opened = await Open(chromium, _pages, output, root, key);
+        var opened = await Open(NewPageAsync, output, root, key);
         await Expect(opened.Page.Locator("#status")).ToContainTextAsync("Connected: sample, suggested in force");
         return opened;
     }
 
-    /// <summary>Opens the review page in a new page of <paramref name="chromium"/> (added to <paramref name="pages"/>, which the
-    /// test closes), types the key and waits until it is connected to model sample; its requests and script errors are
-    /// collected and its console goes to the test's output.</summary>
-    internal static async Task<(IPage Page, List<string> Requests, List<string> Errors)> Open(Chromium chromium, List<IPage> pages, ITestOutputHelper output,
+    /// <summary>Opens the review page in a page from <paramref name="newPage"/> (one the test closes), types the key and
+    /// waits until it is connected to model sample; its requests and script errors are collected and its console goes to
+    /// the test's output.</summary>
+    internal static async Task<(IPage Page, List<string> Requests, List<string> Errors)> Open(Func<Task<IPage>> newPage, ITestOutputHelper output,
         Uri root, string key = ApiFactory.AdminKey)
     {
-        var page = await chromium.NewPageAsync();
-        pages.Add(page);
+        var page = await newPage();
         var requests = new List<string>();
         page.Request += (_, r) => requests.Add(r.Url);
         var errors = new List<string>();
