@@ -321,43 +321,41 @@ public static class LeadsApi
         var scoring = registry.Get(model);
         var byLead = events.GroupBy(e => e.LeadId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         var now = clock.GetUtcNow().UtcDateTime;
+        var ordered = byLead.SelectMany(g => g).ToList();
         var response = await store.WriteAsync(async (c, tx) =>
         {
-            int accepted = 0, duplicate = 0;
-            var summaries = new List<LeadScoreSummary>();
+            var leads = await store.EnsureLeadsAsync(c, tx, scoring.Name, [.. byLead.Select(g => (g.Key, Min(g.Min(e => e.Event.Timestamp), now)))], now, ct);
+            var outcome = await store.InsertEventsAsync(c, tx, scoring.Name, [.. ordered.Select(e => (e.LeadId, e.Event))], now, ct);
+            var fresh = new Dictionary<string, List<StoredEvent>>(StringComparer.Ordinal);
+            for (var i = 0; i < ordered.Count; i++)
+            {
+                var (leadId, e, at) = ordered[i];
+                if (outcome[i] == EventInsert.Conflict)
+                {
+                    throw new EventConflictException($"{at}.eventId",
+                        $"event '{e.EventId}' of lead '{leadId}' is already stored with another type, timestamp or detail; an event id names one event, so send a new id for a new event");
+                }
+                if (outcome[i] == EventInsert.Added) (fresh.TryGetValue(leadId, out var list) ? list : fresh[leadId] = []).Add(e);
+            }
+            var stored = await store.EventsOfAsync(c, tx, scoring.Name, [.. fresh.Keys], ct);
+            var summaries = new List<LeadScoreSummary>(fresh.Count);
             foreach (var group in byLead)
             {
-                var first = group.Min(e => e.Event.Timestamp);
-                var lead = await store.EnsureLeadAsync(c, tx, scoring.Name, group.Key, first < now ? first : now, now, ct);
-                var added = 0;
-                var fresh = new List<StoredEvent>();
-                var latest = DateTime.MinValue;
-                foreach (var (_, e, at) in group)
-                {
-                    switch (await store.InsertEventAsync(c, tx, scoring.Name, group.Key, e, now, ct))
-                    {
-                        case EventInsert.Added:
-                            added++;
-                            fresh.Add(e);
-                            if (e.Timestamp > latest) latest = e.Timestamp;
-                            break;
-                        case EventInsert.Conflict:
-                            throw new EventConflictException($"{at}.eventId",
-                                $"event '{e.EventId}' of lead '{group.Key}' is already stored with another type, timestamp or detail; an event id names one event, so send a new id for a new event");
-                    }
-                }
-                accepted += added;
-                duplicate += group.Count() - added;
-                if (added == 0) continue;
-                lead = lead with { EventCount = lead.EventCount + added, LastEventAt = lead.LastEventAt > latest ? lead.LastEventAt : latest };
-                var r = await rescorer.RescoreAsync(c, tx, lead, scoring, now, ScoreReasons.Event, null, ct, fresh);
+                if (!fresh.TryGetValue(group.Key, out var added)) continue;
+                var lead = leads[group.Key];
+                var latest = added.Max(e => e.Timestamp);
+                lead = lead with { EventCount = lead.EventCount + added.Count, LastEventAt = lead.LastEventAt > latest ? lead.LastEventAt : latest };
+                var r = await rescorer.RescoreAsync(c, tx, lead, scoring, now, ScoreReasons.Event, null, ct, added, stored: stored[group.Key]);
                 summaries.Add(Summary(r));
             }
-            return new EventsResponse(accepted, duplicate, summaries, Warn(events, scoring));
+            var accepted = fresh.Values.Sum(l => l.Count);
+            return new EventsResponse(accepted, events.Count - accepted, summaries, Warn(events, scoring));
         }, ct);
         signal.Raised(response.Leads.Select(l => l.Alert));
         return TypedResults.Ok(response);
     }
+
+    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
 
     /// <summary>The event types sent that the model has no channel for, in order, each once; null when there are none.</summary>
     private static EventWarnings? Warn(List<ParsedEvent> events, ScoringModel scoring)

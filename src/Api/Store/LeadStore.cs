@@ -216,17 +216,25 @@ public sealed partial class LeadStore : IDisposable
 
     /// <summary>The statement of <see cref="EventsOfAsync"/> for <paramref name="leads"/> leads (parameters <c>@l0</c>…).</summary>
     internal static string EventsOfSql(int leads) =>
-        $"SELECT lead_id, event_id, ts, type, detail FROM events WHERE model = @m AND lead_id IN ({string.Join(", ", Enumerable.Range(0, leads).Select(i => $"@l{i}"))}) ORDER BY lead_id, ts, seq";
+        $"SELECT lead_id, event_id, ts, type, detail FROM events WHERE model = @m AND lead_id IN ({Placeholders("l", leads)}) ORDER BY lead_id, ts, seq";
 
-    /// <summary>The events of several leads, each lead's oldest first, in one query: a rescoring batch reads its
-    /// leads' events at once instead of one query per lead. Read after the leads are claimed (locked), so no event
-    /// can be added to them before the batch commits.</summary>
-    public async Task<Dictionary<string, List<StoredEvent>>> EventsOfAsync(DbConnection c, DbTransaction tx, string model, IReadOnlyList<string> leadIds,
+    /// <summary>The events of several leads, each lead's oldest first, in one query: a rescoring batch or a bulk request
+    /// reads its leads' events at once instead of one query per lead. Inside a transaction, the leads locked, no event
+    /// can be added to them before it commits, and on SQLite the leads whose events this process holds
+    /// (<see cref="EventCache"/>) are not read again. Without a transaction it is a plain read (of a committed state
+    /// that may change right after).</summary>
+    public async Task<Dictionary<string, List<StoredEvent>>> EventsOfAsync(DbConnection c, DbTransaction? tx, string model, IReadOnlyList<string> leadIds,
         CancellationToken ct)
     {
         var byLead = leadIds.Distinct(StringComparer.Ordinal).ToDictionary(id => id, _ => new List<StoredEvent>(), StringComparer.Ordinal);
-        if (byLead.Count == 0) return byLead;
-        var ids = byLead.Keys.ToList();
+        var cache = tx is null ? null : _events;
+        var ids = new List<string>(byLead.Count);
+        foreach (var id in byLead.Keys.ToList())
+        {
+            if (cache?.Get(model, id) is { } held) byLead[id] = held;
+            else ids.Add(id);
+        }
+        if (ids.Count == 0) return byLead;
         await Sql.ListAsync(c, tx, EventsOfSql(ids.Count), r =>
         {
             byLead[r.GetString(0)].Add(new StoredEvent(r.GetString(1), Sql.Time(Sql.Long(r, 2)), r.GetString(3), Sql.NullableString(r, 4)));

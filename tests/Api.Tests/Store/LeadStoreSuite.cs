@@ -195,6 +195,71 @@ public abstract class LeadStoreSuite(TrainedBundle bundle)
     }
 
     [Fact]
+    public async Task BulkEvents_OfMixedLeads_StoreEachOnce_AndRescoreEachLeadOncePerRequest()
+    {
+        using var api = Start();
+        await PutLead(api, "known");
+        await Json(await api.Client.PostAsJsonAsync("/leads/known/events", new { events = new[] { Event("k1", "page_view", Now.AddHours(-5), "/pricing") } }));
+
+        // A known lead and two new ones, their events interleaved; one event sent twice in the request, one resent from before.
+        var first = await Json(await api.Client.PostAsJsonAsync("/events", new
+        {
+            events = new[]
+            {
+                Event("n1", "page_view", Now.AddHours(-4), "/pricing", "new-b"), Event("k1", "page_view", Now.AddHours(-5), "/pricing", "known"),
+                Event("n1", "email_open", Now.AddHours(-3), null, "new-a"), Event("k2", "webinar", Now.AddHours(-2), null, "known"),
+                Event("n2", "webinar", Now.AddHours(-2), null, "new-b"), Event("n1", "page_view", Now.AddHours(-4), "/pricing", "new-b"),
+            },
+        }));
+        Assert.Equal(4, first["accepted"]!.GetValue<int>());
+        Assert.Equal(2, first["duplicate"]!.GetValue<int>());
+        Assert.Equal(["known", "new-a", "new-b"], first["leads"]!.AsArray().Select(l => l!["leadId"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+
+        // The same request again: every event a duplicate, no lead rescored.
+        var again = await Json(await api.Client.PostAsJsonAsync("/events", new
+        {
+            events = new[] { Event("n1", "email_open", Now.AddHours(-3), null, "new-a"), Event("n2", "webinar", Now.AddHours(-2), null, "new-b") },
+        }));
+        Assert.Equal(0, again["accepted"]!.GetValue<int>());
+        Assert.Equal(2, again["duplicate"]!.GetValue<int>());
+        Assert.Empty(again["leads"]!.AsArray());
+
+        foreach (var (id, count, created) in new[] { ("known", 2, Now.AddDays(-20)), ("new-a", 1, Now.AddHours(-3)), ("new-b", 2, Now.AddHours(-4)) })
+        {
+            var lead = await Json(await api.Client.GetAsync($"/leads/{id}"));
+            Assert.Equal(count, lead["eventCount"]!.GetValue<int>());
+            Assert.Equal(created.ToUnixTimeMilliseconds(), lead["createdAt"]!.GetValue<DateTimeOffset>().ToUnixTimeMilliseconds());
+            var events = await Json(await api.Client.GetAsync($"/leads/{id}/history"));
+            var changes = events["changes"]!.AsArray().Where(h => h!["reason"]!.GetValue<string>() == "event").ToList();
+            Assert.True(changes.Count <= (id == "known" ? 2 : 1), $"lead {id} is rescored at most once per request with new events");
+            if (id != "known") Assert.Equal(count, changes.Single()!["cause"]!["eventCount"]!.GetValue<int>());
+        }
+    }
+
+    [Fact]
+    public async Task BulkEvents_AConflictOrABadEvent_RefusesTheRequest_WithItsPath_AndStoresNothing()
+    {
+        using var api = Start();
+        await PutLead(api, "first");
+        await Json(await api.Client.PostAsJsonAsync("/leads/first/events", new { events = new[] { Event("f1", "page_view", Now.AddHours(-5), "/pricing") } }));
+
+        var conflict = await Json(await api.Client.PostAsJsonAsync("/events", new
+        {
+            events = new[] { Event("x1", "webinar", Now.AddHours(-1), null, "other"), Event("f2", "webinar", Now.AddHours(-1), null, "first"), Event("f1", "page_view", Now.AddHours(-5), "/demo", "first") },
+        }), HttpStatusCode.Conflict);
+        Assert.Equal("$.events[2].eventId", Assert.Single(conflict["errors"]!.AsObject()).Key);
+
+        var bad = await Json(await api.Client.PostAsJsonAsync("/events", new
+        {
+            events = new object[] { Event("x1", "webinar", Now.AddHours(-1), null, "other"), new { leadId = "first", eventId = "f3", timestamp = Now.AddHours(-1) } },
+        }), HttpStatusCode.BadRequest);
+        Assert.Equal("$.events[1].type", Assert.Single(bad["errors"]!.AsObject()).Key);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await api.Client.GetAsync("/leads/other")).StatusCode);
+        Assert.Equal(1, (await Json(await api.Client.GetAsync("/leads/first")))["eventCount"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task StoredLead_ScoresLikeScoreEndpoint_WithExplanation()
     {
         using var api = Start();

@@ -37,7 +37,9 @@ public abstract class QueryPlanSuite : IDisposable
 
     public static TheoryData<string> Statements => [.. Cases().Select(c => c.Name)];
 
-    private sealed record Case(string Name, string Sql, string Table, string? Index, params (string Name, object? Value)[] Parameters);
+    public static TheoryData<string> PostgresStatements => [.. PostgresCases().Select(c => c.Name)];
+
+    protected sealed record Case(string Name, string Sql, string Table, string? Index, params (string Name, object? Value)[] Parameters);
 
     private static IEnumerable<Case> Cases()
     {
@@ -53,6 +55,8 @@ public abstract class QueryPlanSuite : IDisposable
             new("event idempotency check", LeadStore.StoredEventSql, "events", null, ("m", "sample"), ("l", "L17"), ("e", "E17")),
             new("events of a lead", LeadStore.EventsSql, "events", null, ("m", "sample"), ("l", "L17")),
             new("events of a rescoring batch", LeadStore.EventsOfSql(3), "events", null, ("m", "sample"), ("l0", "L17"), ("l1", "L18"), ("l2", "L19")),
+            new("leads of a bulk request", LeadStore.LeadsSql(3), "leads", null, ("m", "sample"), ("l0", "L17"), ("l1", "L18"), ("l2", "L19")),
+            new("rescoring claim postponed", LeadStore.PostponeSql(3), "leads", null, ("m", "sample"), ("until", 1L), ("l0", "L17"), ("l1", "L18"), ("l2", "L19")),
             new("score history of a lead", LeadStore.HistorySql, "score_history", "score_history_lead", ("m", "sample"), ("l", "L17")),
             new("alerts of a lead", alertsOfLead, "alerts", "alerts_by_lead", alertParameters),
             new("deliveries of a lead", deliveriesOfLead, "deliveries", "deliveries_by_lead", deliveryParameters),
@@ -60,12 +64,27 @@ public abstract class QueryPlanSuite : IDisposable
         ];
     }
 
+    /// <summary>The set-wise statements of a bulk request on PostgreSQL (arrays unnested), which SQLite does not run.</summary>
+    protected static IEnumerable<Case> PostgresCases()
+    {
+        string[] leads = ["L17", "L18", "L19"], events = ["E17", "E18", "E19"];
+        return
+        [
+            new("leads of a bulk request created", LeadStore.EnsureLeadsSql, "leads", null, ("m", "sample"), ("u", 1L), ("ids", leads), ("c", new[] { 1L, 2L, 3L })),
+            new("events of a bulk request inserted", LeadStore.InsertEventsSql, "events", null, ("m", "sample"), ("r", 1L), ("l", leads), ("e", events),
+                ("ts", new[] { 1L, 2L, 3L }), ("t", new[] { "page_view", "page_view", "webinar" }), ("d", new string?[] { "/pricing", null, null })),
+            new("events of a bulk request already stored", LeadStore.StoredEventsSql, "events", null, ("m", "sample"), ("l", leads), ("e", events)),
+        ];
+    }
+
     [Theory]
     [MemberData(nameof(Statements))]
-    public async Task Statement_FindsItsRowsThroughAnIndex(string name)
+    public Task Statement_FindsItsRowsThroughAnIndex(string name) => CheckAsync(Cases().Single(c => c.Name == name));
+
+    protected async Task CheckAsync(Case statement)
     {
         var store = await FilledAsync();
-        var statement = Cases().Single(c => c.Name == name);
+        var name = statement.Name;
         await using var c = await store.OpenAsync();
         var plan = await PlanAsync(c, statement.Sql, statement.Parameters);
         var shown = $"plan of the {name}:\n{string.Join('\n', plan)}";
@@ -153,8 +172,14 @@ public sealed class PostgresQueryPlanTests(PostgresServer server) : QueryPlanSui
 
     protected override bool ReadsWholeTable(string line, string table) => line.Contains($"Seq Scan on {table} ", StringComparison.Ordinal);
 
+    // An INSERT … ON CONFLICT finds the row it would conflict with through its arbiter index.
     protected override bool Searches(string line, string table, string index) =>
-        line.Contains($" using {index} on {table}", StringComparison.Ordinal) || line.Contains($"Bitmap Index Scan on {index}", StringComparison.Ordinal);
+        line.Contains($" using {index} on {table}", StringComparison.Ordinal) || line.Contains($"Bitmap Index Scan on {index}", StringComparison.Ordinal)
+        || line.Contains($"Conflict Arbiter Indexes: {index}", StringComparison.Ordinal);
+
+    [Theory]
+    [MemberData(nameof(PostgresStatements))]
+    public Task PostgresStatement_FindsItsRowsThroughAnIndex(string name) => CheckAsync(PostgresCases().Single(c => c.Name == name));
 }
 
 /// <summary>The plans on SQLite (a fresh file per test).</summary>
