@@ -45,12 +45,26 @@ public sealed class LeadRescorer(LeadStore store, IOptions<LeadMlOptions> option
         CancellationToken ct, IReadOnlyList<StoredEvent>? added = null, ScoreCause? cause = null, IReadOnlyList<StoredEvent>? stored = null)
     {
         var events = stored ?? await store.EventsAsync(c, tx, lead.Model, lead.Id, ct);
-        var o = options.Value;
+        return await WriteAsync(c, tx, Plan(lead, model, events, now), model, reason, cap, ct, added, cause);
+    }
+
+    /// <summary>Scores a lead from its events, deciding everything but writing nothing: what the rescoring round does
+    /// outside any transaction, so that the leads it writes stay locked only while they are written.</summary>
+    public RescorePlan Plan(StoredLead lead, ScoringModel model, IReadOnlyList<StoredEvent> events, DateTime now)
+    {
         var input = Input(lead, events, now);
-        var result = LeadScorer.Score(model, input, new ScoreOptions(Explain: false, BlendWeight: o.BlendWeight, TopContributions: 0));
+        var result = LeadScorer.Score(model, input, new ScoreOptions(Explain: false, BlendWeight: options.Value.BlendWeight, TopContributions: 0));
+        return new RescorePlan(lead, input, result, events.Count == 0 ? null : events.Max(e => e.Timestamp), now);
+    }
+
+    /// <summary>Writes what <see cref="Plan"/> decided, in the caller's transaction: the alert (unless the cap is
+    /// reached), the history entry when anything changed, and the lead's new score state.</summary>
+    public async Task<Rescored> WriteAsync(DbConnection c, DbTransaction tx, RescorePlan plan, ScoringModel model, string reason, AlertCap? cap,
+        CancellationToken ct, IReadOnlyList<StoredEvent>? added = null, ScoreCause? cause = null)
+    {
+        var (lead, input, result, lastEvent, now) = plan;
         var thresholds = model.Rules.Thresholds;
         var changed = lead.Score != result.Score || lead.Grade != result.Grade || lead.ModelVersion != result.ModelVersion || lead.RuleSetVersion != result.RuleSetVersion;
-
         var (kind, salesReady) = Next(lead, result, thresholds);
         var suppressed = false;
         var alertSeq = lead.AlertSeq;
@@ -78,7 +92,6 @@ public sealed class LeadRescorer(LeadStore store, IOptions<LeadMlOptions> option
                 result.ModelVersion, result.RuleSetVersion, reason, CauseOf(lead, result, added, cause)), ct);
         }
         var r = rescoring.Value;
-        var lastEvent = events.Count == 0 ? (DateTime?)null : events.Max(e => e.Timestamp);
         var canChange = lead.ConvertedAt is null && (salesReady || (lastEvent is { } l && l > now - r.ActiveWindow));
         var updated = lead with
         {
@@ -105,3 +118,6 @@ public sealed class LeadRescorer(LeadStore store, IOptions<LeadMlOptions> option
         };
     }
 }
+
+/// <summary>A lead scored as of <paramref name="Now"/> from <paramref name="Input"/>, not written yet (<see cref="LeadRescorer.Plan"/>).</summary>
+public sealed record RescorePlan(StoredLead Lead, LeadInput Input, ScoreResponse Result, DateTime? LastEvent, DateTime Now);

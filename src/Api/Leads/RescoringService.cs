@@ -11,12 +11,14 @@ namespace LeadML.Api.Leads;
 /// Keeps stored scores current. Each round (every poll interval, and at once after a model or rule-set swap):
 /// adopts a rule set another instance approved; rescores every lead last scored by another model or rule-set
 /// version (reason "new model" / "new rule set", at most <see cref="AlertOptions.MaxPerRuleSetChange"/> alerts per
-/// change); then rescores the leads whose next rescoring time has come (reason "rescoring"), batch by batch. Each
-/// batch is one transaction over locked rows (PostgreSQL: <c>SKIP LOCKED</c>), whose events are read in one query, and
-/// moves each lead's next time forward, so two instances never rescore a lead twice in one round. On SQLite a batch
-/// is a write of the store's one writer (<see cref="LeadStore.WriteAsync{T}"/>), queued with the events and leads
-/// clients send: competing for the database lock instead, a round's back-to-back batches kept event writes waiting
-/// for seconds.
+/// change); then rescores the leads whose next rescoring time has come (reason "rescoring"), batch by batch. A stale
+/// batch is one transaction over locked rows (PostgreSQL: <c>SKIP LOCKED</c>), whose events are read in one query. A
+/// due batch is claimed in a short transaction that moves its leads' next time a lease ahead, so two instances never
+/// rescore a lead twice in one round, then scored outside any transaction and written a few leads a transaction
+/// (<see cref="DueAsync"/>): an event sent for a lead of the batch waits for one small write, not for the whole
+/// batch. On SQLite every write is one of the store's one writer (<see cref="LeadStore.WriteAsync{T}"/>), queued with
+/// the events and leads clients send: competing for the database lock instead, a round's back-to-back batches kept
+/// event writes waiting for seconds.
 /// </summary>
 public sealed class RescoringService(LeadStore store, LeadRescorer rescorer, ModelRegistry registry, IRuleSetRepository ruleSets, AlertSignal alerts,
     IOptions<RescoringOptions> options, IOptions<AlertOptions> alertOptions, TimeProvider clock, ILogger<RescoringService> log) : BackgroundService
@@ -100,28 +102,55 @@ public sealed class RescoringService(LeadStore store, LeadRescorer rescorer, Mod
         }
     }
 
+    /// <summary>How long a claimed batch is kept from other claims: far longer than a batch takes, and the time after
+    /// which the leads of a batch whose instance stopped half-way are due again.</summary>
+    internal static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(10);
+
+    /// <summary>Leads written per transaction when a batch's scores are stored.</summary>
+    internal const int LeadsPerWrite = 20;
+
+    /// <summary>The due leads, batch by batch, in three steps so that an event sent meanwhile never waits for a whole
+    /// batch: a short transaction claims the batch (<see cref="LeadStore.LeaseDueAsync"/>); its events are read and its
+    /// leads scored outside any transaction; then the results are written <see cref="LeadsPerWrite"/> leads a
+    /// transaction, each lead only if nothing changed it since the claim (an event or a new attribute rescored it
+    /// already, with newer data).</summary>
     private async Task<int> DueAsync(string name, CancellationToken ct)
     {
         var total = 0;
+        var size = options.Value.BatchSize;
         while (true)
         {
             var model = registry.Get(name);
-            var (count, raised) = await store.WriteAsync(async (c, tx) =>
+            var now = clock.GetUtcNow().UtcDateTime;
+            var leads = await store.WriteAsync((c, tx) => store.LeaseDueAsync(c, tx, name, now, now + ClaimLease, size, ct), ct);
+            if (leads.Count == 0) return total;
+            Dictionary<string, List<StoredEvent>> events;
+            await using (var c = await store.OpenAsync(ct)) events = await store.EventsOfAsync(c, null, name, [.. leads.Select(l => l.Id)], ct);
+            var plans = leads.Select(l => rescorer.Plan(l, model, events[l.Id], now)).ToList();
+            foreach (var part in plans.Chunk(LeadsPerWrite))
             {
-                var now = clock.GetUtcNow().UtcDateTime;
-                var leads = await store.ClaimDueAsync(c, tx, name, now, options.Value.BatchSize, ct);
-                var events = await store.EventsOfAsync(c, tx, name, [.. leads.Select(l => l.Id)], ct);
-                var raised = new List<string>();
-                foreach (var lead in leads)
+                var raised = await store.WriteAsync(async (c, tx) =>
                 {
-                    var r = await rescorer.RescoreAsync(c, tx, lead, model, now, ScoreReasons.Rescoring, null, ct, stored: events[lead.Id]);
-                    if (r.Alert is not null) raised.Add(r.Alert);
-                }
-                return (leads.Count, raised);
-            }, ct);
-            alerts.Raised(raised);
-            total += count;
-            if (count < options.Value.BatchSize) return total;
+                    var current = await store.LockLeadsAsync(c, tx, name, [.. part.Select(p => p.Lead.Id)], ct);
+                    var raised = new List<string>();
+                    foreach (var plan in part)
+                    {
+                        if (!current.TryGetValue(plan.Lead.Id, out var stored) || !Unchanged(plan.Lead, stored)) continue;
+                        var r = await rescorer.WriteAsync(c, tx, plan, model, ScoreReasons.Rescoring, null, ct);
+                        if (r.Alert is not null) raised.Add(r.Alert);
+                    }
+                    return raised;
+                }, ct);
+                alerts.Raised(raised);
+            }
+            total += leads.Count;
+            if (leads.Count < size) return total;
         }
     }
+
+    /// <summary>Whether a lead is as it was claimed: any scoring since (an event, new attributes, a conversion) moves its
+    /// scoring time and its next rescoring time off the claim's.</summary>
+    private static bool Unchanged(StoredLead claimed, StoredLead now) =>
+        now.ScoredAt == claimed.ScoredAt && now.NextRescoreAt == claimed.NextRescoreAt && now.UpdatedAt == claimed.UpdatedAt
+        && now.EventCount == claimed.EventCount && now.ConvertedAt == claimed.ConvertedAt && now.AlertSeq == claimed.AlertSeq;
 }

@@ -260,6 +260,24 @@ public abstract class LeadStoreSuite(TrainedBundle bundle)
     }
 
     [Fact]
+    public async Task ARescoringClaim_KeepsItsLeadsFromOtherClaims_UntilItsLeaseEnds()
+    {
+        using var api = Start();
+        foreach (var id in new[] { "due-a", "due-b", "due-c" }) await PutLead(api, id);
+        var store = api.Get<LeadML.Api.Store.LeadStore>();
+        // Later than every lead's next rescoring time (an hour after its scoring), on a clock the Api's own rounds do not reach.
+        var at = Now.UtcDateTime.AddHours(2);
+        var lease = TimeSpan.FromMinutes(10);
+        Task<List<LeadML.Api.Store.StoredLead>> Claim(DateTime now) =>
+            store.InTransactionAsync((c, tx) => store.LeaseDueAsync(c, tx, "sample", now, now + lease, 100, default));
+
+        var first = await Claim(at);
+        Assert.Equal(["due-a", "due-b", "due-c"], first.Select(l => l.Id).Order(StringComparer.Ordinal));
+        Assert.Empty(await Claim(at.AddMinutes(1)));
+        Assert.Equal(3, (await Claim(at + lease + TimeSpan.FromMinutes(1))).Count);
+    }
+
+    [Fact]
     public async Task StoredLead_ScoresLikeScoreEndpoint_WithExplanation()
     {
         using var api = Start();
