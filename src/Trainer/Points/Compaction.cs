@@ -17,9 +17,14 @@ internal sealed record CompactTable(
 /// family's reference; a category's levels scored most alike are left together without a criterion), giving every
 /// family a ladder of forms from one criterion to every band. A greedy forward selection then adds, one step at a time, the family form that raises the points-only ROC-AUC on the training +
 /// validation leads most per criterion added, until the table is full or no step adds <see cref="PointsOptions.MinGainPerCriterion"/>.
-/// At every step the points are refit together: a least-squares fit of the model's log-odds (its margin) on the chosen
-/// criteria, so the table reproduces the model's ranking as closely as those criteria can and the base points still
-/// place every lead (a lead matching no criterion gets the fit's intercept). Log-odds become points on the scorecard
+/// At every step the points are refit together: a least-squares fit, on the chosen criteria, of the log-odds the table
+/// with every band gives each lead, so the shorter table reproduces that table's ranking as closely as its criteria can
+/// and the base points still place every lead (a lead matching no criterion gets the fit's intercept). The table with
+/// every band, not the model's own margin, is what is fit: on leads of an earlier period the margin also holds what the
+/// model gives that period as a whole (the economic conditions of its months, say, through features no criterion
+/// reads), which a criterion only those leads match (a month) would otherwise take as its own points and carry into
+/// later periods; the table with every band reads each criterion's points from the model's contributions, without that
+/// period's level. Log-odds become points on the scorecard
 /// scale as in <see cref="PointsBuilder"/>: the 2nd to 98th percentile of leads spread over 5 to 95 points, no
 /// criterion beyond ±100.
 /// </summary>
@@ -62,17 +67,26 @@ internal static class Compaction
     }
 
     /// <param name="fit">The rows the table is chosen and its points refit on (training + validation leads, so that a
-    /// level only one period has, such as a month, still gets its points), with the model's margin on each.</param>
+    /// level only one period has, such as a month, still gets its points).</param>
     /// <param name="valid">The validation rows, for the curve.</param>
-    public static CompactTable Run(FeatureSpec spec, SuggestedCriteria full, (ReadOnlyMemory<float> X, float[] Y, double[] Margin) fit,
+    public static CompactTable Run(FeatureSpec spec, SuggestedCriteria full, (ReadOnlyMemory<float> X, float[] Y) fit,
         (ReadOnlyMemory<float> X, float[] Y) valid, (ReadOnlyMemory<float> X, float[] Y) test, double? modelTestAuc, PointsOptions options)
     {
         var width = spec.Features.Count;
-        var (fitX, fitY, margin) = fit;
+        var (fitX, fitY) = fit;
         var (testX, testY) = test;
         var n = fitY.Length;
         var columns = new Columns(spec, fitX, testX, n, testY.Length);
         var families = Forms(spec, full, columns);
+        var fullFactor = full.Scale.Factor;
+        // What the fit reproduces: each lead's log-odds by the table with every band (relative to its base points).
+        var margin = new double[n];
+        foreach (var criterion in full.Criteria)
+        {
+            var matches = columns.Fit[columns.Of(criterion.Condition)];
+            var logOdds = criterion.Points / fullFactor;
+            for (var i = 0; i < n; i++) if (matches[i]) margin[i] += logOdds;
+        }
 
         // Sparse rows: the columns each validation row matches, for the cross counts of the least-squares fits.
         var total = columns.Fit.Count;
@@ -214,7 +228,6 @@ internal static class Compaction
             steps.Add((int[])chosen.Clone());
         }
 
-        var fullFactor = full.Scale.Factor;
         (List<Criterion> Criteria, PointsScale Scale, double Base) Table(int[] sizes)
         {
             var cols = ColumnsOf(sizes);
@@ -361,7 +374,7 @@ internal static class Compaction
         var c = CultureInfo.InvariantCulture;
         return string.Create(c,
             $"Applies to leads who match “{label}”. In the training and validation periods {leads:N0} leads matched and {rate:P1} of them converted (all leads: {overall:P1}). " +
-            $"Fitted together with the other criteria of the table to the model's scores, it is worth {points:+0;-0} points, at {factor * Math.Log(2):0.#} points per doubling of the odds. " +
+            $"Fitted together with the other criteria of this table to the scores of the table with every band, it is worth {points:+0;-0} points, at {factor * Math.Log(2):0.#} points per doubling of the odds. " +
             $"90 % interval: {points - 1.645 * se:+0;-0} to {points + 1.645 * se:+0;-0} points.");
     }
 

@@ -41,8 +41,7 @@ internal static class Suggestion
         if (points.MaxCriteria > 0 && suggested.Criteria.Count > points.MaxCriteria)
         {
             var (fitX, fitY) = fit ?? (validX, validY);
-            var margin = model.Margins(fitX.Span, fitY.Length, width);
-            compact = Compaction.Run(s.Spec, suggested, (fitX, fitY, margin), (validX, validY), (testX, testY), modelTestAuc, points);
+            compact = Compaction.Run(s.Spec, suggested, (fitX, fitY), (validX, validY), (testX, testY), modelTestAuc, points);
             suggested = suggested with { Criteria = compact.Criteria, Scale = compact.Scale, BasePoints = compact.BasePoints };
         }
 

@@ -52,7 +52,7 @@ public sealed class CompactionTests
         Assert.DoesNotContain(full.Criteria, c => c.Condition.Feature == "attr.industry=Software");
         Assert.Contains(full.Criteria, c => c.Condition.Feature == "attr.industry=Manufacturing" && c.Points < 0);
 
-        var compact = Compaction.Run(Spec, full, (d.X, d.Y, d.Margin), (d.X, d.Y), (test.X, test.Y), null,
+        var compact = Compaction.Run(Spec, full, (d.X, d.Y), (d.X, d.Y), (test.X, test.Y), null,
             new PointsOptions { MaxCriteria = full.Criteria.Count - 2, MinGainPerCriterion = 0 });
 
         var industry = compact.Criteria.Where(c => c.Condition.Feature.StartsWith("attr.industry=", StringComparison.Ordinal)).ToList();
@@ -65,5 +65,61 @@ public sealed class CompactionTests
         Assert.All(industry.Where(c => c.Condition.Feature == "attr.industry=Finance"), c => Assert.True(c.Points > 0, $"{c.Label}: {c.Points}"));
         // Its description does not claim the leads compared with are Software's.
         Assert.DoesNotContain($"“{software.Label}”", software.Description.Replace($"match “{software.Label}”", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compact_LevelOnlyEarlierLeadsHave_DoesNotTakeTheirPeriodsLevelAsItsPoints()
+    {
+        // Like a month of bank-additional's training period: every earlier lead is in Retail (−0.6 against Other), and the
+        // model also gives those leads −1.0 through an economic rate that no recent lead differs in (so no criterion reads
+        // it). Refit to the model's margin, Retail would take that −1.0 as its own and carry it into later periods; the
+        // compact table reproduces the table with every band instead, whose Retail points are Retail's contributions.
+        var spec = EconomySpec();
+        var recent = EconomyRows(spec, 6000, 21, earlier: false);
+        var earlier = EconomyRows(spec, 3000, 22, earlier: true);
+        var test = EconomyRows(spec, 3000, 23, earlier: false);
+        var full = PointsBuilder.Build(spec, recent.X, recent.Y, recent.Phi, earlier: new EarlierRows(earlier.X, earlier.Y, earlier.Phi));
+        Assert.DoesNotContain(full.Criteria, c => c.Condition.Feature == "attr.rate");
+        Assert.Contains(full.Criteria, c => c.Condition.Feature == "attr.industry=Retail");
+
+        var fit = (X: (float[])[.. earlier.X, .. recent.X], Y: (float[])[.. earlier.Y, .. recent.Y]);
+        var compact = Compaction.Run(spec, full, fit, (recent.X, recent.Y), (test.X, test.Y), null,
+            new PointsOptions { MaxCriteria = full.Criteria.Count - 1, MinGainPerCriterion = 0 });
+
+        var retail = Assert.Single(compact.Criteria, c => c.Condition.Feature == "attr.industry=Retail");
+        var software = Assert.Single(compact.Criteria, c => c.Condition.Feature == "attr.industry=Software");
+        // −0.6 against +0.8 log-odds; with the period's −1.0 taken in it would be −1.6 against +0.8.
+        Assert.InRange(retail.Points / (double)software.Points, -0.6 / 0.8 - 0.15, -0.6 / 0.8 + 0.15);
+    }
+
+    private static FeatureSpec EconomySpec()
+    {
+        var attributes = new List<AttributeEncoding>
+        {
+            new("industry", ColumnType.Category, ["Software", "Retail", "Other"], false, false, []),
+            new("rate", ColumnType.Number, [], false, false, []),
+        };
+        var channels = new List<EventChannel> { new("page_view", "/pricing") };
+        var (defs, _) = FeatureLayout.Build(HistoryKind.Events, attributes, channels, []);
+        return new FeatureSpec { Kind = HistoryKind.Events, Attributes = attributes, Channels = channels, NegativeEventTypes = [], Features = defs };
+    }
+
+    /// <summary>Earlier leads are all in Retail at a rate of 5 (−1.0 log-odds); recent ones in Software or Other at 1 (0).</summary>
+    private static (float[] X, float[] Y, double[] Phi) EconomyRows(FeatureSpec spec, int rows, ulong seed, bool earlier)
+    {
+        var (x, y, phi, _) = KnownContributions.Generate(spec, rows, seed, -2.0, (rng, r, p) =>
+        {
+            int I(string n) => spec.IndexOf(n);
+            var industry = earlier ? "Retail" : rng.NextDouble() < 0.4 ? "Software" : "Other";
+            r[I($"attr.industry={industry}")] = 1;
+            p[I("attr.industry=Software")] = industry == "Software" ? 0.8 : 0;
+            p[I("attr.industry=Retail")] = industry == "Retail" ? -0.6 : 0;
+            r[I("attr.rate")] = earlier ? 5 : 1;
+            p[I("attr.rate")] = earlier ? -1.0 : 0;
+            var views = rng.NextDouble() < 0.5 ? 0 : rng.NextInt(6);
+            r[I("evt.page_view[/pricing].count_30d")] = views;
+            p[I("evt.page_view[/pricing].count_30d")] = 0.4 * Math.Min(views, 3);
+        });
+        return (x, y, phi);
     }
 }

@@ -36,7 +36,7 @@ public sealed class PointsBuilderTests
         var full = PointsBuilder.Build(Spec, d.X, d.Y, d.Phi);
         Assert.True(full.Criteria.Count > 3, $"{full.Criteria.Count} criteria with every band");
         var options = new PointsOptions { MaxCriteria = 3, MinGainPerCriterion = 0 };
-        var compact = Compaction.Run(Spec, full, (d.X, d.Y, d.Margin), (d.X, d.Y), (test.X, test.Y), null, options);
+        var compact = Compaction.Run(Spec, full, (d.X, d.Y), (d.X, d.Y), (test.X, test.Y), null, options);
 
         Assert.InRange(compact.Criteria.Count, 1, 3);
         // The strongest signals stay, as sentences; pricing's bands are merged into fewer.
@@ -181,7 +181,7 @@ public sealed class PointsBuilderTests
         Assert.Contains(full.Criteria, c => c.Condition.Feature == "attr.industry=Retail");
         var test = Generate(4000, 10);
 
-        var fit = (X: (float[])[.. training.X, .. validation.X], Y: (float[])[.. training.Y, .. validation.Y], Margin: (double[])[.. training.Margin, .. validation.Margin]);
+        var fit = (X: (float[])[.. training.X, .. validation.X], Y: (float[])[.. training.Y, .. validation.Y]);
         var options = new PointsOptions { MaxCriteria = full.Criteria.Count - 1 };
         var compact = Compaction.Run(Spec, full, fit, (validation.X, validation.Y), (test.X, test.Y), null, options);
 
@@ -192,7 +192,7 @@ public sealed class PointsBuilderTests
         Assert.InRange(retail.Points / (double)software.Points, -0.6 / 0.8 - 0.1, -0.6 / 0.8 + 0.1);
         Assert.Equal(training.Y.Length, retail.Support!.Leads);
         // Without the training rows it has no lead to be fit on and gets no points.
-        var validationOnly = Compaction.Run(Spec, full, (validation.X, validation.Y, validation.Margin), (validation.X, validation.Y), (test.X, test.Y), null, options);
+        var validationOnly = Compaction.Run(Spec, full, (validation.X, validation.Y), (validation.X, validation.Y), (test.X, test.Y), null, options);
         Assert.DoesNotContain(validationOnly.Criteria, c => c.Condition.Feature == "attr.industry=Retail");
     }
 
@@ -207,7 +207,7 @@ public sealed class PointsBuilderTests
         var full = PointsBuilder.Build(Spec, evaluation.X, evaluation.Y, evaluation.Phi, earlier: new EarlierRows(modelled.X, modelled.Y, modelled.Phi, Leads: 0));
         var test = Generate(4000, 10);
 
-        var compact = Compaction.Run(Spec, full, (evaluation.X, evaluation.Y, evaluation.Margin), (evaluation.X, evaluation.Y), (test.X, test.Y), null,
+        var compact = Compaction.Run(Spec, full, (evaluation.X, evaluation.Y), (evaluation.X, evaluation.Y), (test.X, test.Y), null,
             new PointsOptions { MaxCriteria = full.Criteria.Count, MinGainPerCriterion = 0 });
 
         var retail = Assert.Single(compact.Criteria, c => c.Condition.Feature == "attr.industry=Retail");
