@@ -16,7 +16,8 @@ internal sealed record LearnersResult(
 /// histories and the three public data sets) is trained twice with the same pipeline as <c>leadml train</c>: with
 /// today's search including FastTree (<c>--fasttree</c>; XGBoost's min child weights tried at the best depth only), and with the
 /// search before it (XGBoost's full grid, no FastTree), so that test ROC-AUC and time compare directly. A candidate's
-/// seconds are the time between its progress line and the next.
+/// seconds are the time between its progress line and the next: one candidate's own time only with <c>--threads 1</c>,
+/// since with more threads XGBoost's candidates are fitted side by side.
 /// </summary>
 internal static class LearnersBench
 {

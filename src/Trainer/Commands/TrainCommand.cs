@@ -57,7 +57,7 @@ internal static class TrainCommand
         {
             if (r.GetValueOrDefault<int>() is < 0 or > 12) r.AddError("--calibration-origins must be 0 to 12");
         });
-        var threads = new Option<int>("--threads") { Description = "Training threads", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
+        var threads = new Option<int>("--threads") { Description = "Training threads: the model candidates are fitted this many at a time, one thread each", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
         var command = new Command("train", "Train a model on history, evaluate it out of time, and write a bundle")
         {
             history, schema, output, json, linearOnly, treesOnly, fastTree, precision, capacity, threads, model, maxCriteria, failOnLeak, negativeShare, origins,

@@ -1,10 +1,14 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using LeadML.Features.Bundles;
 using LeadML.Features.Engine;
 using LeadML.Features.Evaluation;
 using LeadML.Trainer.Evaluation;
 
 namespace LeadML.Trainer.Modeling;
+
+using Scored = (CandidateResult Result, TrainedModel Model, double[] ValidMargins);
 
 /// <summary>The search's result: the refit model, its calibration (and why), every candidate, the chosen one and why,
 /// the chosen candidate's margins on validation from its training-only fit (out of time, before the refit saw them),
@@ -89,7 +93,16 @@ internal static class ModelSearch
     {
         var nTrain = trainY.Length;
         var nValid = validY.Length;
-        var results = new List<(CandidateResult Result, TrainedModel Model, double[] ValidMargins)>();
+        var results = new List<Scored>();
+        if (progress is { } report)
+        {
+            // Candidates fitted at once report from their own threads.
+            var gate = new Lock();
+            progress = step =>
+            {
+                lock (gate) report(step);
+            };
+        }
 
         if (!options.TreesOnly)
         {
@@ -107,47 +120,65 @@ internal static class ModelSearch
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
 
+        // Each tree candidate is one single-threaded fit on a worker of its own, up to Threads at once, rather than one
+        // fit after another spread over Threads OpenMP threads: XGBoost's threads meet at a barrier after every
+        // histogram, which a busy machine makes costly, while separate fits never wait on each other.
+        var workers = Math.Max(1, options.Threads);
+        var refitData = new Lazy<RefitRows>(() => RefitRows.Of(trainX, trainY, trainWeights, validX, validY, refitValidation));
+        (Scored Chosen, TrainedModel Refit)? early = null;
+        TrainedModel RefitChosen(Scored c, int threads)
+        {
+            var rows = refitData.Value;
+            return Refit(c.Model, rows.X, rows.Y, rows.W, width, rows.Growth, options with { Threads = threads });
+        }
         if (!options.LinearOnly)
         {
             using var dtrain = DMatrix.ForTraining(trainX, nTrain, width, trainY, trainWeights, threads: options.Threads);
             // Validation stays an ordinary matrix: XGBoost 1.7 predicts a quantile matrix by searching each value's bin
             // (GHistIndexMatrix::GetFvalue), which made the score after every round many times slower.
             using var dvalid = DMatrix.FromDense(validX.Span, nValid, width, validY);
-            var trees = new List<(CandidateResult Result, TrainedModel Model, double[] ValidMargins)>();
-            (int Depth, double Eta, double Auc) bestTrees = (0, 0, double.NegativeInfinity);
-            void Fit(int depth, double eta, double mcw)
+            TreeFit Fit(int depth, double eta, double mcw, int threads)
             {
-                var p = TreeParameters(depth, eta, mcw, options);
                 progress?.Invoke($"trees depth {depth}, eta {Fmt(eta)}, min child weight {Fmt(mcw)}");
-                var trained = Booster.Train(p, dtrain, dvalid, options.MaxRounds, options.EarlyStoppingRounds);
-                var settings = TreeSettings(depth, eta, mcw, trained.BestIteration + 1);
+                var trained = Booster.Train(TreeParameters(depth, eta, mcw, options with { Threads = threads }), dtrain, dvalid, options.MaxRounds, options.EarlyStoppingRounds);
                 var model = new TrainedModel
                 {
-                    Kind = ModelKind.Trees, Booster = trained.Booster, Settings = settings,
+                    Kind = ModelKind.Trees, Booster = trained.Booster, Settings = TreeSettings(depth, eta, mcw, trained.BestIteration + 1),
                     Description = $"trees depth {depth}, eta {Fmt(eta)}, min child weight {Fmt(mcw)}, {trained.BestIteration + 1} rounds",
                     Complexity = depth,
                 };
-                var scored = Score(model, validX, validY, width);
-                trees.Add(scored);
-                if (scored.Item1.ValidationRocAuc > bestTrees.Auc) bestTrees = (depth, eta, scored.Item1.ValidationRocAuc);
+                return new TreeFit(depth, eta, Score(model, validX, validY, width));
             }
             // Depth and learning rate first, at the first min child weight; the other weights then only at the depth
             // and rate that fit best: the weight is the finer setting, and each fit costs a whole early-stopped run
             // (the full grid: SearchOptions.FullGrid).
             var weights = options.MinChildWeights;
-            foreach (var depth in options.Depths)
+            var grid = (from depth in options.Depths
+                        from eta in options.LearningRates
+                        from mcw in options.FullGrid ? weights : weights.Take(1)
+                        select (Func<int, TreeFit>)(threads => Fit(depth, eta, mcw, threads))).ToArray();
+            var trees = Concurrently(grid, workers);
+            results.AddRange(trees.Select(t => t.Scored));
+            if (!options.FullGrid && trees.Length > 0 && weights.Length > 1)
             {
-                foreach (var eta in options.LearningRates)
+                var top = trees.MaxBy(t => t.Scored.Result.ValidationRocAuc)!;
+                var jobs = weights.Skip(1).Select(mcw => (Func<int, TreeFit?>)(threads => Fit(top.Depth, top.Eta, mcw, threads))).ToList();
+                // The choice so far is refit beside the remaining weights' fits; the refit stands unless one of them
+                // fits best, the only way they can change the choice. FastTree's candidates come later, so not with them.
+                var sofar = Choose(results, validY).Chosen;
+                TrainedModel? earlyRefit = null;
+                if (workers > 1 && options.FastTreeLeaves.Length == 0)
                 {
-                    foreach (var mcw in options.FullGrid ? weights : weights.Take(1)) Fit(depth, eta, mcw);
+                    jobs.Add(threads =>
+                    {
+                        earlyRefit = RefitChosen(sofar, threads);
+                        return null;
+                    });
                 }
+                var done = Concurrently([.. jobs], workers);
+                results.AddRange(done.OfType<TreeFit>().Select(t => t.Scored));
+                if (earlyRefit is not null) early = (sofar, earlyRefit);
             }
-            if (!options.FullGrid && trees.Count > 0)
-            {
-                var (depth, eta, _) = bestTrees;
-                foreach (var mcw in weights.Skip(1)) Fit(depth, eta, mcw);
-            }
-            results.AddRange(trees);
         }
 
         if (!options.LinearOnly)
@@ -163,17 +194,10 @@ internal static class ModelSearch
             }
         }
 
-        // Candidates validation cannot tell apart from the best: AUC lower by less than one standard error of the
-        // paired difference (DeLong), measured on the same validation rows. Among them the simplest wins.
-        var best = results.MaxBy(r => r.Result.ValidationRocAuc);
-        double Tolerance((CandidateResult Result, TrainedModel Model, double[] ValidMargins) r) =>
-            ReferenceEquals(r.Model, best.Model) ? 0 : Math.Max(0.001, Metrics.RocAucDifferenceStandardError(best.ValidMargins, r.ValidMargins, validY));
-        var chosen = results
-            .Where(r => best.Result.ValidationRocAuc - r.Result.ValidationRocAuc <= Tolerance(r))
-            .OrderBy(r => r.Result.Complexity).ThenByDescending(r => r.Result.ValidationRocAuc).First();
+        var (chosen, best, tolerance) = Choose(results, validY);
         var why = ReferenceEquals(chosen.Model, best.Model)
             ? $"best validation ROC-AUC ({chosen.Result.ValidationRocAuc:F4})"
-            : $"simplest candidate within one standard error ({Tolerance(chosen):F4}, paired) of the best validation ROC-AUC {best.Result.ValidationRocAuc:F4} ({best.Result.Description})";
+            : $"simplest candidate within one standard error ({tolerance:F4}, paired) of the best validation ROC-AUC {best.Result.ValidationRocAuc:F4} ({best.Result.Description})";
 
         // Calibrate on out-of-time predictions like the refit's on the months after it: validation predicted by the
         // training-only fit, and earlier stretches of training each predicted by the same settings fitted on what came
@@ -189,29 +213,91 @@ internal static class ModelSearch
             Why = $"{fitted.Why}; fitted on {origins.Count} stretches of out-of-time predictions, each moved to the latest's conversion level (its shape from all, its level from the latest)",
         };
 
-        var (addX, addY) = refitValidation is { } given ? ((ReadOnlyMemory<float>)given.X, given.Y) : (validX, validY);
-        var nAdd = addY.Length;
-        var allX = new float[trainX.Length + addX.Length];
-        trainX.CopyTo(allX, 0);
-        addX.Span.CopyTo(allX.AsSpan(trainX.Length));
-        var allY = new float[nTrain + nAdd];
-        trainY.CopyTo(allY, 0);
-        addY.CopyTo(allY, nTrain);
-        float[]? allW = null;
-        if (trainWeights is not null || refitValidation is not null)
-        {
-            allW = new float[nTrain + nAdd];
-            if (trainWeights is null) allW.AsSpan(0, nTrain).Fill(1f);
-            else trainWeights.CopyTo(allW, 0);
-            if (refitValidation is { } rv) rv.W.CopyTo(allW, nTrain);
-            else allW.AsSpan(nTrain).Fill(1f);
-        }
-        // The refit's rounds grow with the rows it stands for (weights included), not the rows it holds.
-        var trainRowsStoodFor = trainWeights is null ? nTrain : trainWeights.Sum(w => (double)w);
         progress?.Invoke($"refit on training + validation: {chosen.Result.Description}");
-        var refit = Refit(chosen.Model, allX, allY, allW, width, (trainRowsStoodFor + nValid) / trainRowsStoodFor, options);
+        TrainedModel refit;
+        if (early is { } e && ReferenceEquals(e.Chosen.Model, chosen.Model)) refit = e.Refit;
+        else
+        {
+            early?.Refit.Dispose();
+            refit = RefitChosen(chosen, options.Threads);
+        }
         foreach (var r in results) r.Model.Dispose();
         return new SearchOutcome(refit, calibrationChoice, [.. results.Select(r => r.Result)], chosen.Result, why, chosen.ValidMargins, origins);
+    }
+
+    /// <summary>A tree candidate with the depth and learning rate it was fitted with.</summary>
+    private sealed record TreeFit(int Depth, double Eta, Scored Scored);
+
+    /// <summary>Candidates validation cannot tell apart from the best: ROC-AUC lower by less than one standard error of
+    /// the paired difference (DeLong), measured on the same validation rows. Among them the simplest wins; the
+    /// tolerance returned is the chosen one's.</summary>
+    private static (Scored Chosen, Scored Best, double Tolerance) Choose(IReadOnlyList<Scored> results, float[] validY)
+    {
+        var best = results.MaxBy(r => r.Result.ValidationRocAuc);
+        double Tolerance(Scored r) =>
+            ReferenceEquals(r.Model, best.Model) ? 0 : Math.Max(0.001, Metrics.RocAucDifferenceStandardError(best.ValidMargins, r.ValidMargins, validY));
+        var chosen = results
+            .Where(r => best.Result.ValidationRocAuc - r.Result.ValidationRocAuc <= Tolerance(r))
+            .OrderBy(r => r.Result.Complexity).ThenByDescending(r => r.Result.ValidationRocAuc).First();
+        return (chosen, best, Tolerance(chosen));
+    }
+
+    /// <summary>Runs every job, up to <paramref name="threads"/> at once, each from start to end on one thread (XGBoost
+    /// seeds its random numbers and caches predictions per thread); a job is given the XGBoost threads it may use
+    /// (<paramref name="threads"/> when the jobs run one after another, otherwise its share). Results in the jobs'
+    /// order; the first failure is rethrown as it was.</summary>
+    internal static T[] Concurrently<T>(IReadOnlyList<Func<int, T>> jobs, int threads)
+    {
+        var results = new T[jobs.Count];
+        var lanes = Math.Min(threads, jobs.Count);
+        if (lanes <= 1)
+        {
+            for (var i = 0; i < jobs.Count; i++) results[i] = jobs[i](Math.Max(1, threads));
+            return results;
+        }
+        var each = Math.Max(1, threads / lanes);
+        try
+        {
+            // Handed out one at a time in order, so the first jobs start first.
+            Parallel.ForEach(Partitioner.Create(Enumerable.Range(0, jobs.Count), EnumerablePartitionerOptions.NoBuffering),
+                new ParallelOptions { MaxDegreeOfParallelism = lanes }, i => results[i] = jobs[i](each));
+        }
+        catch (AggregateException e)
+        {
+            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+        return results;
+    }
+
+    /// <summary>The refit's rows: training followed by the validation rows it adds, their weights (null when all 1),
+    /// and how many times the training rows they stand for (weights included), which scales the refit's rounds.</summary>
+    private sealed record RefitRows(float[] X, float[] Y, float[]? W, double Growth)
+    {
+        public static RefitRows Of(float[] trainX, float[] trainY, float[]? trainWeights, ReadOnlyMemory<float> validX, float[] validY,
+            (float[] X, float[] Y, float[] W)? refitValidation)
+        {
+            var nTrain = trainY.Length;
+            var (addX, addY) = refitValidation is { } given ? ((ReadOnlyMemory<float>)given.X, given.Y) : (validX, validY);
+            var nAdd = addY.Length;
+            var allX = new float[trainX.Length + addX.Length];
+            trainX.CopyTo(allX, 0);
+            addX.Span.CopyTo(allX.AsSpan(trainX.Length));
+            var allY = new float[nTrain + nAdd];
+            trainY.CopyTo(allY, 0);
+            addY.CopyTo(allY, nTrain);
+            float[]? allW = null;
+            if (trainWeights is not null || refitValidation is not null)
+            {
+                allW = new float[nTrain + nAdd];
+                if (trainWeights is null) allW.AsSpan(0, nTrain).Fill(1f);
+                else trainWeights.CopyTo(allW, 0);
+                if (refitValidation is { } rv) rv.W.CopyTo(allW, nTrain);
+                else allW.AsSpan(nTrain).Fill(1f);
+            }
+            // The refit's rounds grow with the rows it stands for (weights included), not the rows it holds.
+            var trainRowsStoodFor = trainWeights is null ? nTrain : trainWeights.Sum(w => (double)w);
+            return new RefitRows(allX, allY, allW, (trainRowsStoodFor + validY.Length) / trainRowsStoodFor);
+        }
     }
 
     /// <summary>Up to <see cref="SearchOptions.CalibrationOrigins"/> stretches at the end of training, each as long as

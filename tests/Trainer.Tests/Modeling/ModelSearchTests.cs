@@ -88,6 +88,61 @@ public sealed class ModelSearchTests
         Assert.Equal(Metrics.CountPositives(vy), Metrics.CountPositives(outcome.Value.Origins[^1].Y));
     }
 
+    /// <summary>Rows with a non-linear planted effect (an interaction and a threshold), for tree candidates.</summary>
+    private static (float[] X, float[] Y) Curved(Xoshiro256 rng, int rows)
+    {
+        const int width = 3;
+        var x = new float[rows * width];
+        var y = new float[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            for (var j = 0; j < width; j++) x[i * width + j] = (float)rng.NextGaussian();
+            var logit = -1.5 + 0.9 * x[i * width] * x[i * width + 1] + (x[i * width + 2] > 0.5 ? 1.2 : 0);
+            y[i] = rng.NextBool(1 / (1 + Math.Exp(-logit))) ? 1f : 0f;
+        }
+        return (x, y);
+    }
+
+    [Fact]
+    public void TreeCandidatesSideBySide_ChooseAndRefitAsOneAfterAnother()
+    {
+        var rng = new Xoshiro256(21);
+        var (tx, ty) = Curved(rng, 4000);
+        var (vx, vy) = Curved(rng, 1500);
+        // Threads 1 fits one candidate after another; 3 fits them side by side, one XGBoost thread each, and refits
+        // the choice so far beside the last min child weight.
+        SearchOptions Options(int threads) => new() { TreesOnly = true, Depths = [1, 2, 3], MinChildWeights = [1, 30], MaxRounds = 80, Threads = threads };
+        using var apart = Disposing(ModelSearch.Run(tx, ty, vx, vy, 3, Options(1)));
+        using var together = Disposing(ModelSearch.Run(tx, ty, vx, vy, 3, Options(3)));
+
+        Assert.Equal(4, together.Value.Candidates.Count);
+        Assert.Equal(apart.Value.Candidates.Select(c => (c.Description, c.ValidationRocAuc)), together.Value.Candidates.Select(c => (c.Description, c.ValidationRocAuc)));
+        Assert.Equal(apart.Value.Chosen.Description, together.Value.Chosen.Description);
+        foreach (var setting in new[] { "maxDepth", "eta", "minChildWeight" })
+        {
+            Assert.Equal(together.Value.Chosen.Settings[setting], together.Value.Model.Settings[setting]);
+        }
+        Assert.Equal(apart.Value.Model.Booster!.SaveUbj(), together.Value.Model.Booster!.SaveUbj());
+    }
+
+    [Fact]
+    public void Concurrently_KeepsTheJobsOrder_AndRethrowsTheFailureItself()
+    {
+        var given = new int[5];
+        var results = ModelSearch.Concurrently([.. Enumerable.Range(0, 5).Select(i => (Func<int, int>)(threads =>
+        {
+            given[i] = threads;
+            return i * 10;
+        }))], 2);
+        Assert.Equal([0, 10, 20, 30, 40], results);
+        // Two at a time: one XGBoost thread each.
+        Assert.All(given, t => Assert.Equal(1, t));
+        Assert.Equal([4], ModelSearch.Concurrently([threads => threads], 4));
+
+        var failure = Assert.Throws<InvalidOperationException>(() => ModelSearch.Concurrently<int>([_ => 1, _ => throw new InvalidOperationException("no rows")], 2));
+        Assert.Equal("no rows", failure.Message);
+    }
+
     private static DisposableOutcome Disposing(SearchOutcome o) => new(o);
 
     private sealed class DisposableOutcome(SearchOutcome value) : IDisposable
