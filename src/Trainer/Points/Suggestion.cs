@@ -42,7 +42,7 @@ internal static class Suggestion
         {
             var (fitX, fitY) = fit ?? (validX, validY);
             var margin = model.Margins(fitX.Span, fitY.Length, width);
-            compact = Compaction.Run(s.Spec, suggested, (fitX, fitY, margin), (validX, validY), (testX, testY), modelTestAuc, points);
+            compact = Compaction.Run(s.Spec, WithLevelsLikeReference(suggested), (fitX, fitY, margin), (validX, validY), (testX, testY), modelTestAuc, points);
             suggested = suggested with { Criteria = compact.Criteria, Scale = compact.Scale, BasePoints = compact.BasePoints };
         }
 
@@ -89,6 +89,16 @@ internal static class Suggestion
             Matrix = new MatrixByPeriod(MatrixStats.Of(rules.Matrix, testFit, testEngagement, testY), MatrixStats.Of(rules.Matrix, validFit, validEngagement, validY)),
         };
     }
+
+    /// <summary>The table with every band, plus the category levels it scores like their reference at 0 points, for the
+    /// compact table: a level the model cannot tell from the most common one then stays with it (or takes a criterion of
+    /// its own) instead of being left with the levels scored apart from both.</summary>
+    internal static SuggestedCriteria WithLevelsLikeReference(SuggestedCriteria full) =>
+        full.LikeReference.Count == 0 ? full : full with
+        {
+            Criteria = [.. full.Criteria, .. full.LikeReference.Select(l => l.Level)],
+            FamilyOf = [.. full.FamilyOf, .. full.LikeReference.Select(l => l.Family)],
+        };
 
     /// <summary>
     /// The training rows holding a category level that no validation row has (a month outside the validation period,
