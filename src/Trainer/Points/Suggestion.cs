@@ -42,7 +42,7 @@ internal static class Suggestion
         {
             var (fitX, fitY) = fit ?? (validX, validY);
             var margin = model.Margins(fitX.Span, fitY.Length, width);
-            compact = Compaction.Run(s.Spec, WithLevelsLikeReference(suggested), (fitX, fitY, margin), (validX, validY), (testX, testY), modelTestAuc, points);
+            compact = WithoutLevelsLikeReference(Compaction.Run(s.Spec, WithLevelsLikeReference(suggested), (fitX, fitY, margin), (validX, validY), (testX, testY), modelTestAuc, points), suggested);
             suggested = suggested with { Criteria = compact.Criteria, Scale = compact.Scale, BasePoints = compact.BasePoints };
         }
 
@@ -99,6 +99,29 @@ internal static class Suggestion
             Criteria = [.. full.Criteria, .. full.LikeReference.Select(l => l.Level)],
             FamilyOf = [.. full.FamilyOf, .. full.LikeReference.Select(l => l.Family)],
         };
+
+    /// <summary>The compact table's account of the table with every band (the curve's last point, the families left
+    /// out) counted without the levels <see cref="WithLevelsLikeReference"/> added, which that table does not have.</summary>
+    internal static CompactTable WithoutLevelsLikeReference(CompactTable compact, SuggestedCriteria full)
+    {
+        if (full.LikeReference.Count == 0) return compact;
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        var leftOut = compact.LeftOut.Select(l =>
+        {
+            var added = full.LikeReference.Count(r => r.Family == l.Family);
+            if (added == 0 || l.Bands == 0) return l;
+            var bands = full.FamilyOf.Count(f => f == l.Family);
+            var why = l.Why.Replace(string.Create(c, $"its {l.Bands} criteria"), string.Create(c, $"its {bands} criteria"), StringComparison.Ordinal)
+                .Replace(string.Create(c, $"{l.Bands} bands merged"), string.Create(c, $"{bands} bands merged"), StringComparison.Ordinal)
+                .Replace(string.Create(c, $"for {l.Bands - l.Kept} more criteria"), string.Create(c, $"for {Math.Max(0, bands - l.Kept)} more criteria"), StringComparison.Ordinal);
+            return l with { Bands = bands, Why = why };
+        }).ToList();
+        return compact with
+        {
+            Curve = compact.Curve.Count == 0 ? compact.Curve : [.. compact.Curve.SkipLast(1), compact.Curve[^1] with { Criteria = full.Criteria.Count }],
+            LeftOut = leftOut,
+        };
+    }
 
     /// <summary>
     /// The training rows holding a category level that no validation row has (a month outside the validation period,

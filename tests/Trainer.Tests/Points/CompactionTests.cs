@@ -93,6 +93,10 @@ public sealed class CompactionTests
         Assert.True(Points(compact.Criteria, "Software") > 0, string.Join("; ", compact.Criteria.Select(c => $"{c.Label} {c.Points}")));
         Assert.InRange(Points(compact.Criteria, "Finance"), Points(compact.Criteria, "Software") - 1, Points(compact.Criteria, "Software") + 1);
         Assert.Equal(0, Points(compact.Criteria, "Manufacturing"));
+        // What the compact table says of the table with every band counts that table's criteria, not the levels added.
+        var told = Suggestion.WithoutLevelsLikeReference(compact, full);
+        Assert.Equal(full.Criteria.Count + full.LikeReference.Count, compact.Curve[^1].Criteria);
+        Assert.Equal(full.Criteria.Count, told.Curve[^1].Criteria);
 
         // Without the levels scored like the reference, Finance would be left with the levels without effect.
         var without = Compaction.Run(Spec, full, (d.X, d.Y, d.Margin), (d.X, d.Y), (test.X, test.Y), null, options);
