@@ -33,7 +33,14 @@ internal sealed record CalibrationResult(string DataSet, int TestRows, double Te
 /// <paramref name="RollingPlatt"/> and <paramref name="RollingLevel"/>: the ECE of every test month after the first,
 /// each recalibrated on the month before it (Platt refit, or only the level moved to that month's rate).</summary>
 internal sealed record Diagnosis(double ValidationRate, double MeanPredicted, double? BaselineMeanPredicted, double LevelMatchedEce, string Months,
-    double RollingPlatt, double RollingLevel);
+    double RollingPlatt, double RollingLevel)
+{
+    /// <summary>The test ECE once the model's probabilities take their level from the whole history (training +
+    /// validation: the mean probability there moved to their conversion rate, as a logistic regression's intercept
+    /// averages them), instead of from the latest period; and that history-wide rate.</summary>
+    public double HistoryWideEce { get; init; } = double.NaN;
+    public double HistoryWideRate { get; init; } = double.NaN;
+}
 
 /// <summary>
 /// <c>calibration</c>: trains the sample history for three generator seeds and the three public data sets with the
@@ -118,6 +125,14 @@ internal static class CalibrationBench
             ? (bundle.Manifest.Window.Time == HistoryTime.MonthNames ? TrainingRun.MonthName(t) : t.ToString("yyyy-MM", CultureInfo.InvariantCulture))
             : $"cut-off {t:yyyy-MM-dd}";
         var diagnosis = Diagnose(s, h.Kind, test, margins, testY, bundle.Calibration, baselineP, MonthLabel);
+        var (fittedX, fittedY) = Matrix(s, fitted);
+        var fittedP = predictor.Margins(fittedX, fitted.Count, s.Width).Select(bundle.Calibration.Apply).ToArray();
+        var historyShift = LevelShift(fittedP, fittedY);
+        diagnosis = diagnosis with
+        {
+            HistoryWideEce = Metrics.ExpectedCalibrationError(Shifted([.. margins.Select(bundle.Calibration.Apply)], historyShift), testY),
+            HistoryWideRate = fittedY.Average(v => (double)v),
+        };
         var label = MonthLabel(firstTime);
         var m = summary.Metrics;
         log($"{name}: test ECE {modelEce:F4}{(baseline is { } b ? $" (scikit-learn {b:F4})" : "")}; rest of test {before:F4} → {after:F4} after recalibrating on {label}");
@@ -248,13 +263,13 @@ internal static class CalibrationBench
                 $"| {r.DataSet} | {r.TestRows:N0} | {r.TestRate:0.0%} | {r.ModelEce:F4} | {target} | {(r.Met ? "✓" : "✗")} | {r.RecalibratedOn} ({r.RecalibrationRows:N0}) | {r.RestRows:N0}, {r.RestRate:0.0%} | {r.RestEceBefore:F4} → {r.RestEceAfter:F4} | {(r.RecalibrationMet ? "✓" : "✗")} | {r.Trend} | {r.Calibration} | {r.Seconds:F0} |");
         }
         s.AppendLine();
-        s.AppendLine("| data set | validation rate | test rate | mean probability on test: model / scikit-learn LR | test ECE, model moved to the test rate | each test month after the first recalibrated on the month before: Platt / level only | test months (rows, rate) |");
-        s.AppendLine("|---|---:|---:|---|---:|---|---|");
+        s.AppendLine("| data set | validation rate | test rate | mean probability on test: model / scikit-learn LR | test ECE, model moved to the test rate | test ECE, level from the whole history (its rate) | each test month after the first recalibrated on the month before: Platt / level only | test months (rows, rate) |");
+        s.AppendLine("|---|---:|---:|---|---:|---|---|---|");
         foreach (var r in results)
         {
             if (r.Diagnosis is not { } d) continue;
             s.AppendLine(c,
-                $"| {r.DataSet} | {d.ValidationRate:0.0%} | {r.TestRate:0.0%} | {d.MeanPredicted:0.0%} / {(d.BaselineMeanPredicted is { } b ? b.ToString("0.0%", c) : "–")} | {d.LevelMatchedEce:F4} | {d.RollingPlatt:F4} / {d.RollingLevel:F4} | {d.Months} |");
+                $"| {r.DataSet} | {d.ValidationRate:0.0%} | {r.TestRate:0.0%} | {d.MeanPredicted:0.0%} / {(d.BaselineMeanPredicted is { } b ? b.ToString("0.0%", c) : "–")} | {d.LevelMatchedEce:F4} | {d.HistoryWideEce:F4} ({d.HistoryWideRate:0.0%}) | {d.RollingPlatt:F4} / {d.RollingLevel:F4} | {d.Months} |");
         }
         return s.ToString();
     }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using LeadML.Trainer.Commands;
+using LeadML.Trainer.Points;
 using LeadML.Trainer.Sample;
 
 namespace LeadML.Trainer.Bench;
@@ -17,6 +18,7 @@ internal static class Program
             Quality(),
             Calibration(),
             Recovery(),
+            Repoints(),
             Scale(),
             ScaleRun(),
             Curve(),
@@ -60,6 +62,26 @@ internal static class Program
             var rules = bundle.ReadOptional<LeadML.Features.Rules.RuleSet>(LeadML.Features.Bundles.ModelBundle.SuggestedRuleSetFile)
                 ?? throw new FileNotFoundException($"{bundle.Directory} has no suggested rule set");
             Console.WriteLine(TruthRecovery.Format(TruthRecovery.Evaluate(truth, rules, bundle.Spec, LeadML.Features.Bundles.EvaluationSample.Read(bundle.Directory!))));
+            return CommandErrors.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Repoints()
+    {
+        var history = new Option<string>("--history") { Description = "A sample history folder (with truth.json), as written by leadml sample", Required = true };
+        var model = new Option<string>("--model") { Description = "The bundle trained on it (trained here, with trees of --depth, when the folder has no model)", Required = true };
+        var depth = new Option<int>("--depth") { Description = "Tree depth when the bundle is trained here", DefaultValueFactory = _ => 4 };
+        var threads = new Option<int>("--threads") { Description = "Training threads when the bundle is trained here", DefaultValueFactory = _ => 1 };
+        var maxCriteria = new Option<int>("--max-criteria") { Description = "Most criteria in the suggested table (0: every band)", DefaultValueFactory = _ => new PointsOptions().MaxCriteria };
+        var command = new Command("repoints", "Suggest a bundle's points again from its history with its own trees (no training) and measure their recovery of the true effects")
+        {
+            history, model, depth, threads, maxCriteria,
+        };
+        command.SetAction(r => CommandErrors.Run(() =>
+        {
+            Console.WriteLine(RepointsBench.Run(r.GetValue(history)!, r.GetValue(model)!, r.GetValue(depth), r.GetValue(threads),
+                new PointsOptions { MaxCriteria = r.GetValue(maxCriteria) }, Console.Error.WriteLine));
             return CommandErrors.Ok;
         }));
         return command;

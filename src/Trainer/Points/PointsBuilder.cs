@@ -44,6 +44,9 @@ internal sealed record SuggestedCriteria(
     /// <summary>Each family's reference band (the one that scores 0), by family name: what its criteria's points are
     /// relative to.</summary>
     public IReadOnlyDictionary<string, Condition> ReferenceOf { get; init; } = new Dictionary<string, Condition>();
+
+    /// <summary>Category levels scored like their family's reference (0 points, so no criterion), with their family's name.</summary>
+    public IReadOnlyList<(Criterion Level, string Family)> LikeReference { get; init; } = [];
 }
 
 /// <summary>
@@ -170,10 +173,24 @@ internal static class PointsBuilder
         var familyOf = new List<string>();
         var referenceOf = new Dictionary<string, Condition>(StringComparer.Ordinal);
         var ids = new HashSet<string>(StringComparer.Ordinal);
+        var even = new List<(Criterion, string)>();
         foreach (var d in drafts)
         {
             var points = (int)Math.Round(d.LogOdds * factor);
-            if (points == 0) continue;
+            if (points == 0)
+            {
+                // A category level scored like the family's reference takes no criterion here; a compact table that gives the
+                // reference a criterion of its own must still know the level belongs with it.
+                if (d.Family.IsCategory && d.Rows > 0)
+                {
+                    even.Add((new Criterion
+                    {
+                        Id = d.Label, Label = d.Label, Group = d.Family.Group, Condition = d.Condition, Points = 0,
+                        Support = new Support(d.Rows, d.Conversions, Math.Round((double)d.Conversions / d.Rows, 6)),
+                    }, d.Family.Name));
+                }
+                continue;
+            }
             // A behaviour the data cannot tell from its reference (its 90 % interval holds 0) takes no points: e-mail
             // opens or blog visits the model leans on a little would otherwise score on noise. Negative signals stay.
             if (d.Family.Group == CriterionGroup.Engagement && d.Low < 0 && d.High > 0 && !d.Family.Features.Any(j => spec.Features[j].Negative)) continue;
@@ -201,7 +218,7 @@ internal static class PointsBuilder
             total > 0 ? Math.Round(importance[f] / total, 6) : 0, kept.Contains(f), representative.GetValueOrDefault(f))).ToList();
         return new SuggestedCriteria(criteria, new PointsScale(Math.Round(factor * Math.Log(2), 3), Math.Round(factor, 4), Math.Round(referenceMargin, 6)), basePoints, importanceList)
         {
-            FamilyOf = familyOf, ReferenceOf = referenceOf,
+            FamilyOf = familyOf, ReferenceOf = referenceOf, LikeReference = even,
         };
     }
 

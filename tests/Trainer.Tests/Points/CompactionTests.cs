@@ -122,4 +122,41 @@ public sealed class CompactionTests
         });
         return (x, y, phi);
     }
+
+    [Fact]
+    public void Compact_ALevelScoredLikeTheReference_StaysWithIt_WhenTheReferenceTakesACriterion()
+    {
+        // Finance has Software's effect: the table with every band scores both 0 (Software is the reference), so Finance has
+        // no criterion there. The compact table gives Software a criterion of its own, the levels without effect none.
+        var effects = new[] { 0.5, 0.5, 0, 0, 0, -0.8 };
+        (float[] X, float[] Y, double[] Phi, double[] Margin) Data(int rows, ulong seed) =>
+            KnownContributions.Generate(Spec, rows, seed, -2.5, (rng, r, p) =>
+            {
+                var level = rng.NextWeighted(Shares);
+                r[Spec.IndexOf($"attr.industry={Industries[level]}")] = 1;
+                p[Spec.IndexOf($"attr.industry={Industries[level]}")] = effects[level];
+            });
+        var d = Data(20000, 21);
+        var test = Data(5000, 22);
+        var full = PointsBuilder.Build(Spec, d.X, d.Y, d.Phi);
+        Assert.DoesNotContain(full.Criteria, c => c.Condition.Feature is "attr.industry=Software" or "attr.industry=Finance");
+        Assert.Contains(full.LikeReference, l => l.Level.Condition.Feature == "attr.industry=Finance" && l.Family == "attr.industry");
+
+        int Points(IReadOnlyList<Criterion> criteria, string level) =>
+            criteria.Where(c => c.Condition.Feature == $"attr.industry={level}").Sum(c => c.Points);
+        var options = new PointsOptions { MaxCriteria = 3, MinGainPerCriterion = 0 };
+        var compact = Compaction.Run(Spec, Suggestion.WithLevelsLikeReference(full), (d.X, d.Y), (d.X, d.Y), (test.X, test.Y), null, options);
+        Assert.True(Points(compact.Criteria, "Software") > 0, string.Join("; ", compact.Criteria.Select(c => $"{c.Label} {c.Points}")));
+        Assert.InRange(Points(compact.Criteria, "Finance"), Points(compact.Criteria, "Software") - 1, Points(compact.Criteria, "Software") + 1);
+        Assert.Equal(0, Points(compact.Criteria, "Manufacturing"));
+        // What the compact table says of the table with every band counts that table's criteria, not the levels added.
+        var told = Suggestion.WithoutLevelsLikeReference(compact, full);
+        Assert.Equal(full.Criteria.Count + full.LikeReference.Count, compact.Curve[^1].Criteria);
+        Assert.Equal(full.Criteria.Count, told.Curve[^1].Criteria);
+
+        // Without the levels scored like the reference, Finance would be left with the levels without effect.
+        var without = Compaction.Run(Spec, full, (d.X, d.Y), (d.X, d.Y), (test.X, test.Y), null, options);
+        Assert.True(Points(without.Criteria, "Software") > 0);
+        Assert.Equal(Points(without.Criteria, "Manufacturing"), Points(without.Criteria, "Finance"));
+    }
 }
