@@ -216,8 +216,11 @@ internal static class Compaction
 
         // The selection's points-only ROC-AUC: on a sample, every conversion against an equally weighted share of the
         // others, which the unweighted ROC-AUC of the sampled rows estimates.
+        // The scores and the sort's arrays are reused: a step tries every family's every form, and arrays of that many
+        // rows each time made gigabytes of garbage the collector let pile up.
         var scores = new double[selectedY.Length];
-        double Auc(IReadOnlyList<int> cols) => cols.Count == 0 ? 0.5 : Safe(Metrics.RocAuc(Fitted(cols, Fit(cols, selected), k => columns.Selected[k], scores), selectedY));
+        var scratch = new RankingScratch(selectedY.Length);
+        double Auc(IReadOnlyList<int> cols) => cols.Count == 0 ? 0.5 : Safe(Metrics.RocAuc(Fitted(cols, Fit(cols, selected), k => columns.Selected[k], scores), selectedY, scratch));
 
         List<int> ColumnsOf(int[] sizes)
         {
