@@ -251,7 +251,16 @@ public sealed record PointsOnlyMetrics(PointsFigures Test, PointsFigures Validat
     public IReadOnlyList<PointsCurvePoint>? Curve { get; init; }
     /// <summary>What the compact table leaves out, and why (families left out, bands merged). Null when it keeps every band.</summary>
     public IReadOnlyList<LeftOutDetail>? LeftOut { get; init; }
+    /// <summary>The sample of training + validation rows the compact table was chosen on; null when chosen on every row.</summary>
+    public PointsSelectionSample? Sample { get; init; }
 }
+
+/// <summary>The rows a compact points table was chosen on at large sizes: every conversion and a share of the other
+/// rows, each weighted for those left out. The chosen table's points, scale and support are fitted on every row.</summary>
+/// <param name="Rows">Rows in the sample.</param>
+/// <param name="Of">Training + validation rows it was drawn from.</param>
+/// <param name="NegativeShare">Share of the non-converting rows kept.</param>
+public sealed record PointsSelectionSample(int Rows, int Of, double NegativeShare);
 
 /// <summary>One size of the points table and how well it ranks.</summary>
 /// <param name="Criteria">Criteria in the table.</param>

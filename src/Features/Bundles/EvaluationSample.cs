@@ -27,32 +27,53 @@ public sealed class EvaluationSample
     public byte[] ToBytes() => ToBytes(Width, X, Converted, Cutoff);
 
     /// <summary>The file's bytes for rows given apart (the test period as it lies in the snapshots, without a copy of
-    /// its features), written straight into a buffer of the file's size.</summary>
+    /// its features).</summary>
+    public static byte[] ToBytes(int width, ReadOnlySpan<float> x, bool[] converted, DateTime[] cutoff)
+    {
+        using var stream = new MemoryStream(checked(16 + x.Length * 4 + converted.Length * 5));
+        Write(stream, width, x, converted, cutoff);
+        return stream.ToArray();
+    }
+
+    /// <summary>Writes the file for rows given apart straight to <paramref name="stream"/>: the vectors are written
+    /// where they lie, so that no buffer of the file's size (over a gigabyte at a million leads) is held.</summary>
+    /// <param name="stream">Where to write.</param>
     /// <param name="width">Features per row.</param>
     /// <param name="x">The vectors, row after row (<paramref name="converted"/>.Length × <paramref name="width"/>).</param>
     /// <param name="converted">Whether each row's lead converted within the horizon.</param>
     /// <param name="cutoff">Each row's cut-off.</param>
-    public static byte[] ToBytes(int width, ReadOnlySpan<float> x, bool[] converted, DateTime[] cutoff)
+    public static void Write(Stream stream, int width, ReadOnlySpan<float> x, bool[] converted, DateTime[] cutoff)
     {
         var rows = converted.Length;
         if (x.Length != (long)rows * width || cutoff.Length != rows)
         {
             throw new ArgumentException($"expected {rows} × {width} values and {rows} cut-offs, got {x.Length} and {cutoff.Length}", nameof(x));
         }
-        var bytes = new byte[checked(16 + x.Length * 4 + rows + rows * 4)];
-        var at = bytes.AsSpan();
-        Magic.CopyTo(at);
-        BinaryPrimitives.WriteInt32LittleEndian(at[4..], Version);
-        BinaryPrimitives.WriteInt32LittleEndian(at[8..], rows);
-        BinaryPrimitives.WriteInt32LittleEndian(at[12..], width);
-        at = at[16..];
-        if (BitConverter.IsLittleEndian) MemoryMarshal.AsBytes(x).CopyTo(at);
-        else for (var i = 0; i < x.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(at[(4 * i)..], x[i]);
-        at = at[(x.Length * 4)..];
-        for (var i = 0; i < rows; i++) at[i] = converted[i] ? (byte)1 : (byte)0;
-        at = at[rows..];
-        for (var i = 0; i < rows; i++) BinaryPrimitives.WriteInt32LittleEndian(at[(4 * i)..], (int)Math.Floor((cutoff[i] - DateTime.UnixEpoch).TotalDays));
-        return bytes;
+        Span<byte> header = stackalloc byte[16];
+        Magic.CopyTo(header);
+        BinaryPrimitives.WriteInt32LittleEndian(header[4..], Version);
+        BinaryPrimitives.WriteInt32LittleEndian(header[8..], rows);
+        BinaryPrimitives.WriteInt32LittleEndian(header[12..], width);
+        stream.Write(header);
+        if (BitConverter.IsLittleEndian)
+        {
+            stream.Write(MemoryMarshal.AsBytes(x));
+        }
+        else
+        {
+            Span<byte> value = stackalloc byte[4];
+            foreach (var v in x)
+            {
+                BinaryPrimitives.WriteSingleLittleEndian(value, v);
+                stream.Write(value);
+            }
+        }
+        var labels = new byte[rows];
+        for (var i = 0; i < rows; i++) labels[i] = converted[i] ? (byte)1 : (byte)0;
+        stream.Write(labels);
+        var days = new byte[rows * 4];
+        for (var i = 0; i < rows; i++) BinaryPrimitives.WriteInt32LittleEndian(days.AsSpan(4 * i), (int)Math.Floor((cutoff[i] - DateTime.UnixEpoch).TotalDays));
+        stream.Write(days);
     }
 
     /// <summary>Reads the file; a damaged file is a <see cref="BundleException"/> naming it.</summary>

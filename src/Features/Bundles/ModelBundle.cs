@@ -37,7 +37,11 @@ public sealed class ModelBundle
 
     /// <summary>Writes the bundle into <paramref name="directory"/> atomically: files go to a sibling temporary
     /// folder that replaces the target only when complete, so a reader never sees half a bundle.</summary>
-    public void Save(string directory, IReadOnlyDictionary<string, byte[]>? extraFiles = null)
+    /// <param name="directory">The bundle folder.</param>
+    /// <param name="extraFiles">Further files by name, with their bytes.</param>
+    /// <param name="writtenFiles">Further files by name, each written by its writer straight to the file (large ones,
+    /// whose bytes are not held in memory at once).</param>
+    public void Save(string directory, IReadOnlyDictionary<string, byte[]>? extraFiles = null, IReadOnlyDictionary<string, Action<Stream>>? writtenFiles = null)
     {
         var full = Path.GetFullPath(directory);
         var parent = Path.GetDirectoryName(full) ?? ".";
@@ -55,6 +59,11 @@ public sealed class ModelBundle
             foreach (var (name, bytes) in extraFiles ?? new Dictionary<string, byte[]>())
             {
                 File.WriteAllBytes(Path.Combine(temp, name), bytes);
+            }
+            foreach (var (name, write) in writtenFiles ?? new Dictionary<string, Action<Stream>>())
+            {
+                using var file = File.Create(Path.Combine(temp, name));
+                write(file);
             }
             var old = full + $".old-{Guid.NewGuid():N}";
             if (System.IO.Directory.Exists(full)) System.IO.Directory.Move(full, old);

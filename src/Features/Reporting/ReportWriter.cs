@@ -187,7 +187,14 @@ public static class ReportWriter
             h.Append("<p id=\"compact-note\">The table keeps <strong>").Append(po.Criteria).Append("</strong> criteria of the ").Append(every)
                 .Append(" the model tells apart: those that add most to how well the points alone rank leads, their points fitted together. With every band the points alone would reach ROC-AUC ")
                 .Append(F(po.Curve is { Count: > 0 } cv ? cv[^1].TestRocAuc : null, "0.000")).Append(" on the test period; this table reaches ")
-                .Append(F(po.Test.RocAuc, "0.000")).Append(" (<code>leadml train --max-criteria 0</code> keeps every band).</p>");
+                .Append(F(po.Test.RocAuc, "0.000")).Append(" (<code>leadml train --max-criteria 0</code> keeps every band).");
+            if (po.Sample is { } sample)
+            {
+                h.Append(" The criteria were chosen on a sample of ").Append(F(sample.Rows, "N0")).Append(" of the ").Append(F(sample.Of, "N0"))
+                    .Append(" training and validation rows (every conversion and ").Append(F(sample.NegativeShare, "0.#%"))
+                    .Append(" of the others, each weighted for those left out); their points and the leads each applies to come from every row.");
+            }
+            h.Append("</p>");
         }
         h.Append("<div class=\"chart tall\"><canvas id=\"chart-points\" aria-label=\"Points per criterion\"></canvas></div>");
         h.Append("<table id=\"criteria-table\"><thead><tr><th>Criterion</th><th>Kind</th><th class=\"n\">Points</th><th class=\"n\">90 % interval</th><th class=\"n\">Leads</th><th class=\"n\">Conversions</th><th class=\"n\">Conversion rate</th></tr></thead><tbody>");

@@ -48,6 +48,15 @@ internal static class TrainCommand
         {
             if (r.GetValueOrDefault<double?>() is { } v && (v <= 0 || v > 1)) r.AddError($"--negative-share must be more than 0 and at most 1 (1 keeps every row), not {v}");
         });
+        var pointsSampleRows = new Option<int>("--points-sample-rows")
+        {
+            Description = "Most training and validation rows the compact points table is chosen on: above it every conversion and a weighted share of the others (0: every row)",
+            DefaultValueFactory = _ => new PointsOptions().SelectionRows,
+        };
+        pointsSampleRows.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 0) r.AddError("--points-sample-rows must be 0 (every row) or more");
+        });
         var origins = new Option<int>("--calibration-origins")
         {
             Description = "Also fit the calibration on this many earlier stretches of training, each predicted by the chosen settings fitted on what came before it (0: validation only)",
@@ -60,7 +69,7 @@ internal static class TrainCommand
         var threads = new Option<int>("--threads") { Description = "Training threads: the model candidates are fitted this many at a time, one thread each", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
         var command = new Command("train", "Train a model on history, evaluate it out of time, and write a bundle")
         {
-            history, schema, output, json, linearOnly, treesOnly, fastTree, precision, capacity, threads, model, maxCriteria, failOnLeak, negativeShare, origins,
+            history, schema, output, json, linearOnly, treesOnly, fastTree, precision, capacity, threads, model, maxCriteria, failOnLeak, negativeShare, origins, pointsSampleRows,
         };
         command.SetAction(r => CommandErrors.Run(() =>
         {
@@ -80,7 +89,7 @@ internal static class TrainCommand
                 Thresholds = new ThresholdOptions { TargetPrecision = r.GetValue(precision), CapacityPerMonth = r.GetValue(capacity) },
                 FailOnLeak = r.GetValue(failOnLeak),
                 NegativeShare = r.GetValue(negativeShare),
-                Points = new PointsOptions { MaxCriteria = r.GetValue(maxCriteria) },
+                Points = new PointsOptions { MaxCriteria = r.GetValue(maxCriteria), SelectionRows = r.GetValue(pointsSampleRows) },
             };
             TrainingSummary? summary = null;
             var started = DateTime.UtcNow;

@@ -53,23 +53,45 @@ internal sealed class TrainedModel : IDisposable
     public double[] Contributions(ReadOnlyMemory<float> x, int rows, int width)
     {
         var result = new double[rows * (width + 1)];
-        if (rows == 0) return result;
-        if (Kind == ModelKind.Linear)
+        if (rows > 0) Fill(x, rows, width, result, Ensemble());
+        return result;
+    }
+
+    private const int ContributionChunk = 65_536;
+
+    /// <summary>The same contributions a chunk of rows at a time, each passed to <paramref name="chunk"/> with the index
+    /// of its first row (the buffer is reused): a million-lead validation period's would hold close to a gigabyte at once.</summary>
+    public void Contributions(ReadOnlyMemory<float> x, int rows, int width, Action<int, ReadOnlyMemory<double>> chunk)
+    {
+        if (rows == 0) return;
+        var trees = Ensemble();
+        var buffer = new double[Math.Min(rows, ContributionChunk) * (width + 1)];
+        for (var start = 0; start < rows; start += ContributionChunk)
         {
-            for (var i = 0; i < rows; i++) Linear!.Contributions(x.Span.Slice(i * width, width), result.AsSpan(i * (width + 1), width + 1));
-            return result;
+            var n = Math.Min(ContributionChunk, rows - start);
+            Fill(x.Slice(start * width, n * width), n, width, buffer, trees);
+            chunk(start, buffer.AsMemory(0, n * (width + 1)));
         }
-        // The managed evaluator (per-leaf TreeSHAP tables, checked against the native library in the Features tests)
-        // costs a fraction of the native exact TreeSHAP per row, and runs on every core without a DMatrix copy: on a
-        // million-lead history the points step reads the contributions of hundreds of thousands of validation rows.
-        var trees = TreeEnsemble.FromXGBoostJson(Booster!.SaveJson());
+    }
+
+    // The managed evaluator (per-leaf TreeSHAP tables, checked against the native library in the Features tests)
+    // costs a fraction of the native exact TreeSHAP per row, and runs on every core without a DMatrix copy: on a
+    // million-lead history the points step reads the contributions of hundreds of thousands of validation rows.
+    private TreeEnsemble? Ensemble() => Kind == ModelKind.Linear ? null : TreeEnsemble.FromXGBoostJson(Booster!.SaveJson());
+
+    private void Fill(ReadOnlyMemory<float> x, int rows, int width, double[] into, TreeEnsemble? trees)
+    {
+        if (trees is null)
+        {
+            for (var i = 0; i < rows; i++) Linear!.Contributions(x.Span.Slice(i * width, width), into.AsSpan(i * (width + 1), width + 1));
+            return;
+        }
         Parallel.For(0, rows, () => new double[width + 1], (i, _, phi) =>
         {
             trees.Contributions(x.Span.Slice(i * width, width), phi);
-            phi.CopyTo(result.AsSpan(i * (width + 1), width + 1));
+            phi.CopyTo(into.AsSpan(i * (width + 1), width + 1));
             return phi;
         }, _ => { });
-        return result;
     }
 
     public void Dispose() => Booster?.Dispose();

@@ -3,12 +3,15 @@ using LeadML.Features.Bundles;
 using LeadML.Features.Evaluation;
 using LeadML.Features.Featurization;
 using LeadML.Features.Rules;
+using LeadML.Trainer.Modeling;
 
 namespace LeadML.Trainer.Points;
 
-/// <summary>The compact table: its criteria and scale, the curve it went through and what it left out.</summary>
+/// <summary>The compact table: its criteria and scale, the curve it went through and what it left out, and the sample
+/// of rows it was chosen on (null when chosen on every row).</summary>
 internal sealed record CompactTable(
-    IReadOnlyList<Criterion> Criteria, PointsScale Scale, double BasePoints, IReadOnlyList<PointsCurvePoint> Curve, IReadOnlyList<LeftOutDetail> LeftOut);
+    IReadOnlyList<Criterion> Criteria, PointsScale Scale, double BasePoints, IReadOnlyList<PointsCurvePoint> Curve, IReadOnlyList<LeftOutDetail> LeftOut,
+    PointsSelectionSample? Sample = null);
 
 /// <summary>
 /// Shortens the suggested table to what a marketer can hold in their head (at most
@@ -27,6 +30,10 @@ internal sealed record CompactTable(
 /// period's level. Log-odds become points on the scorecard
 /// scale as in <see cref="PointsBuilder"/>: the 2nd to 98th percentile of leads spread over 5 to 95 points, no
 /// criterion beyond ±100.
+/// Above <see cref="PointsOptions.SelectionRows"/> rows the selection ranks and refits a sample of them: every
+/// conversion and a share of the others, each weighted for those left out (the least-squares fits weighted alike; the
+/// ROC-AUC, which weighs each class as a whole, needs no weights). The tables the steps give, the chosen one's points,
+/// scale and support are then fitted and counted on every row.
 /// </summary>
 internal static class Compaction
 {
@@ -38,32 +45,91 @@ internal static class Compaction
         public int Bands => Forms[^1].Count;
     }
 
-    /// <summary>Indicator columns of every condition a form uses, on the rows the table is fit on and the test rows.</summary>
-    private sealed class Columns(FeatureSpec spec, ReadOnlyMemory<float> fitX, ReadOnlyMemory<float> testX, int fitRows, int testRows)
+    /// <summary>Indicator columns of every condition a form uses on the selection's rows (<paramref name="rows"/>, fit
+    /// rows ascending, or null for every fit row); on every fit row they are matched again when needed.</summary>
+    private sealed class Columns(FeatureSpec spec, ReadOnlyMemory<float> fitX, int fitRows, int[]? rows, float[]? weights)
     {
         private readonly Dictionary<Condition, int> _index = [];
-        public List<bool[]> Fit { get; } = [];
-        public List<bool[]> Test { get; } = [];
+        /// <summary>Each condition's indicator on the selection's rows.</summary>
+        public List<bool[]> Selected { get; } = [];
         public List<Condition> Conditions { get; } = [];
 
         public int Of(Condition c)
         {
             if (_index.TryGetValue(c, out var k)) return k;
-            var j = spec.IndexOf(c.Feature);
-            var width = spec.Features.Count;
-            Fit.Add(Matches(c, fitX.Span, fitRows, width, j));
-            Test.Add(Matches(c, testX.Span, testRows, width, j));
+            Selected.Add(Matches(c, rows));
             Conditions.Add(c);
-            return _index[c] = Fit.Count - 1;
+            return _index[c] = Selected.Count - 1;
         }
 
-        private static bool[] Matches(Condition c, ReadOnlySpan<float> x, int rows, int width, int j)
+        /// <summary>Column <paramref name="k"/> on every fit row.</summary>
+        public bool[] EveryRow(int k) => rows is null ? Selected[k] : Matches(Conditions[k], null);
+
+        /// <summary>The selection's rows column <paramref name="k"/> matches, weighted: the leads it stands for.</summary>
+        public double Support(int k)
         {
-            var m = new bool[rows];
+            var column = Selected[k];
+            var support = 0.0;
+            for (var r = 0; r < column.Length; r++) if (column[r]) support += weights?[r] ?? 1;
+            return support;
+        }
+
+        private bool[] Matches(Condition c, int[]? on)
+        {
+            var m = new bool[on?.Length ?? fitRows];
+            var j = spec.IndexOf(c.Feature);
             if (j < 0) return m;
-            for (var i = 0; i < rows; i++) m[i] = c.Matches(x[i * width + j]);
+            var width = spec.Features.Count;
+            var x = fitX.Span;
+            for (var r = 0; r < m.Length; r++) m[r] = c.Matches(x[(on?[r] ?? r) * width + j]);
             return m;
         }
+    }
+
+    /// <summary>The sums of a least-squares fit of the margin on indicator columns with an intercept: the rows' weight,
+    /// each column's, each pair's, and the weighted margins.</summary>
+    private sealed class NormalSums(int columns)
+    {
+        public double[,] Gram { get; } = new double[columns, columns];
+        public double[] Count { get; } = new double[columns];
+        public double[] MarginTimes { get; } = new double[columns];
+        public double Total { get; private set; }
+        public double MarginSum { get; private set; }
+
+        /// <summary>Sums the rows (<paramref name="rows"/>[r] the fit row of <paramref name="indicators"/>' r-th entry,
+        /// weighted by <paramref name="weights"/>[r]), reading only the columns <paramref name="indicators"/> holds.</summary>
+        public static NormalSums Of(int columns, IReadOnlyDictionary<int, bool[]> indicators, double[] margin, int[]? rows, float[]? weights)
+        {
+            var sums = new NormalSums(columns);
+            var length = rows?.Length ?? margin.Length;
+            var active = new List<int>(indicators.Count);
+            for (var r = 0; r < length; r++)
+            {
+                var w = weights?[r] ?? 1.0;
+                var m = margin[rows?[r] ?? r];
+                sums.Total += w;
+                sums.MarginSum += w * m;
+                active.Clear();
+                foreach (var (k, column) in indicators) if (column[r]) active.Add(k);
+                foreach (var a in active)
+                {
+                    sums.Count[a] += w;
+                    sums.MarginTimes[a] += w * m;
+                    foreach (var b in active) sums.Gram[a, b] += w;
+                }
+            }
+            return sums;
+        }
+    }
+
+    /// <summary>The rows the greedy selection ranks and refits: every fit row up to <see cref="PointsOptions.SelectionRows"/>,
+    /// above it every conversion and a share of the others drawn with <see cref="PointsOptions.Seed"/>, each weighted
+    /// by 1 / share.</summary>
+    internal static RowSample Selection(float[] y, PointsOptions options)
+    {
+        var positives = y.Count(v => v > 0.5f);
+        var share = options.SelectionRows > 0 ? RowSampling.AutoShare(positives, y.Length - positives, options.SelectionRows) : 1;
+        return RowSampling.Draw(y, Enumerable.Range(0, y.Length).ToArray(), share, options.Seed);
     }
 
     /// <param name="fit">The rows the table is chosen and its points refit on (training + validation leads, so that a
@@ -76,36 +142,27 @@ internal static class Compaction
         var (fitX, fitY) = fit;
         var (testX, testY) = test;
         var n = fitY.Length;
-        var columns = new Columns(spec, fitX, testX, n, testY.Length);
+        var selection = Selection(fitY, options);
+        var (selectedRows, weights) = selection.Sampled ? (selection.Rows, selection.Weights) : (null, null);
+        var columns = new Columns(spec, fitX, n, selectedRows, weights);
         var families = Forms(spec, full, columns);
+        var selectedY = selectedRows is null ? fitY : [.. selectedRows.Select(i => fitY[i])];
         var fullFactor = full.Scale.Factor;
-        // What the fit reproduces: each lead's log-odds by the table with every band (relative to its base points).
+        // What the fit reproduces: each lead's log-odds by the table with every band (relative to its base points), on
+        // every fit row.
         var margin = new double[n];
+        var x = fitX.Span;
         foreach (var criterion in full.Criteria)
         {
-            var matches = columns.Fit[columns.Of(criterion.Condition)];
+            var j = spec.IndexOf(criterion.Condition.Feature);
+            if (j < 0) continue;
             var logOdds = criterion.Points / fullFactor;
-            for (var i = 0; i < n; i++) if (matches[i]) margin[i] += logOdds;
+            for (var i = 0; i < n; i++) if (criterion.Condition.Matches(x[i * width + j])) margin[i] += logOdds;
         }
 
-        // Sparse rows: the columns each validation row matches, for the cross counts of the least-squares fits.
-        var total = columns.Fit.Count;
-        var gram = new double[total, total];
-        var count = new double[total];
-        var xm = new double[total];
-        var active = new List<int>(total);
-        for (var i = 0; i < n; i++)
-        {
-            active.Clear();
-            for (var k = 0; k < total; k++) if (columns.Fit[k][i]) active.Add(k);
-            foreach (var a in active)
-            {
-                count[a]++;
-                xm[a] += margin[i];
-                foreach (var b in active) gram[a, b]++;
-            }
-        }
-        var marginSum = margin.Sum();
+        // The cross sums of the least-squares fits on the selection's rows, for every column.
+        var total = columns.Selected.Count;
+        var selected = NormalSums.Of(total, Enumerable.Range(0, total).ToDictionary(k => k, k => columns.Selected[k]), margin, selectedRows, weights);
 
         // The sign each column has with every band (a merged band's: of its support-weighted points). A category level
         // is compared with the levels left without a criterion, which differ between forms: one whose sign differs
@@ -120,12 +177,12 @@ internal static class Compaction
         // Refit together, a criterion must keep the sign it has with every band: correlated criteria can otherwise
         // trade places (an inactive stretch scoring more than an active one). A column whose sign flips is dropped
         // (0 points), the largest flip first, and the rest refit.
-        double[] Fit(IReadOnlyList<int> cols)
+        double[] Fit(IReadOnlyList<int> cols, NormalSums sums)
         {
             var keep = Enumerable.Range(0, cols.Count).ToList();
             while (true)
             {
-                var beta = FitFree([.. keep.Select(k => cols[k])]);
+                var beta = FitFree([.. keep.Select(k => cols[k])], sums);
                 var flipped = -1;
                 for (var r = 0; r < keep.Count; r++)
                 {
@@ -144,38 +201,43 @@ internal static class Compaction
             }
         }
 
-        double[] FitFree(IReadOnlyList<int> cols)
+        static double[] FitFree(IReadOnlyList<int> cols, NormalSums sums)
         {
             // Normal equations with an intercept; a tiny ridge keeps a column no row matches (or a duplicate) at 0.
             var p = cols.Count + 1;
             var a = new double[p, p];
             var b = new double[p];
-            a[0, 0] = n;
-            b[0] = marginSum;
+            a[0, 0] = sums.Total;
+            b[0] = sums.MarginSum;
             for (var r = 0; r < cols.Count; r++)
             {
-                a[0, r + 1] = a[r + 1, 0] = count[cols[r]];
-                b[r + 1] = xm[cols[r]];
-                for (var c = 0; c < cols.Count; c++) a[r + 1, c + 1] = gram[cols[r], cols[c]];
+                a[0, r + 1] = a[r + 1, 0] = sums.Count[cols[r]];
+                b[r + 1] = sums.MarginTimes[cols[r]];
+                for (var c = 0; c < cols.Count; c++) a[r + 1, c + 1] = sums.Gram[cols[r], cols[c]];
                 a[r + 1, r + 1] += 1e-3;
             }
             return Solve(a, b);
         }
 
-        double[] Fitted(IReadOnlyList<int> cols, double[] beta, List<bool[]> source, int rows)
+        static double[] Fitted(IReadOnlyList<int> cols, double[] beta, Func<int, bool[]> column, double[] f)
         {
-            var f = new double[rows];
             Array.Fill(f, beta[0]);
             for (var k = 0; k < cols.Count; k++)
             {
-                var column = source[cols[k]];
+                var matches = column(cols[k]);
                 var w = beta[k + 1];
-                for (var i = 0; i < rows; i++) if (column[i]) f[i] += w;
+                for (var i = 0; i < f.Length; i++) if (matches[i]) f[i] += w;
             }
             return f;
         }
 
-        double Auc(IReadOnlyList<int> cols) => cols.Count == 0 ? 0.5 : Safe(Metrics.RocAuc(Fitted(cols, Fit(cols), columns.Fit, n), fitY));
+        // The selection's points-only ROC-AUC: on a sample, every conversion against an equally weighted share of the
+        // others, which the unweighted ROC-AUC of the sampled rows estimates.
+        // The scores and the sort's arrays are reused: a step tries every family's every form, and arrays of that many
+        // rows each time made gigabytes of garbage the collector let pile up.
+        var scores = new double[selectedY.Length];
+        var scratch = new RankingScratch(selectedY.Length);
+        double Auc(IReadOnlyList<int> cols) => cols.Count == 0 ? 0.5 : Safe(Metrics.RocAuc(Fitted(cols, Fit(cols, selected), k => columns.Selected[k], scores), selectedY, scratch));
 
         List<int> ColumnsOf(int[] sizes)
         {
@@ -228,20 +290,28 @@ internal static class Compaction
             steps.Add((int[])chosen.Clone());
         }
 
+        // The tables are fitted on every row: with a sample, the columns the steps use are summed again on all of them.
+        var everyRow = selected;
+        if (selectedRows is not null)
+        {
+            var stepColumns = steps.Append(chosen).SelectMany(ColumnsOf).Distinct().ToDictionary(k => k, columns.EveryRow);
+            everyRow = NormalSums.Of(total, stepColumns, margin, null, null);
+        }
+
         (List<Criterion> Criteria, PointsScale Scale, double Base) Table(int[] sizes)
         {
             var cols = ColumnsOf(sizes);
             var familyOfColumn = FamiliesOf(sizes);
-            var beta = Fit(cols);
+            var beta = Fit(cols, everyRow);
             // A level no training or validation lead has (a month only the test period holds) cannot be refit: rather than
             // 0 (scored like the leads it is compared with, which nothing says), it keeps the model's log-odds for such a
             // lead, as the table with every band gives it, against the same leads.
             var forms = sizes.SelectMany((size, f) => size > 0 ? families[f].Forms[size - 1] : []).ToList();
             for (var k = 0; k < cols.Count; k++)
             {
-                if (count[cols[k]] == 0) beta[k + 1] = forms[k].Seed / fullFactor;
+                if (everyRow.Count[cols[k]] == 0) beta[k + 1] = forms[k].Seed / fullFactor;
             }
-            var relative = Fitted(cols, beta, columns.Fit, n);
+            var relative = Fitted(cols, beta, columns.EveryRow, new double[n]);
             for (var i = 0; i < n; i++) relative[i] -= beta[0];
             var sorted = relative.Order().ToArray();
             var lo = n == 0 ? 0 : PointsBuilder.Quantile(sorted, 0.02);
@@ -256,7 +326,7 @@ internal static class Compaction
             {
                 var points = (int)Math.Clamp(Math.Round(beta[k + 1] * factor), -100, 100);
                 if (points == 0) continue;
-                var column = columns.Fit[cols[k]];
+                var column = columns.EveryRow(cols[k]);
                 int leads = 0, conversions = 0, positives = 0;
                 for (var i = 0; i < n; i++)
                 {
@@ -300,9 +370,10 @@ internal static class Compaction
             if (!Contradiction.Contradicts(points, rate, overall) || !full.ReferenceOf.TryGetValue(family, out var reference)) return "";
             int leads = 0, conversions = 0, named = 0;
             var j = spec.IndexOf(reference.Feature);
+            var matches = familyColumns.Select(columns.EveryRow).ToList();
             for (var i = 0; i < n; i++)
             {
-                if (familyColumns.Any(col => columns.Fit[col][i])) continue;
+                if (matches.Any(col => col[i])) continue;
                 leads++;
                 if (fitY[i] > 0.5f) conversions++;
                 if (j >= 0 && reference.Matches(fitX.Span[i * width + j])) named++;
@@ -364,7 +435,8 @@ internal static class Compaction
             leftOut.Add(new LeftOutDetail(imp.Family, imp.Label, imp.Group, 0, 0,
                 string.Create(CultureInfo.InvariantCulture, $"not made into criteria: it carries {imp.Share:0.0%} of how much the model's scores vary")));
         }
-        return new CompactTable(final.Criteria, final.Scale, final.Base, curve, leftOut);
+        return new CompactTable(final.Criteria, final.Scale, final.Base, curve, leftOut,
+            selectedRows is null ? null : new PointsSelectionSample(selectedY.Length, n, selection.NegativeShare));
     }
 
     private static double Safe(double auc) => double.IsFinite(auc) ? auc : 0.5;
@@ -456,7 +528,7 @@ internal static class Compaction
     private static List<List<Item>> CategoryForms(List<(Condition Condition, double Points)> levels, Condition reference, Columns columns)
     {
         var all = levels.Append((Condition: reference, Points: 0.0)).OrderBy(l => l.Points).ToList();
-        var weight = all.Select(l => Math.Max(1.0, columns.Fit[columns.Of(l.Condition)].Count(m => m))).ToArray();
+        var weight = all.Select(l => Math.Max(1.0, columns.Support(columns.Of(l.Condition)))).ToArray();
         var forms = new List<List<Item>>();
         for (var criteria = 1; criteria < all.Count; criteria++)
         {

@@ -23,6 +23,11 @@ internal sealed record PointsOptions
     public int MaxCriteria { get; init; } = 25;
     /// <summary>Least gain in points-only validation ROC-AUC per criterion for a compact table to take one more.</summary>
     public double MinGainPerCriterion { get; init; } = 0.0002;
+    /// <summary>Most training + validation rows the compact table's selection ranks and refits
+    /// (<c>--points-sample-rows</c>); above it every conversion and a weighted share of the others. 0: every row.</summary>
+    public int SelectionRows { get; init; } = 200_000;
+    /// <summary>The seed of that sample's draw.</summary>
+    public ulong Seed { get; init; } = 42;
 }
 
 /// <summary>
@@ -65,12 +70,23 @@ internal static class PointsBuilder
 {
     public static SuggestedCriteria Build(FeatureSpec spec, ReadOnlySpan<float> x, float[] y, double[] contributions, PointsOptions? options = null, EarlierRows? earlier = null)
     {
+        var width = spec.Features.Count;
+        if (contributions.Length != y.Length * (width + 1))
+        {
+            throw new ArgumentException($"expected {y.Length} × {width + 1} contributions, got {contributions.Length}", nameof(contributions));
+        }
+        return Build(spec, x, y, FamilyContributions.Of(spec, y.Length, contributions), options, earlier);
+    }
+
+    /// <summary>The same from the contributions summed by family.</summary>
+    public static SuggestedCriteria Build(FeatureSpec spec, ReadOnlySpan<float> x, float[] y, FamilyContributions contributions, PointsOptions? options = null, EarlierRows? earlier = null)
+    {
         options ??= new PointsOptions();
         var width = spec.Features.Count;
         var rows = y.Length;
-        if (contributions.Length != rows * (width + 1))
+        if (contributions.Rows != rows)
         {
-            throw new ArgumentException($"expected {rows} × {width + 1} contributions, got {contributions.Length}", nameof(contributions));
+            throw new ArgumentException($"expected the contributions of {rows} rows, got {contributions.Rows}", nameof(contributions));
         }
         var earlierRows = earlier?.Y.Length ?? 0;
         if (earlier is not null && (earlier.X.Length != earlierRows * width || earlier.Contributions.Length != earlierRows * (width + 1)))
@@ -78,16 +94,12 @@ internal static class PointsBuilder
             throw new ArgumentException($"expected {earlierRows} × {width} earlier values and {earlierRows} × {width + 1} contributions", nameof(earlier));
         }
         var families = Families.Of(spec);
-        var phi = new double[families.Count][];
+        var phi = contributions.Phi;
         var earlierPhi = new double[families.Count][];
         var importance = new double[families.Count];
         for (var f = 0; f < families.Count; f++)
         {
-            var p = phi[f] = new double[rows];
-            foreach (var j in families[f].Features)
-            {
-                for (var i = 0; i < rows; i++) p[i] += contributions[i * (width + 1) + j];
-            }
+            var p = phi[f];
             var mean = rows == 0 ? 0 : p.Average();
             importance[f] = rows == 0 ? 0 : p.Average(v => Math.Abs(v - mean));
             var e = earlierPhi[f] = new double[earlierRows];
@@ -113,7 +125,7 @@ internal static class PointsBuilder
         }
 
         // The margin of a lead sitting in every kept family's reference band, other families at their mean.
-        var referenceMargin = rows == 0 ? 0 : Enumerable.Range(0, rows).Average(i => contributions[i * (width + 1) + width]);
+        var referenceMargin = contributions.BiasMean;
         for (var f = 0; f < families.Count; f++)
         {
             if (!kept.Contains(f) && rows > 0) referenceMargin += phi[f].Average();

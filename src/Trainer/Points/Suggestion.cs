@@ -33,7 +33,10 @@ internal static class Suggestion
         var width = s.Width;
         var (validX, validY, validRows) = valid;
         var (testX, testY, testRows) = test;
-        var contributions = model.Contributions(validX, validY.Length, width);
+        // Summed by family as they are computed, a chunk of rows at a time: every feature's would hold close to a
+        // gigabyte at a million leads.
+        var contributions = new FamilyContributions(s.Spec, validY.Length);
+        model.Contributions(validX, validY.Length, width, contributions.Add);
         points ??= new PointsOptions();
         var suggested = PointsBuilder.Build(s.Spec, validX.Span, validY, contributions, points, EarlierLevels(s, validX.Span, validY.Length, model));
         CompactTable? compact = null;
@@ -77,7 +80,7 @@ internal static class Suggestion
         return new SuggestionResult(rules,
             new PointsOnlyMetrics(PointsMetrics(testScores, testY, modelTestAuc), PointsMetrics(validScores, validY, null), rules.Criteria.Count)
             {
-                EveryBand = compact is null ? null : everyBand, Curve = compact?.Curve, LeftOut = compact?.LeftOut,
+                EveryBand = compact is null ? null : everyBand, Curve = compact?.Curve, LeftOut = compact?.LeftOut, Sample = compact?.Sample,
             },
             new ThresholdChoice(rules.Thresholds.SalesReady, rules.Thresholds.Hysteresis, t.Why),
             new GradesByPeriod(GradeStats.Of(testScores, testY, testCutoffs, rules.Grades, evaluator.Disqualified(testX.Span, testY.Length, width)),
@@ -185,11 +188,11 @@ internal static class Suggestion
         return new EarlierRows(x, y, model.Contributions(x, total, width), rows.Count);
     }
 
-    /// <summary>The test-period snapshots for what-if evaluation of drafts, as the bundle's file.</summary>
-    public static byte[] TestSample(SnapshotSet s, (ReadOnlyMemory<float> X, float[] Y, int[] Rows) test)
+    /// <summary>The test-period snapshots for what-if evaluation of drafts: the writer of the bundle's file.</summary>
+    public static Action<Stream> TestSample(SnapshotSet s, (ReadOnlyMemory<float> X, float[] Y, int[] Rows) test)
     {
         var (x, y, rows) = test;
-        return EvaluationSample.ToBytes(s.Width, x.Span, [.. y.Select(v => v > 0.5f)], [.. rows.Select(i => s.Cutoff[i])]);
+        return stream => EvaluationSample.Write(stream, s.Width, x.Span, [.. y.Select(v => v > 0.5f)], [.. rows.Select(i => s.Cutoff[i])]);
     }
 
     private static PointsFigures PointsMetrics(double[] scores, float[] y, double? modelAuc)

@@ -166,10 +166,9 @@ internal static class TrainingRun
         bundle.Save(options.Out, new Dictionary<string, byte[]>
         {
             [ModelBundle.SuggestedRuleSetFile] = JsonSerializer.SerializeToUtf8Bytes(suggestion.Rules, BundleJson.Options),
-            [EvaluationSample.FileName] = Suggestion.TestSample(snapshots, test),
             [ReportWriter.FileName] = System.Text.Encoding.UTF8.GetBytes(report),
             [DriftReference.FileName] = JsonSerializer.SerializeToUtf8Bytes(driftReference, BundleJson.Options),
-        });
+        }, new Dictionary<string, Action<Stream>> { [EvaluationSample.FileName] = Suggestion.TestSample(snapshots, test) });
         return new TrainingSummary(bundle.Directory!, manifest, metrics, warnings);
     }
 

@@ -1,3 +1,4 @@
+using LeadML.Features.Bundles;
 using LeadML.Features.Featurization;
 using LeadML.Features.History;
 using LeadML.Features.Rules;
@@ -158,5 +159,69 @@ public sealed class CompactionTests
         var without = Compaction.Run(Spec, full, (d.X, d.Y), (d.X, d.Y), (test.X, test.Y), null, options);
         Assert.True(Points(without.Criteria, "Software") > 0);
         Assert.Equal(Points(without.Criteria, "Manufacturing"), Points(without.Criteria, "Finance"));
+    }
+
+    [Fact]
+    public void Selection_AboveItsRows_KeepsEveryConversionAndWeightsAShareOfTheOthers_TheSameForASeed()
+    {
+        var d = Generate(20000, 21);
+        var options = new PointsOptions { SelectionRows = 5000, Seed = 7 };
+
+        var sample = Compaction.Selection(d.Y, options);
+
+        Assert.True(sample.Sampled);
+        var positives = Enumerable.Range(0, d.Y.Length).Where(i => d.Y[i] > 0.5f).ToList();
+        Assert.True(positives.Count is > 500 and < 4000, $"{positives.Count} conversions");
+        Assert.Empty(positives.Except(sample.Rows));
+        Assert.InRange(sample.Rows.Length, 4500, 5500);
+        for (var k = 0; k < sample.Rows.Length; k++)
+        {
+            Assert.Equal(d.Y[sample.Rows[k]] > 0.5f ? 1f : (float)(1 / sample.NegativeShare), sample.Weights![k]);
+        }
+        // The weights stand for every row.
+        Assert.InRange(sample.EffectiveRows, 19000, 21000);
+        Assert.Equal(sample.Rows, Compaction.Selection(d.Y, options).Rows);
+        Assert.NotEqual(sample.Rows, Compaction.Selection(d.Y, options with { Seed = 8 }).Rows);
+    }
+
+    [Fact]
+    public void Selection_UpToItsRows_IsEveryRow()
+    {
+        var d = Generate(5000, 22);
+
+        var sample = Compaction.Selection(d.Y, new PointsOptions { SelectionRows = 5000 });
+
+        Assert.False(sample.Sampled);
+        Assert.Equal(Enumerable.Range(0, 5000), sample.Rows);
+        Assert.False(Compaction.Selection(d.Y, new PointsOptions { SelectionRows = 0 }).Sampled);
+    }
+
+    [Fact]
+    public void Compact_OnASample_RanksAsTheTableChosenOnEveryRow_WithSupportCountedOnEveryRow()
+    {
+        var d = Generate(30000, 23);
+        var test = Generate(10000, 24);
+        var full = PointsBuilder.Build(Spec, d.X, d.Y, d.Phi);
+        var options = new PointsOptions { MaxCriteria = full.Criteria.Count - 2, MinGainPerCriterion = 0 };
+        CompactTable Compact(PointsOptions o) => Compaction.Run(Spec, full, (d.X, d.Y), (d.X, d.Y), (test.X, test.Y), null, o);
+
+        var every = Compact(options);
+        var sampled = Compact(options with { SelectionRows = 8000 });
+
+        Assert.Null(every.Sample);
+        var sample = Assert.IsType<PointsSelectionSample>(sampled.Sample);
+        Assert.Equal(30000, sample.Of);
+        Assert.InRange(sample.Rows, 7000, 9000);
+        Assert.InRange(sampled.Curve[^2].TestRocAuc!.Value, every.Curve[^2].TestRocAuc!.Value - 0.01, 1);
+        // Support is what every row says, not the sample.
+        foreach (var c in sampled.Criteria)
+        {
+            var j = Spec.IndexOf(c.Condition.Feature);
+            var leads = Enumerable.Range(0, 30000).Count(i => c.Condition.Matches(d.X[i * Spec.Features.Count + j]));
+            Assert.Equal(leads, c.Support!.Leads);
+        }
+        // The same seed gives the same table.
+        var again = Compact(options with { SelectionRows = 8000 });
+        Assert.Equal(sampled.Criteria.Select(c => (c.Condition, c.Points)), again.Criteria.Select(c => (c.Condition, c.Points)));
     }
 }
