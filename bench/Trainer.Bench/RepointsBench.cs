@@ -41,7 +41,7 @@ internal static class RepointsBench
             Settings = new Dictionary<string, string>(), Description = "saved trees", Complexity = depth,
         };
         var modelAuc = saved.Metrics.Test?.RocAuc;
-        var result = Suggestion.Run(s, valid, test, model, "repoints", DateTime.UnixEpoch, modelAuc, points, null, (trainVal.X, trainVal.Y));
+        var result = Suggestion.Run(s, valid, test, model, "repoints", DateTime.UnixEpoch, modelAuc, points, null, (trainVal.X, trainVal.Y, trainVal.Rows));
         var truth = JsonNode.Parse(File.ReadAllText(Path.Combine(history, "truth.json")))!.AsObject();
         var sample = EvaluationSample.Read(bundle);
         var recovery = TruthRecovery.Evaluate(truth, result.Rules, saved.Spec, sample);

@@ -20,14 +20,15 @@ internal sealed record CompactTable(
 /// family's reference; a category's levels scored most alike are left together without a criterion), giving every
 /// family a ladder of forms from one criterion to every band. A greedy forward selection then adds, one step at a time, the family form that raises the points-only ROC-AUC on the training +
 /// validation leads most per criterion added, until the table is full or no step adds <see cref="PointsOptions.MinGainPerCriterion"/>.
-/// At every step the points are refit together: a least-squares fit, on the chosen criteria, of the log-odds the table
-/// with every band gives each lead, so the shorter table reproduces that table's ranking as closely as its criteria can
-/// and the base points still place every lead (a lead matching no criterion gets the fit's intercept). The table with
-/// every band, not the model's own margin, is what is fit: on leads of an earlier period the margin also holds what the
-/// model gives that period as a whole (the economic conditions of its months, say, through features no criterion
-/// reads), which a criterion only those leads match (a month) would otherwise take as its own points and carry into
-/// later periods; the table with every band reads each criterion's points from the model's contributions, without that
-/// period's level. Log-odds become points on the scorecard
+/// At every step the points are refit together: a least-squares fit, on the chosen criteria, of each lead's log-odds —
+/// the model's own margin on the latest (validation) period's leads, and on earlier leads the log-odds the table with
+/// every band gives them, moved to the model's level on the latest period — so the shorter table reproduces the model's
+/// ranking as closely as its criteria can and the base points still place every lead (a lead matching no criterion gets
+/// the fit's intercept). Earlier leads do not use the model's margin: there it also holds what the model gives their
+/// period as a whole (the economic conditions of its months, say, through features no criterion reads), which a
+/// criterion only those leads match (a month) would otherwise take as its own points and carry into later periods; the
+/// table with every band reads each criterion's points from the model's contributions, without that period's level.
+/// Without the model's margins (tests), every lead follows the table with every band. Log-odds become points on the scorecard
 /// scale as in <see cref="PointsBuilder"/>: the 2nd to 98th percentile of leads spread over 5 to 95 points, no
 /// criterion beyond ±100.
 /// Above <see cref="PointsOptions.SelectionRows"/> rows the selection ranks and refits a sample of them: every
@@ -135,8 +136,11 @@ internal static class Compaction
     /// <param name="fit">The rows the table is chosen and its points refit on (training + validation leads, so that a
     /// level only one period has, such as a month, still gets its points).</param>
     /// <param name="valid">The validation rows, for the curve.</param>
+    /// <param name="model">The model's margin on each fit row and whether the row is of the latest period, whose leads
+    /// the fit reproduces the margin on.</param>
     public static CompactTable Run(FeatureSpec spec, SuggestedCriteria full, (ReadOnlyMemory<float> X, float[] Y) fit,
-        (ReadOnlyMemory<float> X, float[] Y) valid, (ReadOnlyMemory<float> X, float[] Y) test, double? modelTestAuc, PointsOptions options)
+        (ReadOnlyMemory<float> X, float[] Y) valid, (ReadOnlyMemory<float> X, float[] Y) test, double? modelTestAuc, PointsOptions options,
+        (double[] Margin, bool[] IsLatest)? model = null)
     {
         var width = spec.Features.Count;
         var (fitX, fitY) = fit;
@@ -158,6 +162,13 @@ internal static class Compaction
             if (j < 0) continue;
             var logOdds = criterion.Points / fullFactor;
             for (var i = 0; i < n; i++) if (criterion.Condition.Matches(x[i * width + j])) margin[i] += logOdds;
+        }
+        if (model is var (modelMargin, isLatest) && isLatest.Any(v => v))
+        {
+            // On the latest period's leads the model's own margin, on earlier leads the table's log-odds moved to the
+            // model's level on the latest period.
+            var shift = Enumerable.Range(0, n).Where(i => isLatest[i]).Average(i => modelMargin[i] - margin[i]);
+            for (var i = 0; i < n; i++) margin[i] = isLatest[i] ? modelMargin[i] : margin[i] + shift;
         }
 
         // The cross sums of the least-squares fits on the selection's rows, for every column.
@@ -446,7 +457,7 @@ internal static class Compaction
         var c = CultureInfo.InvariantCulture;
         return string.Create(c,
             $"Applies to leads who match “{label}”. In the training and validation periods {leads:N0} leads matched and {rate:P1} of them converted (all leads: {overall:P1}). " +
-            $"Fitted together with the other criteria of this table to the scores of the table with every band, it is worth {points:+0;-0} points, at {factor * Math.Log(2):0.#} points per doubling of the odds. " +
+            $"Fitted together with the other criteria of this table to the model's scores, it is worth {points:+0;-0} points, at {factor * Math.Log(2):0.#} points per doubling of the odds. " +
             $"90 % interval: {points - 1.645 * se:+0;-0} to {points + 1.645 * se:+0;-0} points.");
     }
 

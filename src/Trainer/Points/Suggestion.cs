@@ -24,11 +24,12 @@ internal static class Suggestion
 {
     /// <param name="valid">The validation rows as <see cref="SnapshotSet.Select"/> gives them.</param>
     /// <param name="test">The test rows, likewise.</param>
-    /// <param name="fit">The rows a compact table is chosen and refit on: training + validation (the validation rows when not given).</param>
+    /// <param name="fit">The rows a compact table is chosen and refit on: training + validation (the validation rows when not given),
+    /// with their rows in the snapshot set (to tell the validation period's).</param>
     /// <param name="knockOuts">The knock-outs to suggest; <see cref="KnockOutSuggester.ForTraining"/> when not given.</param>
     public static SuggestionResult Run(SnapshotSet s, (ReadOnlyMemory<float> X, float[] Y, int[] Rows) valid, (ReadOnlyMemory<float> X, float[] Y, int[] Rows) test,
         TrainedModel model, string modelVersion, DateTime createdAt, double? modelTestAuc, PointsOptions? points = null, ThresholdOptions? thresholds = null,
-        (ReadOnlyMemory<float> X, float[] Y)? fit = null, IReadOnlyList<KnockOut>? knockOuts = null)
+        (ReadOnlyMemory<float> X, float[] Y, int[] Rows)? fit = null, IReadOnlyList<KnockOut>? knockOuts = null)
     {
         var width = s.Width;
         var (validX, validY, validRows) = valid;
@@ -43,8 +44,14 @@ internal static class Suggestion
         var everyBand = suggested.Criteria.Count;
         if (points.MaxCriteria > 0 && suggested.Criteria.Count > points.MaxCriteria)
         {
-            var (fitX, fitY) = fit ?? (validX, validY);
-            compact = WithoutLevelsLikeReference(Compaction.Run(s.Spec, WithLevelsLikeReference(suggested), (fitX, fitY), (validX, validY), (testX, testY), modelTestAuc, points), suggested);
+            var (fitX, fitY, fitRows) = fit ?? (validX, validY, validRows);
+            // The model's own margin is what the table reproduces on validation leads; earlier leads follow the table
+            // with every band (Compaction.Run says why).
+            var validation = new HashSet<int>(validRows);
+            var isValidation = fitRows.Select(validation.Contains).ToArray();
+            var margin = model.Margins(fitX.Span, fitY.Length, width);
+            compact = WithoutLevelsLikeReference(Compaction.Run(s.Spec, WithLevelsLikeReference(suggested), (fitX, fitY), (validX, validY), (testX, testY), modelTestAuc, points,
+                (margin, isValidation)), suggested);
             suggested = suggested with { Criteria = compact.Criteria, Scale = compact.Scale, BasePoints = compact.BasePoints };
         }
 

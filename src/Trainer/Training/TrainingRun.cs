@@ -127,7 +127,7 @@ internal static class TrainingRun
         };
         progress?.Invoke("Suggesting points, thresholds and grades");
         var suggestion = Suggestion.Run(snapshots, valid, test, model, manifest.ModelVersion, manifest.CreatedAt, testMetrics.RocAuc, options.Points, options.Thresholds,
-            (trainVal.X, trainVal.Y));
+            (trainVal.X, trainVal.Y, trainVal.Rows));
         var metrics = new BundleMetrics
         {
             Test = testMetrics,
