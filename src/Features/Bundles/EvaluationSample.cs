@@ -30,9 +30,11 @@ public sealed class EvaluationSample
     /// its features).</summary>
     public static byte[] ToBytes(int width, ReadOnlySpan<float> x, bool[] converted, DateTime[] cutoff)
     {
-        using var stream = new MemoryStream(checked(16 + x.Length * 4 + converted.Length * 5));
+        // A stream over an array of the file's size: written in place, no copy (and a wrong size fails to write).
+        var bytes = new byte[checked(16 + x.Length * 4 + converted.Length * 5)];
+        using var stream = new MemoryStream(bytes);
         Write(stream, width, x, converted, cutoff);
-        return stream.ToArray();
+        return bytes;
     }
 
     /// <summary>Writes the file for rows given apart straight to <paramref name="stream"/>: the vectors are written
