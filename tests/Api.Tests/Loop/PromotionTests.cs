@@ -41,11 +41,19 @@ public sealed class PromotionTests(TrainedBundle bundle)
             var score = await SqliteApi.Json(await api.Client.PostAsJsonAsync("/score", new { attributes = new { industry = "Software" } }));
             Assert.Equal(version, score["modelVersion"]!.GetValue<string>());
 
-            // The database outlives this Api: copy it before the folder goes.
+            // The database outlives this Api: copy it before the folder goes. VACUUM INTO reads the database as a
+            // connection sees it, write-ahead log included; a file copy can miss what is not yet checkpointed.
             api.Factory.Dispose();
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             database = Path.Combine(Directory.CreateTempSubdirectory("leadml-promotion-").FullName, "leadml.db");
-            File.Copy(api.DatabasePath, database);
+            using (var source = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={api.DatabasePath}"))
+            {
+                source.Open();
+                using var copy = source.CreateCommand();
+                copy.CommandText = "VACUUM INTO $target";
+                copy.Parameters.AddWithValue("$target", database);
+                copy.ExecuteNonQuery();
+            }
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         }
 
         // A restart with the settings still naming the first bundle: the stored promotion is put back in force.
