@@ -5,6 +5,7 @@
 # POST /leads/{id}/events and GET /leads/{id} at a fixed rate; then reads alone. Prints events/s, leads/s and latencies.
 #   scripts/bench-store.sh [--history DIR] [--leads 20000] [--stores sqlite,postgres] [--bundle models/sample]
 #                          [--live-rate 20] [--connections 4] [--leads-per-request 50] [--batch-size LEADS]
+#                          [--shares 1,0.5]  (the rounds once per share of the time a round may use, LeadML:Rescoring:Share)
 # Without --history it generates a sample of --leads leads first. The bench host is copied to the work folder and run
 # from there, so the tree can be rebuilt while it runs.
 set -euo pipefail
@@ -17,7 +18,7 @@ while (($#)); do
     --leads) leads=$2; shift 2 ;;
     --stores) stores=$2; shift 2 ;;
     --bundle) bundle=$2; shift 2 ;;
-    --live-rate|--connections|--leads-per-request|--instances|--round-timeout-minutes|--batch-size) extra+=("$1" "$2"); shift 2 ;;
+    --live-rate|--connections|--leads-per-request|--instances|--round-timeout-minutes|--batch-size|--shares) extra+=("$1" "$2"); shift 2 ;;
     *) echo "unknown option $1" >&2; exit 1 ;;
   esac
 done

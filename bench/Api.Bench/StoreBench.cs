@@ -16,14 +16,17 @@ namespace LeadML.Api.Bench;
 /// events per request), then a full rescoring round of every open lead (each made due at once) while clients keep
 /// sending <c>POST /leads/{id}/events</c> and reading <c>GET /leads/{id}</c> at a fixed rate, then reads alone. On
 /// PostgreSQL the round runs with one instance and again with the others started beside it, all on one database.
+/// With <c>--shares</c> the rounds run once for each share of the time a round may use (<c>LeadML:Rescoring:Share</c>),
+/// in the order given, the instances restarted with each, so that paces are compared on one load of the store.
 /// </summary>
 internal static class StoreBench
 {
     private const string Usage = "usage: LeadML.Api.Bench store --history DIR --leads N --bundle DIR --work DIR [--sqlite] [--postgres CONNECTION]"
-        + " [--instances 2] [--leads-per-request 50] [--connections 4] [--live-rate 20] [--round-timeout-minutes 60] [--batch-size LEADS]";
+        + " [--instances 2] [--leads-per-request 50] [--connections 4] [--live-rate 20] [--round-timeout-minutes 60] [--batch-size LEADS]"
+        + " [--shares 1,0.5]";
 
     private sealed record Options(string History, int Leads, string Bundle, string Work, bool Sqlite, string? Postgres, int Instances,
-        int LeadsPerRequest, int Connections, double LiveRate, TimeSpan RoundTimeout, string? BatchSize);
+        int LeadsPerRequest, int Connections, double LiveRate, TimeSpan RoundTimeout, string? BatchSize, string?[] Shares);
 
     public static async Task RunAsync(string[] args)
     {
@@ -64,7 +67,7 @@ internal static class StoreBench
         var running = new List<ApiInstance>();
         try
         {
-            running.Add(await ApiInstance.StartAsync(settings, http, log));
+            running.Add(await ApiInstance.StartAsync(WithShare(settings, o.Shares[0]), http, log));
             var api = running.ToArray();
 
             var watch = Stopwatch.StartNew();
@@ -85,9 +88,26 @@ internal static class StoreBench
             Console.WriteLine(Invariant($"store after loading: {await SizeAsync(connect, name):N0} MB"));
 
             var ids = sample.Leads.Select(l => l.Id).ToArray();
-            await RoundAsync(o, http, api, connect, ids, $"{name}, 1 instance");
-            for (var i = 1; i < instances; i++) running.Add(await ApiInstance.StartAsync(settings, http, log));
-            if (running.Count > 1) await RoundAsync(o, http, running.ToArray(), connect, ids, $"{name}, {running.Count} instances");
+            for (var s = 0; s < o.Shares.Length; s++)
+            {
+                var share = o.Shares[s];
+                if (s > 0)
+                {
+                    foreach (var instance in running) await instance.DisposeAsync();
+                    running.Clear();
+                    running.Add(await ApiInstance.StartAsync(WithShare(settings, share), http, log));
+                    api = running.ToArray();
+                }
+                var paced = share is null ? "" : $", share {share}";
+                await RoundAsync(o, http, api, connect, ids, $"{name}, 1 instance{paced}");
+                for (var i = 1; i < instances; i++) running.Add(await ApiInstance.StartAsync(WithShare(settings, share), http, log));
+                if (running.Count > 1) await RoundAsync(o, http, running.ToArray(), connect, ids, $"{name}, {running.Count} instances{paced}");
+                while (running.Count > 1)
+                {
+                    await running[^1].DisposeAsync();
+                    running.RemoveAt(running.Count - 1);
+                }
+            }
 
             await StaleCheckAsync(connect);
 
@@ -102,6 +122,10 @@ internal static class StoreBench
             foreach (var instance in running) await instance.DisposeAsync();
         }
     }
+
+    /// <summary>The settings with a round's share of the time (<c>LeadML:Rescoring:Share</c>), or the Api's default.</summary>
+    private static Dictionary<string, string> WithShare(Dictionary<string, string> settings, string? share) =>
+        share is null ? settings : new(settings) { ["LeadML__Rescoring__Share"] = share };
 
     /// <summary>Makes every open lead on the schedule due now and waits until the instances have rescored them all,
     /// while the live clients run.</summary>
@@ -305,6 +329,7 @@ internal static class StoreBench
         return new Options(Required("history"), Int("leads", 0) is > 0 and var n ? n : throw new ArgumentException($"--leads must be at least 1\n{Usage}"),
             Required("bundle"), Required("work"), sqlite, postgres, Int("instances", 2), Int("leads-per-request", 50), Int("connections", 4),
             values.TryGetValue("live-rate", out var r) ? double.Parse(r, CultureInfo.InvariantCulture) : 20,
-            TimeSpan.FromMinutes(Int("round-timeout-minutes", 60)), values.GetValueOrDefault("batch-size"));
+            TimeSpan.FromMinutes(Int("round-timeout-minutes", 60)), values.GetValueOrDefault("batch-size"),
+            values.TryGetValue("shares", out var shares) ? shares.Split(',', StringSplitOptions.TrimEntries) : new string?[1]);
     }
 }

@@ -34,6 +34,9 @@ internal static partial class Log
     [LoggerMessage(302, LogLevel.Warning, "{Suppressed} alerts of model {Model} not raised: the cap of {Max} per rule-set change was reached")]
     public static partial void AlertsSuppressed(ILogger logger, int suppressed, string model, int max);
 
+    [LoggerMessage(303, LogLevel.Warning, "The rescoring round of model {Model} has run for {Ran}, half the interval of {Interval}: it goes on at full speed instead of its share of the time (LeadML:Rescoring:Share {Share}), so that it ends before its leads are due again")]
+    public static partial void RescoringHurried(ILogger logger, string model, TimeSpan ran, TimeSpan interval, double share);
+
     [LoggerMessage(400, LogLevel.Warning, "No webhooks configured (LeadML:Webhooks:0:Url): alerts stay in the outbox until one is")]
     public static partial void NoWebhooks(ILogger logger);
 

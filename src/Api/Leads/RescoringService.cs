@@ -113,11 +113,13 @@ public sealed class RescoringService(LeadStore store, LeadRescorer rescorer, Mod
     /// batch: a short transaction claims the batch (<see cref="LeadStore.LeaseDueAsync"/>); its events are read and its
     /// leads scored outside any transaction; then the results are written <see cref="LeadsPerWrite"/> leads a
     /// transaction, each lead only if nothing changed it since the claim (an event or a new attribute rescored it
-    /// already, with newer data).</summary>
+    /// already, with newer data). After each write the round gives way to live requests for a time in proportion to
+    /// the work since the previous one (<see cref="RoundPace"/>).</summary>
     private async Task<int> DueAsync(string name, CancellationToken ct)
     {
         var total = 0;
         var size = options.Value.BatchSize;
+        var pace = Pace(name);
         while (true)
         {
             var model = registry.Get(name);
@@ -142,10 +144,19 @@ public sealed class RescoringService(LeadStore store, LeadRescorer rescorer, Mod
                     return raised;
                 }, ct);
                 alerts.Raised(raised);
+                await pace.GiveWayAsync(ct);
             }
             total += leads.Count;
             if (leads.Count < size) return total;
         }
+    }
+
+    /// <summary>The pace of a round of due leads (<see cref="RescoringOptions.Share"/>), which logs when the round gives
+    /// it up to end within the interval.</summary>
+    private RoundPace Pace(string name)
+    {
+        var o = options.Value;
+        return new RoundPace(clock, o.Share, o.Interval, ran => Log.RescoringHurried(log, name, ran, o.Interval, o.Share));
     }
 
     /// <summary>Whether a lead is as it was claimed: any scoring since (an event, new attributes, a conversion) moves its

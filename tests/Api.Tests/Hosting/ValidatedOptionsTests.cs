@@ -24,6 +24,8 @@ public sealed class ValidatedOptionsTests(TrainedBundle bundle)
     [InlineData("LeadML:Cors:Origins:0", "LeadML:Cors:Origins:0", "https://crm.example.com/")]
     [InlineData("LeadML:Cors:Origins:1", "LeadML:Cors:Origins:0", "https://crm.example.com", "LeadML:Cors:Origins:1", "crm.example.com")]
     [InlineData("LeadML:RateLimit:PermitsPerMinute", "LeadML:RateLimit:PermitsPerMinute", "-1")]
+    [InlineData("LeadML:Rescoring:Share", "LeadML:Rescoring:Share", "0")]
+    [InlineData("LeadML:Rescoring:Share", "LeadML:Rescoring:Share", "1.5")]
     public void Start_WithABadSetting_StopsWithAMessageNamingIt(string named, params string[] settings)
     {
         var pairs = settings.Chunk(2).Select(p => (p[0], (string?)p[1])).Append(("LeadML:WatchBundles", "false")).ToArray();
@@ -40,6 +42,7 @@ public sealed class ValidatedOptionsTests(TrainedBundle bundle)
     {
         using var api = ApiFactory.For(bundle.Directory, ("LeadML:WatchBundles", "false"), ("LeadML:BlendWeight", "1"), ("LeadML:BatchLimit", "1"),
             ("LeadML:TopContributions", "0"), ("LeadML:MaxRequestBytes", "1"), ("LeadML:Promotion:Auto", "true"),
+            ("LeadML:Rescoring:Share", "0.1"),
             ("LeadML:Webhooks:0:Url", "https://hooks.example.com/leadml"), ("LeadML:Webhooks:0:Secret", "s3cret"));
 
         var ready = await api.Client(key: null).GetAsync("/health/ready");

@@ -278,6 +278,20 @@ public abstract class LeadStoreSuite(TrainedBundle bundle)
     }
 
     [Fact]
+    public async Task ARoundAtASmallShareOfTheTime_StillRescoresEveryDueLead()
+    {
+        // Batches of two: the round waits after every write, nine times as long as the write took.
+        using var api = Start(null, ("LeadML:Rescoring:Share", "0.1"), ("LeadML:Rescoring:BatchSize", "2"));
+        var ids = Enumerable.Range(0, 7).Select(i => $"paced-{i}").ToArray();
+        foreach (var id in ids) await PutLead(api, id);
+
+        Clock.Advance(TimeSpan.FromHours(2));
+
+        var due = Now;
+        foreach (var id in ids) await WaitUntil(async () => await ScoredAt(api, id) >= due, $"the rescoring of {id}");
+    }
+
+    [Fact]
     public async Task StoredLead_ScoresLikeScoreEndpoint_WithExplanation()
     {
         using var api = Start();
@@ -332,6 +346,9 @@ public abstract class LeadStoreSuite(TrainedBundle bundle)
             Assert.Equal(history[i - 1]!["score"]!.GetValue<double>(), history[i]!["previousScore"]!.GetValue<double>());
         }
     }
+
+    private static async Task<DateTimeOffset> ScoredAt(Api api, string lead) =>
+        (await Json(await api.Client.GetAsync($"/leads/{lead}")))["stored"]!["scoredAt"]!.GetValue<DateTimeOffset>();
 
     private static async Task<List<string>> Reasons(Api api, string lead) =>
         [.. (await Json(await api.Client.GetAsync($"/leads/{lead}/history")))["changes"]!.AsArray().Select(h => h!["reason"]!.GetValue<string>())];
