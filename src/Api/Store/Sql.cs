@@ -67,6 +67,34 @@ internal static class Sql
         }
     }
 
+    /// <summary>Runs <paramref name="statements"/> in one round trip where the provider can (PostgreSQL), one after
+    /// another otherwise.</summary>
+    public static async Task BatchAsync(DbConnection c, DbTransaction? tx, IReadOnlyList<(string Sql, (string Name, object? Value)[] Parameters)> statements,
+        CancellationToken ct)
+    {
+        if (!c.CanCreateBatch)
+        {
+            foreach (var (sql, parameters) in statements) await ExecAsync(c, tx, sql, ct, parameters);
+            return;
+        }
+        await using var batch = c.CreateBatch();
+        batch.Transaction = tx;
+        foreach (var (sql, parameters) in statements)
+        {
+            var command = batch.CreateBatchCommand();
+            command.CommandText = sql;
+            foreach (var (name, value) in parameters)
+            {
+                var p = command.CreateParameter();
+                p.ParameterName = name;
+                p.Value = value ?? DBNull.Value;
+                command.Parameters.Add(p);
+            }
+            batch.BatchCommands.Add(command);
+        }
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
     private static readonly ConditionalWeakTable<DbConnection, PreparedCommands> Prepared = new();
 
     /// <summary>Makes the helpers keep the commands they run on <paramref name="c"/> prepared, for a connection that
