@@ -224,8 +224,8 @@ public sealed partial class LeadStore : IDisposable
     /// <summary>The events of several leads, each lead's oldest first, in one query: a rescoring batch or a bulk request
     /// reads its leads' events at once instead of one query per lead. Inside a transaction, the leads locked, no event
     /// can be added to them before it commits, and on SQLite the leads whose events this process holds
-    /// (<see cref="EventCache"/>) are not read again. Without a transaction it is a plain read (of a committed state
-    /// that may change right after).</summary>
+    /// (<see cref="EventCache"/>) are not read again, and the ones read are held, as <see cref="EventsAsync"/> holds
+    /// them. Without a transaction it is a plain read (of a committed state that may change right after).</summary>
     public async Task<Dictionary<string, List<StoredEvent>>> EventsOfAsync(DbConnection c, DbTransaction? tx, string model, IReadOnlyList<string> leadIds,
         CancellationToken ct)
     {
@@ -245,6 +245,7 @@ public sealed partial class LeadStore : IDisposable
                 return 0;
             }, ct, [("m", model), .. part.Select((id, i) => ($"l{i}", (object?)id))]);
         }
+        foreach (var id in ids) cache?.Put(model, id, byLead[id]);
         return byLead;
     }
 

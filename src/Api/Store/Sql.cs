@@ -13,14 +13,19 @@ internal static class Sql
         var cmd = c.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = sql;
+        Bind(cmd.Parameters, cmd.CreateParameter, parameters);
+        return cmd;
+    }
+
+    private static void Bind(DbParameterCollection target, Func<DbParameter> create, (string Name, object? Value)[] parameters)
+    {
         foreach (var (name, value) in parameters)
         {
-            var p = cmd.CreateParameter();
+            var p = create();
             p.ParameterName = name;
             p.Value = value ?? DBNull.Value;
-            cmd.Parameters.Add(p);
+            target.Add(p);
         }
-        return cmd;
     }
 
     public static async Task<int> ExecAsync(DbConnection c, DbTransaction? tx, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
@@ -83,13 +88,7 @@ internal static class Sql
         {
             var command = batch.CreateBatchCommand();
             command.CommandText = sql;
-            foreach (var (name, value) in parameters)
-            {
-                var p = command.CreateParameter();
-                p.ParameterName = name;
-                p.Value = value ?? DBNull.Value;
-                command.Parameters.Add(p);
-            }
+            Bind(command.Parameters, command.CreateParameter, parameters);
             batch.BatchCommands.Add(command);
         }
         await batch.ExecuteNonQueryAsync(ct);
