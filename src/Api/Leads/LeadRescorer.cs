@@ -60,47 +60,71 @@ public sealed class LeadRescorer(LeadStore store, IOptions<LeadMlOptions> option
     /// <summary>Writes what <see cref="Plan"/> decided, in the caller's transaction: the alert (unless the cap is
     /// reached), the history entry when anything changed, and the lead's new score state.</summary>
     public async Task<Rescored> WriteAsync(DbConnection c, DbTransaction tx, RescorePlan plan, ScoringModel model, string reason, AlertCap? cap,
-        CancellationToken ct, IReadOnlyList<StoredEvent>? added = null, ScoreCause? cause = null)
+        CancellationToken ct, IReadOnlyList<StoredEvent>? added = null, ScoreCause? cause = null) =>
+        (await WriteAllAsync(c, tx, [(plan, added, cause)], model, reason, cap, ct))[0];
+
+    /// <summary>Writes what <see cref="Plan"/> decided for many leads, in the caller's transaction, as
+    /// <see cref="WriteAsync"/> does for each in turn (the same alerts, cap, history entries and score states), with
+    /// the statements of all of them sent together (<see cref="LeadStore.SaveScoresAsync"/>).</summary>
+    /// <param name="causes">What the caller knows of each plan's cause, in the order of <paramref name="plans"/>, or null.</param>
+    public Task<List<Rescored>> WriteManyAsync(DbConnection c, DbTransaction tx, IReadOnlyList<RescorePlan> plans, ScoringModel model, string reason,
+        AlertCap? cap, CancellationToken ct, IReadOnlyList<ScoreCause?>? causes = null) =>
+        WriteAllAsync(c, tx, [.. plans.Select((p, i) => (p, (IReadOnlyList<StoredEvent>?)null, causes?[i]))], model, reason, cap, ct);
+
+    /// <summary>Decides, plan by plan, the alert, the history entry and the score state, then writes them all. The cap
+    /// is read from the outbox once, when the first alert is decided, and counted on here: the alerts of this
+    /// transaction are the only ones it adds.</summary>
+    private async Task<List<Rescored>> WriteAllAsync(DbConnection c, DbTransaction tx,
+        IReadOnlyList<(RescorePlan Plan, IReadOnlyList<StoredEvent>? Added, ScoreCause? Cause)> items, ScoringModel model, string reason, AlertCap? cap,
+        CancellationToken ct)
     {
-        var (lead, input, result, lastEvent, now) = plan;
         var thresholds = model.Rules.Thresholds;
-        var changed = lead.Score != result.Score || lead.Grade != result.Grade || lead.ModelVersion != result.ModelVersion || lead.RuleSetVersion != result.RuleSetVersion;
-        var (kind, salesReady) = Next(lead, result, thresholds);
-        var suppressed = false;
-        var alertSeq = lead.AlertSeq;
-        if (kind is not null)
-        {
-            if (cap is not null && await store.CountAlertsForCauseAsync(c, tx, cap.CauseKey, ct) >= cap.Max)
-            {
-                suppressed = true;
-            }
-            else
-            {
-                alertSeq++;
-                var key = string.Create(CultureInfo.InvariantCulture, $"{lead.Model}:{lead.Id}:{alertSeq}:{kind}:{Sql.Ms(now)}");
-                var fired = AlertPayload.Fired(model, input);
-                var payload = new AlertPayload(key, WebhookSignature.EventType(kind), kind, lead.Model, lead.Id, result.Score, lead.Score, result.Grade,
-                    thresholds.SalesReady, thresholds.Hysteresis, reason, AlertCause.Of(reason, lead, result, added, now), fired, result.ModelVersion,
-                    result.RuleSetVersion, new DateTimeOffset(now, TimeSpan.Zero)) { KnockOuts = result.KnockOuts }.ToJson();
-                await store.AddAlertAsync(c, tx, new StoredAlert(0, key, lead.Model, lead.Id, kind, result.Score, lead.Score, thresholds.SalesReady,
-                    thresholds.Hysteresis, reason, result.ModelVersion, result.RuleSetVersion, now, null, 0, now, null, payload), cap?.CauseKey, ct);
-            }
-        }
-        if (changed)
-        {
-            await store.AddHistoryAsync(c, tx, lead.Model, lead.Id, new ScoreChange(now, result.Score, lead.Score, result.Grade, salesReady,
-                result.ModelVersion, result.RuleSetVersion, reason, CauseOf(lead, result, added, cause)), ct);
-        }
         var r = rescoring.Value;
-        var canChange = lead.ConvertedAt is null && (salesReady || (lastEvent is { } l && l > now - r.ActiveWindow));
-        var updated = lead with
+        long? capped = null;
+        var writes = new List<ScoreWrite>(items.Count);
+        var done = new List<Rescored>(items.Count);
+        foreach (var ((lead, input, result, lastEvent, now), added, cause) in items)
         {
-            Score = result.Score, Grade = result.Grade, SalesReady = salesReady, AlertSeq = alertSeq, ModelVersion = result.ModelVersion,
-            RuleSetVersion = result.RuleSetVersion, ScoredAt = now, UpdatedAt = now, NextRescoreAt = canChange ? now + r.Interval : null,
-            RescoreCount = lead.RescoreCount + (reason == ScoreReasons.Rescoring ? 1 : 0),
-        };
-        await store.SaveScoreAsync(c, tx, updated, ct);
-        return new Rescored(updated, result, changed, suppressed ? null : kind, suppressed);
+            var changed = lead.Score != result.Score || lead.Grade != result.Grade || lead.ModelVersion != result.ModelVersion || lead.RuleSetVersion != result.RuleSetVersion;
+            var (kind, salesReady) = Next(lead, result, thresholds);
+            var suppressed = false;
+            var alertSeq = lead.AlertSeq;
+            StoredAlert? alert = null;
+            if (kind is not null)
+            {
+                if (cap is not null && (capped ??= await store.CountAlertsForCauseAsync(c, tx, cap.CauseKey, ct)) >= cap.Max)
+                {
+                    suppressed = true;
+                }
+                else
+                {
+                    capped++;
+                    alertSeq++;
+                    var key = string.Create(CultureInfo.InvariantCulture, $"{lead.Model}:{lead.Id}:{alertSeq}:{kind}:{Sql.Ms(now)}");
+                    var fired = AlertPayload.Fired(model, input);
+                    var payload = new AlertPayload(key, WebhookSignature.EventType(kind), kind, lead.Model, lead.Id, result.Score, lead.Score, result.Grade,
+                        thresholds.SalesReady, thresholds.Hysteresis, reason, AlertCause.Of(reason, lead, result, added, now), fired, result.ModelVersion,
+                        result.RuleSetVersion, new DateTimeOffset(now, TimeSpan.Zero)) { KnockOuts = result.KnockOuts }.ToJson();
+                    alert = new StoredAlert(0, key, lead.Model, lead.Id, kind, result.Score, lead.Score, thresholds.SalesReady,
+                        thresholds.Hysteresis, reason, result.ModelVersion, result.RuleSetVersion, now, null, 0, now, null, payload);
+                }
+            }
+            var change = changed
+                ? new ScoreChange(now, result.Score, lead.Score, result.Grade, salesReady, result.ModelVersion, result.RuleSetVersion, reason,
+                    CauseOf(lead, result, added, cause))
+                : null;
+            var canChange = lead.ConvertedAt is null && (salesReady || (lastEvent is { } l && l > now - r.ActiveWindow));
+            var updated = lead with
+            {
+                Score = result.Score, Grade = result.Grade, SalesReady = salesReady, AlertSeq = alertSeq, ModelVersion = result.ModelVersion,
+                RuleSetVersion = result.RuleSetVersion, ScoredAt = now, UpdatedAt = now, NextRescoreAt = canChange ? now + r.Interval : null,
+                RescoreCount = lead.RescoreCount + (reason == ScoreReasons.Rescoring ? 1 : 0),
+            };
+            writes.Add(new ScoreWrite(updated, change, alert, cap?.CauseKey));
+            done.Add(new Rescored(updated, result, changed, suppressed ? null : kind, suppressed));
+        }
+        await store.SaveScoresAsync(c, tx, writes, ct);
+        return done;
     }
 
     /// <summary>The history entry's cause of scoring <paramref name="before"/> again into <paramref name="after"/>:

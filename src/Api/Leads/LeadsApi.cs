@@ -123,7 +123,10 @@ public static class LeadsApi
 
     /// <summary>Creates or replaces many leads. Each item is read and checked on its own: one that cannot be used is
     /// answered with its path and message, and the valid ones are stored and scored in one transaction (leads locked in
-    /// id order), so an answer names exactly what was stored. An item equal to the stored lead is not written again.</summary>
+    /// id order), so an answer names exactly what was stored. An item equal to the stored lead is not written again.
+    /// The request's leads are read in one statement, their events in one, and the changed ones written set-wise
+    /// (<see cref="LeadStore.UpsertLeadsAsync"/>, <see cref="LeadRescorer.WriteManyAsync"/>), each scored as
+    /// <c>PUT /leads/{id}</c> scores it.</summary>
     private static async Task<Results<Ok<BulkLeadsResponse>, ValidationProblem>> PostBulk(BulkLeadsRequest request, LeadStore store, LeadRescorer rescorer,
         ModelRegistry registry, AlertSignal signal, IOptions<LeadMlOptions> options, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
         TimeProvider clock, string? model = null, CancellationToken ct = default)
@@ -156,27 +159,40 @@ public static class LeadsApi
         }
         var alerts = await store.WriteAsync(async (c, tx) =>
         {
-            var raised = new List<string?>();
-            foreach (var (index, id, lead) in valid.OrderBy(v => v.LeadId, StringComparer.Ordinal))
+            var ordered = valid.OrderBy(v => v.LeadId, StringComparer.Ordinal).ToList();
+            var stored = await store.LockLeadsAsync(c, tx, scoring.Name, [.. ordered.Select(v => v.LeadId)], ct);
+            var writes = new List<(BulkItem Item, StoredLead? Stored, DateTime Created)>(ordered.Count);
+            foreach (var item in ordered)
             {
-                var stored = await store.GetLeadAsync(c, tx, scoring.Name, id, ct);
-                var created = lead.CreatedAt?.UtcDateTime ?? stored?.CreatedAt ?? now;
-                if ((lead.ConvertedAt?.UtcDateTime ?? stored?.ConvertedAt) is { } converted && converted < created)
+                var (index, id, lead) = item;
+                var before = stored.GetValueOrDefault(id);
+                var created = lead.CreatedAt?.UtcDateTime ?? before?.CreatedAt ?? now;
+                if ((lead.ConvertedAt?.UtcDateTime ?? before?.ConvertedAt) is { } converted && converted < created)
                 {
                     results[index] = new BulkLeadResult(id, "invalid", Path: $"$.leads[{index}].{(lead.ConvertedAt is null ? "createdAt" : "convertedAt")}",
                         Message: ConvertedBeforeCreated(created, converted));
                     continue;
                 }
-                if (stored is not null && Same(stored, lead, created))
+                if (before is not null && Same(before, lead, created))
                 {
-                    results[index] = new BulkLeadResult(id, "unchanged", stored.Score, stored.Grade, stored.SalesReady);
+                    results[index] = new BulkLeadResult(id, "unchanged", before.Score, before.Grade, before.SalesReady);
                     continue;
                 }
-                var r = await ReplaceAsync(c, tx, store, rescorer, scoring, stored, id, lead.Attributes!, created, lead.ConvertedAt?.UtcDateTime, now, ct);
-                raised.Add(r.Alert);
-                results[index] = new BulkLeadResult(id, stored is null ? "created" : "updated", r.Score.Score, r.Score.Grade, r.Lead.SalesReady, r.Alert);
+                writes.Add((item, before, created));
             }
-            return raised;
+            var upserted = await store.UpsertLeadsAsync(c, tx, scoring.Name,
+                [.. writes.Select(w => new LeadUpsert(w.Item.LeadId, w.Item.Lead.Attributes!, w.Created, w.Item.Lead.ConvertedAt?.UtcDateTime))], now, ct);
+            var events = await store.EventsOfAsync(c, tx, scoring.Name, [.. writes.Select(w => w.Item.LeadId)], ct);
+            var plans = writes.Select(w => rescorer.Plan(upserted[w.Item.LeadId], scoring, events[w.Item.LeadId], now)).ToList();
+            var done = await rescorer.WriteManyAsync(c, tx, plans, scoring, ScoreReasons.Attributes, null, ct,
+                [.. writes.Select(w => (ScoreCause?)ScoreCause.Of(w.Stored, w.Item.Lead.Attributes!, w.Created))]);
+            for (var i = 0; i < writes.Count; i++)
+            {
+                var ((index, id, _), before, _) = writes[i];
+                var r = done[i];
+                results[index] = new BulkLeadResult(id, before is null ? "created" : "updated", r.Score.Score, r.Score.Grade, r.Lead.SalesReady, r.Alert);
+            }
+            return done.Select(r => r.Alert).ToList();
         }, ct);
         signal.Raised(alerts);
         var all = results.Select(r => r!).ToList();

@@ -134,14 +134,9 @@ public sealed class RescoringService(LeadStore store, LeadRescorer rescorer, Mod
                 var raised = await store.WriteAsync(async (c, tx) =>
                 {
                     var current = await store.LockLeadsAsync(c, tx, name, [.. part.Select(p => p.Lead.Id)], ct);
-                    var raised = new List<string>();
-                    foreach (var plan in part)
-                    {
-                        if (!current.TryGetValue(plan.Lead.Id, out var stored) || !Unchanged(plan.Lead, stored)) continue;
-                        var r = await rescorer.WriteAsync(c, tx, plan, model, ScoreReasons.Rescoring, null, ct);
-                        if (r.Alert is not null) raised.Add(r.Alert);
-                    }
-                    return raised;
+                    var fresh = part.Where(plan => current.TryGetValue(plan.Lead.Id, out var stored) && Unchanged(plan.Lead, stored)).ToList();
+                    var written = await rescorer.WriteManyAsync(c, tx, fresh, model, ScoreReasons.Rescoring, null, ct);
+                    return written.Where(r => r.Alert is not null).Select(r => r.Alert!).ToList();
                 }, ct);
                 alerts.Raised(raised);
                 await pace.GiveWayAsync(ct);

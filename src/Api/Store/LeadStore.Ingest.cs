@@ -65,14 +65,22 @@ public sealed partial class LeadStore
         return await LockLeadsAsync(c, tx, model, [.. ordered.Select(l => l.Id)], ct);
     }
 
+    /// <summary>Most ids in one statement's <c>IN</c> list: SQLite takes at most 32,766 parameters, and a bulk request's
+    /// limit is configurable.</summary>
+    internal const int MaxIdsPerStatement = 1_000;
+
     /// <summary>The leads of a model with these ids, by id; locked for the rest of the transaction on PostgreSQL when
-    /// <paramref name="tx"/> is given (in id order). Unknown ids are left out.</summary>
+    /// <paramref name="tx"/> is given (in id order, when the ids are given in id order). Unknown ids are left out.</summary>
     public async Task<Dictionary<string, StoredLead>> LockLeadsAsync(DbConnection c, DbTransaction? tx, string model, IReadOnlyList<string> ids, CancellationToken ct)
     {
-        if (ids.Count == 0) return new(StringComparer.Ordinal);
-        var list = await Sql.ListAsync(c, tx, LeadsSql(ids.Count) + (tx is null ? "" : Dialect.LockRows), ReadLead, ct,
-            [("m", model), .. ids.Select((id, i) => ($"l{i}", (object?)id))]);
-        return list.ToDictionary(l => l.Id, StringComparer.Ordinal);
+        var leads = new Dictionary<string, StoredLead>(ids.Count, StringComparer.Ordinal);
+        foreach (var part in ids.Chunk(MaxIdsPerStatement))
+        {
+            var list = await Sql.ListAsync(c, tx, LeadsSql(part.Length) + (tx is null ? "" : Dialect.LockRows), ReadLead, ct,
+                [("m", model), .. part.Select((id, i) => ($"l{i}", (object?)id))]);
+            foreach (var lead in list) leads[lead.Id] = lead;
+        }
+        return leads;
     }
 
     /// <summary>Stores a request's events, each unless its lead already has one with its id (stored before, or earlier

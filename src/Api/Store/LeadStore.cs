@@ -148,6 +148,9 @@ public sealed partial class LeadStore : IDisposable
         ON CONFLICT ({L.Model}, {L.Id}) DO UPDATE SET {L.Attributes} = @a, {L.CreatedAt} = @c, {L.ConvertedAt} = COALESCE(@conv, {L.Table}.{L.ConvertedAt}), updated_at = @u
         """;
 
+    /// <summary>SQLite: the one-lead upsert returning the lead as stored, so a bulk request reads none of them again.</summary>
+    private static readonly string UpsertLeadReturningSql = $"{UpsertLeadSql} RETURNING {LeadColumns}";
+
     private static readonly string InsertEventSql = $"""
         INSERT INTO {E.Table} ({E.Model}, {E.LeadId}, {E.EventId}, {E.Timestamp}, {E.Type}, {E.Detail}, received_at) VALUES (@m, @l, @e, @ts, @t, @d, @r)
         ON CONFLICT ({E.Model}, {E.LeadId}, {E.EventId}) DO NOTHING
@@ -221,8 +224,8 @@ public sealed partial class LeadStore : IDisposable
     /// <summary>The events of several leads, each lead's oldest first, in one query: a rescoring batch or a bulk request
     /// reads its leads' events at once instead of one query per lead. Inside a transaction, the leads locked, no event
     /// can be added to them before it commits, and on SQLite the leads whose events this process holds
-    /// (<see cref="EventCache"/>) are not read again. Without a transaction it is a plain read (of a committed state
-    /// that may change right after).</summary>
+    /// (<see cref="EventCache"/>) are not read again, and the ones read are held, as <see cref="EventsAsync"/> holds
+    /// them. Without a transaction it is a plain read (of a committed state that may change right after).</summary>
     public async Task<Dictionary<string, List<StoredEvent>>> EventsOfAsync(DbConnection c, DbTransaction? tx, string model, IReadOnlyList<string> leadIds,
         CancellationToken ct)
     {
@@ -234,12 +237,15 @@ public sealed partial class LeadStore : IDisposable
             if (cache?.Get(model, id) is { } held) byLead[id] = held;
             else ids.Add(id);
         }
-        if (ids.Count == 0) return byLead;
-        await Sql.ListAsync(c, tx, EventsOfSql(ids.Count), r =>
+        foreach (var part in ids.Chunk(MaxIdsPerStatement))
         {
-            byLead[r.GetString(0)].Add(new StoredEvent(r.GetString(1), Sql.Time(Sql.Long(r, 2)), r.GetString(3), Sql.NullableString(r, 4)));
-            return 0;
-        }, ct, [("m", model), .. ids.Select((id, i) => ($"l{i}", (object?)id))]);
+            await Sql.ListAsync(c, tx, EventsOfSql(part.Length), r =>
+            {
+                byLead[r.GetString(0)].Add(new StoredEvent(r.GetString(1), Sql.Time(Sql.Long(r, 2)), r.GetString(3), Sql.NullableString(r, 4)));
+                return 0;
+            }, ct, [("m", model), .. part.Select((id, i) => ($"l{i}", (object?)id))]);
+        }
+        foreach (var id in ids) cache?.Put(model, id, byLead[id]);
         return byLead;
     }
 
@@ -258,7 +264,9 @@ public sealed partial class LeadStore : IDisposable
             VALUES (@m, @l, @at, @s, @p, @g, @sr, @mv, @rv, @r, @cause)
             """, ct, ("m", model), ("l", leadId), ("at", Sql.Ms(h.At)), ("s", h.Score), ("p", h.PreviousScore), ("g", h.Grade),
             ("sr", h.SalesReady ? 1 : 0), ("mv", h.ModelVersion), ("rv", h.RuleSetVersion), ("r", h.Reason),
-            ("cause", h.Cause is null ? null : JsonSerializer.Serialize(h.Cause, CauseJson)));
+            ("cause", CauseText(h.Cause)));
+
+    private static string? CauseText(ScoreCause? cause) => cause is null ? null : JsonSerializer.Serialize(cause, CauseJson);
 
     internal const string HistorySql = """
         SELECT at, score, previous_score, grade, sales_ready, model_version, rule_set_version, reason, cause

@@ -13,14 +13,19 @@ internal static class Sql
         var cmd = c.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = sql;
+        Bind(cmd.Parameters, cmd.CreateParameter, parameters);
+        return cmd;
+    }
+
+    private static void Bind(DbParameterCollection target, Func<DbParameter> create, (string Name, object? Value)[] parameters)
+    {
         foreach (var (name, value) in parameters)
         {
-            var p = cmd.CreateParameter();
+            var p = create();
             p.ParameterName = name;
             p.Value = value ?? DBNull.Value;
-            cmd.Parameters.Add(p);
+            target.Add(p);
         }
-        return cmd;
     }
 
     public static async Task<int> ExecAsync(DbConnection c, DbTransaction? tx, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
@@ -65,6 +70,28 @@ internal static class Sql
         {
             if (owned) await cmd.DisposeAsync();
         }
+    }
+
+    /// <summary>Runs <paramref name="statements"/> in one round trip where the provider can (PostgreSQL), one after
+    /// another otherwise.</summary>
+    public static async Task BatchAsync(DbConnection c, DbTransaction? tx, IReadOnlyList<(string Sql, (string Name, object? Value)[] Parameters)> statements,
+        CancellationToken ct)
+    {
+        if (!c.CanCreateBatch)
+        {
+            foreach (var (sql, parameters) in statements) await ExecAsync(c, tx, sql, ct, parameters);
+            return;
+        }
+        await using var batch = c.CreateBatch();
+        batch.Transaction = tx;
+        foreach (var (sql, parameters) in statements)
+        {
+            var command = batch.CreateBatchCommand();
+            command.CommandText = sql;
+            Bind(command.Parameters, command.CreateParameter, parameters);
+            batch.BatchCommands.Add(command);
+        }
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
     private static readonly ConditionalWeakTable<DbConnection, PreparedCommands> Prepared = new();

@@ -473,6 +473,49 @@ public abstract class LeadStoreSuite(TrainedBundle bundle)
     }
 
     [Fact]
+    public async Task ManyLeadsWrittenTogether_RaiseAlertsUpToTheCap_AndSuppressTheRest_AcrossWrites()
+    {
+        // No round but the one a rule-set change wakes: a round would rescore these leads back with the rules in force.
+        using var api = Start(null, ("LeadML:Rescoring:PollInterval", "00:30:00"));
+        var leads = Enumerable.Range(0, 5).Select(i => $"many{i}").ToArray();
+        var scores = new List<double>();
+        foreach (var id in leads) scores.Add((await PutLead(api, id))["score"]!.GetValue<double>());
+        await ApproveThresholds(api, 100.5, 5, leads);
+        var store = api.Get<LeadML.Api.Store.LeadStore>();
+        var rescorer = api.Get<LeadML.Api.Leads.LeadRescorer>();
+        var current = api.Get<ModelRegistry>().Get("sample");
+        // Every lead crosses the line under rules of another version; the Api's own rounds never see these rules.
+        var low = current.WithRules(current.Rules with { Thresholds = new Thresholds(scores.Min() - 1, 5), Version = 90 }, RuleSetSource.Approved);
+        var cap = new LeadML.Api.Leads.AlertCap("test-cause", 2);
+        var at = Now.UtcDateTime.AddMinutes(1);
+        Task<List<LeadML.Api.Leads.Rescored>> Write(string[] ids) => store.InTransactionAsync(async (c, tx) =>
+        {
+            var stored = await store.LockLeadsAsync(c, tx, "sample", ids, default);
+            var events = await store.EventsOfAsync(c, tx, "sample", ids, default);
+            var plans = ids.Select(id => rescorer.Plan(stored[id], low, events[id], at)).ToList();
+            return await rescorer.WriteManyAsync(c, tx, plans, low, LeadML.Api.Store.ScoreReasons.NewRuleSet, cap, default);
+        });
+
+        var first = await Write(leads[..3]);
+        var second = await Write(leads[3..]);
+
+        Assert.Equal(["sales-ready", "sales-ready", "none"], first.Select(r => r.Alert ?? "none").ToArray());
+        Assert.Equal([false, false, true], first.Select(r => r.Suppressed).ToArray());
+        Assert.All(second, r => Assert.True(r.Suppressed && r.Alert is null, $"{r.Lead.Id} raised {r.Alert} past the cap"));
+        var raised = (await Json(await api.Client.GetAsync("/alerts?kind=sales-ready"))).AsArray().Where(a => (string?)a!["ruleSetVersion"] == "v90");
+        Assert.Equal(["many0", "many1"], raised.Select(a => (string)a!["leadId"]!).Order(StringComparer.Ordinal));
+        foreach (var id in leads)
+        {
+            var lead = await Json(await api.Client.GetAsync($"/leads/{id}?explain=false"));
+            Assert.True(lead["stored"]!["salesReady"]!.GetValue<bool>(), $"{id} is not sales-ready");
+            Assert.Equal("v90", (string?)lead["stored"]!["ruleSetVersion"]);
+            var history = (await Json(await api.Client.GetAsync($"/leads/{id}/history")))["changes"]!.AsArray();
+            Assert.Equal("new rule set", (string?)history[^1]!["reason"]);
+            Assert.True(history[^1]!["salesReady"]!.GetValue<bool>());
+        }
+    }
+
+    [Fact]
     public async Task ApprovedRuleSets_PersistInTheStore_AcrossRestarts()
     {
         var path = bundle.CopyTo();

@@ -64,7 +64,8 @@ public abstract class QueryPlanSuite : IDisposable
         ];
     }
 
-    /// <summary>The set-wise statements of a bulk request on PostgreSQL (arrays unnested), which SQLite does not run.</summary>
+    /// <summary>The set-wise statements of a bulk request and of a rescoring part's writes on PostgreSQL (arrays
+    /// unnested), which SQLite does not run.</summary>
     protected static IEnumerable<Case> PostgresCases()
     {
         string[] leads = ["L17", "L18", "L19"], events = ["E17", "E18", "E19"];
@@ -74,6 +75,12 @@ public abstract class QueryPlanSuite : IDisposable
             new("events of a bulk request inserted", LeadStore.InsertEventsSql, "events", null, ("m", "sample"), ("r", 1L), ("l", leads), ("e", events),
                 ("ts", new[] { 1L, 2L, 3L }), ("t", new[] { "page_view", "page_view", "webinar" }), ("d", new string?[] { "/pricing", null, null })),
             new("events of a bulk request already stored", LeadStore.StoredEventsSql, "events", null, ("m", "sample"), ("l", leads), ("e", events)),
+            new("leads of a bulk request replaced", LeadStore.UpsertLeadsSql, "leads", null, ("m", "sample"), ("u", 1L), ("ids", leads),
+                ("a", new[] { "{}", "{}", "{}" }), ("c", new[] { 1L, 2L, 3L }), ("conv", new long?[] { null, 5L, null })),
+            new("scores of many leads written", LeadStore.SaveScoresSql, "leads", null, ("m", new[] { "sample", "sample", "sample" }), ("id", leads),
+                ("s", new[] { 50.0, 60.0, 70.0 }), ("g", new[] { "B", "B", "A" }), ("sr", new[] { 0, 0, 1 }), ("aseq", new[] { 0, 0, 1 }),
+                ("mv", new[] { "v1", "v1", "v1" }), ("rv", new[] { "r1", "r1", "r1" }), ("at", new[] { 1L, 1L, 1L }), ("next", new long?[] { 2L, null, 2L }),
+                ("rc", new[] { 1, 1, 1 }), ("ec", new[] { 5, 0, 5 }), ("le", new long?[] { 1L, null, 1L })),
         ];
     }
 
