@@ -40,11 +40,9 @@ internal static class Compaction
 {
     private sealed record Item(Condition Condition, double Seed, int Column);
 
-    private sealed record FamilyForms(string Name, string Label, CriterionGroup Group, List<List<Item>> Forms)
-    {
-        /// <summary>Criteria with every band.</summary>
-        public int Bands => Forms[^1].Count;
-    }
+    /// <param name="Bands">The family's criteria in the table with every band: its longest form also has the levels that
+    /// table scores like the reference, without a criterion there.</param>
+    private sealed record FamilyForms(string Name, string Label, CriterionGroup Group, List<List<Item>> Forms, int Bands);
 
     /// <summary>Indicator columns of every condition a form uses on the selection's rows (<paramref name="rows"/>, fit
     /// rows ascending, or null for every fit row); on every fit row they are matched again when needed.</summary>
@@ -136,11 +134,11 @@ internal static class Compaction
     /// <param name="fit">The rows the table is chosen and its points refit on (training + validation leads, so that a
     /// level only one period has, such as a month, still gets its points).</param>
     /// <param name="valid">The validation rows, for the curve.</param>
-    /// <param name="model">The model's margin on each fit row and whether the row is of the latest period, whose leads
-    /// the fit reproduces the margin on.</param>
+    /// <param name="model">The fit rows of the latest (validation) period, ascending, whose leads the fit reproduces the
+    /// model's margin on, and the model's margin on each of them.</param>
     public static CompactTable Run(FeatureSpec spec, SuggestedCriteria full, (ReadOnlyMemory<float> X, float[] Y) fit,
         (ReadOnlyMemory<float> X, float[] Y) valid, (ReadOnlyMemory<float> X, float[] Y) test, double? modelTestAuc, PointsOptions options,
-        (double[] Margin, bool[] IsLatest)? model = null)
+        (int[] Rows, double[] Margin)? model = null)
     {
         var width = spec.Features.Count;
         var (fitX, fitY) = fit;
@@ -163,12 +161,13 @@ internal static class Compaction
             var logOdds = criterion.Points / fullFactor;
             for (var i = 0; i < n; i++) if (criterion.Condition.Matches(x[i * width + j])) margin[i] += logOdds;
         }
-        if (model is var (modelMargin, isLatest) && isLatest.Any(v => v))
+        if (model is var (latest, modelMargin) && latest.Length > 0)
         {
             // On the latest period's leads the model's own margin, on earlier leads the table's log-odds moved to the
             // model's level on the latest period.
-            var shift = Enumerable.Range(0, n).Where(i => isLatest[i]).Average(i => modelMargin[i] - margin[i]);
-            for (var i = 0; i < n; i++) margin[i] = isLatest[i] ? modelMargin[i] : margin[i] + shift;
+            var shift = Enumerable.Range(0, latest.Length).Average(k => modelMargin[k] - margin[latest[k]]);
+            for (var i = 0; i < n; i++) margin[i] += shift;
+            for (var k = 0; k < latest.Length; k++) margin[latest[k]] = modelMargin[k];
         }
 
         // The cross sums of the least-squares fits on the selection's rows, for every column.
@@ -437,7 +436,7 @@ internal static class Compaction
             var c = CultureInfo.InvariantCulture;
             var why = chosen[f] == 0
                 ? string.Create(c, $"left out: its {fam.Bands} criteria would add {gain:+0.0000;-0.0000;0.0000} to the points-only ROC-AUC on the training and validation periods, less than the criteria kept")
-                : string.Create(c, $"{fam.Bands} bands merged into {chosen[f]}: every band would add {gain:+0.0000;-0.0000;0.0000} to the points-only ROC-AUC on the training and validation periods for {fam.Bands - chosen[f]} more criteria");
+                : string.Create(c, $"{fam.Bands} bands merged into {chosen[f]}: every band would add {gain:+0.0000;-0.0000;0.0000} to the points-only ROC-AUC on the training and validation periods for {Math.Max(0, fam.Bands - chosen[f])} more criteria");
             leftOut.Add(new LeftOutDetail(fam.Name, fam.Label, fam.Group, fam.Bands, chosen[f], why));
         }
         leftOut.Sort((a, b) => b.Bands.CompareTo(a.Bands) != 0 ? b.Bands.CompareTo(a.Bands) : string.CompareOrdinal(a.Label, b.Label));
@@ -466,13 +465,18 @@ internal static class Compaction
     {
         var result = new List<FamilyForms>();
         var categories = Families.Of(spec).Where(f => f.IsCategory).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var group in full.Criteria.Select((c, k) => (Criterion: c, Family: full.FamilyOf[k])).GroupBy(t => t.Family, StringComparer.Ordinal))
+        // The levels the table with every band scores like their reference (0 points, no criterion) are a category's
+        // levels here too: a level the model cannot tell from the most common one then stays with it (or takes a
+        // criterion of its own) instead of being left with the levels scored apart from both.
+        var levels = full.Criteria.Select((c, k) => (Criterion: c, Family: full.FamilyOf[k])).Concat(full.LikeReference.Select(l => (Criterion: l.Level, l.Family)));
+        foreach (var group in levels.GroupBy(t => t.Family, StringComparer.Ordinal))
         {
             var imp = full.Importance.FirstOrDefault(i => i.Family == group.Key);
+            var bands = full.FamilyOf.Count(f => f == group.Key);
             if (categories.Contains(group.Key) && full.ReferenceOf.TryGetValue(group.Key, out var reference))
             {
                 result.Add(new FamilyForms(group.Key, imp?.Label ?? group.Key, imp?.Group ?? group.First().Criterion.Group,
-                    CategoryForms([.. group.Select(t => (t.Criterion.Condition, (double)t.Criterion.Points))], reference, columns)));
+                    CategoryForms([.. group.Select(t => (t.Criterion.Condition, (double)t.Criterion.Points))], reference, columns), bands));
                 continue;
             }
             var items = group.Select(t => new Item(t.Criterion.Condition, t.Criterion.Points * Math.Max(1, t.Criterion.Support?.Leads ?? 1), columns.Of(t.Criterion.Condition)))
@@ -521,7 +525,7 @@ internal static class Compaction
                 forms.Add([.. items]);
             }
             forms.Reverse();
-            result.Add(new FamilyForms(group.Key, imp?.Label ?? group.Key, imp?.Group ?? group.First().Criterion.Group, forms));
+            result.Add(new FamilyForms(group.Key, imp?.Label ?? group.Key, imp?.Group ?? group.First().Criterion.Group, forms, bands));
         }
         return result;
     }
