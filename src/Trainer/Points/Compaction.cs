@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using LeadML.Features.Bundles;
 using LeadML.Features.Evaluation;
@@ -51,12 +52,17 @@ internal static class Compaction
         private readonly Dictionary<Condition, int> _index = [];
         /// <summary>Each condition's indicator on the selection's rows.</summary>
         public List<bool[]> Selected { get; } = [];
+        /// <summary>The same as the selection's rows each condition matches (indices into them, ascending): scoring a
+        /// table adds each criterion's points to those rows alone, without a branch per row that mispredicts.</summary>
+        public List<int[]> SelectedMatches { get; } = [];
         public List<Condition> Conditions { get; } = [];
 
         public int Of(Condition c)
         {
             if (_index.TryGetValue(c, out var k)) return k;
-            Selected.Add(Matches(c, rows));
+            var matches = Matches(c, rows);
+            Selected.Add(matches);
+            SelectedMatches.Add([.. Enumerable.Range(0, matches.Length).Where(r => matches[r])]);
             Conditions.Add(c);
             return _index[c] = Selected.Count - 1;
         }
@@ -243,11 +249,25 @@ internal static class Compaction
 
         // The selection's points-only ROC-AUC: on a sample, every conversion against an equally weighted share of the
         // others, which the unweighted ROC-AUC of the sampled rows estimates.
-        // The scores and the sort's arrays are reused: a step tries every family's every form, and arrays of that many
-        // rows each time made gigabytes of garbage the collector let pile up.
-        var scores = new double[selectedY.Length];
-        var scratch = new RankingScratch(selectedY.Length);
-        double Auc(IReadOnlyList<int> cols) => cols.Count == 0 ? 0.5 : Safe(Metrics.RocAuc(Fitted(cols, Fit(cols, selected), k => columns.Selected[k], scores), selectedY, scratch));
+        // The scores and the ranking's arrays are reused, one set per thread: a step tries every family's every form
+        // (on several threads), and arrays of that many rows each time made gigabytes of garbage the collector let pile up.
+        var rankings = new ConcurrentBag<ScoreRanking>();
+        double Auc(IReadOnlyList<int> cols)
+        {
+            if (cols.Count == 0) return 0.5;
+            if (!rankings.TryTake(out var ranking)) ranking = new ScoreRanking(selectedY);
+            var beta = Fit(cols, selected);
+            var scores = ranking.Scores;
+            Array.Fill(scores, beta[0]);
+            for (var k = 0; k < cols.Count; k++)
+            {
+                var w = beta[k + 1];
+                foreach (var r in columns.SelectedMatches[cols[k]]) scores[r] += w;
+            }
+            var auc = Safe(ranking.Auc());
+            rankings.Add(ranking);
+            return auc;
+        }
 
         List<int> ColumnsOf(int[] sizes)
         {
@@ -279,7 +299,7 @@ internal static class Compaction
         var steps = new List<int[]>();
         while (true)
         {
-            (int Family, int Size, double Auc, double Gain)? best = null;
+            var candidates = new List<(int Family, int Size, int Added, List<int> Columns)>();
             for (var f = 0; f < families.Count; f++)
             {
                 for (var s = chosen[f] + 1; s <= families[f].Forms.Count; s++)
@@ -288,10 +308,17 @@ internal static class Compaction
                     if (used + added > options.MaxCriteria || added <= 0) continue;
                     var trial = (int[])chosen.Clone();
                     trial[f] = s;
-                    var auc = Auc(ColumnsOf(trial));
-                    var gain = (auc - current) / added;
-                    if (best is null || gain > best.Value.Gain) best = (f, s, auc, gain);
+                    candidates.Add((f, s, added, ColumnsOf(trial)));
                 }
+            }
+            // The candidates are ranked on every core, then compared in their order, so the step is the same on any.
+            var aucs = new double[candidates.Count];
+            Parallel.For(0, candidates.Count, k => aucs[k] = Auc(candidates[k].Columns));
+            (int Family, int Size, double Auc, double Gain)? best = null;
+            for (var k = 0; k < candidates.Count; k++)
+            {
+                var gain = (aucs[k] - current) / candidates[k].Added;
+                if (best is null || gain > best.Value.Gain) best = (candidates[k].Family, candidates[k].Size, aucs[k], gain);
             }
             if (best is not { } step || step.Gain < options.MinGainPerCriterion) break;
             used += families[step.Family].Forms[step.Size - 1].Count - (chosen[step.Family] == 0 ? 0 : families[step.Family].Forms[chosen[step.Family] - 1].Count);
@@ -415,14 +442,20 @@ internal static class Compaction
                 testAuc is { } t && modelTestAuc is { } m && m > 0 ? Math.Round(t / m, 6) : null);
         }
 
-        var curve = new List<PointsCurvePoint>();
-        foreach (var sizes in steps)
+        // Each step's table and its point of the curve, on every core; the last step's table is the one chosen.
+        var tables = new (List<Criterion> Criteria, PointsScale Scale, double Base)[steps.Count];
+        var curve = new PointsCurvePoint[steps.Count + 1];
+        Parallel.For(0, steps.Count + 1, k =>
         {
-            var (c, sc, b) = Table(sizes);
-            curve.Add(Point(c, sc, b));
-        }
-        curve.Add(Point([.. full.Criteria], full.Scale, full.BasePoints));
-        var final = Table(chosen);
+            if (k == steps.Count)
+            {
+                curve[k] = Point([.. full.Criteria], full.Scale, full.BasePoints);
+                return;
+            }
+            tables[k] = Table(steps[k]);
+            curve[k] = Point(tables[k].Criteria, tables[k].Scale, tables[k].Base);
+        });
+        var final = steps.Count > 0 ? tables[^1] : Table(chosen);
 
         // What the table leaves out: families left out (with what they would add) and bands merged.
         var leftOut = new List<LeftOutDetail>();
