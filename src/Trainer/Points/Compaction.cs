@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using LeadML.Features.Bundles;
 using LeadML.Features.Evaluation;
@@ -40,11 +41,9 @@ internal static class Compaction
 {
     private sealed record Item(Condition Condition, double Seed, int Column);
 
-    private sealed record FamilyForms(string Name, string Label, CriterionGroup Group, List<List<Item>> Forms)
-    {
-        /// <summary>Criteria with every band.</summary>
-        public int Bands => Forms[^1].Count;
-    }
+    /// <param name="Bands">The family's criteria in the table with every band: its longest form also has the levels that
+    /// table scores like the reference, without a criterion there.</param>
+    private sealed record FamilyForms(string Name, string Label, CriterionGroup Group, List<List<Item>> Forms, int Bands);
 
     /// <summary>Indicator columns of every condition a form uses on the selection's rows (<paramref name="rows"/>, fit
     /// rows ascending, or null for every fit row); on every fit row they are matched again when needed.</summary>
@@ -53,12 +52,17 @@ internal static class Compaction
         private readonly Dictionary<Condition, int> _index = [];
         /// <summary>Each condition's indicator on the selection's rows.</summary>
         public List<bool[]> Selected { get; } = [];
+        /// <summary>The same as the selection's rows each condition matches (indices into them, ascending): scoring a
+        /// table adds each criterion's points to those rows alone, without a branch per row that mispredicts.</summary>
+        public List<int[]> SelectedMatches { get; } = [];
         public List<Condition> Conditions { get; } = [];
 
         public int Of(Condition c)
         {
             if (_index.TryGetValue(c, out var k)) return k;
-            Selected.Add(Matches(c, rows));
+            var matches = Matches(c, rows);
+            Selected.Add(matches);
+            SelectedMatches.Add([.. Enumerable.Range(0, matches.Length).Where(r => matches[r])]);
             Conditions.Add(c);
             return _index[c] = Selected.Count - 1;
         }
@@ -136,11 +140,11 @@ internal static class Compaction
     /// <param name="fit">The rows the table is chosen and its points refit on (training + validation leads, so that a
     /// level only one period has, such as a month, still gets its points).</param>
     /// <param name="valid">The validation rows, for the curve.</param>
-    /// <param name="model">The model's margin on each fit row and whether the row is of the latest period, whose leads
-    /// the fit reproduces the margin on.</param>
+    /// <param name="model">The fit rows of the latest (validation) period, ascending, whose leads the fit reproduces the
+    /// model's margin on, and the model's margin on each of them.</param>
     public static CompactTable Run(FeatureSpec spec, SuggestedCriteria full, (ReadOnlyMemory<float> X, float[] Y) fit,
         (ReadOnlyMemory<float> X, float[] Y) valid, (ReadOnlyMemory<float> X, float[] Y) test, double? modelTestAuc, PointsOptions options,
-        (double[] Margin, bool[] IsLatest)? model = null)
+        (int[] Rows, double[] Margin)? model = null)
     {
         var width = spec.Features.Count;
         var (fitX, fitY) = fit;
@@ -163,12 +167,13 @@ internal static class Compaction
             var logOdds = criterion.Points / fullFactor;
             for (var i = 0; i < n; i++) if (criterion.Condition.Matches(x[i * width + j])) margin[i] += logOdds;
         }
-        if (model is var (modelMargin, isLatest) && isLatest.Any(v => v))
+        if (model is var (latest, modelMargin) && latest.Length > 0)
         {
             // On the latest period's leads the model's own margin, on earlier leads the table's log-odds moved to the
             // model's level on the latest period.
-            var shift = Enumerable.Range(0, n).Where(i => isLatest[i]).Average(i => modelMargin[i] - margin[i]);
-            for (var i = 0; i < n; i++) margin[i] = isLatest[i] ? modelMargin[i] : margin[i] + shift;
+            var shift = Enumerable.Range(0, latest.Length).Average(k => modelMargin[k] - margin[latest[k]]);
+            for (var i = 0; i < n; i++) margin[i] += shift;
+            for (var k = 0; k < latest.Length; k++) margin[latest[k]] = modelMargin[k];
         }
 
         // The cross sums of the least-squares fits on the selection's rows, for every column.
@@ -244,11 +249,25 @@ internal static class Compaction
 
         // The selection's points-only ROC-AUC: on a sample, every conversion against an equally weighted share of the
         // others, which the unweighted ROC-AUC of the sampled rows estimates.
-        // The scores and the sort's arrays are reused: a step tries every family's every form, and arrays of that many
-        // rows each time made gigabytes of garbage the collector let pile up.
-        var scores = new double[selectedY.Length];
-        var scratch = new RankingScratch(selectedY.Length);
-        double Auc(IReadOnlyList<int> cols) => cols.Count == 0 ? 0.5 : Safe(Metrics.RocAuc(Fitted(cols, Fit(cols, selected), k => columns.Selected[k], scores), selectedY, scratch));
+        // The scores and the ranking's arrays are reused, one set per thread: a step tries every family's every form
+        // (on several threads), and arrays of that many rows each time made gigabytes of garbage the collector let pile up.
+        var rankings = new ConcurrentBag<ScoreRanking>();
+        double Auc(IReadOnlyList<int> cols)
+        {
+            if (cols.Count == 0) return 0.5;
+            if (!rankings.TryTake(out var ranking)) ranking = new ScoreRanking(selectedY);
+            var beta = Fit(cols, selected);
+            var scores = ranking.Scores;
+            Array.Fill(scores, beta[0]);
+            for (var k = 0; k < cols.Count; k++)
+            {
+                var w = beta[k + 1];
+                foreach (var r in columns.SelectedMatches[cols[k]]) scores[r] += w;
+            }
+            var auc = Safe(ranking.Auc());
+            rankings.Add(ranking);
+            return auc;
+        }
 
         List<int> ColumnsOf(int[] sizes)
         {
@@ -280,7 +299,7 @@ internal static class Compaction
         var steps = new List<int[]>();
         while (true)
         {
-            (int Family, int Size, double Auc, double Gain)? best = null;
+            var candidates = new List<(int Family, int Size, int Added, List<int> Columns)>();
             for (var f = 0; f < families.Count; f++)
             {
                 for (var s = chosen[f] + 1; s <= families[f].Forms.Count; s++)
@@ -289,10 +308,17 @@ internal static class Compaction
                     if (used + added > options.MaxCriteria || added <= 0) continue;
                     var trial = (int[])chosen.Clone();
                     trial[f] = s;
-                    var auc = Auc(ColumnsOf(trial));
-                    var gain = (auc - current) / added;
-                    if (best is null || gain > best.Value.Gain) best = (f, s, auc, gain);
+                    candidates.Add((f, s, added, ColumnsOf(trial)));
                 }
+            }
+            // The candidates are ranked on every core, then compared in their order, so the step is the same on any.
+            var aucs = new double[candidates.Count];
+            Parallel.For(0, candidates.Count, k => aucs[k] = Auc(candidates[k].Columns));
+            (int Family, int Size, double Auc, double Gain)? best = null;
+            for (var k = 0; k < candidates.Count; k++)
+            {
+                var gain = (aucs[k] - current) / candidates[k].Added;
+                if (best is null || gain > best.Value.Gain) best = (candidates[k].Family, candidates[k].Size, aucs[k], gain);
             }
             if (best is not { } step || step.Gain < options.MinGainPerCriterion) break;
             used += families[step.Family].Forms[step.Size - 1].Count - (chosen[step.Family] == 0 ? 0 : families[step.Family].Forms[chosen[step.Family] - 1].Count);
@@ -416,14 +442,20 @@ internal static class Compaction
                 testAuc is { } t && modelTestAuc is { } m && m > 0 ? Math.Round(t / m, 6) : null);
         }
 
-        var curve = new List<PointsCurvePoint>();
-        foreach (var sizes in steps)
+        // Each step's table and its point of the curve, on every core; the last step's table is the one chosen.
+        var tables = new (List<Criterion> Criteria, PointsScale Scale, double Base)[steps.Count];
+        var curve = new PointsCurvePoint[steps.Count + 1];
+        Parallel.For(0, steps.Count + 1, k =>
         {
-            var (c, sc, b) = Table(sizes);
-            curve.Add(Point(c, sc, b));
-        }
-        curve.Add(Point([.. full.Criteria], full.Scale, full.BasePoints));
-        var final = Table(chosen);
+            if (k == steps.Count)
+            {
+                curve[k] = Point([.. full.Criteria], full.Scale, full.BasePoints);
+                return;
+            }
+            tables[k] = Table(steps[k]);
+            curve[k] = Point(tables[k].Criteria, tables[k].Scale, tables[k].Base);
+        });
+        var final = steps.Count > 0 ? tables[^1] : Table(chosen);
 
         // What the table leaves out: families left out (with what they would add) and bands merged.
         var leftOut = new List<LeftOutDetail>();
@@ -437,7 +469,7 @@ internal static class Compaction
             var c = CultureInfo.InvariantCulture;
             var why = chosen[f] == 0
                 ? string.Create(c, $"left out: its {fam.Bands} criteria would add {gain:+0.0000;-0.0000;0.0000} to the points-only ROC-AUC on the training and validation periods, less than the criteria kept")
-                : string.Create(c, $"{fam.Bands} bands merged into {chosen[f]}: every band would add {gain:+0.0000;-0.0000;0.0000} to the points-only ROC-AUC on the training and validation periods for {fam.Bands - chosen[f]} more criteria");
+                : string.Create(c, $"{fam.Bands} bands merged into {chosen[f]}: every band would add {gain:+0.0000;-0.0000;0.0000} to the points-only ROC-AUC on the training and validation periods for {Math.Max(0, fam.Bands - chosen[f])} more criteria");
             leftOut.Add(new LeftOutDetail(fam.Name, fam.Label, fam.Group, fam.Bands, chosen[f], why));
         }
         leftOut.Sort((a, b) => b.Bands.CompareTo(a.Bands) != 0 ? b.Bands.CompareTo(a.Bands) : string.CompareOrdinal(a.Label, b.Label));
@@ -466,13 +498,18 @@ internal static class Compaction
     {
         var result = new List<FamilyForms>();
         var categories = Families.Of(spec).Where(f => f.IsCategory).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var group in full.Criteria.Select((c, k) => (Criterion: c, Family: full.FamilyOf[k])).GroupBy(t => t.Family, StringComparer.Ordinal))
+        // The levels the table with every band scores like their reference (0 points, no criterion) are a category's
+        // levels here too: a level the model cannot tell from the most common one then stays with it (or takes a
+        // criterion of its own) instead of being left with the levels scored apart from both.
+        var levels = full.Criteria.Select((c, k) => (Criterion: c, Family: full.FamilyOf[k])).Concat(full.LikeReference.Select(l => (Criterion: l.Level, l.Family)));
+        foreach (var group in levels.GroupBy(t => t.Family, StringComparer.Ordinal))
         {
             var imp = full.Importance.FirstOrDefault(i => i.Family == group.Key);
+            var bands = full.FamilyOf.Count(f => f == group.Key);
             if (categories.Contains(group.Key) && full.ReferenceOf.TryGetValue(group.Key, out var reference))
             {
                 result.Add(new FamilyForms(group.Key, imp?.Label ?? group.Key, imp?.Group ?? group.First().Criterion.Group,
-                    CategoryForms([.. group.Select(t => (t.Criterion.Condition, (double)t.Criterion.Points))], reference, columns)));
+                    CategoryForms([.. group.Select(t => (t.Criterion.Condition, (double)t.Criterion.Points))], reference, columns), bands));
                 continue;
             }
             var items = group.Select(t => new Item(t.Criterion.Condition, t.Criterion.Points * Math.Max(1, t.Criterion.Support?.Leads ?? 1), columns.Of(t.Criterion.Condition)))
@@ -521,7 +558,7 @@ internal static class Compaction
                 forms.Add([.. items]);
             }
             forms.Reverse();
-            result.Add(new FamilyForms(group.Key, imp?.Label ?? group.Key, imp?.Group ?? group.First().Criterion.Group, forms));
+            result.Add(new FamilyForms(group.Key, imp?.Label ?? group.Key, imp?.Group ?? group.First().Criterion.Group, forms, bands));
         }
         return result;
     }

@@ -46,12 +46,19 @@ internal static class Suggestion
         {
             var (fitX, fitY, fitRows) = fit ?? (validX, validY, validRows);
             // The model's own margin is what the table reproduces on validation leads; earlier leads follow the table
-            // with every band (Compaction.Run says why).
-            var validation = new HashSet<int>(validRows);
-            var isValidation = fitRows.Select(validation.Contains).ToArray();
-            var margin = model.Margins(fitX.Span, fitY.Length, width);
-            compact = WithoutLevelsLikeReference(Compaction.Run(s.Spec, WithLevelsLikeReference(suggested), (fitX, fitY), (validX, validY), (testX, testY), modelTestAuc, points,
-                (margin, isValidation)), suggested);
+            // with every band (Compaction.Run says why), so the margin is computed on the validation rows alone.
+            var validMargin = model.Margins(validX.Span, validY.Length, width);
+            var validAt = new Dictionary<int, int>(validRows.Length);
+            for (var k = 0; k < validRows.Length; k++) validAt[validRows[k]] = k;
+            var latest = new List<int>(validRows.Length);
+            var margin = new List<double>(validRows.Length);
+            for (var i = 0; i < fitRows.Length; i++)
+            {
+                if (!validAt.TryGetValue(fitRows[i], out var k)) continue;
+                latest.Add(i);
+                margin.Add(validMargin[k]);
+            }
+            compact = Compaction.Run(s.Spec, suggested, (fitX, fitY), (validX, validY), (testX, testY), modelTestAuc, points, ([.. latest], [.. margin]));
             suggested = suggested with { Criteria = compact.Criteria, Scale = compact.Scale, BasePoints = compact.BasePoints };
         }
 
@@ -96,39 +103,6 @@ internal static class Suggestion
             suggested.Importance)
         {
             Matrix = new MatrixByPeriod(MatrixStats.Of(rules.Matrix, testFit, testEngagement, testY), MatrixStats.Of(rules.Matrix, validFit, validEngagement, validY)),
-        };
-    }
-
-    /// <summary>The table with every band, plus the category levels it scores like their reference at 0 points, for the
-    /// compact table: a level the model cannot tell from the most common one then stays with it (or takes a criterion of
-    /// its own) instead of being left with the levels scored apart from both.</summary>
-    internal static SuggestedCriteria WithLevelsLikeReference(SuggestedCriteria full) =>
-        full.LikeReference.Count == 0 ? full : full with
-        {
-            Criteria = [.. full.Criteria, .. full.LikeReference.Select(l => l.Level)],
-            FamilyOf = [.. full.FamilyOf, .. full.LikeReference.Select(l => l.Family)],
-        };
-
-    /// <summary>The compact table's account of the table with every band (the curve's last point, the families left
-    /// out) counted without the levels <see cref="WithLevelsLikeReference"/> added, which that table does not have.</summary>
-    internal static CompactTable WithoutLevelsLikeReference(CompactTable compact, SuggestedCriteria full)
-    {
-        if (full.LikeReference.Count == 0) return compact;
-        var c = System.Globalization.CultureInfo.InvariantCulture;
-        var leftOut = compact.LeftOut.Select(l =>
-        {
-            var added = full.LikeReference.Count(r => r.Family == l.Family);
-            if (added == 0 || l.Bands == 0) return l;
-            var bands = full.FamilyOf.Count(f => f == l.Family);
-            var why = l.Why.Replace(string.Create(c, $"its {l.Bands} criteria"), string.Create(c, $"its {bands} criteria"), StringComparison.Ordinal)
-                .Replace(string.Create(c, $"{l.Bands} bands merged"), string.Create(c, $"{bands} bands merged"), StringComparison.Ordinal)
-                .Replace(string.Create(c, $"for {l.Bands - l.Kept} more criteria"), string.Create(c, $"for {Math.Max(0, bands - l.Kept)} more criteria"), StringComparison.Ordinal);
-            return l with { Bands = bands, Why = why };
-        }).ToList();
-        return compact with
-        {
-            Curve = compact.Curve.Count == 0 ? compact.Curve : [.. compact.Curve.SkipLast(1), compact.Curve[^1] with { Criteria = full.Criteria.Count }],
-            LeftOut = leftOut,
         };
     }
 

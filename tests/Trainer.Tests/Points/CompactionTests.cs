@@ -86,11 +86,11 @@ public sealed class CompactionTests
 
         var fit = (X: (float[])[.. earlier.X, .. recent.X], Y: (float[])[.. earlier.Y, .. recent.Y]);
         double[] margin = [.. earlier.Margin, .. recent.Margin];
-        bool[] latest = [.. earlier.Y.Select(_ => false), .. recent.Y.Select(_ => true)];
-        double RetailToSoftware(bool[] isLatest)
+        var latest = Enumerable.Range(earlier.Y.Length, recent.Y.Length).ToArray();
+        double RetailToSoftware(int[] latestRows)
         {
             var compact = Compaction.Run(spec, full, fit, (recent.X, recent.Y), (test.X, test.Y), null,
-                new PointsOptions { MaxCriteria = full.Criteria.Count - 1, MinGainPerCriterion = 0 }, (margin, isLatest));
+                new PointsOptions { MaxCriteria = full.Criteria.Count - 1, MinGainPerCriterion = 0 }, (latestRows, [.. latestRows.Select(i => margin[i])]));
             var retail = Assert.Single(compact.Criteria, c => c.Condition.Feature == "attr.industry=Retail");
             var software = Assert.Single(compact.Criteria, c => c.Condition.Feature == "attr.industry=Software");
             return retail.Points / (double)software.Points;
@@ -99,7 +99,7 @@ public sealed class CompactionTests
         // −0.6 against +0.8 log-odds; with the period's −1.0 taken in it would be −1.6 against +0.8, as it is when the
         // model's margin is reproduced on every lead.
         Assert.InRange(RetailToSoftware(latest), -0.6 / 0.8 - 0.15, -0.6 / 0.8 + 0.15);
-        Assert.True(RetailToSoftware([.. latest.Select(_ => true)]) < -1.3);
+        Assert.True(RetailToSoftware([.. Enumerable.Range(0, margin.Length)]) < -1.3);
     }
 
     private static FeatureSpec EconomySpec()
@@ -155,17 +155,23 @@ public sealed class CompactionTests
         int Points(IReadOnlyList<Criterion> criteria, string level) =>
             criteria.Where(c => c.Condition.Feature == $"attr.industry={level}").Sum(c => c.Points);
         var options = new PointsOptions { MaxCriteria = 3, MinGainPerCriterion = 0 };
-        var compact = Compaction.Run(Spec, Suggestion.WithLevelsLikeReference(full), (d.X, d.Y), (d.X, d.Y), (test.X, test.Y), null, options);
+        var compact = Compaction.Run(Spec, full, (d.X, d.Y), (d.X, d.Y), (test.X, test.Y), null, options);
         Assert.True(Points(compact.Criteria, "Software") > 0, string.Join("; ", compact.Criteria.Select(c => $"{c.Label} {c.Points}")));
         Assert.InRange(Points(compact.Criteria, "Finance"), Points(compact.Criteria, "Software") - 1, Points(compact.Criteria, "Software") + 1);
         Assert.Equal(0, Points(compact.Criteria, "Manufacturing"));
-        // What the compact table says of the table with every band counts that table's criteria, not the levels added.
-        var told = Suggestion.WithoutLevelsLikeReference(compact, full);
-        Assert.Equal(full.Criteria.Count + full.LikeReference.Count, compact.Curve[^1].Criteria);
-        Assert.Equal(full.Criteria.Count, told.Curve[^1].Criteria);
+        // What the compact table says of the table with every band counts that table's criteria, not the levels it
+        // added to the family's forms: the curve's last point and the family's bands merged, in figures and in words.
+        // Finance has no criterion in that table: the selection had it from the levels scored like the reference.
+        Assert.Contains(compact.Criteria, c => c.Condition.Feature == "attr.industry=Finance");
+        var industryBands = full.FamilyOf.Count(f => f == "attr.industry");
+        Assert.Equal(full.Criteria.Count, compact.Curve[^1].Criteria);
+        var industry = Assert.Single(compact.LeftOut, l => l.Family == "attr.industry");
+        Assert.Equal(industryBands, industry.Bands);
+        Assert.StartsWith($"{industryBands} bands merged into {industry.Kept}:", industry.Why, StringComparison.Ordinal);
+        Assert.EndsWith($"for {industryBands - industry.Kept} more criteria", industry.Why, StringComparison.Ordinal);
 
         // Without the levels scored like the reference, Finance would be left with the levels without effect.
-        var without = Compaction.Run(Spec, full, (d.X, d.Y), (d.X, d.Y), (test.X, test.Y), null, options);
+        var without = Compaction.Run(Spec, full with { LikeReference = [] }, (d.X, d.Y), (d.X, d.Y), (test.X, test.Y), null, options);
         Assert.True(Points(without.Criteria, "Software") > 0);
         Assert.Equal(Points(without.Criteria, "Manufacturing"), Points(without.Criteria, "Finance"));
     }
