@@ -174,28 +174,29 @@ internal static class ModelSearch
                 var top = trees.MaxBy(t => t.Scored.Result.ValidationRocAuc)!;
                 later.AddRange(weights.Skip(1).Select(mcw => (Func<int, Scored?>)(threads => Fit(top.Depth, top.Eta, mcw, threads).Scored)));
             }
-            var linearAt = later.Count;
+            var weightFits = later.Count;
             if (!options.TreesOnly) later.Add(threads => FitLinearCandidate(threads));
             // The trees' choice so far is refit beside them; the refit stands unless one of them changes the choice
             // (the logistic regression by fitting within one standard error of the best, or any of them by fitting
-            // best). FastTree's candidates come later, so not with them.
+            // best). It goes first, being the longest (the most rows and rounds), so the others fill the other cores.
+            // FastTree's candidates come later, so not with them.
             TrainedModel? earlyRefit = null;
             Scored? sofar = null;
             if (workers > 1 && later.Count > 0 && treeResults.Count > 0 && options.FastTreeLeaves.Length == 0)
             {
                 var guess = Choose(treeResults, validY).Chosen;
                 sofar = guess;
-                later.Add(threads =>
+                later.Insert(0, threads =>
                 {
                     earlyRefit = RefitChosen(guess, threads);
                     return null;
                 });
             }
-            var done = Concurrently([.. later], workers);
+            var done = Concurrently([.. later], workers).Skip(sofar is null ? 0 : 1).ToArray();
             // In the order of one after another: the logistic regression first, then the trees as they were fitted.
-            if (!options.TreesOnly) results.Add(done[linearAt]!.Value);
+            if (!options.TreesOnly) results.Add(done[weightFits]!.Value);
             results.AddRange(treeResults);
-            results.AddRange(done.Take(linearAt).Select(d => d!.Value));
+            results.AddRange(done.Take(weightFits).Select(d => d!.Value));
             if (earlyRefit is not null && sofar is { } guessed) early = (guessed, earlyRefit);
         }
 
