@@ -28,14 +28,15 @@ internal static class LogisticRegressionTrainer
     /// l2 = 1e-3 is light and l2 = 1 strong whatever the row count; it equals scikit-learn's <c>1 / (C · rows)</c>.
     /// </param>
     /// <param name="weights">Row weights (e.g. to rebalance classes), or null for all 1.</param>
+    /// <param name="threads">Threads the objective is evaluated on; the result does not depend on them.</param>
     /// <exception cref="ArgumentException">Sizes disagree, <paramref name="l2"/> is negative, or only one class is present.</exception>
     public static LinearModel Fit(float[] x, int rows, int width, float[] y, double l2, float[]? weights = null, int threads = 1) =>
         FitPath(x, rows, width, y, [l2], weights, threads)[0];
 
     /// <summary>Fits the model at each penalty of <paramref name="l2s"/>, in their order. The rows are read and
     /// standardised once for all of them, and each fit starts from the solution at the next stronger penalty (a warm
-    /// start along the regularisation path): the objective is strictly convex, so it ends at the same optimum as from
-    /// the intercept alone, in fewer iterations.</summary>
+    /// start along the regularisation path, which begins each fit near its optimum): with a penalty the objective is
+    /// strictly convex, so it ends at the same optimum as from the intercept alone, to the minimiser's tolerance.</summary>
     /// <param name="threads">Threads the objective is evaluated on; the result does not depend on them.</param>
     /// <exception cref="ArgumentException">As <see cref="Fit"/>, or no penalty given.</exception>
     public static LinearModel[] FitPath(float[] x, int rows, int width, float[] y, IReadOnlyList<double> l2s, float[]? weights = null, int threads = 1)
