@@ -28,11 +28,22 @@ internal static class LogisticRegressionTrainer
     /// l2 = 1e-3 is light and l2 = 1 strong whatever the row count; it equals scikit-learn's <c>1 / (C · rows)</c>.
     /// </param>
     /// <param name="weights">Row weights (e.g. to rebalance classes), or null for all 1.</param>
+    /// <param name="threads">Threads the objective is evaluated on; the result does not depend on them.</param>
     /// <exception cref="ArgumentException">Sizes disagree, <paramref name="l2"/> is negative, or only one class is present.</exception>
-    public static LinearModel Fit(float[] x, int rows, int width, float[] y, double l2, float[]? weights = null)
+    public static LinearModel Fit(float[] x, int rows, int width, float[] y, double l2, float[]? weights = null, int threads = 1) =>
+        FitPath(x, rows, width, y, [l2], weights, threads)[0];
+
+    /// <summary>Fits the model at each penalty of <paramref name="l2s"/>, in their order. The rows are read and
+    /// standardised once for all of them, and each fit starts from the solution at the next stronger penalty (a warm
+    /// start along the regularisation path, which begins each fit near its optimum): with a penalty the objective is
+    /// strictly convex, so it ends at the same optimum as from the intercept alone, to the minimiser's tolerance.</summary>
+    /// <param name="threads">Threads the objective is evaluated on; the result does not depend on them.</param>
+    /// <exception cref="ArgumentException">As <see cref="Fit"/>, or no penalty given.</exception>
+    public static LinearModel[] FitPath(float[] x, int rows, int width, float[] y, IReadOnlyList<double> l2s, float[]? weights = null, int threads = 1)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
+        ArgumentNullException.ThrowIfNull(l2s);
         if (rows <= 0 || width < 0 || x.Length < (long)rows * width)
         {
             throw new ArgumentException($"x has {x.Length} values; {rows} rows × {width} features need {(long)rows * width}", nameof(x));
@@ -45,9 +56,16 @@ internal static class LogisticRegressionTrainer
         {
             throw new ArgumentException($"weights has {weights.Length} values for {rows} rows", nameof(weights));
         }
-        if (!(l2 >= 0) || double.IsInfinity(l2))
+        if (l2s.Count == 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(l2), l2, "l2 must be a finite number ≥ 0");
+            throw new ArgumentException("no penalty to fit the model at", nameof(l2s));
+        }
+        foreach (var l2 in l2s)
+        {
+            if (!(l2 >= 0) || double.IsInfinity(l2))
+            {
+                throw new ArgumentOutOfRangeException(nameof(l2s), l2, "l2 must be a finite number ≥ 0");
+            }
         }
 
         // Long-tailed non-negative columns (page counts, durations) are read as ln(1 + x): a few huge values would
@@ -56,17 +74,24 @@ internal static class LogisticRegressionTrainer
         if (log is not null) x = Log1pColumns(x, rows, width, log);
         var (means, scales, constant) = Standardisation(x, rows, width);
         var z = Standardise(x, rows, width, means, scales);
-        var objective = new LogisticObjective(z, rows, width, y, weights, l2);
         var start = new double[width + 1];
         start[width] = StartingIntercept(y, weights);
 
-        var theta = Minimise(objective, start);
-        var w = theta[..width];
-        for (var j = 0; j < width; j++)
+        // Strongest penalty first: its optimum is nearest the intercept-only start, and each weaker one moves on from it.
+        var models = new LinearModel[l2s.Count];
+        foreach (var k in Enumerable.Range(0, l2s.Count).OrderByDescending(k => l2s[k]))
         {
-            if (constant[j]) w[j] = 0.0;
+            var objective = new LogisticObjective(z, rows, width, y, weights, l2s[k], threads);
+            var theta = Minimise(objective, start);
+            start = theta;
+            var w = theta[..width];
+            for (var j = 0; j < width; j++)
+            {
+                if (constant[j]) w[j] = 0.0;
+            }
+            models[k] = new LinearModel { Intercept = theta[width], Weights = w, Means = means, Scales = scales, Log1p = log };
         }
-        return new LinearModel { Intercept = theta[width], Weights = w, Means = means, Scales = scales, Log1p = log };
+        return models;
     }
 
     /// <summary>Columns with only non-negative values, more than 10 distinct ones, and a skewness above 2; null when none.</summary>

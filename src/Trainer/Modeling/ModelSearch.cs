@@ -104,20 +104,21 @@ internal static class ModelSearch
             };
         }
 
-        if (!options.TreesOnly)
+        Scored FitLinearCandidate(int threads)
         {
             progress?.Invoke("logistic regression");
-            var (linear, l2) = FitLinear(trainX, trainY, trainWeights, validX, validY, width, options.L2);
+            var (linear, l2) = FitLinear(trainX, trainY, trainWeights, validX, validY, width, options.L2, threads);
             var model = new TrainedModel
             {
                 Kind = ModelKind.Linear, Linear = linear,
                 Settings = new Dictionary<string, string> { ["model"] = "logistic regression", ["l2"] = Fmt(l2) },
                 Description = $"logistic regression, L2 {Fmt(l2)}", Complexity = 0,
             };
-            results.Add(Score(model, validX, validY, width));
-            // Each penalty's fit leaves its standardised copy of the rows behind (0.5 GB at a million leads); without
-            // memory pressure no full collection comes before XGBoost's native matrices are added on top.
+            var scored = Score(model, validX, validY, width);
+            // The fit leaves its standardised copy of the rows behind (0.5 GB at a million leads); without memory
+            // pressure no full collection comes before more native matrices are added on top.
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            return scored;
         }
 
         // Each tree candidate is one single-threaded fit on a worker of its own, up to Threads at once, rather than one
@@ -131,7 +132,11 @@ internal static class ModelSearch
             var rows = refitData.Value;
             return Refit(c.Model, rows.X, rows.Y, rows.W, width, rows.Growth, options with { Threads = threads });
         }
-        if (!options.LinearOnly)
+        if (options.LinearOnly)
+        {
+            if (!options.TreesOnly) results.Add(FitLinearCandidate(options.Threads));
+        }
+        else
         {
             using var dtrain = DMatrix.ForTraining(trainX, nTrain, width, trainY, trainWeights, threads: options.Threads);
             // Validation stays an ordinary matrix: XGBoost 1.7 predicts a quantile matrix by searching each value's bin
@@ -158,27 +163,41 @@ internal static class ModelSearch
                         from mcw in options.FullGrid ? weights : weights.Take(1)
                         select (Func<int, TreeFit>)(threads => Fit(depth, eta, mcw, threads))).ToArray();
             var trees = Concurrently(grid, workers);
-            results.AddRange(trees.Select(t => t.Scored));
+            var treeResults = trees.Select(t => t.Scored).ToList();
+
+            // Then the candidates that do not depend on each other: the remaining min child weights at the best depth
+            // and rate, and the logistic regression (which has the cores to itself nowhere else; it is also cheapest
+            // here, beside the refit, where a core would otherwise wait).
+            var later = new List<Func<int, Scored?>>();
             if (!options.FullGrid && trees.Length > 0 && weights.Length > 1)
             {
                 var top = trees.MaxBy(t => t.Scored.Result.ValidationRocAuc)!;
-                var jobs = weights.Skip(1).Select(mcw => (Func<int, TreeFit?>)(threads => Fit(top.Depth, top.Eta, mcw, threads))).ToList();
-                // The choice so far is refit beside the remaining weights' fits; the refit stands unless one of them
-                // fits best, the only way they can change the choice. FastTree's candidates come later, so not with them.
-                var sofar = Choose(results, validY).Chosen;
-                TrainedModel? earlyRefit = null;
-                if (workers > 1 && options.FastTreeLeaves.Length == 0)
-                {
-                    jobs.Add(threads =>
-                    {
-                        earlyRefit = RefitChosen(sofar, threads);
-                        return null;
-                    });
-                }
-                var done = Concurrently([.. jobs], workers);
-                results.AddRange(done.OfType<TreeFit>().Select(t => t.Scored));
-                if (earlyRefit is not null) early = (sofar, earlyRefit);
+                later.AddRange(weights.Skip(1).Select(mcw => (Func<int, Scored?>)(threads => Fit(top.Depth, top.Eta, mcw, threads).Scored)));
             }
+            var weightFits = later.Count;
+            if (!options.TreesOnly) later.Add(threads => FitLinearCandidate(threads));
+            // The trees' choice so far is refit beside them; the refit stands unless one of them changes the choice
+            // (the logistic regression by fitting within one standard error of the best, or any of them by fitting
+            // best). It goes first, being the longest (the most rows and rounds), so the others fill the other cores.
+            // FastTree's candidates come later, so not with them.
+            TrainedModel? earlyRefit = null;
+            Scored? sofar = null;
+            if (workers > 1 && later.Count > 0 && treeResults.Count > 0 && options.FastTreeLeaves.Length == 0)
+            {
+                var guess = Choose(treeResults, validY).Chosen;
+                sofar = guess;
+                later.Insert(0, threads =>
+                {
+                    earlyRefit = RefitChosen(guess, threads);
+                    return null;
+                });
+            }
+            var done = Concurrently([.. later], workers).Skip(sofar is null ? 0 : 1).ToArray();
+            // In the order of one after another: the logistic regression first, then the trees as they were fitted.
+            if (!options.TreesOnly) results.Add(done[weightFits]!.Value);
+            results.AddRange(treeResults);
+            results.AddRange(done.Take(weightFits).Select(d => d!.Value));
+            if (earlyRefit is not null && sofar is { } guessed) early = (guessed, earlyRefit);
         }
 
         if (!options.LinearOnly)
@@ -339,14 +358,16 @@ internal static class ModelSearch
         return positive && negative;
     }
 
-    private static (LinearModel Model, double L2) FitLinear(float[] trainX, float[] trainY, float[]? trainWeights, ReadOnlyMemory<float> validX, float[] validY, int width, double[] grid)
+    private static (LinearModel Model, double L2) FitLinear(float[] trainX, float[] trainY, float[]? trainWeights, ReadOnlyMemory<float> validX, float[] validY, int width, double[] grid,
+        int threads)
     {
         LinearModel? best = null;
         var bestL2 = grid[0];
         var bestAuc = double.NegativeInfinity;
-        foreach (var l2 in grid)
+        var path = LogisticRegressionTrainer.FitPath(trainX, trainY.Length, width, trainY, grid, trainWeights, threads);
+        for (var k = 0; k < grid.Length; k++)
         {
-            var m = LogisticRegressionTrainer.Fit(trainX, trainY.Length, width, trainY, l2, trainWeights);
+            var (m, l2) = (path[k], grid[k]);
             var p = new double[validY.Length];
             for (var i = 0; i < p.Length; i++) p[i] = Sigmoid(m.Margin(validX.Span.Slice(i * width, width)));
             // Chosen by ranking (AUC), not log-loss: on drifting data log-loss favours heavy shrinkage that ranks
@@ -369,7 +390,7 @@ internal static class ModelSearch
             var l2 = double.Parse(chosen.Settings["l2"], CultureInfo.InvariantCulture);
             return new TrainedModel
             {
-                Kind = ModelKind.Linear, Linear = LogisticRegressionTrainer.Fit(x, y.Length, width, y, l2, w),
+                Kind = ModelKind.Linear, Linear = LogisticRegressionTrainer.Fit(x, y.Length, width, y, l2, w, options.Threads),
                 Settings = chosen.Settings, Description = chosen.Description, Complexity = chosen.Complexity,
             };
         }

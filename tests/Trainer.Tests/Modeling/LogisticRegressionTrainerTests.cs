@@ -64,6 +64,38 @@ public sealed class LogisticRegressionTrainerTests
     }
 
     [Fact]
+    public void FitPath_WarmStarted_EndsWhereEachPenaltyFittedAloneEnds()
+    {
+        var (x, y) = Synthetic(6_000, 14);
+        double[] l2s = [1e-5, 1e-3, 1e-1, 1];
+        var path = LogisticRegressionTrainer.FitPath(x, 6_000, 4, y, l2s);
+        Assert.Equal(l2s.Length, path.Length);
+        for (var k = 0; k < l2s.Length; k++)
+        {
+            var alone = LogisticRegressionTrainer.Fit(x, 6_000, 4, y, l2s[k]);
+            Assert.Equal(alone.Intercept, path[k].Intercept, 5);
+            for (var j = 0; j < 4; j++) Assert.Equal(alone.Weights[j], path[k].Weights[j], 5);
+        }
+        // In the penalties' order, whatever order they are fitted in.
+        Assert.True(path[0].Weights.Sum(Math.Abs) > path[^1].Weights.Sum(Math.Abs));
+    }
+
+    [Fact]
+    public void FitPath_OnMoreThreads_IsTheSameToTheLastBit()
+    {
+        // More rows than one block, so the blocks are shared between the threads.
+        const int rows = 3 * LogisticObjective.BlockRows + 17;
+        var (x, y) = Synthetic(rows, 15);
+        var one = LogisticRegressionTrainer.FitPath(x, rows, 4, y, [1e-4, 1e-2]);
+        var two = LogisticRegressionTrainer.FitPath(x, rows, 4, y, [1e-4, 1e-2], threads: 2);
+        for (var k = 0; k < 2; k++)
+        {
+            Assert.Equal(one[k].Weights, two[k].Weights);
+            Assert.Equal(one[k].Intercept, two[k].Intercept);
+        }
+    }
+
+    [Fact]
     public void Fit_LargerL2_ShrinksTheWeights()
     {
         var (x, y) = Synthetic(5_000, 12);

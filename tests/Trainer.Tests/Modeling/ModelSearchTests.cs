@@ -1,3 +1,4 @@
+using LeadML.Features.Bundles;
 using LeadML.Features.Evaluation;
 using LeadML.Features.Randomness;
 using LeadML.Trainer.Modeling;
@@ -123,6 +124,53 @@ public sealed class ModelSearchTests
             Assert.Equal(together.Value.Chosen.Settings[setting], together.Value.Model.Settings[setting]);
         }
         Assert.Equal(apart.Value.Model.Booster!.SaveUbj(), together.Value.Model.Booster!.SaveUbj());
+    }
+
+    /// <summary>Rows whose log-odds are linear in the first feature plus <paramref name="curve"/> times a product of the
+    /// next two (which only trees can fit).</summary>
+    private static (float[] X, float[] Y) Mixed(Xoshiro256 rng, int rows, double curve)
+    {
+        const int width = 3;
+        var x = new float[rows * width];
+        var y = new float[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            for (var j = 0; j < width; j++) x[i * width + j] = (float)rng.NextGaussian();
+            var logit = -1.5 + 0.8 * x[i * width] + curve * x[i * width + 1] * x[i * width + 2];
+            y[i] = rng.NextBool(1 / (1 + Math.Exp(-logit))) ? 1f : 0f;
+        }
+        return (x, y);
+    }
+
+    [Theory]
+    [InlineData(0.0, ModelKind.Linear)]
+    [InlineData(1.2, ModelKind.Trees)]
+    public void LinearBesideTheRefit_ChoosesAndRefitsAsOneAfterAnother(double curve, ModelKind winner)
+    {
+        var rng = new Xoshiro256(33);
+        var (tx, ty) = Mixed(rng, 3000, curve);
+        var (vx, vy) = Mixed(rng, 1500, curve);
+        // Threads 1 fits everything one after another; 2 fits the logistic regression and the second min child weight
+        // beside the refit of the trees' choice so far, which is thrown away when the logistic regression is chosen.
+        SearchOptions Options(int threads) => new() { Depths = [1, 2], MinChildWeights = [1, 30], L2 = [1e-4, 1e-2], MaxRounds = 60, Threads = threads };
+        using var apart = Disposing(ModelSearch.Run(tx, ty, vx, vy, 3, Options(1)));
+        using var together = Disposing(ModelSearch.Run(tx, ty, vx, vy, 3, Options(2)));
+
+        Assert.Equal(winner, together.Value.Chosen.Kind);
+        Assert.Equal(winner, together.Value.Model.Kind);
+        Assert.Equal(ModelKind.Linear, together.Value.Candidates[0].Kind);
+        Assert.Equal(apart.Value.Candidates.Select(c => (c.Description, c.ValidationRocAuc)), together.Value.Candidates.Select(c => (c.Description, c.ValidationRocAuc)));
+        Assert.Equal(apart.Value.Chosen.Description, together.Value.Chosen.Description);
+        Assert.Equal(apart.Value.Model.Description, together.Value.Model.Description);
+        if (winner == ModelKind.Trees)
+        {
+            Assert.Equal(apart.Value.Model.Booster!.SaveUbj(), together.Value.Model.Booster!.SaveUbj());
+        }
+        else
+        {
+            Assert.Equal(apart.Value.Model.Linear!.Weights, together.Value.Model.Linear!.Weights);
+            Assert.Equal(apart.Value.Model.Linear!.Intercept, together.Value.Model.Linear!.Intercept);
+        }
     }
 
     [Fact]
